@@ -1,0 +1,51 @@
+import Foundation
+
+/// The rules for what a person types when opening an account.
+public enum AccountRules {
+    /// bcrypt reads at most 72 bytes; a longer password is refused rather than silently cut.
+    public static let passwordBytes = 8...72
+    public static let displayNameLength = 1...100
+    public static let maxEmailLength = 254
+
+    /// Returns the email trimmed and lower-cased, after checking its shape.
+    public static func normalizedEmail(_ raw: String) throws(DomainError) -> String {
+        let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        guard email.utf8.count <= maxEmailLength,
+            parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+            !email.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control })
+        else {
+            throw .invalid("email", code: "invalid_email", "Enter an email address such as name@example.org.")
+        }
+        return email
+    }
+
+    public static func checkPassword(_ password: String) throws(DomainError) {
+        let bytes = password.utf8.count
+        guard bytes >= passwordBytes.lowerBound else {
+            throw .invalid("password", code: "password_too_short", "The password must be at least \(passwordBytes.lowerBound) bytes long.")
+        }
+        guard bytes <= passwordBytes.upperBound else {
+            throw .invalid(
+                "password",
+                code: "password_too_long",
+                "The password must be at most \(passwordBytes.upperBound) bytes (UTF-8); it is \(bytes). It is refused rather than shortened."
+            )
+        }
+    }
+
+    public static func normalizedDisplayName(_ raw: String) throws(DomainError) -> String {
+        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard displayNameLength.contains(name.count),
+            !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
+            throw .invalid(
+                "display_name",
+                code: "invalid_display_name",
+                "The display name must be \(displayNameLength.lowerBound) to \(displayNameLength.upperBound) characters, without control characters."
+            )
+        }
+        return name
+    }
+}

@@ -1,0 +1,47 @@
+import Crypto
+import Foundation
+import HummingbirdBcrypt
+import NIOPosix
+
+/// Bearer secrets: session tokens and API keys. 256 random bits, shown once, stored only as SHA-256.
+enum BearerSecret {
+    static let sessionPrefix = "ogs_"
+    static let apiKeyPrefix = "ogk_"
+
+    /// A new secret with `prefix`, from the system's cryptographic random source.
+    static func generate(prefix: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return prefix + Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ secret: String) -> Data {
+        Data(SHA256.hash(data: Data(secret.utf8)))
+    }
+}
+
+/// bcrypt hashing, run on NIO's thread pool so a slow hash never blocks an event loop.
+struct PasswordHasher: Sendable {
+    /// bcrypt's cost; production never goes below 11.
+    let cost: UInt8
+
+    func hash(_ password: String) async throws -> String {
+        let cost = self.cost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    func verify(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+
+    /// A hash to check against when the account does not exist, so a miss takes as long as a wrong password.
+    let decoyHash: String
+
+    init(cost: UInt8) {
+        self.cost = cost
+        self.decoyHash = Bcrypt.hash("decoy-password-never-matches", cost: cost)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import OptOutCore
+
+/// The operator's tasks behind `optout-gate`'s subcommands, each on the database under `dataDirectory`.
+public struct AdminTasks: Sendable {
+    let services: Services
+
+    public init(configuration: AppConfiguration) throws {
+        services = try Services(configuration: configuration)
+    }
+
+    /// The registry version after migrating, for `optout-gate migrate` to report.
+    public func registryVersion() throws -> Int64 { try services.artists.registryVersion() }
+
+    /// Creates a moderator (or admin), or promotes an existing account and sets its password.
+    /// - Returns: the account's id.
+    public func createStaff(email rawEmail: String, password: String, role: Role) async throws -> Int64 {
+        let email = try AccountRules.normalizedEmail(rawEmail)
+        try AccountRules.checkPassword(password)
+        let hash = try await services.hasher.hash(password)
+        return try services.accounts.upsertStaff(email: email, passwordHash: hash, role: role).id!.rawValue
+    }
+
+    /// Creates an API key and returns it; it is stored only as a hash.
+    public func createAPIKey(name: String, scopes: Set<APIScope>) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...100).contains(trimmed.count) else {
+            throw DomainError.invalid("name", code: "invalid_name", "The key's name must be 1 to 100 characters.")
+        }
+        guard !scopes.isEmpty else {
+            throw DomainError.invalid("scope", code: "no_scope", "Give at least one --scope (check, generate, registry).")
+        }
+        return try services.accounts.createAPIKey(name: trimmed, scopes: scopes).key
+    }
+
+    /// Revokes the live key named `name`; false when there is none.
+    public func revokeAPIKey(name: String) throws -> Bool {
+        try services.accounts.revokeAPIKey(name: name)
+    }
+
+    /// Imports JSON Lines of artists.
+    public func importArtists(_ data: Data) throws -> ArtistImporter.Summary {
+        try ArtistImporter(repository: services.artists).importLines(data)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import OptOutCore
+
+/// Everything the service needs to start, read by the executable from flags and environment.
+public struct AppConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDirectory = URL(fileURLWithPath: "data")
+    /// The folder holding `Migrations/` and `Public/`; found by ``ResourceLocator`` when nil.
+    public var resourceRoot: URL?
+    /// bcrypt cost: 11 or more in production; tests lower it to stay fast.
+    public var bcryptCost: UInt8 = 11
+    public var sessionLifetime: TimeInterval = 7 * 24 * 3600
+    public var idleTimeout: TimeAmount = .seconds(30)
+    public var logLevel: Logger.Level = .info
+
+    public init() {}
+}
+
+/// The parts of a built service, for the CLI's commands that work on the database directly.
+struct Services: Sendable {
+    let database: AppDatabase
+    let accounts: AccountRepository
+    let artists: ArtistRepository
+    let hasher: PasswordHasher
+
+    /// Opens the database (applying migrations) and loads the collision guard's word list.
+    init(configuration: AppConfiguration) throws {
+        let root = try configuration.resourceRoot ?? ResourceLocator.findRoot()
+        database = try AppDatabase(
+            dataDirectory: configuration.dataDirectory,
+            migrationsDirectory: root.appendingPathComponent("Migrations")
+        )
+        accounts = AccountRepository(database: database)
+        artists = ArtistRepository(database: database, collisionGuard: try WordList.collisionGuard())
+        hasher = PasswordHasher(cost: configuration.bcryptCost)
+    }
+}
+
+/// Builds the whole application; `optout-gate serve` and the tests both call this.
+public func buildApplication(configuration: AppConfiguration) throws -> some ApplicationProtocol {
+    var logger = Logger(label: "optout-gate")
+    logger.logLevel = configuration.logLevel
+    let root = try configuration.resourceRoot ?? ResourceLocator.findRoot()
+    var configuration = configuration
+    configuration.resourceRoot = root
+    let services = try Services(configuration: configuration)
+    let router = buildRouter(services: services, configuration: configuration, publicDirectory: root.appendingPathComponent("Public"))
+    logger.info(
+        "registry open",
+        metadata: [
+            "data_dir": "\(configuration.dataDirectory.path)",
+            "registry_version": "\((try? services.artists.registryVersion()) ?? -1)",
+        ]
+    )
+    return Application(
+        router: router,
+        server: .http1(configuration: .init(idleTimeout: configuration.idleTimeout)),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "optout-gate"),
+        logger: logger
+    )
+}
+
+func buildRouter(services: Services, configuration: AppConfiguration, publicDirectory: URL) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    let table = RouteTable()
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ErrorMiddleware(passRouteNotFound: false, routes: table))
+    router.add(middleware: FileMiddleware(publicDirectory.path, searchForIndexHtml: true))
+    router.add(middleware: ErrorMiddleware(passRouteNotFound: true, routes: table))
+    router.add(middleware: AuthMiddleware(accounts: services.accounts))
+
+    let routes = RouteRecorder(router: router, table: table)
+    routes.get("/health") { _, _ in
+        _ = try services.artists.registryVersion()
+        return ["status": "ok"]
+    }
+    AccountsController(
+        repository: services.accounts,
+        hasher: services.hasher,
+        throttle: LoginThrottle(),
+        sessionLifetime: configuration.sessionLifetime
+    ).addRoutes(to: routes)
+    ArtistsController(repository: services.artists).addRoutes(to: routes)
+    PhraseReviewController(repository: services.artists).addRoutes(to: routes)
+    RegistryController(repository: services.artists).addRoutes(to: routes)
+    return router
+}
+
+/// Finds the folder that holds `Migrations/` and `Public/`.
+public enum ResourceLocator {
+    /// Looks in `$OPTOUT_ROOT`, the working directory, then beside the executable and up to four folders above it
+    /// (so `swift run` from the repository and `/app` in the Docker image both work).
+    public static func findRoot() throws -> URL {
+        var candidates: [URL] = []
+        if let root = ProcessInfo.processInfo.environment["OPTOUT_ROOT"] {
+            candidates.append(URL(fileURLWithPath: root))
+        }
+        candidates.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        var directory = URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            candidates.append(directory)
+            directory = directory.deletingLastPathComponent()
+        }
+        for candidate in candidates where isRoot(candidate) {
+            return candidate.standardizedFileURL
+        }
+        throw StartupError(
+            "cannot find the Migrations/ and Public/ folders (looked in \(candidates.map(\.path).joined(separator: ", "))); "
+                + "run from the repository or set OPTOUT_ROOT"
+        )
+    }
+
+    static func isRoot(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        let migrations = FileManager.default.fileExists(atPath: url.appendingPathComponent("Migrations").path, isDirectory: &isDirectory) && isDirectory.boolValue
+        let publicFolder = FileManager.default.fileExists(atPath: url.appendingPathComponent("Public").path, isDirectory: &isDirectory) && isDirectory.boolValue
+        return migrations && publicFolder
+    }
+}
+
+/// The collision guard's dictionary, shipped as a resource of this module.
+enum WordList {
+    static func collisionGuard() throws -> CollisionGuard {
+        guard let url = Bundle.module.url(forResource: "english-words", withExtension: "txt") else {
+            throw StartupError("the english-words.txt resource is missing from the build")
+        }
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return CollisionGuard(dictionary: text.split(separator: "\n").lazy.filter { !$0.hasPrefix("#") }.map(String.init))
+    }
+}

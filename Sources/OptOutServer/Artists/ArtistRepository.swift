@@ -1,0 +1,339 @@
+import Foundation
+import GRDB
+import OptOutCore
+
+/// An artist with its live phrases and links, as the API shows it.
+public struct ArtistView: Codable, Sendable, Equatable {
+    public struct Phrase: Codable, Sendable, Equatable {
+        public let id: ID<PhraseRecord>
+        public let text: String
+        public let kind: PhraseKind
+        public let status: PhraseStatus
+        public let reviewReason: String?
+    }
+
+    public let id: ID<ArtistRecord>
+    public let accountId: ID<AccountRecord>?
+    public let name: String
+    public let aliases: [String]
+    public let creations: [String]
+    public let policy: Policy
+    public let links: [String]
+    public let verified: Bool
+    /// `active`, or `withdrawn` once the artist withdrew.
+    public let status: String
+    public let phrases: [Phrase]
+    public let createdAt: Date
+    public let updatedAt: Date
+    public let withdrawnAt: Date?
+}
+
+/// What an import or an edit did to the registry.
+struct PhraseChanges: Sendable {
+    var inserted = 0
+    var heldForReview = 0
+    var released = 0
+    var changedFields = false
+    var changed: Bool { inserted > 0 || released > 0 || changedFields }
+}
+
+/// The artist opt-out registry in the database.
+public struct ArtistRepository: Sendable {
+    let database: AppDatabase
+    let collisionGuard: CollisionGuard
+
+    // MARK: Reading
+
+    func artist(id: ID<ArtistRecord>) throws -> ArtistRecord? {
+        try database.pool.read { db in try ArtistRecord.fetchOne(db, key: id.rawValue) }
+    }
+
+    func liveArtist(account: ID<AccountRecord>) throws -> ArtistRecord? {
+        try database.pool.read { db in
+            try ArtistRecord.filter(Column("account_id") == account && Column("withdrawn_at") == nil).fetchOne(db)
+        }
+    }
+
+    func view(of id: ID<ArtistRecord>) throws -> ArtistView? {
+        try database.pool.read { db in try Self.view(db, id: id) }
+    }
+
+    static func view(_ db: Database, id: ID<ArtistRecord>) throws -> ArtistView? {
+        guard let artist = try ArtistRecord.fetchOne(db, key: id.rawValue) else { return nil }
+        let phrases = try PhraseRecord.filter(Column("artist_id") == id && Column("released_at") == nil)
+            .order(Column("position")).fetchAll(db)
+        let links = try String.fetchAll(db, sql: "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", arguments: [id])
+        return ArtistView(
+            id: id,
+            accountId: artist.accountId,
+            name: artist.name,
+            aliases: phrases.filter { $0.kind == .alias }.map(\.text),
+            creations: phrases.filter { $0.kind == .creation }.map(\.text),
+            policy: artist.policy,
+            links: links,
+            verified: artist.verified,
+            status: artist.withdrawnAt == nil ? "active" : "withdrawn",
+            phrases: phrases.map { .init(id: $0.id!, text: $0.text, kind: $0.kind, status: $0.status, reviewReason: $0.reviewReason) },
+            createdAt: artist.createdAt,
+            updatedAt: artist.updatedAt,
+            withdrawnAt: artist.withdrawnAt
+        )
+    }
+
+    // MARK: Writing
+
+    /// Registers `submission` as `account`'s artist profile.
+    ///
+    /// - Throws: 409 `artist_exists` when the account already has a live profile, 409 `phrase_taken` when
+    ///   another artist holds one of the phrases.
+    func create(account: ID<AccountRecord>, submission: ArtistSubmission) throws -> ArtistView {
+        let submission = try submission.validated()
+        return try database.pool.write { db in
+            if try ArtistRecord.filter(Column("account_id") == account && Column("withdrawn_at") == nil).fetchCount(db) > 0 {
+                throw DomainError(.conflict, code: "artist_exists", message: "This account already has an artist profile; edit it instead.")
+            }
+            let id = try insertArtist(db, account: account, submission: submission, now: Date()).id!
+            _ = try replacePhrases(db, artist: id, with: submission.phrases, now: Date())
+            return try Self.view(db, id: id)!
+        }
+    }
+
+    /// The fields of an edit; nil leaves a field as it is.
+    struct Edit: Sendable {
+        var name: String?
+        var aliases: [String]?
+        var creations: [String]?
+        var policy: Policy?
+        var links: [String]?
+    }
+
+    /// Applies `edit` to a live artist. Phrases kept keep their id and status; removed ones are released.
+    func update(id: ID<ArtistRecord>, edit: Edit) throws -> ArtistView {
+        try database.pool.write { db in
+            guard var artist = try ArtistRecord.fetchOne(db, key: id.rawValue) else {
+                throw DomainError(.notFound, code: "not_found", message: "Artist \(id) was not found.")
+            }
+            guard artist.withdrawnAt == nil else {
+                throw DomainError(.conflict, code: "artist_withdrawn", message: "Artist \(id) was withdrawn and can no longer be edited.")
+            }
+            let current = try Self.view(db, id: id)!
+            let submission = try ArtistSubmission(
+                name: edit.name ?? current.name,
+                aliases: edit.aliases ?? current.aliases,
+                creations: edit.creations ?? current.creations,
+                policy: edit.policy ?? current.policy,
+                links: edit.links ?? current.links
+            ).validated()
+            try apply(db, submission: submission, to: &artist, now: Date())
+            return try Self.view(db, id: id)!
+        }
+    }
+
+    /// Withdraws a live artist: its phrases stop blocking at once; the rows stay for the audit trail.
+    func withdraw(id: ID<ArtistRecord>) throws -> ArtistView {
+        try database.pool.write { db in
+            guard var artist = try ArtistRecord.fetchOne(db, key: id.rawValue) else {
+                throw DomainError(.notFound, code: "not_found", message: "Artist \(id) was not found.")
+            }
+            guard artist.withdrawnAt == nil else {
+                throw DomainError(.conflict, code: "artist_withdrawn", message: "Artist \(id) was already withdrawn.")
+            }
+            let now = Date()
+            artist.withdrawnAt = now
+            artist.updatedAt = now
+            try artist.update(db)
+            try db.execute(sql: "UPDATE phrase SET released_at = ? WHERE artist_id = ? AND released_at IS NULL", arguments: [now, id])
+            return try Self.view(db, id: id)!
+        }
+    }
+
+    func setVerified(id: ID<ArtistRecord>) throws -> ArtistView {
+        try database.pool.write { db in
+            guard var artist = try ArtistRecord.fetchOne(db, key: id.rawValue), artist.withdrawnAt == nil else {
+                throw DomainError(.notFound, code: "not_found", message: "Artist \(id) was not found.")
+            }
+            artist.verified = true
+            artist.updatedAt = Date()
+            try artist.update(db)
+            return try Self.view(db, id: id)!
+        }
+    }
+
+    func insertArtist(_ db: Database, account: ID<AccountRecord>?, submission: ArtistSubmission, now: Date) throws -> ArtistRecord {
+        var artist = ArtistRecord(
+            accountId: account,
+            name: submission.name,
+            nameKey: PhraseKey.make(submission.name),
+            policy: submission.policy,
+            verified: false,
+            createdAt: now,
+            updatedAt: now,
+            withdrawnAt: nil
+        )
+        try artist.insert(db)
+        try replaceLinks(db, artist: artist.id!, with: submission.links)
+        return artist
+    }
+
+    /// Brings a live artist's fields, links and phrases in line with `submission`.
+    @discardableResult
+    func apply(_ db: Database, submission: ArtistSubmission, to artist: inout ArtistRecord, now: Date) throws -> PhraseChanges {
+        let id = artist.id!
+        var changes = try replacePhrases(db, artist: id, with: submission.phrases, now: now)
+        let links = try String.fetchAll(db, sql: "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", arguments: [id])
+        if links != submission.links {
+            try replaceLinks(db, artist: id, with: submission.links)
+            changes.changedFields = true
+        }
+        if artist.name != submission.name || artist.policy != submission.policy {
+            artist.name = submission.name
+            artist.nameKey = PhraseKey.make(submission.name)
+            artist.policy = submission.policy
+            changes.changedFields = true
+        }
+        if changes.changed {
+            artist.updatedAt = now
+            try artist.update(db)
+        }
+        return changes
+    }
+
+    private func replaceLinks(_ db: Database, artist: ID<ArtistRecord>, with links: [String]) throws {
+        try db.execute(sql: "DELETE FROM artist_link WHERE artist_id = ?", arguments: [artist])
+        for (position, url) in links.enumerated() {
+            var link = ArtistLinkRecord(artistId: artist, url: url, position: position)
+            try link.insert(db)
+        }
+    }
+
+    /// Makes the artist's live phrases exactly `desired`: a phrase whose key is already live keeps its row,
+    /// id and status; the rest are inserted with the collision guard's status, and the ones not wanted are released.
+    func replacePhrases(
+        _ db: Database,
+        artist: ID<ArtistRecord>,
+        with desired: [(text: String, kind: PhraseKind)],
+        now: Date
+    ) throws -> PhraseChanges {
+        var changes = PhraseChanges()
+        var live = Dictionary(
+            try PhraseRecord.filter(Column("artist_id") == artist && Column("released_at") == nil).fetchAll(db).map { ($0.normalized, $0) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        for (position, phrase) in desired.enumerated() {
+            let key = PhraseKey.make(phrase.text)
+            if var existing = live.removeValue(forKey: key) {
+                if existing.text != phrase.text || existing.kind != phrase.kind || existing.position != position {
+                    existing.text = phrase.text
+                    existing.kind = phrase.kind
+                    existing.position = position
+                    try existing.update(db)
+                    changes.changedFields = true
+                }
+                continue
+            }
+            let reason = collisionGuard.reviewReason(for: phrase.text)
+            var record = PhraseRecord(
+                artistId: artist,
+                text: phrase.text,
+                normalized: key,
+                kind: phrase.kind,
+                position: position,
+                status: reason == nil ? .active : .pendingReview,
+                reviewReason: reason.map { "\"\(phrase.text)\" \($0)" },
+                reviewedBy: nil,
+                createdAt: now,
+                releasedAt: nil
+            )
+            do {
+                try record.insert(db)
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                throw DomainError(
+                    .conflict,
+                    code: "phrase_taken",
+                    message: "The phrase \"\(phrase.text)\" is already held by another artist.",
+                    field: phrase.kind == .name ? "name" : phrase.kind == .alias ? "aliases" : "creations"
+                )
+            }
+            changes.inserted += 1
+            if reason != nil { changes.heldForReview += 1 }
+        }
+        for var stale in live.values {
+            stale.releasedAt = now
+            try stale.update(db)
+            changes.released += 1
+        }
+        return changes
+    }
+
+    // MARK: Phrase review
+
+    struct ReviewItem: Codable, Sendable {
+        let id: ID<PhraseRecord>
+        let text: String
+        let kind: PhraseKind
+        let status: PhraseStatus
+        let reviewReason: String?
+        let artistId: ID<ArtistRecord>
+        let artistName: String
+        let createdAt: Date
+    }
+
+    /// Live phrases in `status`, oldest first, `limit` at a time after the phrase id `after`.
+    func phrases(status: PhraseStatus, after: Int64, limit: Int) throws -> [ReviewItem] {
+        try database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT phrase.id, phrase.text, phrase.kind, phrase.status, phrase.review_reason, phrase.created_at,
+                           artist.id AS artist_id, artist.name AS artist_name
+                    FROM phrase JOIN artist ON artist.id = phrase.artist_id
+                    WHERE phrase.status = ? AND phrase.released_at IS NULL AND phrase.id > ?
+                    ORDER BY phrase.id LIMIT ?
+                    """,
+                arguments: [status.rawValue, after, limit]
+            ).map { row in
+                ReviewItem(
+                    id: ID(row["id"]),
+                    text: row["text"],
+                    kind: PhraseKind(rawValue: row["kind"]) ?? .name,
+                    status: status,
+                    reviewReason: row["review_reason"],
+                    artistId: ID(row["artist_id"]),
+                    artistName: row["artist_name"],
+                    createdAt: row["created_at"]
+                )
+            }
+        }
+    }
+
+    /// Moves a live phrase to `status` as a moderator's decision.
+    func review(phrase id: ID<PhraseRecord>, to status: PhraseStatus, by moderator: ID<AccountRecord>) throws -> ArtistView.Phrase {
+        try database.pool.write { db in
+            guard var phrase = try PhraseRecord.fetchOne(db, key: id.rawValue), phrase.releasedAt == nil else {
+                throw DomainError(.notFound, code: "not_found", message: "Phrase \(id) was not found, or its artist removed it.")
+            }
+            if phrase.status != status {
+                phrase.status = status
+                phrase.reviewedBy = moderator
+                do {
+                    try phrase.update(db)
+                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                    throw DomainError(.conflict, code: "phrase_taken", message: "Another artist now holds \"\(phrase.text)\".")
+                }
+            }
+            return .init(id: id, text: phrase.text, kind: phrase.kind, status: phrase.status, reviewReason: phrase.reviewReason)
+        }
+    }
+
+    // MARK: Registry
+
+    func registryVersion() throws -> Int64 {
+        try database.pool.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0 }
+    }
+
+    func activePhraseCount() throws -> Int {
+        try database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM phrase WHERE status = 'active' AND released_at IS NULL") ?? 0
+        }
+    }
+}

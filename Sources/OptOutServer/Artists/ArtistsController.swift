@@ -1,0 +1,113 @@
+import Foundation
+import Hummingbird
+import OptOutCore
+
+/// The opt-out form's API: an artist's own profile, edited by its owner or a moderator.
+struct ArtistsController {
+    let repository: ArtistRepository
+
+    struct ArtistInput: Decodable {
+        let name: String
+        let aliases: [String]?
+        let creations: [String]?
+        let policy: Policy?
+        let links: [String]?
+    }
+
+    struct ArtistEdit: Decodable {
+        let name: String?
+        let aliases: [String]?
+        let creations: [String]?
+        let policy: Policy?
+        let links: [String]?
+    }
+
+    func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
+        routes.post("/v1/artists", use: create)
+        routes.get("/v1/artists/me", use: mine)
+        routes.get("/v1/artists/:id", use: show)
+        routes.patch("/v1/artists/:id", use: update)
+        routes.delete("/v1/artists/:id", use: withdraw)
+        routes.post("/v1/artists/:id/verify", use: verify)
+    }
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ArtistView> {
+        let account = try context.requireAccount()
+        var request = request
+        let input = try await request.decodeJSON(as: ArtistInput.self, context: context)
+        let submission = ArtistSubmission(
+            name: input.name,
+            aliases: input.aliases ?? [],
+            creations: input.creations ?? [],
+            policy: input.policy ?? .block,
+            links: input.links ?? []
+        )
+        let artist = try repository.create(account: account.id!, submission: submission)
+        return EditedResponse(status: .created, headers: [.location: "/v1/artists/\(artist.id)"], response: artist)
+    }
+
+    @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
+        let account = try context.requireAccount()
+        guard let artist = try repository.liveArtist(account: account.id!), let view = try repository.view(of: artist.id!) else {
+            throw APIError(.notFound, code: "no_artist_profile", message: "This account has no artist profile yet; create one with POST /v1/artists.")
+        }
+        return view
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
+        let artist = try ownedArtist(request, context: context)
+        let includeWithdrawn = request.uri.queryParameters["include_withdrawn"] == "true"
+        let moderator = try context.requireAccount().role >= .moderator
+        if artist.withdrawnAt != nil && !(includeWithdrawn && moderator) {
+            throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id!) was withdrawn.")
+        }
+        return try repository.view(of: artist.id!)!
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
+        let artist = try ownedArtist(request, context: context)
+        var request = request
+        let input = try await request.decodeJSON(as: ArtistEdit.self, context: context)
+        if artist.withdrawnAt != nil {
+            throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id!) was withdrawn.")
+        }
+        return try repository.update(
+            id: artist.id!,
+            edit: .init(name: input.name, aliases: input.aliases, creations: input.creations, policy: input.policy, links: input.links)
+        )
+    }
+
+    @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
+        let artist = try ownedArtist(request, context: context)
+        if artist.withdrawnAt != nil {
+            throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id!) was already withdrawn.")
+        }
+        return try repository.withdraw(id: artist.id!)
+    }
+
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
+        _ = try context.requireRole(.moderator)
+        let id = try artistID(request, context: context)
+        return try repository.setVerified(id: id)
+    }
+
+    private func artistID(_ request: Request, context: AppRequestContext) throws -> ID<ArtistRecord> {
+        guard let raw = context.parameters.get("id"), let value = Int64(raw), value > 0 else {
+            throw APIError(.notFound, code: "not_found", message: "There is no artist \(context.parameters.get("id") ?? "").")
+        }
+        return ID(value)
+    }
+
+    /// The artist named by the path, if the caller owns it or moderates: 401 anonymous, 404 missing, 403 otherwise.
+    private func ownedArtist(_ request: Request, context: AppRequestContext) throws -> ArtistRecord {
+        let account = try context.requireAccount()
+        let id = try artistID(request, context: context)
+        guard let artist = try repository.artist(id: id) else { throw APIError.notFound("Artist \(id)") }
+        guard artist.accountId == account.id || account.role >= .moderator else {
+            throw APIError.forbidden("Only the artist's own account or a moderator may see or change artist \(id).")
+        }
+        return artist
+    }
+}
+
+extension ArtistView: ResponseEncodable {}

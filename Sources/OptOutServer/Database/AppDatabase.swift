@@ -1,0 +1,107 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// Owns the service's one `DatabasePool` and the schema in `Migrations/`.
+public final class AppDatabase: Sendable {
+    public let pool: DatabasePool
+
+    /// Opens (creating if needed) `<dataDirectory>/optout.sqlite` in WAL mode and applies every migration.
+    ///
+    /// - Parameters:
+    ///   - dataDirectory: the folder that holds the database and its -wal and -shm files.
+    ///   - migrationsDirectory: the folder of `NNNN_name.sql` files, applied in name order.
+    /// - Throws: `StartupError` when a folder is missing or a shipped migration was edited.
+    public init(dataDirectory: URL, migrationsDirectory: URL) throws {
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = 8
+        let path = dataDirectory.appendingPathComponent("optout.sqlite").path
+        pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB sets synchronous=NORMAL on the writer once it opens; acknowledged writes must survive power loss.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        try Self.migrate(pool, from: migrationsDirectory)
+        try assertDurability()
+    }
+
+    /// The writer's `PRAGMA synchronous`: 2 is FULL.
+    public func synchronousLevel() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
+    public func journalMode() throws -> String {
+        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    private func assertDurability() throws {
+        let level = try synchronousLevel()
+        guard level == 2 else { throw StartupError("the database writer runs with synchronous=\(level), not FULL (2)") }
+        let mode = try journalMode()
+        guard mode.lowercased() == "wal" else { throw StartupError("the database is in \(mode) journal mode, not WAL") }
+    }
+
+    /// Applies `Migrations/*.sql` in name order. Each file's SHA-256 is recorded, and a start refuses a
+    /// migration that changed after it was applied, since the schema it describes is no longer the one on disk.
+    static func migrate(_ pool: DatabasePool, from directory: URL) throws {
+        let files = try migrationFiles(in: directory)
+        var migrator = DatabaseMigrator()
+        for file in files {
+            let sql = try String(contentsOf: file, encoding: .utf8)
+            let name = file.deletingPathExtension().lastPathComponent
+            migrator.registerMigration(name) { db in
+                try db.execute(sql: sql)
+            }
+        }
+        try pool.write { db in
+            try db.execute(
+                sql: "CREATE TABLE IF NOT EXISTS migration_checksum (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            let known = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, sha256 FROM migration_checksum").map {
+                (row: Row) -> (String, String) in (row["name"], row["sha256"])
+            })
+            for file in files {
+                let name = file.deletingPathExtension().lastPathComponent
+                let digest = try sha256Hex(Data(contentsOf: file))
+                if let recorded = known[name], recorded != digest {
+                    throw StartupError("migration \(name) was edited after it was applied; add a new migration instead")
+                }
+            }
+        }
+        try migrator.migrate(pool)
+        try pool.write { db in
+            for file in files {
+                let name = file.deletingPathExtension().lastPathComponent
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO migration_checksum (name, sha256, applied_at) VALUES (?, ?, ?)",
+                    arguments: [name, try sha256Hex(Data(contentsOf: file)), Date()]
+                )
+            }
+        }
+    }
+
+    static func migrationFiles(in directory: URL) throws -> [URL] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw StartupError("the migrations folder \(directory.path) does not exist")
+        }
+        let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "sql" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        guard !files.isEmpty else { throw StartupError("the migrations folder \(directory.path) holds no .sql files") }
+        return files
+    }
+
+    private static func sha256Hex(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A reason the service cannot start, said plainly instead of crashing.
+public struct StartupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,177 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import OptOutCore
+import OptOutServer
+
+@main
+struct OptOutGate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optout-gate",
+        abstract: "Keeps opted-out artists' names out of AI image generation.",
+        subcommands: [Serve.self, Migrate.self, CreateModerator.self, CreateAPIKey.self, RevokeAPIKey.self, ImportArtists.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+struct DataOptions: ParsableArguments {
+    @Option(help: "The folder that holds optout.sqlite and its -wal and -shm files.")
+    var dataDir = "./data"
+
+    @Option(help: "The folder that holds Migrations/ and Public/ (default: found from the working directory or the executable).")
+    var root: String?
+
+    var configuration: AppConfiguration {
+        var configuration = AppConfiguration()
+        configuration.dataDirectory = URL(fileURLWithPath: dataDir)
+        configuration.resourceRoot = root.map { URL(fileURLWithPath: $0) }
+        return configuration
+    }
+}
+
+/// Runs `body`, turning a start-up or domain error into a message on stderr and exit code 1 instead of a crash.
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as StartupError {
+        FileHandle.standardError.write(Data("optout-gate: \(error.description)\n".utf8))
+        throw ExitCode.failure
+    } catch let error as DomainError {
+        FileHandle.standardError.write(Data("optout-gate: \(error.message)\n".utf8))
+        throw ExitCode.failure
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP service.")
+
+    @Option var host = "127.0.0.1"
+    @Option var port = 8080
+    @OptionGroup var data: DataOptions
+    @Option(help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        var configuration = data.configuration
+        configuration.host = host
+        configuration.port = port
+        if let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
+        let app = try await reportingErrors { try buildApplication(configuration: configuration) }
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create the database if needed and apply every migration.")
+
+    @OptionGroup var data: DataOptions
+
+    func run() async throws {
+        let version = try await reportingErrors { try AdminTasks(configuration: data.configuration).registryVersion() }
+        print("migrated \(data.dataDir)/optout.sqlite; registry version \(version)")
+    }
+}
+
+struct CreateModerator: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create a moderator account, or promote an existing one. The password is read from OPTOUT_PASSWORD or stdin."
+    )
+
+    @OptionGroup var data: DataOptions
+    @Option var email: String
+    @Flag(help: "Make the account an admin rather than a moderator.")
+    var admin = false
+
+    func run() async throws {
+        let password: String
+        if let fromEnvironment = ProcessInfo.processInfo.environment["OPTOUT_PASSWORD"] {
+            password = fromEnvironment
+        } else if let line = readLine(strippingNewline: true) {
+            password = line
+        } else {
+            throw ValidationError("Give the password in OPTOUT_PASSWORD or on stdin.")
+        }
+        let role: Role = admin ? .admin : .moderator
+        let id = try await reportingErrors {
+            try await AdminTasks(configuration: data.configuration).createStaff(email: email, password: password, role: role)
+        }
+        print("\(role.rawValue) \(email) is account \(id)")
+    }
+}
+
+struct CreateAPIKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-api-key",
+        abstract: "Create an API key for an image generator or dataset builder; the key is printed alone on the last line."
+    )
+
+    @OptionGroup var data: DataOptions
+    @Option var name: String
+    @Option(help: "check, generate or registry; repeat for more than one.")
+    var scope: [APIScope] = []
+
+    func run() async throws {
+        let key = try await reportingErrors { try AdminTasks(configuration: data.configuration).createAPIKey(name: name, scopes: Set(scope)) }
+        print("API key \(name) with scopes \(scope.map(\.rawValue).sorted().joined(separator: ", ")); it is shown only once:")
+        print(key)
+    }
+}
+
+struct RevokeAPIKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "revoke-api-key", abstract: "Revoke an API key by name.")
+
+    @OptionGroup var data: DataOptions
+    @Option var name: String
+
+    func run() async throws {
+        let revoked = try await reportingErrors { try AdminTasks(configuration: data.configuration).revokeAPIKey(name: name) }
+        guard revoked else {
+            FileHandle.standardError.write(Data("optout-gate: no live API key is named \(name)\n".utf8))
+            throw ExitCode.failure
+        }
+        print("revoked API key \(name)")
+    }
+}
+
+struct ImportArtists: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Import artists from JSON Lines: {\"name\", \"aliases\", \"creations\", \"policy\", \"links\"}, one a line."
+    )
+
+    @OptionGroup var data: DataOptions
+    @Argument(help: "The JSON Lines file, or - for stdin.")
+    var file: String
+
+    func run() async throws {
+        let contents: Data
+        if file == "-" {
+            contents = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let read = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("cannot read \(file)")
+            }
+            contents = read
+        }
+        let tasks = try await reportingErrors { try AdminTasks(configuration: data.configuration) }
+        let start = ContinuousClock.now
+        let summary = try await reportingErrors { try tasks.importArtists(contents) }
+        let seconds = (ContinuousClock.now - start).seconds
+        let lines = summary.imported + summary.updated + summary.unchanged + summary.rejected.count
+        for rejection in summary.rejected.prefix(1000) {
+            print("rejected line \(rejection.line): \(rejection.reason)")
+        }
+        if summary.rejected.count > 1000 { print("... and \(summary.rejected.count - 1000) more rejected lines") }
+        print(
+            "imported \(summary.imported), updated \(summary.updated), unchanged \(summary.unchanged), "
+                + "held for review \(summary.heldForReview) (\(summary.phrasesHeldForReview) phrases), rejected \(summary.rejected.count)"
+        )
+        print(String(format: "%d lines in %.2f s (%.0f artists/s)", lines, seconds, seconds > 0 ? Double(lines) / seconds : 0))
+    }
+}
+
+extension APIScope: ExpressibleByArgument {}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
