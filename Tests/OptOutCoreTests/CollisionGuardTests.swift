@@ -1,0 +1,27 @@
+import Testing
+
+@testable import OptOutCore
+
+@Suite struct CollisionGuardTests {
+    let guardian = CollisionGuard(dictionary: ["rose", "constant", "artist", "Sunset"])
+
+    @Test func dictionaryWordsWaitForReview() {
+        #expect(guardian.initialStatus(for: "Rose") == .pendingReview)
+        #expect(guardian.initialStatus(for: "CONSTANT") == .pendingReview)
+        #expect(guardian.initialStatus(for: "sunset") == .pendingReview)
+        #expect(guardian.reviewReason(for: "artist") == "is a common dictionary word")
+    }
+
+    @Test func shortPhrasesWaitForReview() {
+        #expect(guardian.initialStatus(for: "Ando") == .active)
+        #expect(guardian.initialStatus(for: "Ink") == .pendingReview)
+        #expect(guardian.initialStatus(for: "A.B.") == .pendingReview)
+        #expect(guardian.reviewReason(for: "R2D2") == "has fewer than 4 letters")
+    }
+
+    @Test func namesAndMultiWordPhrasesBlockAtOnce() {
+        #expect(guardian.initialStatus(for: "Greg Rutkowski") == .active)
+        #expect(guardian.initialStatus(for: "Rose Constant") == .active)
+        #expect(guardian.initialStatus(for: "Rutkowski") == .active)
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import OptOutServer
+
+@Suite struct HygieneTests {
+    @Test func healthAnswersOK() async throws {
+        try await withApp { client, _ in
+            let reply = try await client.call(.get, "/health")
+            #expect(reply.status == .ok)
+            #expect(reply.json["status"].string == "ok")
+        }
+    }
+
+    @Test func malformedBodiesAreClear4xx() async throws {
+        try await withApp { client, _ in
+            let token = try await client.signUp("ann@example.org")
+            let cases: [(String, HTTPResponse.Status, String)] = [
+                ("{not json", .badRequest, "invalid_json"),
+                ("", .badRequest, "invalid_json"),
+                ("[1, 2]", .badRequest, "invalid_json"),
+                ("\"just a string\"", .badRequest, "invalid_json"),
+                ("{\"name\": null}", .unprocessableContent, "invalid_field"),
+                ("{\"name\": \"Ann\", \"aliases\": \"not a list\"}", .unprocessableContent, "invalid_field"),
+            ]
+            for (body, status, code) in cases {
+                let reply = try await client.call(.post, "/v1/artists", token: token, raw: ByteBuffer(string: body))
+                #expect(reply.status == status, "body \(body): \(String(buffer: reply.body))")
+                #expect(reply.errorCode == code, "body \(body)")
+                #expect(reply.json["error"]["message"].string?.isEmpty == false)
+            }
+        }
+    }
+
+    @Test func invalidUTF8IsABadRequest() async throws {
+        try await withApp { client, _ in
+            let token = try await client.signUp("ann@example.org")
+            var buffer = ByteBuffer(string: "{\"name\": \"Gr")
+            buffer.writeBytes([0xFF, 0xFE, 0xC3])
+            buffer.writeString("eg\"}")
+            let reply = try await client.call(.post, "/v1/artists", token: token, raw: buffer)
+            #expect(reply.status == .badRequest)
+            #expect(reply.errorCode == "invalid_json")
+        }
+    }
+
+    @Test func bodiesOverOneMebibyteAre413() async throws {
+        try await withApp { client, _ in
+            let token = try await client.signUp("ann@example.org")
+            let big = "{\"name\": \"" + String(repeating: "a", count: (1 << 20) + 10) + "\"}"
+            let reply = try await client.call(.post, "/v1/artists", token: token, raw: ByteBuffer(string: big))
+            #expect(reply.status == .contentTooLarge)
+            #expect(reply.errorCode == "payload_too_large")
+        }
+    }
+
+    @Test func aWrongMethodOnAKnownPathIs405WithAllow() async throws {
+        try await withApp { client, _ in
+            let put = try await client.call(.put, "/v1/artists/1")
+            #expect(put.status == .methodNotAllowed)
+            #expect(put.headers[.allow] == "DELETE, GET, HEAD, PATCH")
+            #expect(put.errorCode == "method_not_allowed")
+            let me = try await client.call(.delete, "/v1/artists/me")
+            #expect(me.status == .methodNotAllowed)
+            #expect(me.headers[.allow] == "GET, HEAD")
+            let sessions = try await client.call(.get, "/v1/sessions")
+            #expect(sessions.headers[.allow] == "POST")
+            let unknown = try await client.call(.get, "/v1/nothing-here")
+            #expect(unknown.status == .notFound)
+            #expect(unknown.errorCode == "not_found")
+        }
+    }
+
+    @Test func everyResponseCarriesTheSecurityAndOptOutHeaders() async throws {
+        try await withApp { client, _ in
+            for path in ["/", "/health", "/v1/nothing", "/v1/accounts/me", "/openapi.yaml"] {
+                let reply = try await client.call(.get, path)
+                #expect(reply.headers[.init("X-Robots-Tag")!] == "noai, noimageai", "\(path)")
+                #expect(reply.headers[.init("X-Content-Type-Options")!] == "nosniff", "\(path)")
+                #expect(reply.headers[.init("Referrer-Policy")!] != nil, "\(path)")
+                #expect(
+                    reply.headers[.init("Content-Security-Policy")!]
+                        == "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+                    "\(path)"
+                )
+            }
+        }
+    }
+
+    @Test func everyPageCarriesTheRobotsMetaTag() throws {
+        let pages = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("Public").path)
+            .filter { $0.hasSuffix(".html") }
+        #expect(!pages.isEmpty)
+        for page in pages {
+            let html = try String(contentsOf: repositoryRoot.appendingPathComponent("Public/\(page)"), encoding: .utf8)
+            #expect(html.contains("<meta name=\"robots\" content=\"noai, noimageai\">"), "\(page)")
+        }
+    }
+
+    @Test func theOpenAPIDocumentIsServed() async throws {
+        try await withApp { client, _ in
+            let reply = try await client.call(.get, "/openapi.yaml")
+            #expect(reply.status == .ok)
+            #expect(String(buffer: reply.body).hasPrefix("openapi: 3.1"))
+        }
+    }
+
+    @Test func aMissingResourceFolderIsAClearStartupError() throws {
+        var configuration = testConfiguration()
+        configuration.resourceRoot = URL(fileURLWithPath: "/nonexistent-optout-root")
+        do {
+            _ = try buildApplication(configuration: configuration)
+            Issue.record("the app built without its Migrations folder")
+        } catch let error as StartupError {
+            #expect(error.description.contains("Migrations"))
+        }
+    }
+
+    @Test func anEditedMigrationIsRefusedAtStart() throws {
+        let configuration = testConfiguration()
+        let migrations = configuration.dataDirectory.appendingPathComponent("migrations-copy")
+        try FileManager.default.createDirectory(at: migrations, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        let original = repositoryRoot.appendingPathComponent("Migrations/0001_accounts_and_registry.sql")
+        let copy = migrations.appendingPathComponent("0001_accounts_and_registry.sql")
+        try FileManager.default.copyItem(at: original, to: copy)
+        _ = try AppDatabase(dataDirectory: configuration.dataDirectory, migrationsDirectory: migrations)
+        try (String(contentsOf: copy, encoding: .utf8) + "\n-- edited\n").write(to: copy, atomically: true, encoding: .utf8)
+        #expect(throws: StartupError.self) {
+            _ = try AppDatabase(dataDirectory: configuration.dataDirectory, migrationsDirectory: migrations)
+        }
+    }
+}

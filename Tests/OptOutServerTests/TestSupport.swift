@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@testable import OptOutCore
+@testable import OptOutServer
+
+/// The repository's root, where Migrations/ and Public/ live.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func testConfiguration() -> AppConfiguration {
+    var configuration = AppConfiguration()
+    configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("optout-test-\(UUID().uuidString)")
+    configuration.resourceRoot = repositoryRoot
+    configuration.bcryptCost = 4
+    configuration.logLevel = .critical
+    return configuration
+}
+
+/// Builds the app on a fresh database, with a moderator `mod@example.org` and an admin `admin@example.org`
+/// (password `moderator-pass`), and runs `body` against its router.
+func withApp(
+    _ configure: (inout AppConfiguration) -> Void = { _ in },
+    _ body: @escaping @Sendable (any TestClientProtocol, AppConfiguration) async throws -> Void
+) async throws {
+    var configuration = testConfiguration()
+    configure(&configuration)
+    defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+    let tasks = try AdminTasks(configuration: configuration)
+    _ = try await tasks.createStaff(email: "mod@example.org", password: "moderator-pass", role: .moderator)
+    _ = try await tasks.createStaff(email: "admin@example.org", password: "moderator-pass", role: .admin)
+    let app = try buildApplication(configuration: configuration)
+    let frozen = configuration
+    try await app.test(.router) { client in try await body(client, frozen) }
+}
+
+/// A decoded JSON body.
+struct JSON: @unchecked Sendable {
+    let value: Any
+
+    init(_ buffer: ByteBuffer) throws {
+        value = try JSONSerialization.jsonObject(with: Data(buffer: buffer), options: [.fragmentsAllowed])
+    }
+
+    init(value: Any) { self.value = value }
+
+    subscript(key: String) -> JSON { JSON(value: (value as? [String: Any])?[key] ?? NSNull()) }
+    subscript(index: Int) -> JSON {
+        let array = value as? [Any] ?? []
+        return JSON(value: index < array.count ? array[index] : NSNull())
+    }
+
+    var string: String? { value as? String }
+    var int: Int? { (value as? NSNumber)?.intValue }
+    var bool: Bool? { (value as? NSNumber)?.boolValue }
+    var array: [JSON] { (value as? [Any] ?? []).map { JSON(value: $0) } }
+    var isNull: Bool { value is NSNull }
+}
+
+struct Reply: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: ByteBuffer
+    var json: JSON { (try? JSON(body)) ?? JSON(value: NSNull()) }
+    var errorCode: String? { json["error"]["code"].string }
+}
+
+extension TestClientProtocol {
+    /// Sends `body` (a JSON object, raw string, or nil) with an optional bearer token.
+    func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json body: Any? = nil, raw: ByteBuffer? = nil) async throws -> Reply {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        let buffer: ByteBuffer? =
+            if let raw { raw } else if let body { ByteBuffer(data: try JSONSerialization.data(withJSONObject: body)) } else { nil }
+        return try await execute(uri: uri, method: method, headers: headers, body: buffer) { response in
+            Reply(status: response.status, headers: response.headers, body: response.body)
+        }
+    }
+
+    /// Opens an account and signs in; returns the session token.
+    func signUp(_ email: String, password: String = "correct horse") async throws -> String {
+        let created = try await call(.post, "/v1/accounts", json: ["email": email, "password": password, "display_name": "Test \(email)"])
+        #expect(created.status == .created, "sign-up of \(email) failed: \(String(buffer: created.body))")
+        return try await signIn(email, password: password)
+    }
+
+    func signIn(_ email: String, password: String) async throws -> String {
+        let session = try await call(.post, "/v1/sessions", json: ["email": email, "password": password])
+        #expect(session.status == .created, "sign-in of \(email) failed: \(String(buffer: session.body))")
+        return session.json["token"].string ?? ""
+    }
+
+    func moderatorToken() async throws -> String { try await signIn("mod@example.org", password: "moderator-pass") }
+
+    /// Registers an artist for `token` and returns its id.
+    func createArtist(_ token: String, name: String, aliases: [String] = [], creations: [String] = [], policy: String = "block") async throws -> Int {
+        let reply = try await call(
+            .post,
+            "/v1/artists",
+            token: token,
+            json: ["name": name, "aliases": aliases, "creations": creations, "policy": policy, "links": ["https://example.org/\(name.count)"]]
+        )
+        #expect(reply.status == .created, "creating \(name) failed: \(String(buffer: reply.body))")
+        return reply.json["id"].int ?? -1
+    }
+
+    func registryVersion() async throws -> Int {
+        try await call(.get, "/v1/registry/version").json["registry_version"].int ?? -1
+    }
+}
