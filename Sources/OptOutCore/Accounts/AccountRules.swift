@@ -9,6 +9,9 @@ public enum AccountRules {
 
     /// Returns the email trimmed and lower-cased, after checking its shape.
     public static func normalizedEmail(_ raw: String) throws(DomainError) -> String {
+        guard raw.utf8.count <= maxEmailLength else {
+            throw .invalid("email", code: "invalid_email", "An email address has at most \(maxEmailLength) characters.")
+        }
         let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.utf8.count <= maxEmailLength,
@@ -37,7 +40,7 @@ public enum AccountRules {
 
     public static func normalizedDisplayName(_ raw: String) throws(DomainError) -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard displayNameLength.contains(name.count),
+        guard raw.unicodeScalars.count <= displayNameLength.upperBound, name.unicodeScalars.count >= displayNameLength.lowerBound,
             !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {
             throw .invalid(

@@ -67,11 +67,13 @@ public struct ArtistSubmission: Sendable, Equatable {
         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw .invalid(field, code: "control_characters", "\(label(field)) must not contain control characters.")
         }
-        guard range.contains(text.count) else {
+        // Lengths count Unicode scalars, as JSON Schema's minLength and maxLength do; the upper bound applies to the
+        // text as sent, the lower to the text trimmed.
+        guard raw.unicodeScalars.count <= range.upperBound, text.unicodeScalars.count >= range.lowerBound else {
             throw .invalid(
                 field,
                 code: "\(singular(field))_length",
-                "\(label(field)) must be \(range.lowerBound) to \(range.upperBound) characters long; \"\(text.prefix(40))\" has \(text.count)."
+                "\(label(field)) must be \(range.lowerBound) to \(range.upperBound) characters long; \"\(text.prefix(40))\" has \(text.unicodeScalars.count)."
             )
         }
         guard !PhraseKey.make(text).isEmpty else {

@@ -1,0 +1,154 @@
+// The opt-out form: plain JavaScript over the JSON API. The session token lives in sessionStorage only.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { token: sessionStorage.getItem("optout-token"), artist: null };
+
+async function api(method, path, body) {
+  const headers = { "Accept": "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (state.token) headers["Authorization"] = "Bearer " + state.token;
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (_) { data = null; }
+  if (!response.ok) {
+    const error = (data && data.error) || { code: "http_" + response.status, message: "The server answered " + response.status + "." };
+    throw Object.assign(new Error(error.message), { code: error.code, field: error.field, status: response.status });
+  }
+  return data;
+}
+
+function clearErrors(form) {
+  form.querySelectorAll(".field-error, .form-error").forEach((el) => { el.textContent = ""; });
+  form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
+}
+
+// Shows an API error beside the field it concerns, or at the foot of the form.
+function showError(prefix, error) {
+  const fieldEl = error.field && $(prefix + "-" + error.field + "-error");
+  const target = fieldEl || $(prefix + "-form-error");
+  target.textContent = error.message;
+  const input = error.field && (document.querySelector("#" + prefix + "-form [name='" + error.field + "']"));
+  if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
+}
+
+const lines = (text) => text.split("\n").map((s) => s.trim()).filter((s) => s.length > 0);
+
+function setSignedIn(account) {
+  $("auth-section").hidden = !!account;
+  $("artist-section").hidden = !account;
+  $("account-bar").hidden = !account;
+  $("account-email").textContent = account ? account.email : "";
+}
+
+function renderArtist(artist) {
+  state.artist = artist;
+  const form = $("artist-form");
+  $("phrases-block").hidden = !artist;
+  $("artist-submit").textContent = artist ? "Save changes" : "Save my opt-out";
+  if (!artist) {
+    $("artist-status").textContent = "You have not opted out yet. Fill in the form to do so.";
+    form.reset();
+    return;
+  }
+  $("artist-status").textContent = "Your opt-out is " + artist.status + (artist.verified ? " and verified." : "; a moderator has not verified it yet.");
+  $("artist-name").value = artist.name;
+  $("artist-aliases").value = artist.aliases.join("\n");
+  $("artist-creations").value = artist.creations.join("\n");
+  $("artist-links").value = artist.links.join("\n");
+  $("policy-" + artist.policy).checked = true;
+  const body = $("phrases").querySelector("tbody");
+  body.replaceChildren(...artist.phrases.map((phrase) => {
+    const row = document.createElement("tr");
+    row.dataset.phraseId = phrase.id;
+    for (const [text, cls] of [[phrase.text, ""], [phrase.kind, ""], [phrase.status.replace("_", " "), "status-" + phrase.status]]) {
+      const cell = document.createElement("td");
+      cell.textContent = text;
+      if (cls) cell.className = cls;
+      row.appendChild(cell);
+    }
+    if (phrase.review_reason) row.title = phrase.review_reason;
+    return row;
+  }));
+}
+
+async function loadAccount() {
+  if (!state.token) { setSignedIn(null); return; }
+  try {
+    const account = await api("GET", "/v1/accounts/me");
+    setSignedIn(account);
+    try { renderArtist(await api("GET", "/v1/artists/me")); }
+    catch (error) { if (error.status === 404) renderArtist(null); else throw error; }
+  } catch (error) {
+    if (error.status === 401) { sessionStorage.removeItem("optout-token"); state.token = null; setSignedIn(null); }
+    else $("artist-form-error").textContent = error.message;
+  }
+}
+
+async function signIn(email, password) {
+  const session = await api("POST", "/v1/sessions", { email, password });
+  state.token = session.token;
+  sessionStorage.setItem("optout-token", session.token);
+  await loadAccount();
+}
+
+$("signup-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearErrors(form);
+  const email = $("signup-email").value, password = $("signup-password").value;
+  try {
+    await api("POST", "/v1/accounts", { email, password, display_name: $("signup-display-name").value });
+    await signIn(email, password);
+  } catch (error) { showError("signup", error); }
+});
+
+$("signin-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearErrors(form);
+  try { await signIn($("signin-email").value, $("signin-password").value); }
+  catch (error) { showError("signin", error); }
+});
+
+$("artist-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearErrors(form);
+  const body = {
+    name: $("artist-name").value,
+    aliases: lines($("artist-aliases").value),
+    creations: lines($("artist-creations").value),
+    policy: $("policy-credit").checked ? "credit" : "block",
+    links: lines($("artist-links").value),
+  };
+  try {
+    const artist = state.artist
+      ? await api("PATCH", "/v1/artists/" + state.artist.id, body)
+      : await api("POST", "/v1/artists", body);
+    renderArtist(artist);
+    $("artist-status").textContent = "Saved. " + $("artist-status").textContent;
+  } catch (error) { showError("artist", error); }
+});
+
+$("withdraw-button").addEventListener("click", () => { $("withdraw-confirm").hidden = false; });
+$("withdraw-cancel-button").addEventListener("click", () => { $("withdraw-confirm").hidden = true; });
+$("withdraw-confirm-button").addEventListener("click", async () => {
+  try {
+    await api("DELETE", "/v1/artists/" + state.artist.id);
+    $("withdraw-confirm").hidden = true;
+    renderArtist(null);
+    $("artist-status").textContent = "Your opt-out was withdrawn; your phrases no longer block prompts.";
+  } catch (error) { $("artist-form-error").textContent = error.message; }
+});
+
+$("signout-button").addEventListener("click", async () => {
+  try { await api("DELETE", "/v1/sessions/current"); } catch (_) { /* the session may already be gone */ }
+  sessionStorage.removeItem("optout-token");
+  state.token = null;
+  state.artist = null;
+  setSignedIn(null);
+});
+
+loadAccount();

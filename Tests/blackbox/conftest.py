@@ -1,0 +1,50 @@
+"""Black-box tests against a running optout-gate (started by run.sh): the browser form, live HTTP behaviour, the CLI."""
+import json
+import os
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+BASE_URL = os.environ.get("OPTOUT_BASE_URL", "http://127.0.0.1:18080")
+
+
+class Reply:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def request(method, path, body=None, token=None, raw=None, headers=None):
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    req = urllib.request.Request(BASE_URL + path, data=data, method=method)
+    req.add_header("Content-Type", "application/json")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    for key, value in (headers or {}).items():
+        req.add_header(key, value)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return Reply(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as error:
+        return Reply(error.code, error.headers, error.read())
+
+
+@pytest.fixture
+def base_url():
+    return BASE_URL
+
+
+@pytest.fixture
+def member():
+    """A new member account; returns (email, password, token)."""
+    email = f"member-{uuid.uuid4().hex[:10]}@example.org"
+    password = "correct horse battery"
+    assert request("POST", "/v1/accounts", {"email": email, "password": password, "display_name": "Member"}).status == 201
+    token = request("POST", "/v1/sessions", {"email": email, "password": password}).json()["token"]
+    return email, password, token

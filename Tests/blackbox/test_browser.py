@@ -1,0 +1,98 @@
+"""Drives the real opt-out form in headless Chromium: sign up, submit, see the phrases, see an error beside its field, withdraw."""
+import os
+import uuid
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import request
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1200,1600"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def wait(driver, condition, timeout=15):
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def test_artist_opts_out_edits_and_withdraws_from_the_web_form(browser, base_url):
+    email = f"painter-{uuid.uuid4().hex[:8]}@example.org"
+    name = f"Painter {uuid.uuid4().hex[:6]}"
+    browser.get(base_url + "/")
+    assert browser.find_element(By.CSS_SELECTOR, 'meta[name="robots"]').get_attribute("content") == "noai, noimageai"
+
+    # A bad password is explained beside the password field.
+    browser.find_element(By.ID, "signup-email").send_keys(email)
+    browser.find_element(By.ID, "signup-display-name").send_keys("Painter")
+    browser.find_element(By.ID, "signup-password").send_keys("short")
+    browser.find_element(By.ID, "signup-button").click()
+    error = wait(browser, EC.visibility_of_element_located((By.ID, "signup-password-error")))
+    assert "at least 8" in error.text
+
+    browser.find_element(By.ID, "signup-password").clear()
+    browser.find_element(By.ID, "signup-password").send_keys("a long enough password")
+    browser.find_element(By.ID, "signup-button").click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "artist-form")))
+    assert browser.find_element(By.ID, "account-email").text == email
+
+    # A bad link is explained beside the links field, and nothing is saved.
+    browser.find_element(By.ID, "artist-name").send_keys(name)
+    browser.find_element(By.ID, "artist-aliases").send_keys(f"{name} Studio\nRose")
+    browser.find_element(By.ID, "artist-creations").send_keys("The Dragon Ship")
+    browser.find_element(By.ID, "artist-links").send_keys("ftp://example.org/me")
+    browser.find_element(By.ID, "artist-submit").click()
+    link_error = wait(browser, EC.visibility_of_element_located((By.ID, "artist-links-error")))
+    assert "http or https" in link_error.text
+
+    links = browser.find_element(By.ID, "artist-links")
+    links.clear()
+    links.send_keys("https://example.org/me")
+    browser.find_element(By.ID, "policy-credit").click()
+    browser.find_element(By.ID, "artist-submit").click()
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#phrases tbody tr")) == 4)
+    rows = [[cell.text for cell in row.find_elements(By.TAG_NAME, "td")] for row in browser.find_elements(By.CSS_SELECTOR, "#phrases tbody tr")]
+    assert rows[0] == [name, "name", "active"]
+    assert rows[1] == [f"{name} Studio", "alias", "active"]
+    assert rows[2] == ["Rose", "alias", "pending review"]
+    assert rows[3] == ["The Dragon Ship", "creation", "active"]
+
+    # Edit: drop an alias.
+    aliases = browser.find_element(By.ID, "artist-aliases")
+    aliases.clear()
+    aliases.send_keys(f"{name} Studio")
+    browser.find_element(By.ID, "artist-submit").click()
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#phrases tbody tr")) == 3)
+
+    # The API agrees with the page.
+    token = browser.execute_script("return sessionStorage.getItem('optout-token')")
+    artist = request("GET", "/v1/artists/me", token=token).json()
+    assert artist["policy"] == "credit"
+    assert [p["text"] for p in artist["phrases"]] == [name, f"{name} Studio", "The Dragon Ship"]
+
+    # Withdraw.
+    browser.find_element(By.ID, "withdraw-button").click()
+    wait(browser, EC.element_to_be_clickable((By.ID, "withdraw-confirm-button"))).click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "artist-status"), "withdrawn"))
+    assert request("GET", "/v1/artists/me", token=token).status == 404
+    assert request("GET", f"/v1/artists/{artist['id']}", token=token).status == 404
+
+    # Sign out and back in: the form is empty, ready to opt out again.
+    browser.find_element(By.ID, "signout-button").click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "signin-form")))
+    browser.find_element(By.ID, "signin-email").send_keys(email)
+    browser.find_element(By.ID, "signin-password").send_keys("a long enough password")
+    browser.find_element(By.ID, "signin-button").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "artist-status"), "not opted out"))
