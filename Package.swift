@@ -26,7 +26,7 @@ let package = Package(
     targets: [
         .target(
             name: "OptOutCore",
-            
+
             swiftSettings: swiftSettings
         ),
         .target(

@@ -116,8 +116,10 @@ public enum ResourceLocator {
 
     static func isRoot(_ url: URL) -> Bool {
         var isDirectory: ObjCBool = false
-        let migrations = FileManager.default.fileExists(atPath: url.appendingPathComponent("Migrations").path, isDirectory: &isDirectory) && isDirectory.boolValue
-        let publicFolder = FileManager.default.fileExists(atPath: url.appendingPathComponent("Public").path, isDirectory: &isDirectory) && isDirectory.boolValue
+        let migrations =
+            FileManager.default.fileExists(atPath: url.appendingPathComponent("Migrations").path, isDirectory: &isDirectory) && isDirectory.boolValue
+        let publicFolder =
+            FileManager.default.fileExists(atPath: url.appendingPathComponent("Public").path, isDirectory: &isDirectory) && isDirectory.boolValue
         return migrations && publicFolder
     }
 }

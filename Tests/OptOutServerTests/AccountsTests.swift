@@ -8,7 +8,11 @@ import Testing
 @Suite struct AccountsTests {
     @Test func signUpSignInAndSeeMyself() async throws {
         try await withApp { client, _ in
-            let created = try await client.call(.post, "/v1/accounts", json: ["email": "Ann@Example.org", "password": "correct horse", "display_name": "Ann"])
+            let created = try await client.call(
+                .post,
+                "/v1/accounts",
+                json: ["email": "Ann@Example.org", "password": "correct horse", "display_name": "Ann"]
+            )
             #expect(created.status == .created)
             #expect(created.json["email"].string == "ann@example.org")
             #expect(created.json["role"].string == "member")
@@ -29,7 +33,11 @@ import Testing
     @Test func aTakenEmailIsAConflict() async throws {
         try await withApp { client, _ in
             _ = try await client.signUp("ann@example.org")
-            let again = try await client.call(.post, "/v1/accounts", json: ["email": "ANN@example.org", "password": "another one", "display_name": "Ann 2"])
+            let again = try await client.call(
+                .post,
+                "/v1/accounts",
+                json: ["email": "ANN@example.org", "password": "another one", "display_name": "Ann 2"]
+            )
             #expect(again.status == .conflict)
             #expect(again.errorCode == "email_taken")
         }
@@ -97,10 +105,13 @@ import Testing
     }
 
     @Test func expiredSessionsAreRefused() async throws {
-        try await withApp({ $0.sessionLifetime = -1 }) { client, _ in
-            let token = try await client.signUp("ann@example.org")
-            #expect(try await client.call(.get, "/v1/accounts/me", token: token).status == .unauthorized)
-        }
+        try await withApp(
+            configure: { $0.sessionLifetime = -1 },
+            body: { client, _ in
+                let token = try await client.signUp("ann@example.org")
+                #expect(try await client.call(.get, "/v1/accounts/me", token: token).status == .unauthorized)
+            }
+        )
     }
 
     @Test func tokensAreStoredOnlyAsHashes() async throws {

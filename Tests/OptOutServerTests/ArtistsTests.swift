@@ -86,7 +86,12 @@ import Testing
             let id = try await client.createArtist(token, name: "Greg Rutkowski", aliases: ["Rutkowski", "Dragonlord"])
             let before = try await client.call(.get, "/v1/artists/\(id)", token: token).json["phrases"].array
             let version = try await client.registryVersion()
-            let edited = try await client.call(.patch, "/v1/artists/\(id)", token: token, json: ["aliases": ["Rutkowski", "Dragon Master"], "policy": "credit"])
+            let edited = try await client.call(
+                .patch,
+                "/v1/artists/\(id)",
+                token: token,
+                json: ["aliases": ["Rutkowski", "Dragon Master"], "policy": "credit"]
+            )
             #expect(edited.status == .ok)
             #expect(edited.json["policy"].string == "credit")
             #expect(edited.json["name"].string == "Greg Rutkowski")

@@ -21,8 +21,8 @@ func testConfiguration() -> AppConfiguration {
 /// Builds the app on a fresh database, with a moderator `mod@example.org` and an admin `admin@example.org`
 /// (password `moderator-pass`), and runs `body` against its router.
 func withApp(
-    _ configure: (inout AppConfiguration) -> Void = { _ in },
-    _ body: @escaping @Sendable (any TestClientProtocol, AppConfiguration) async throws -> Void
+    configure: (inout AppConfiguration) -> Void = { _ in },
+    body: @escaping @Sendable (any TestClientProtocol, AppConfiguration) async throws -> Void
 ) async throws {
     var configuration = testConfiguration()
     configure(&configuration)
@@ -68,7 +68,8 @@ struct Reply: Sendable {
 
 extension TestClientProtocol {
     /// Sends `body` (a JSON object, raw string, or nil) with an optional bearer token.
-    func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json body: Any? = nil, raw: ByteBuffer? = nil) async throws -> Reply {
+    func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json body: Any? = nil, raw: ByteBuffer? = nil) async throws -> Reply
+    {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let token { headers[.authorization] = "Bearer \(token)" }
         let buffer: ByteBuffer? =

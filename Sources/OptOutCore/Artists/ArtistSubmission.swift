@@ -77,7 +77,11 @@ public struct ArtistSubmission: Sendable, Equatable {
             )
         }
         guard !PhraseKey.make(text).isEmpty else {
-            throw .invalid(field, code: "no_letters", "\(label(field)) \"\(text.prefix(40))\" has no letters or digits, so it could never match a prompt.")
+            throw .invalid(
+                field,
+                code: "no_letters",
+                "\(label(field)) \"\(text.prefix(40))\" has no letters or digits, so it could never match a prompt."
+            )
         }
         return text
     }
@@ -89,7 +93,11 @@ public struct ArtistSubmission: Sendable, Equatable {
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = components.host, !host.isEmpty, !host.contains(" ")
         else {
-            throw .invalid("links", code: "invalid_link", "Links must be http or https URLs of at most \(maxLinkLength) bytes; \"\(text.prefix(80))\" is not.")
+            throw .invalid(
+                "links",
+                code: "invalid_link",
+                "Links must be http or https URLs of at most \(maxLinkLength) bytes; \"\(text.prefix(80))\" is not."
+            )
         }
         return text
     }

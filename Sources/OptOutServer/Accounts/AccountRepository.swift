@@ -93,7 +93,11 @@ struct AccountRepository: Sendable {
         do {
             try database.pool.write { db in try record.insert(db) }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw DomainError(.conflict, code: "api_key_name_taken", message: "An API key named \(name) already exists; revoke it or pick another name.")
+            throw DomainError(
+                .conflict,
+                code: "api_key_name_taken",
+                message: "An API key named \(name) already exists; revoke it or pick another name."
+            )
         }
         return (key, record)
     }

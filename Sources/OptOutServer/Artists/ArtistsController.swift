@@ -56,7 +56,18 @@ struct ArtistsController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
         let artist = try ownedArtist(request, context: context)
-        let includeWithdrawn = request.uri.queryParameters["include_withdrawn"] == "true"
+        let includeWithdrawn: Bool
+        switch request.uri.queryParameters["include_withdrawn"] {
+        case nil, "false": includeWithdrawn = false
+        case "true": includeWithdrawn = true
+        default:
+            throw APIError(
+                .unprocessableContent,
+                code: "invalid_include_withdrawn",
+                message: "include_withdrawn must be true or false.",
+                field: "include_withdrawn"
+            )
+        }
         let moderator = try context.requireAccount().role >= .moderator
         if artist.withdrawnAt != nil && !(includeWithdrawn && moderator) {
             throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id!) was withdrawn.")

@@ -60,9 +60,11 @@ public final class AppDatabase: Sendable {
             try db.execute(
                 sql: "CREATE TABLE IF NOT EXISTS migration_checksum (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)"
             )
-            let known = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, sha256 FROM migration_checksum").map {
-                (row: Row) -> (String, String) in (row["name"], row["sha256"])
-            })
+            let known = try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, sha256 FROM migration_checksum").map {
+                    (row: Row) -> (String, String) in (row["name"], row["sha256"])
+                }
+            )
             for file in files {
                 let name = file.deletingPathExtension().lastPathComponent
                 let digest = try sha256Hex(Data(contentsOf: file))

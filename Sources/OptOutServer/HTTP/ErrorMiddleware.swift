@@ -46,7 +46,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as DomainError:
             return APIError(error)
         case let error as HTTPError:
-            return APIError(error.status, code: Self.code(for: error.status), message: error.body ?? Self.message(for: error.status), headers: error.headers)
+            return APIError(
+                error.status,
+                code: Self.code(for: error.status),
+                message: error.body ?? Self.message(for: error.status),
+                headers: error.headers
+            )
         case let error as DecodingError:
             return Self.decodingError(error)
         case let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT:
@@ -70,7 +75,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .dataCorrupted(let context) where context.codingPath.isEmpty:
             return APIError(.badRequest, code: "invalid_json", message: "The body is not valid UTF-8 JSON.")
         case .dataCorrupted(let context):
-            return APIError(.unprocessableContent, code: "invalid_field", message: "\(path(context.codingPath)) is not valid: \(context.debugDescription)", field: path(context.codingPath))
+            return APIError(
+                .unprocessableContent,
+                code: "invalid_field",
+                message: "\(path(context.codingPath)) is not valid: \(context.debugDescription)",
+                field: path(context.codingPath)
+            )
         case .keyNotFound(let key, let context):
             let field = path(context.codingPath + [key])
             return APIError(.unprocessableContent, code: "missing_field", message: "\(field) is required.", field: field)

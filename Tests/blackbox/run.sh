@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Black-box tests against a real optout-gate process: CLI, browser form, live HTTP, schemathesis, idle timeout, SIGTERM drain.
+# Usage: Tests/blackbox/run.sh [path/to/optout-gate]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN=$(realpath "${1:-.build/debug/optout-gate}")
+PORT=${OPTOUT_TEST_PORT:-18080}
+WORK=$(mktemp -d)
+BASE="http://127.0.0.1:$PORT"
+export OPTOUT_BIN="$BIN" OPTOUT_BASE_URL="$BASE" OPTOUT_SERVER_DATA="$WORK/data"
+
+"$BIN" migrate --data-dir "$WORK/data" >/dev/null
+OPTOUT_PASSWORD="moderator password" "$BIN" create-moderator --data-dir "$WORK/data" --email mod@example.org >/dev/null
+
+"$BIN" serve --port "$PORT" --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+    curl -fsS "$BASE/health" >/dev/null 2>&1 && break
+    sleep 0.2
+done
+curl -fsS "$BASE/health" >/dev/null
+
+python3 Tests/blackbox/idle_check.py 127.0.0.1 "$PORT" >"$WORK/idle.log" 2>&1 &
+IDLE=$!
+
+status=0
+python3 -m pytest -q -p no:cacheprovider Tests/blackbox || status=1
+
+echo "== schemathesis (every check) against $BASE/openapi.yaml"
+TOKEN=$(curl -fsS -X POST "$BASE/v1/sessions" -H 'Content-Type: application/json' \
+    -d '{"email": "mod@example.org", "password": "moderator password"}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+schemathesis --config-file Tests/blackbox/schemathesis.toml run "$BASE/openapi.yaml" --url "$BASE" \
+    --checks all -H "Authorization: Bearer $TOKEN" --max-examples "${SCHEMATHESIS_EXAMPLES:-60}" \
+    --workers 2 --request-timeout 20 --suppress-health-check all --warnings off || status=1
+
+if wait $IDLE; then cat "$WORK/idle.log"; else echo "FAIL: $(cat "$WORK/idle.log")"; status=1; fi
+
+echo "== SIGTERM with requests in flight"
+if python3 Tests/blackbox/drain_check.py "$BASE" "$SERVER"; then
+    if wait $SERVER; then echo "server exited 0 after SIGTERM"; else echo "FAIL: server exited $? after SIGTERM"; status=1; fi
+else
+    status=1
+fi
+trap - EXIT
+if [ $status -ne 0 ]; then
+    echo "server log tail:"; tail -n 40 "$WORK/server.log"
+fi
+rm -rf "$WORK"
+exit $status

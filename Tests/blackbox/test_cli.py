@@ -1,0 +1,97 @@
+"""The optout-gate command line, as operators and scripts call it."""
+import json
+import os
+import re
+import sqlite3
+import subprocess
+import tempfile
+
+import pytest
+
+from conftest import request
+
+BIN = os.environ.get("OPTOUT_BIN", ".build/debug/optout-gate")
+SERVER_DATA = os.environ.get("OPTOUT_SERVER_DATA")
+
+
+def run(*args, stdin=None, env=None):
+    return subprocess.run([BIN, *args], input=stdin, capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
+
+
+@pytest.fixture
+def data_dir():
+    with tempfile.TemporaryDirectory() as directory:
+        yield directory
+
+
+def test_migrate_creates_the_database_in_wal_mode(data_dir):
+    result = run("migrate", "--data-dir", data_dir)
+    assert result.returncode == 0, result.stderr
+    assert "registry version 0" in result.stdout
+    connection = sqlite3.connect(os.path.join(data_dir, "optout.sqlite"))
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"account", "session", "api_key", "artist", "phrase", "registry_state"} <= tables
+
+
+def test_create_moderator_reads_the_password_from_env_or_stdin(data_dir):
+    from_env = run("create-moderator", "--data-dir", data_dir, "--email", "mod@example.org", env={"OPTOUT_PASSWORD": "moderator password"})
+    assert from_env.returncode == 0, from_env.stderr
+    from_stdin = run("create-moderator", "--data-dir", data_dir, "--email", "mod2@example.org", stdin="another password\n")
+    assert from_stdin.returncode == 0, from_stdin.stderr
+    roles = dict(sqlite3.connect(os.path.join(data_dir, "optout.sqlite")).execute("SELECT email, role FROM account").fetchall())
+    assert roles == {"mod@example.org": "moderator", "mod2@example.org": "moderator"}
+    short = run("create-moderator", "--data-dir", data_dir, "--email", "mod3@example.org", env={"OPTOUT_PASSWORD": "short"})
+    assert short.returncode != 0
+    assert "at least 8" in short.stderr
+
+
+def test_api_keys_are_printed_once_and_can_be_revoked(data_dir):
+    result = run("create-api-key", "--data-dir", data_dir, "--name", "generator", "--scope", "check", "--scope", "generate")
+    assert result.returncode == 0, result.stderr
+    key = result.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"ogk_[A-Za-z0-9_-]{43}", key)
+    stored = sqlite3.connect(os.path.join(data_dir, "optout.sqlite")).execute("SELECT scopes, key_hash FROM api_key").fetchall()
+    assert stored[0][0] == "check generate"
+    assert key.encode() != stored[0][1]
+    assert run("create-api-key", "--data-dir", data_dir, "--name", "generator", "--scope", "check").returncode != 0
+    assert run("create-api-key", "--data-dir", data_dir, "--name", "x", "--scope", "everything").returncode != 0
+    assert run("revoke-api-key", "--data-dir", data_dir, "--name", "generator").returncode == 0
+    assert run("revoke-api-key", "--data-dir", data_dir, "--name", "generator").returncode != 0
+
+
+@pytest.mark.skipif(SERVER_DATA is None, reason="needs the running server's data folder")
+def test_a_key_made_by_the_cli_authenticates_against_the_running_server():
+    result = run("create-api-key", "--data-dir", SERVER_DATA, "--name", "blackbox-key", "--scope", "check")
+    key = result.stdout.strip().splitlines()[-1]
+    # A live key is known but is not a session: 403, not 401.
+    assert request("GET", "/v1/accounts/me", token=key).status == 403
+    assert run("revoke-api-key", "--data-dir", SERVER_DATA, "--name", "blackbox-key").returncode == 0
+    assert request("GET", "/v1/accounts/me", token=key).status == 401
+
+
+def test_import_artists_reports_and_is_idempotent(data_dir, tmp_path):
+    lines = [
+        {"name": "Greg Rutkowski", "aliases": ["Rutkowski"], "creations": [], "policy": "block", "links": ["https://example.org/g"]},
+        {"name": "Alphonse Mucha", "aliases": ["Rose"], "policy": "credit"},
+        {"name": "X"},
+    ]
+    path = tmp_path / "artists.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\nnot json\n")
+    first = run("import-artists", "--data-dir", data_dir, str(path))
+    assert first.returncode == 0, first.stderr
+    assert "imported 2, updated 0, unchanged 0, held for review 1 (1 phrases), rejected 2" in first.stdout
+    assert "rejected line 3:" in first.stdout
+    assert "rejected line 4:" in first.stdout
+    second = run("import-artists", "--data-dir", data_dir, str(path))
+    assert "imported 0, updated 0, unchanged 2" in second.stdout
+    statuses = sqlite3.connect(os.path.join(data_dir, "optout.sqlite")).execute(
+        "SELECT text, status FROM phrase ORDER BY id").fetchall()
+    assert statuses == [("Greg Rutkowski", "active"), ("Rutkowski", "active"), ("Alphonse Mucha", "active"), ("Rose", "pending_review")]
+
+
+def test_a_missing_resource_folder_is_a_clear_error_not_a_crash(data_dir):
+    result = run("serve", "--data-dir", data_dir, "--root", "/nonexistent-folder", "--port", "18999")
+    assert result.returncode == 1
+    assert "Migrations" in result.stderr
+    assert "Fatal error" not in result.stderr
