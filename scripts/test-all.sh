@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Every test: format lint, the Swift unit and router tests, then the black-box suite against the real binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "== swift format lint"
+swift format lint -r --strict Sources Tests
+echo "== swift build"
+swift build --build-tests
+echo "== swift test"
+swift test --skip-build
+echo "== black-box tests"
+bash Tests/blackbox/run.sh .build/debug/optout-gate
