@@ -1,0 +1,689 @@
+/// One phrase found in a prompt.
+public struct PhraseMatch: Sendable, Hashable {
+    /// The phrase's index in the list the matcher was built from.
+    public let phrase: Int
+    /// Offsets in Unicode scalars of the prompt as submitted, end exclusive, covering the disguised text.
+    public let start: Int
+    public let end: Int
+    /// What had to be undone to see the phrase.
+    public let via: Via
+}
+
+/// Ordinary words: the matcher never reads one as a misspelt or run-together name.
+public struct OrdinaryWords: Sendable {
+    let table: WordTable
+
+    /// - Parameter words: single words in any case; multi-word entries are ignored.
+    public init(_ words: some Sequence<String>) {
+        var table = WordTable(capacity: 1024)
+        for word in words {
+            let folded = Folding.words(of: word)
+            if folded.count == 1 { table.insert(Array(folded[0].utf8)) }
+        }
+        self.table = table
+    }
+
+    public static let none = OrdinaryWords([String]())
+
+    public var count: Int { table.count }
+}
+
+/// Finds registered phrases in prompts, whole words only, through disguises: case, accents, lookalike letters,
+/// invisible characters, spaced-out letters, separators, run-together words, leetspeak and one-letter misspellings.
+///
+/// Built once from a list of phrases and immutable after: the server builds a new one aside and swaps it in.
+/// Phrases are folded into words (``Folding``); the words get dense ids in a ``WordTable``; multi-word phrases are
+/// paths in a trie whose first level is the word itself and whose deeper edges live in a ``TransitionTable``.
+/// A prompt is folded and split into words the same way, each word is looked up (exactly, in leet forms, as a
+/// misspelling, or split into run-together words), and the trie is walked from every word.
+public final class PhraseMatcher: Sendable {
+    let words: WordTable
+    /// Leet skeletons (`l` read as `i`) of the words that hold an `l`, and the word each stands for.
+    let leetWords: WordTable
+    let leetTargets: [Int32]
+    /// Every one-scalar deletion of each ASCII word of six or more letters, by hash (symmetric-delete index).
+    let deletes: HashMultiMap
+    let transitions: TransitionTable
+    /// Per state: the first phrase ending there, or -1. States below `words.count` are one-word paths.
+    let terminals: [Int32]
+    let hasChildren: [Bool]
+    /// Per phrase: the next phrase with the same words, or -1.
+    let nextDuplicate: [Int32]
+    let ordinary: OrdinaryWords
+    let maxDepth: Int
+    public let phraseCount: Int
+
+    static let minimumFuzzyLength = 6
+
+    /// Builds the matcher.
+    /// - Parameters:
+    ///   - phrases: the phrases, in the order their indices will be reported.
+    ///   - ordinaryWords: words never read as misspellings or run-together names.
+    public init(phrases: some Sequence<String>, ordinaryWords: OrdinaryWords) {
+        var words = WordTable(capacity: 1024)
+        var sequence: [Int32] = []
+        var sequenceStarts: [Int32] = [0]
+        var count = 0
+        for phrase in phrases {
+            for word in Folding.words(of: phrase) {
+                sequence.append(words.insert(Array(word.utf8)))
+            }
+            sequenceStarts.append(Int32(sequence.count))
+            count += 1
+        }
+        words.shrink()
+        let wordCount = words.count
+        var transitions = TransitionTable()
+        var terminals = [Int32](repeating: -1, count: wordCount)
+        var hasChildren = [Bool](repeating: false, count: wordCount)
+        var nextDuplicate = [Int32](repeating: -1, count: count)
+        var lastDuplicate = [Int32: Int32]()
+        var maxDepth = 1
+        for phrase in 0..<count {
+            let start = Int(sequenceStarts[phrase])
+            let end = Int(sequenceStarts[phrase + 1])
+            guard end > start else { continue }
+            maxDepth = max(maxDepth, end - start)
+            var state = sequence[start]
+            for position in (start + 1)..<end {
+                hasChildren[Int(state)] = true
+                state = transitions.child(state, sequence[position]) {
+                    terminals.append(-1)
+                    hasChildren.append(false)
+                    return Int32(terminals.count - 1)
+                }
+            }
+            if terminals[Int(state)] < 0 {
+                terminals[Int(state)] = Int32(phrase)
+            } else {
+                let previous = lastDuplicate[state] ?? terminals[Int(state)]
+                nextDuplicate[Int(previous)] = Int32(phrase)
+                lastDuplicate[state] = Int32(phrase)
+            }
+        }
+
+        var leetWords = WordTable(capacity: 64)
+        var leetTargets: [Int32] = []
+        var deletePairs: [(UInt64, Int32)] = []
+        var scratch = [UInt8](repeating: 0, count: 256)
+        for id in 0..<wordCount {
+            let word = Array(words.word(Int32(id)))
+            if word.contains(UInt8(ascii: "l")) {
+                let skeleton = word.map { $0 == UInt8(ascii: "l") ? UInt8(ascii: "i") : $0 }
+                if leetWords.find(skeleton) == nil {
+                    leetWords.insert(skeleton)
+                    leetTargets.append(Int32(id))
+                }
+            }
+            guard word.count >= Self.minimumFuzzyLength, word.count <= 64, word.allSatisfy({ $0 < 0x80 }) else { continue }
+            for skip in 0..<word.count {
+                if skip > 0 && word[skip] == word[skip - 1] { continue }
+                var length = 0
+                for (index, byte) in word.enumerated() where index != skip {
+                    scratch[length] = byte
+                    length += 1
+                }
+                let hash = scratch.withUnsafeBufferPointer { hashBytes(UnsafeBufferPointer(rebasing: $0[0..<length])) }
+                deletePairs.append((hash, Int32(id)))
+            }
+        }
+        self.words = words
+        self.leetWords = leetWords
+        self.leetTargets = leetTargets
+        self.deletes = HashMultiMap(deletePairs)
+        self.transitions = transitions
+        self.terminals = terminals
+        self.hasChildren = hasChildren
+        self.nextDuplicate = nextDuplicate
+        self.ordinary = ordinaryWords
+        self.maxDepth = maxDepth
+        self.phraseCount = count
+    }
+
+    /// Bytes held by the matcher's tables (not counting the ordinary words, which matchers share).
+    public var memoryBytes: Int {
+        words.memoryBytes + leetWords.memoryBytes + leetTargets.capacity * 4 + deletes.memoryBytes + transitions.memoryBytes
+            + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4
+    }
+
+    /// Every registered phrase in `prompt`.
+    public func matches(in prompt: String) -> [PhraseMatch] {
+        var scan = PromptScan(prompt: prompt, leetSymbols: false)
+        guard !scan.tokens.isEmpty else { return [] }
+        var search = Search(matcher: self, scan: scan)
+        search.addTokenCandidates()
+        search.addSpacedOutCandidates()
+        if prompt.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "$") }) {
+            scan = PromptScan(prompt: prompt, leetSymbols: true)
+            search.addLeetSymbolCandidates(from: scan)
+        }
+        return search.walk()
+    }
+
+    // MARK: Looking words up
+
+    @inline(__always)
+    func isOrdinary(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        ordinary.table.find(bytes) != nil
+    }
+
+    /// Words of six or more letters one substitution, deletion, insertion or adjacent transposition from `query`.
+    func fuzzyWords(_ query: UnsafeBufferPointer<UInt8>, into results: inout [Int32]) {
+        let length = query.count
+        guard length >= Self.minimumFuzzyLength - 1, length <= 64 else { return }
+        results.removeAll(keepingCapacity: true)
+        func consider(_ id: Int32) {
+            if !results.contains(id), isOneEditApart(id, query) { results.append(id) }
+        }
+        deletes.forEach(hash: hashBytes(query)) { consider($0) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { scratch in
+            for skip in 0..<length {
+                if skip > 0 && query[skip] == query[skip - 1] { continue }
+                var written = 0
+                for index in 0..<length where index != skip {
+                    scratch[written] = query[index]
+                    written += 1
+                }
+                let deleted = UnsafeBufferPointer(rebasing: scratch[0..<written])
+                if written >= Self.minimumFuzzyLength, let id = words.find(deleted) { consider(id) }
+                deletes.forEach(hash: hashBytes(deleted)) { consider($0) }
+            }
+        }
+    }
+
+    /// Restricted Damerau-Levenshtein distance of at most one, for a word of six or more bytes.
+    func isOneEditApart(_ id: Int32, _ query: UnsafeBufferPointer<UInt8>) -> Bool {
+        let word = words.word(id)
+        guard word.count >= Self.minimumFuzzyLength else { return false }
+        return word.withUnsafeBufferPointer { word in
+            let (a, b) = (word, query)
+            if a.count == b.count {
+                var first = -1
+                var second = -1
+                for index in 0..<a.count where a[index] != b[index] {
+                    if first < 0 {
+                        first = index
+                    } else if second < 0 {
+                        second = index
+                    } else {
+                        return false
+                    }
+                }
+                if first < 0 { return false }
+                if second < 0 { return true }
+                return second == first + 1 && a[first] == b[second] && a[second] == b[first]
+            }
+            let (long, short) = a.count > b.count ? (a, b) : (b, a)
+            guard long.count == short.count + 1 else { return false }
+            var index = 0
+            while index < short.count && long[index] == short[index] { index += 1 }
+            while index < short.count && long[index + 1] == short[index] { index += 1 }
+            return index == short.count
+        }
+    }
+
+    @inline(__always)
+    func step(_ state: Int32, _ word: Int32) -> Int32? {
+        if state < 0 { return word }
+        guard hasChildren[Int(state)] else { return nil }
+        return transitions.child(state, word)
+    }
+}
+
+/// A prompt folded and split into words, with each word's place in the original text.
+struct PromptScan {
+    struct Token {
+        var byteStart: Int32
+        var byteEnd: Int32
+        var scalarStart: Int32
+        var scalarEnd: Int32
+        var scalarCount: Int32
+        var via: Via
+        /// What stood between this word and the one before: nothing, one space, other white space, punctuation.
+        var gap: Gap
+        var hasLeetDigit: Bool
+        var hasLetter: Bool
+        var isASCII: Bool
+    }
+
+    enum Gap: UInt8 {
+        case none
+        case space
+        case whitespace
+        case punctuation
+    }
+
+    var bytes: [UInt8] = []
+    var tokens: [Token] = []
+
+    /// - Parameter leetSymbols: read `@` and `$` as letters (`a`, `s`) rather than punctuation.
+    init(prompt: String, leetSymbols: Bool) {
+        bytes.reserveCapacity(prompt.utf8.count)
+        var open = false
+        var current = Token(
+            byteStart: 0,
+            byteEnd: 0,
+            scalarStart: 0,
+            scalarEnd: 0,
+            scalarCount: 0,
+            via: [],
+            gap: .none,
+            hasLeetDigit: false,
+            hasLetter: false,
+            isASCII: true
+        )
+        var pendingVia = Via()
+        var gapSpaces = 0
+        var gapOther = false
+        var gapOddSpace = false
+        var seenToken = false
+        var index: Int32 = 0
+
+        func gap() -> Gap {
+            if !seenToken { return .none }
+            if gapOther { return .punctuation }
+            if gapSpaces == 1 && !gapOddSpace { return .space }
+            return gapSpaces == 0 ? .none : .whitespace
+        }
+
+        func append(_ value: UInt32, via: Via) {
+            if !open {
+                open = true
+                current = Token(
+                    byteStart: Int32(bytes.count),
+                    byteEnd: 0,
+                    scalarStart: index,
+                    scalarEnd: index + 1,
+                    scalarCount: 0,
+                    via: pendingVia,
+                    gap: gap(),
+                    hasLeetDigit: false,
+                    hasLetter: false,
+                    isASCII: true
+                )
+                pendingVia = []
+            }
+            current.via.formUnion(via)
+            current.scalarEnd = index + 1
+            current.scalarCount += 1
+            if value < 0x80 {
+                bytes.append(UInt8(value))
+                switch UInt8(value) {
+                case UInt8(ascii: "0"), UInt8(ascii: "1"), UInt8(ascii: "3"), UInt8(ascii: "4"), UInt8(ascii: "5"), UInt8(ascii: "7"),
+                    UInt8(ascii: "@"), UInt8(ascii: "$"):
+                    current.hasLeetDigit = true
+                case UInt8(ascii: "a")...UInt8(ascii: "z"):
+                    current.hasLetter = true
+                default:
+                    break
+                }
+            } else {
+                current.isASCII = false
+                current.hasLetter = true
+                if value < 0x800 {
+                    bytes.append(UInt8(0xC0 | (value >> 6)))
+                    bytes.append(UInt8(0x80 | (value & 0x3F)))
+                } else if value < 0x10000 {
+                    bytes.append(UInt8(0xE0 | (value >> 12)))
+                    bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
+                    bytes.append(UInt8(0x80 | (value & 0x3F)))
+                } else {
+                    bytes.append(UInt8(0xF0 | (value >> 18)))
+                    bytes.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
+                    bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
+                    bytes.append(UInt8(0x80 | (value & 0x3F)))
+                }
+            }
+        }
+
+        func close() {
+            guard open else { return }
+            open = false
+            current.byteEnd = Int32(bytes.count)
+            tokens.append(current)
+            seenToken = true
+            gapSpaces = 0
+            gapOther = false
+            gapOddSpace = false
+        }
+
+        for scalar in prompt.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                if value >= 0x61 && value <= 0x7A || value >= 0x30 && value <= 0x39 {
+                    append(value, via: [])
+                } else if value >= 0x41 && value <= 0x5A {
+                    append(value + 0x20, via: .caseFolded)
+                } else if leetSymbols && (value == 0x40 || value == 0x24) {
+                    append(value, via: [])
+                } else {
+                    close()
+                    if value == 0x20 {
+                        gapSpaces += 1
+                    } else if value == 0x09 || value == 0x0A || value == 0x0D {
+                        gapSpaces += 1
+                        gapOddSpace = true
+                    } else {
+                        gapOther = true
+                    }
+                }
+            } else {
+                switch Folding.fold(scalar) {
+                case .word(let targets, let via):
+                    for target in targets { append(target, via: via) }
+                case .dropped(let via):
+                    if open { current.via.formUnion(via) } else { pendingVia.formUnion(via) }
+                case .separator(let isSpace):
+                    close()
+                    if isSpace {
+                        gapSpaces += 1
+                        gapOddSpace = true
+                    } else {
+                        gapOther = true
+                    }
+                }
+            }
+            index += 1
+        }
+        close()
+    }
+}
+
+/// One search of one prompt: candidate words for each token, then walks of the trie.
+struct Search {
+    struct Candidate {
+        var wordsStart: Int32
+        var wordCount: Int32
+        var first: Int32
+        var next: Int32
+        var via: Via
+        var scalarStart: Int32
+        var scalarEnd: Int32
+        var nextInList: Int32
+    }
+
+    let matcher: PhraseMatcher
+    let scan: PromptScan
+    var candidates: [Candidate] = []
+    var candidateWords: [Int32] = []
+    var heads: [Int32]
+    var fuzzyScratch: [Int32] = []
+    var results: [PhraseMatch] = []
+
+    init(matcher: PhraseMatcher, scan: PromptScan) {
+        self.matcher = matcher
+        self.scan = scan
+        heads = [Int32](repeating: -1, count: scan.tokens.count)
+        candidates.reserveCapacity(scan.tokens.count + 8)
+    }
+
+    mutating func add(words: some Collection<Int32>, first: Int, next: Int, via: Via, start: Int32, end: Int32) {
+        let candidate = Candidate(
+            wordsStart: Int32(candidateWords.count),
+            wordCount: Int32(words.count),
+            first: Int32(first),
+            next: Int32(next),
+            via: via,
+            scalarStart: start,
+            scalarEnd: end,
+            nextInList: heads[first]
+        )
+        candidateWords.append(contentsOf: words)
+        heads[first] = Int32(candidates.count)
+        candidates.append(candidate)
+    }
+
+    mutating func addTokenCandidates() {
+        let tokens = scan.tokens
+        scan.bytes.withUnsafeBufferPointer { bytes in
+            for (position, token) in tokens.enumerated() {
+                let word = UnsafeBufferPointer(rebasing: bytes[Int(token.byteStart)..<Int(token.byteEnd)])
+                addWordCandidates(
+                    word,
+                    first: position,
+                    next: position + 1,
+                    via: token.via,
+                    start: token.scalarStart,
+                    end: token.scalarEnd,
+                    isASCII: token.isASCII,
+                    hasLeet: token.hasLeetDigit && token.hasLetter
+                )
+            }
+        }
+    }
+
+    /// "m u c h a", "m.u.c.h.a": runs of one-letter words read as one word.
+    mutating func addSpacedOutCandidates() {
+        let tokens = scan.tokens
+        var runStart = 0
+        while runStart < tokens.count {
+            guard tokens[runStart].scalarCount == 1 else {
+                runStart += 1
+                continue
+            }
+            var runEnd = runStart
+            while runEnd + 1 < tokens.count && tokens[runEnd + 1].scalarCount == 1 && runEnd + 1 - runStart < 40 { runEnd += 1 }
+            if runEnd - runStart >= 2 {
+                for from in runStart...(runEnd - 2) {
+                    for to in (from + 2)...runEnd {
+                        var joined: [UInt8] = []
+                        var via = Via.spacing
+                        var isASCII = true
+                        var hasLeet = false
+                        var hasLetter = false
+                        for position in from...to {
+                            let token = tokens[position]
+                            joined.append(contentsOf: scan.bytes[Int(token.byteStart)..<Int(token.byteEnd)])
+                            via.formUnion(token.via)
+                            isASCII = isASCII && token.isASCII
+                            hasLeet = hasLeet || token.hasLeetDigit
+                            hasLetter = hasLetter || token.hasLetter
+                        }
+                        joined.withUnsafeBufferPointer { word in
+                            addWordCandidates(
+                                word,
+                                first: from,
+                                next: to + 1,
+                                via: via,
+                                start: tokens[from].scalarStart,
+                                end: tokens[to].scalarEnd,
+                                isASCII: isASCII,
+                                hasLeet: hasLeet && hasLetter
+                            )
+                        }
+                    }
+                }
+            }
+            runStart = runEnd + 1
+        }
+    }
+
+    /// "gr@y", "$alvador": words read with `@` and `$` as letters, spanning the ordinary words they cover.
+    mutating func addLeetSymbolCandidates(from leetScan: PromptScan) {
+        let tokens = scan.tokens
+        leetScan.bytes.withUnsafeBufferPointer { bytes in
+            for token in leetScan.tokens where token.hasLetter {
+                let word = UnsafeBufferPointer(rebasing: bytes[Int(token.byteStart)..<Int(token.byteEnd)])
+                guard word.contains(where: { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "$") }) else { continue }
+                guard let first = tokens.firstIndex(where: { $0.scalarEnd > token.scalarStart }),
+                    let last = tokens.lastIndex(where: { $0.scalarStart < token.scalarEnd }), first <= last
+                else { continue }
+                addWordCandidates(
+                    word,
+                    first: first,
+                    next: last + 1,
+                    via: token.via.union(.leet),
+                    start: token.scalarStart,
+                    end: token.scalarEnd,
+                    isASCII: token.isASCII,
+                    hasLeet: true
+                )
+            }
+        }
+    }
+
+    /// Adds what `word` can stand for: itself, its leet readings, and (when it is no ordinary word) the words it
+    /// misspells and the words run together in it.
+    mutating func addWordCandidates(
+        _ word: UnsafeBufferPointer<UInt8>,
+        first: Int,
+        next: Int,
+        via: Via,
+        start: Int32,
+        end: Int32,
+        isASCII: Bool,
+        hasLeet: Bool
+    ) {
+        var found = false
+        if let id = matcher.words.find(word) {
+            add(words: CollectionOfOne(id), first: first, next: next, via: via, start: start, end: end)
+            found = true
+        }
+        guard isASCII else { return }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(word.count, 1)) { soft in
+            var form = word
+            var formVia = via
+            if hasLeet {
+                for index in 0..<word.count { soft[index] = Self.softLeet(word[index]) }
+                let softWord = UnsafeBufferPointer(rebasing: soft[0..<word.count])
+                formVia.insert(.leet)
+                if let id = matcher.words.find(softWord) {
+                    add(words: CollectionOfOne(id), first: first, next: next, via: formVia, start: start, end: end)
+                    found = true
+                }
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count) { skeleton in
+                    for index in 0..<word.count { skeleton[index] = soft[index] == UInt8(ascii: "l") ? UInt8(ascii: "i") : soft[index] }
+                    if let entry = matcher.leetWords.find(UnsafeBufferPointer(rebasing: skeleton[0..<word.count])) {
+                        let id = matcher.leetTargets[Int(entry)]
+                        add(words: CollectionOfOne(id), first: first, next: next, via: formVia, start: start, end: end)
+                        found = true
+                    }
+                }
+                form = softWord
+            }
+            guard !found, form.count >= 4, !matcher.isOrdinary(form), !matcher.isOrdinary(word) else { return }
+            matcher.fuzzyWords(form, into: &fuzzyScratch)
+            for id in fuzzyScratch {
+                add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.fuzzy), start: start, end: end)
+            }
+            var path: [Int32] = []
+            splitRunTogether(
+                form,
+                from: 0,
+                state: -1,
+                path: &path,
+                first: first,
+                next: next,
+                via: formVia.union(.concatenation),
+                start: start,
+                end: end
+            )
+        }
+    }
+
+    /// Reads `word[from...]` as words run together along a path of the trie from `state`; the last piece may be a
+    /// one-letter misspelling.
+    mutating func splitRunTogether(
+        _ word: UnsafeBufferPointer<UInt8>,
+        from: Int,
+        state: Int32,
+        path: inout [Int32],
+        first: Int,
+        next: Int,
+        via: Via,
+        start: Int32,
+        end: Int32
+    ) {
+        if path.count >= 8 { return }
+        var cut = from + 1
+        while cut <= word.count {
+            defer { cut += 1 }
+            if cut == word.count && path.isEmpty { break }
+            guard let id = matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<cut])), let child = matcher.step(state, id) else { continue }
+            path.append(id)
+            if cut == word.count {
+                add(words: path, first: first, next: next, via: via, start: start, end: end)
+            } else {
+                splitRunTogether(word, from: cut, state: child, path: &path, first: first, next: next, via: via, start: start, end: end)
+            }
+            path.removeLast()
+        }
+        if state >= 0, word.count - from >= PhraseMatcher.minimumFuzzyLength - 1 {
+            var fuzzy: [Int32] = []
+            matcher.fuzzyWords(UnsafeBufferPointer(rebasing: word[from...]), into: &fuzzy)
+            for id in fuzzy where matcher.step(state, id) != nil {
+                path.append(id)
+                add(words: path, first: first, next: next, via: via.union(.fuzzy), start: start, end: end)
+                path.removeLast()
+            }
+        }
+    }
+
+    @inline(__always)
+    static func softLeet(_ byte: UInt8) -> UInt8 {
+        switch byte {
+        case UInt8(ascii: "0"): UInt8(ascii: "o")
+        case UInt8(ascii: "1"): UInt8(ascii: "i")
+        case UInt8(ascii: "3"): UInt8(ascii: "e")
+        case UInt8(ascii: "4"), UInt8(ascii: "@"): UInt8(ascii: "a")
+        case UInt8(ascii: "5"), UInt8(ascii: "$"): UInt8(ascii: "s")
+        case UInt8(ascii: "7"): UInt8(ascii: "t")
+        default: byte
+        }
+    }
+
+    /// Walks the trie from every candidate and returns the phrases found, each span once.
+    mutating func walk() -> [PhraseMatch] {
+        for position in 0..<heads.count {
+            var index = heads[position]
+            while index >= 0 {
+                descend(from: -1, candidate: index, depth: 0, start: candidates[Int(index)].scalarStart, via: [])
+                index = candidates[Int(index)].nextInList
+            }
+        }
+        guard results.count > 1 else { return results }
+        var best: [PhraseMatch] = []
+        for match in results {
+            if let existing = best.firstIndex(where: { $0.phrase == match.phrase && $0.start < match.end && match.start < $0.end }) {
+                let current = best[existing]
+                let longer = match.end - match.start > current.end - current.start
+                let plainer =
+                    match.end - match.start == current.end - current.start
+                    && match.via.rawValue.nonzeroBitCount < current.via.rawValue.nonzeroBitCount
+                if longer || plainer { best[existing] = match }
+            } else {
+                best.append(match)
+            }
+        }
+        return best.sorted { ($0.start, $0.end, $0.phrase) < ($1.start, $1.end, $1.phrase) }
+    }
+
+    private mutating func descend(from state: Int32, candidate index: Int32, depth: Int, start: Int32, via: Via) {
+        let candidate = candidates[Int(index)]
+        var current = state
+        for offset in 0..<Int(candidate.wordCount) {
+            guard let next = matcher.step(current, candidateWords[Int(candidate.wordsStart) + offset]) else { return }
+            current = next
+        }
+        var via = via.union(candidate.via)
+        if state >= 0 {
+            switch scan.tokens[Int(candidate.first)].gap {
+            case .none, .space: break
+            case .whitespace: via.insert(.spacing)
+            case .punctuation: via.insert(.separator)
+            }
+        }
+        var phrase = matcher.terminals[Int(current)]
+        while phrase >= 0 {
+            results.append(PhraseMatch(phrase: Int(phrase), start: Int(start), end: Int(candidate.scalarEnd), via: via))
+            phrase = matcher.nextDuplicate[Int(phrase)]
+        }
+        let depth = depth + Int(candidate.wordCount)
+        guard depth < matcher.maxDepth, matcher.hasChildren[Int(current)], Int(candidate.next) < heads.count else { return }
+        var following = heads[Int(candidate.next)]
+        while following >= 0 {
+            descend(from: current, candidate: following, depth: depth, start: start, via: via)
+            following = candidates[Int(following)].nextInList
+        }
+    }
+}
