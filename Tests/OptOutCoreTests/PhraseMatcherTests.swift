@@ -76,9 +76,10 @@ import Testing
 
     @Test(arguments: [
         "Gr\u{0435}g Rutk\u{043E}wski",  // Cyrillic е, о
-        "\u{0393}reg Rutkowski".replacingOccurrences(of: "\u{0393}", with: "G"),
+        "\u{039A}reg Rutkowski".replacingOccurrences(of: "\u{039A}", with: "G"),
         "Ｇｒｅｇ Ｒｕｔｋｏｗｓｋｉ",  // fullwidth
-        "\u{1D406}\u{1D42B}\u{1D41E}\u{1D420} \u{1D411}\u{1D42E}\u{1D42D}\u{1D424}\u{1D428}\u{1D430}\u{1D42C}\u{1D424}\u{1D422}",  // mathematical bold
+        // Mathematical bold.
+        "\u{1D406}\u{1D42B}\u{1D41E}\u{1D420} \u{1D411}\u{1D42E}\u{1D42D}\u{1D424}\u{1D428}\u{1D430}\u{1D42C}\u{1D424}\u{1D422}",
         "Greg Rutk\u{03BF}wski",  // Greek omicron
     ])
     func lookalikeLettersMatch(_ prompt: String) throws {
