@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import OptOutCore
+import ServiceLifecycle
 
 /// Everything the service needs to start, read by the executable from flags and environment.
 public struct AppConfiguration: Sendable {
@@ -16,6 +17,8 @@ public struct AppConfiguration: Sendable {
     public var sessionLifetime: TimeInterval = 7 * 24 * 3600
     public var idleTimeout: TimeAmount = .seconds(30)
     public var logLevel: Logger.Level = .info
+    /// How often the prompt gate looks for registry changes made outside the API.
+    public var gateRefreshInterval: Duration = .milliseconds(250)
 
     public init() {}
 }
@@ -26,6 +29,7 @@ struct Services: Sendable {
     let accounts: AccountRepository
     let artists: ArtistRepository
     let hasher: PasswordHasher
+    let ordinaryWords: OrdinaryWords
 
     /// Opens the database (applying migrations) and loads the collision guard's word list.
     init(configuration: AppConfiguration) throws {
@@ -35,7 +39,9 @@ struct Services: Sendable {
             migrationsDirectory: root.appendingPathComponent("Migrations")
         )
         accounts = AccountRepository(database: database)
-        artists = ArtistRepository(database: database, collisionGuard: try WordList.collisionGuard())
+        let words = try WordList.shared.get()
+        ordinaryWords = words.ordinary
+        artists = ArtistRepository(database: database, collisionGuard: words.collisionGuard)
         hasher = PasswordHasher(cost: configuration.bcryptCost)
     }
 }
@@ -48,23 +54,26 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
     var configuration = configuration
     configuration.resourceRoot = root
     let services = try Services(configuration: configuration)
-    let router = buildRouter(services: services, configuration: configuration, publicDirectory: root.appendingPathComponent("Public"))
+    let gate = try PromptGate(database: services.database, ordinary: services.ordinaryWords, logger: logger)
+    let router = buildRouter(services: services, gate: gate, configuration: configuration, publicDirectory: root.appendingPathComponent("Public"))
     logger.info(
         "registry open",
         metadata: [
             "data_dir": "\(configuration.dataDirectory.path)",
-            "registry_version": "\((try? services.artists.registryVersion()) ?? -1)",
+            "registry_version": "\(gate.current.version)",
+            "active_phrases": "\(gate.current.base.phrases.count)",
         ]
     )
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: configuration.idleTimeout)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "optout-gate"),
+        services: [PromptGateService(gate: gate, interval: configuration.gateRefreshInterval)],
         logger: logger
     )
 }
 
-func buildRouter(services: Services, configuration: AppConfiguration, publicDirectory: URL) -> Router<AppRequestContext> {
+func buildRouter(services: Services, gate: PromptGate, configuration: AppConfiguration, publicDirectory: URL) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     let table = RouteTable()
     router.add(middleware: SecurityHeadersMiddleware())
@@ -84,8 +93,9 @@ func buildRouter(services: Services, configuration: AppConfiguration, publicDire
         throttle: LoginThrottle(),
         sessionLifetime: configuration.sessionLifetime
     ).addRoutes(to: routes)
-    ArtistsController(repository: services.artists).addRoutes(to: routes)
-    PhraseReviewController(repository: services.artists).addRoutes(to: routes)
+    ArtistsController(repository: services.artists, gate: gate).addRoutes(to: routes)
+    PhraseReviewController(repository: services.artists, gate: gate).addRoutes(to: routes)
+    PromptCheckController(gate: gate).addRoutes(to: routes)
     RegistryController(repository: services.artists).addRoutes(to: routes)
     return router
 }
@@ -126,11 +136,17 @@ public enum ResourceLocator {
 
 /// The collision guard's dictionary, shipped as a resource of this module.
 enum WordList {
-    static func collisionGuard() throws -> CollisionGuard {
+    /// Loaded once a process: the list is the same for every app and folding 64,000 words takes a moment.
+    static let shared: Result<(ordinary: OrdinaryWords, collisionGuard: CollisionGuard), any Error> = Result {
+        let words = try load()
+        return (OrdinaryWords(words), CollisionGuard(dictionary: words))
+    }
+
+    static func load() throws -> [String] {
         guard let url = Bundle.module.url(forResource: "english-words", withExtension: "txt") else {
             throw StartupError("the english-words.txt resource is missing from the build")
         }
         let text = try String(contentsOf: url, encoding: .utf8)
-        return CollisionGuard(dictionary: text.split(separator: "\n").lazy.filter { !$0.hasPrefix("#") }.map(String.init))
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
     }
 }

@@ -5,6 +5,8 @@ import OptOutCore
 /// The opt-out form's API: an artist's own profile, edited by its owner or a moderator.
 struct ArtistsController {
     let repository: ArtistRepository
+    /// Refreshed after each change, so the artist's own edits block (or stop blocking) before the response.
+    let gate: PromptGate
 
     struct ArtistInput: Decodable {
         let name: String
@@ -43,6 +45,7 @@ struct ArtistsController {
             links: input.links ?? []
         )
         let artist = try repository.create(account: account.id!, submission: submission)
+        try await gate.refreshInBackground()
         return EditedResponse(status: .created, headers: [.location: "/v1/artists/\(artist.id)"], response: artist)
     }
 
@@ -82,10 +85,12 @@ struct ArtistsController {
         if artist.withdrawnAt != nil {
             throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id!) was withdrawn.")
         }
-        return try repository.update(
+        let updated = try repository.update(
             id: artist.id!,
             edit: .init(name: input.name, aliases: input.aliases, creations: input.creations, policy: input.policy, links: input.links)
         )
+        try await gate.refreshInBackground()
+        return updated
     }
 
     @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
@@ -93,7 +98,9 @@ struct ArtistsController {
         if artist.withdrawnAt != nil {
             throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id!) was already withdrawn.")
         }
-        return try repository.withdraw(id: artist.id!)
+        let withdrawn = try repository.withdraw(id: artist.id!)
+        try await gate.refreshInBackground()
+        return withdrawn
     }
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> ArtistView {

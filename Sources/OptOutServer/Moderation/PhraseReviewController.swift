@@ -5,6 +5,7 @@ import OptOutCore
 /// Moderators' review of phrases the collision guard held back.
 struct PhraseReviewController {
     let repository: ArtistRepository
+    let gate: PromptGate
 
     struct Page: ResponseEncodable {
         let items: [ArtistRepository.ReviewItem]
@@ -60,6 +61,7 @@ struct PhraseReviewController {
             throw APIError(.notFound, code: "not_found", message: "There is no phrase \(context.parameters.get("id") ?? "").")
         }
         let phrase = try repository.review(phrase: ID(id), to: status, by: moderator.id!)
+        try await gate.refreshInBackground()
         return PhraseView(phrase: phrase, registryVersion: try repository.registryVersion())
     }
 

@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import OptOutCore
+
+/// `POST /v1/prompts/check`: the gate image generators call before every generation. Read-only: it is not
+/// metered and stores nothing about the prompt or its author.
+struct PromptCheckController {
+    let gate: PromptGate
+
+    static let maxPromptScalars = 4000
+
+    struct CheckRequest: Decodable {
+        let prompt: String
+    }
+
+    struct MatchView: Encodable {
+        let artistId: Int64
+        let artistName: String
+        let phrase: String
+        let kind: PhraseKind
+        let policy: Policy
+        let start: Int
+        let end: Int
+        let via: [String]
+    }
+
+    struct CheckResponse: ResponseEncodable {
+        let allowed: Bool
+        let matches: [MatchView]
+        let registryVersion: Int64
+    }
+
+    func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
+        routes.post("/v1/prompts/check", use: check)
+    }
+
+    @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> CheckResponse {
+        _ = try context.requireScope(.check)
+        var request = request
+        let input = try await request.decodeJSON(as: CheckRequest.self, context: context)
+        let prompt = try Self.validated(input.prompt)
+        let (matches, version) = gate.check(prompt)
+        let views = Self.views(of: matches)
+        return CheckResponse(allowed: !views.contains { $0.policy == .block }, matches: views, registryVersion: version)
+    }
+
+    /// A prompt of 1 to 4,000 Unicode scalars.
+    static func validated(_ prompt: String) throws -> String {
+        let count = prompt.unicodeScalars.count
+        guard count > 0 else {
+            throw APIError(.unprocessableContent, code: "empty_prompt", message: "The prompt is empty.", field: "prompt")
+        }
+        guard count <= maxPromptScalars else {
+            throw APIError(
+                .contentTooLarge,
+                code: "prompt_too_long",
+                message: "A prompt has at most \(maxPromptScalars) characters (Unicode scalars); this one has \(count).",
+                field: "prompt"
+            )
+        }
+        return prompt
+    }
+
+    static func views(of matches: [GateMatch]) -> [MatchView] {
+        matches.map {
+            MatchView(
+                artistId: $0.phrase.artistId,
+                artistName: $0.phrase.artistName,
+                phrase: $0.phrase.text,
+                kind: $0.phrase.kind,
+                policy: $0.phrase.policy,
+                start: $0.match.start,
+                end: $0.match.end,
+                via: $0.match.via.names
+            )
+        }
+    }
+}

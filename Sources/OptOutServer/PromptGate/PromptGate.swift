@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import Logging
+import NIOConcurrencyHelpers
+import NIOPosix
+import OptOutCore
+
+/// A phrase as the gate reports it.
+struct GatePhrase: Sendable {
+    let id: Int64
+    let text: String
+    let kind: PhraseKind
+    let artistId: Int64
+    let artistName: String
+    let policy: Policy
+
+    init(row: Row) {
+        id = row["id"]
+        text = row["text"]
+        kind = PhraseKind(rawValue: row["kind"]) ?? .name
+        artistId = row["artist_id"]
+        artistName = row["artist_name"]
+        policy = Policy(rawValue: row["policy"]) ?? .block
+    }
+}
+
+/// A matcher with the phrases behind its indices.
+struct IndexedMatcher: Sendable {
+    let matcher: PhraseMatcher
+    let phrases: [GatePhrase]
+
+    init(_ phrases: [GatePhrase], ordinary: OrdinaryWords) {
+        self.phrases = phrases
+        matcher = PhraseMatcher(phrases: phrases.lazy.map(\.text), ordinaryWords: ordinary)
+    }
+}
+
+/// What answered a check: a large base built from a full load, a small overlay of phrases changed since, and the
+/// base's phrases those changes superseded.
+final class GateSnapshot: Sendable {
+    let base: IndexedMatcher
+    let overlay: IndexedMatcher
+    let superseded: Set<Int64>
+    let version: Int64
+
+    init(base: IndexedMatcher, overlay: IndexedMatcher, superseded: Set<Int64>, version: Int64) {
+        self.base = base
+        self.overlay = overlay
+        self.superseded = superseded
+        self.version = version
+    }
+}
+
+/// One phrase found in a prompt, with what the API reports of it.
+struct GateMatch: Sendable {
+    let phrase: GatePhrase
+    let match: PhraseMatch
+}
+
+/// The prompt gate's live registry: answers checks from an immutable snapshot and swaps in a new one when the
+/// registry changes, without pausing checks.
+final class PromptGate: Sendable {
+    private let database: AppDatabase
+    private let ordinary: OrdinaryWords
+    private let snapshot: NIOLockedValueBox<GateSnapshot>
+    /// Serialises refreshes; checks never take it.
+    private let refreshState: NIOLockedValueBox<RefreshState>
+    /// More changed phrases than this since the last full load trigger a full rebuild.
+    let overlayLimit: Int
+    let logger: Logger
+
+    private struct RefreshState {
+        var lastSeq: Int64
+        /// Phrases changed since the base was loaded: the phrase when it is active now, nil when it stopped.
+        var changed: [Int64: GatePhrase?]
+    }
+
+    init(database: AppDatabase, ordinary: OrdinaryWords, overlayLimit: Int = 20_000, logger: Logger) throws {
+        self.database = database
+        self.ordinary = ordinary
+        self.overlayLimit = overlayLimit
+        self.logger = logger
+        let (base, seq, version) = try Self.loadAll(database, ordinary: ordinary)
+        snapshot = NIOLockedValueBox(GateSnapshot(base: base, overlay: IndexedMatcher([], ordinary: ordinary), superseded: [], version: version))
+        refreshState = NIOLockedValueBox(RefreshState(lastSeq: seq, changed: [:]))
+    }
+
+    var current: GateSnapshot { snapshot.withLockedValue { $0 } }
+
+    /// The registered phrases in `prompt`, each span once, in prompt order.
+    func check(_ prompt: String) -> (matches: [GateMatch], version: Int64) {
+        let snapshot = current
+        var found: [GateMatch] = []
+        for match in snapshot.base.matcher.matches(in: prompt) {
+            let phrase = snapshot.base.phrases[match.phrase]
+            if !snapshot.superseded.contains(phrase.id) { found.append(GateMatch(phrase: phrase, match: match)) }
+        }
+        for match in snapshot.overlay.matcher.matches(in: prompt) {
+            found.append(GateMatch(phrase: snapshot.overlay.phrases[match.phrase], match: match))
+        }
+        found.sort { ($0.match.start, $0.match.end, $0.phrase.id) < ($1.match.start, $1.match.end, $1.phrase.id) }
+        return (found, snapshot.version)
+    }
+
+    /// Applies registry changes made since the last refresh; a full rebuild when many have piled up.
+    func refresh() throws {
+        try refreshState.withLockedValue { state in
+            let (rows, seq, version) = try database.pool.read { db -> ([Int64: GatePhrase?], Int64, Int64) in
+                let seq = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM registry_change") ?? 0
+                let version = try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0
+                guard seq > state.lastSeq else { return ([:], seq, version) }
+                let ids = try Int64.fetchAll(
+                    db,
+                    sql: "SELECT DISTINCT phrase_id FROM registry_change WHERE seq > ? AND seq <= ?",
+                    arguments: [state.lastSeq, seq]
+                )
+                var rows: [Int64: GatePhrase?] = [:]
+                for id in ids { rows[id] = .some(nil) }
+                for chunk in stride(from: 0, to: ids.count, by: 500) {
+                    let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
+                    let found = try Row.fetchAll(
+                        db,
+                        sql: Self.activePhrasesSQL + " AND phrase.id IN (\(part.map { _ in "?" }.joined(separator: ",")))",
+                        arguments: StatementArguments(part)
+                    )
+                    for row in found {
+                        let phrase = GatePhrase(row: row)
+                        rows[phrase.id] = phrase
+                    }
+                }
+                return (rows, seq, version)
+            }
+            if rows.isEmpty {
+                if version != current.version {
+                    let old = current
+                    snapshot.withLockedValue {
+                        $0 = GateSnapshot(base: old.base, overlay: old.overlay, superseded: old.superseded, version: version)
+                    }
+                }
+                return
+            }
+            state.lastSeq = seq
+            state.changed.merge(rows) { _, new in new }
+            if state.changed.count > overlayLimit {
+                let (base, loadedSeq, loadedVersion) = try Self.loadAll(database, ordinary: ordinary)
+                state = RefreshState(lastSeq: loadedSeq, changed: [:])
+                snapshot.withLockedValue {
+                    $0 = GateSnapshot(base: base, overlay: IndexedMatcher([], ordinary: ordinary), superseded: [], version: loadedVersion)
+                }
+                logger.info("prompt gate rebuilt", metadata: ["phrases": "\(base.phrases.count)", "registry_version": "\(loadedVersion)"])
+                return
+            }
+            let active = state.changed.values.compactMap { $0 }.sorted { $0.id < $1.id }
+            let overlay = IndexedMatcher(active, ordinary: ordinary)
+            let superseded = Set(state.changed.keys)
+            let base = current.base
+            snapshot.withLockedValue { $0 = GateSnapshot(base: base, overlay: overlay, superseded: superseded, version: version) }
+        }
+    }
+
+    /// Runs ``refresh()`` on NIO's thread pool, away from the cooperative threads.
+    func refreshInBackground() async throws {
+        try await NIOThreadPool.singleton.runIfActive { try self.refresh() }
+    }
+
+    static let activePhrasesSQL = """
+        SELECT phrase.id, phrase.text, phrase.kind, artist.id AS artist_id, artist.name AS artist_name, artist.policy
+        FROM phrase JOIN artist ON artist.id = phrase.artist_id
+        WHERE phrase.status = 'active' AND phrase.released_at IS NULL AND artist.withdrawn_at IS NULL
+        """
+
+    /// Loads every active phrase and builds a base matcher; prunes the change log it has folded in.
+    static func loadAll(_ database: AppDatabase, ordinary: OrdinaryWords) throws -> (IndexedMatcher, seq: Int64, version: Int64) {
+        let (phrases, seq, version) = try database.pool.read { db in
+            let seq = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM registry_change") ?? 0
+            let version = try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0
+            var phrases: [GatePhrase] = []
+            let cursor = try Row.fetchCursor(db, sql: activePhrasesSQL + " ORDER BY phrase.id")
+            while let row = try cursor.next() { phrases.append(GatePhrase(row: row)) }
+            return (phrases, seq, version)
+        }
+        let matcher = IndexedMatcher(phrases, ordinary: ordinary)
+        try database.pool.write { db in
+            try db.execute(sql: "DELETE FROM registry_change WHERE seq <= ?", arguments: [seq])
+        }
+        return (matcher, seq, version)
+    }
+}
