@@ -52,7 +52,7 @@ struct PromptCheckController {
         }
         guard count <= maxPromptScalars else {
             throw APIError(
-                .contentTooLarge,
+                .unprocessableContent,
                 code: "prompt_too_long",
                 message: "A prompt has at most \(maxPromptScalars) characters (Unicode scalars); this one has \(count).",
                 field: "prompt"
