@@ -60,6 +60,7 @@ let package = Package(
         .testTarget(
             name: "OptOutCoreTests",
             dependencies: ["OptOutCore"],
+            exclude: ["Eval"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

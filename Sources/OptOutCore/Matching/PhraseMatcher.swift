@@ -38,9 +38,11 @@ public struct OrdinaryWords: Sendable {
 /// misspelling, or split into run-together words), and the trie is walked from every word.
 public final class PhraseMatcher: Sendable {
     let words: WordTable
-    /// Leet skeletons (`l` read as `i`) of the words that hold an `l`, and the word each stands for.
+    /// Leet skeletons (`l` read as `i`) of the words that hold an `l`; `leetFirst` gives the first word with each
+    /// skeleton and `leetNext` the next word with the same one.
     let leetWords: WordTable
-    let leetTargets: [Int32]
+    let leetFirst: [Int32]
+    let leetNext: [Int32]
     /// Every one-scalar deletion of each ASCII word of six or more letters, by hash (symmetric-delete index).
     let deletes: HashMultiMap
     let transitions: TransitionTable
@@ -103,16 +105,22 @@ public final class PhraseMatcher: Sendable {
         }
 
         var leetWords = WordTable(capacity: 64)
-        var leetTargets: [Int32] = []
+        var leetFirst: [Int32] = []
+        var leetNext = [Int32](repeating: -1, count: wordCount)
+        var leetLast: [Int32] = []
         var deletePairs: [(UInt64, Int32)] = []
         var scratch = [UInt8](repeating: 0, count: 256)
         for id in 0..<wordCount {
             let word = Array(words.word(Int32(id)))
             if word.contains(UInt8(ascii: "l")) {
                 let skeleton = word.map { $0 == UInt8(ascii: "l") ? UInt8(ascii: "i") : $0 }
-                if leetWords.find(skeleton) == nil {
-                    leetWords.insert(skeleton)
-                    leetTargets.append(Int32(id))
+                let entry = Int(leetWords.insert(skeleton))
+                if entry == leetFirst.count {
+                    leetFirst.append(Int32(id))
+                    leetLast.append(Int32(id))
+                } else {
+                    leetNext[Int(leetLast[entry])] = Int32(id)
+                    leetLast[entry] = Int32(id)
                 }
             }
             guard word.count >= Self.minimumFuzzyLength, word.count <= 64, word.allSatisfy({ $0 < 0x80 }) else { continue }
@@ -129,7 +137,8 @@ public final class PhraseMatcher: Sendable {
         }
         self.words = words
         self.leetWords = leetWords
-        self.leetTargets = leetTargets
+        self.leetFirst = leetFirst
+        self.leetNext = leetNext
         self.deletes = HashMultiMap(deletePairs)
         self.transitions = transitions
         self.terminals = terminals
@@ -142,7 +151,7 @@ public final class PhraseMatcher: Sendable {
 
     /// Bytes held by the matcher's tables (not counting the ordinary words, which matchers share).
     public var memoryBytes: Int {
-        words.memoryBytes + leetWords.memoryBytes + leetTargets.capacity * 4 + deletes.memoryBytes + transitions.memoryBytes
+        words.memoryBytes + leetWords.memoryBytes + leetFirst.capacity * 4 + leetNext.capacity * 4 + deletes.memoryBytes + transitions.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4
     }
 
@@ -446,7 +455,7 @@ struct Search {
                     start: token.scalarStart,
                     end: token.scalarEnd,
                     isASCII: token.isASCII,
-                    hasLeet: token.hasLeetDigit && token.hasLetter
+                    hasLeet: token.hasLeetDigit && (token.hasLetter || token.scalarCount == 1)
                 )
             }
         }
@@ -539,39 +548,48 @@ struct Search {
             add(words: CollectionOfOne(id), first: first, next: next, via: via, start: start, end: end)
             found = true
         }
-        guard isASCII else { return }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(word.count, 1)) { soft in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(word.count, 1) * 2) { scratch in
+            let soft = UnsafeMutableBufferPointer(rebasing: scratch[0..<word.count])
+            let skeleton = UnsafeMutableBufferPointer(rebasing: scratch[word.count..<(word.count * 2)])
             var form = word
             var formVia = via
             if hasLeet {
-                for index in 0..<word.count { soft[index] = Self.softLeet(word[index]) }
-                let softWord = UnsafeBufferPointer(rebasing: soft[0..<word.count])
+                for index in 0..<word.count {
+                    soft[index] = Self.softLeet(word[index])
+                    skeleton[index] = soft[index] == UInt8(ascii: "l") ? UInt8(ascii: "i") : soft[index]
+                }
+                let softWord = UnsafeBufferPointer(soft)
                 formVia.insert(.leet)
                 if let id = matcher.words.find(softWord) {
                     add(words: CollectionOfOne(id), first: first, next: next, via: formVia, start: start, end: end)
                     found = true
                 }
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count) { skeleton in
-                    for index in 0..<word.count { skeleton[index] = soft[index] == UInt8(ascii: "l") ? UInt8(ascii: "i") : soft[index] }
-                    if let entry = matcher.leetWords.find(UnsafeBufferPointer(rebasing: skeleton[0..<word.count])) {
-                        let id = matcher.leetTargets[Int(entry)]
+                if let entry = matcher.leetWords.find(UnsafeBufferPointer(skeleton)) {
+                    var id = matcher.leetFirst[Int(entry)]
+                    while id >= 0 {
                         add(words: CollectionOfOne(id), first: first, next: next, via: formVia, start: start, end: end)
-                        found = true
+                        id = matcher.leetNext[Int(id)]
                     }
+                    found = true
                 }
                 form = softWord
             }
             guard !found, form.count >= 4, !matcher.isOrdinary(form), !matcher.isOrdinary(word) else { return }
-            matcher.fuzzyWords(form, into: &fuzzyScratch)
-            for id in fuzzyScratch {
-                add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.fuzzy), start: start, end: end)
+            if isASCII {
+                matcher.fuzzyWords(form, into: &fuzzyScratch)
+                for id in fuzzyScratch {
+                    add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.fuzzy), start: start, end: end)
+                }
             }
             var path: [Int32] = []
+            var budget = 400
             splitRunTogether(
                 form,
+                skeleton: hasLeet ? UnsafeBufferPointer(skeleton) : nil,
                 from: 0,
-                state: -1,
                 path: &path,
+                budget: &budget,
+                isASCII: isASCII,
                 first: first,
                 next: next,
                 via: formVia.union(.concatenation),
@@ -581,13 +599,16 @@ struct Search {
         }
     }
 
-    /// Reads `word[from...]` as words run together along a path of the trie from `state`; the last piece may be a
-    /// one-letter misspelling.
+    /// Reads `word[from...]` as known words run together (two or more); the walk of the trie then decides whether
+    /// they make a phrase, alone or with the words around them. In leet forms a piece may also be read through its
+    /// skeleton; the last piece may be a one-letter misspelling.
     mutating func splitRunTogether(
         _ word: UnsafeBufferPointer<UInt8>,
+        skeleton: UnsafeBufferPointer<UInt8>?,
         from: Int,
-        state: Int32,
         path: inout [Int32],
+        budget: inout Int,
+        isASCII: Bool,
         first: Int,
         next: Int,
         via: Via,
@@ -595,23 +616,48 @@ struct Search {
         end: Int32
     ) {
         if path.count >= 8 { return }
-        var cut = from + 1
-        while cut <= word.count {
-            defer { cut += 1 }
-            if cut == word.count && path.isEmpty { break }
-            guard let id = matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<cut])), let child = matcher.step(state, id) else { continue }
-            path.append(id)
-            if cut == word.count {
-                add(words: path, first: first, next: next, via: via, start: start, end: end)
-            } else {
-                splitRunTogether(word, from: cut, state: child, path: &path, first: first, next: next, via: via, start: start, end: end)
+        // Longest pieces first: natural splits come quickly, before runs of one-letter initials use up the budget.
+        var cut = path.isEmpty ? word.count - 1 : word.count
+        while cut > from && budget > 0 {
+            defer { cut -= 1 }
+            if cut < word.count && word[cut] & 0xC0 == 0x80 { continue }  // not a scalar boundary
+            budget -= 1
+            var pieces: [Int32] = []
+            if let id = matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<cut])) { pieces.append(id) }
+            if let skeleton, let entry = matcher.leetWords.find(UnsafeBufferPointer(rebasing: skeleton[from..<cut])) {
+                var id = matcher.leetFirst[Int(entry)]
+                while id >= 0 {
+                    if !pieces.contains(id) { pieces.append(id) }
+                    id = matcher.leetNext[Int(id)]
+                }
             }
-            path.removeLast()
+            for id in pieces {
+                path.append(id)
+                if cut == word.count {
+                    add(words: path, first: first, next: next, via: via, start: start, end: end)
+                } else {
+                    splitRunTogether(
+                        word,
+                        skeleton: skeleton,
+                        from: cut,
+                        path: &path,
+                        budget: &budget,
+                        isASCII: isASCII,
+                        first: first,
+                        next: next,
+                        via: via,
+                        start: start,
+                        end: end
+                    )
+                }
+                path.removeLast()
+            }
         }
-        if state >= 0, word.count - from >= PhraseMatcher.minimumFuzzyLength - 1 {
+        if isASCII, !path.isEmpty, word.count - from >= PhraseMatcher.minimumFuzzyLength - 1, budget > 0 {
+            budget -= 10
             var fuzzy: [Int32] = []
             matcher.fuzzyWords(UnsafeBufferPointer(rebasing: word[from...]), into: &fuzzy)
-            for id in fuzzy where matcher.step(state, id) != nil {
+            for id in fuzzy {
                 path.append(id)
                 add(words: path, first: first, next: next, via: via.union(.fuzzy), start: start, end: end)
                 path.removeLast()
