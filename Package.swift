@@ -57,6 +57,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "optout-bench",
+            dependencies: ["OptOutCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "OptOutCoreTests",
             dependencies: ["OptOutCore"],

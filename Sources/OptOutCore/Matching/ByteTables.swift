@@ -1,15 +1,40 @@
-/// 64-bit FNV-1a over bytes, finished with a multiply-xorshift so the low bits spread well.
+/// The multiplier of the polynomial hash: odd, with well-mixed bits.
+let hashMultiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+/// The polynomial part of the hash, `sum((byte + 1) * M^(n-1-i))`: linear, so the hash of a string with one byte
+/// deleted follows from prefix and suffix sums in constant time (see `PhraseMatcher.fuzzyWords`).
 @inline(__always)
-func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+func rawHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0
     for byte in bytes {
-        hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        hash = hash &* hashMultiplier &+ UInt64(byte) &+ 1
     }
+    return hash
+}
+
+/// Mixes a raw polynomial hash so every bit depends on every input bit.
+@inline(__always)
+func finishHash(_ raw: UInt64, length: Int) -> UInt64 {
+    var hash = raw ^ (UInt64(truncatingIfNeeded: length) &* 0xD6E8_FEB8_6659_FD93)
+    hash ^= hash >> 32
+    hash = hash &* 0xBF58_476D_1CE4_E5B9
     hash ^= hash >> 29
-    hash = hash &* 0xbf58_476d_1ce4_e5b9
+    hash = hash &* 0x94D0_49BB_1331_11EB
     hash ^= hash >> 32
     return hash
 }
+
+@inline(__always)
+func hashBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    finishHash(rawHash(bytes), length: bytes.count)
+}
+
+/// Powers of ``hashMultiplier``, for deletion hashes of words up to 64 bytes.
+let hashPowers: [UInt64] = {
+    var powers: [UInt64] = [1]
+    for _ in 0..<65 { powers.append(powers.last! &* hashMultiplier) }
+    return powers
+}()
 
 /// A set of byte strings with dense ids 0, 1, 2 ... in insertion order, looked up without allocating.
 ///

@@ -176,7 +176,9 @@ public final class PhraseMatcher: Sendable {
         ordinary.table.find(bytes) != nil
     }
 
-    /// Words of six or more letters one substitution, deletion, insertion or adjacent transposition from `query`.
+    /// Words of six or more letters one substitution, deletion or adjacent transposition from `query` (the
+    /// symmetric-delete method: `query` itself, and each of its one-byte deletions, looked up among the words'
+    /// one-byte deletions; every hit verified).
     func fuzzyWords(_ query: UnsafeBufferPointer<UInt8>, into results: inout [Int32]) {
         let length = query.count
         guard length >= Self.minimumFuzzyLength - 1, length <= 64 else { return }
@@ -185,17 +187,21 @@ public final class PhraseMatcher: Sendable {
             if !results.contains(id), isOneEditApart(id, query) { results.append(id) }
         }
         deletes.forEach(hash: hashBytes(query)) { consider($0) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { scratch in
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: length + 1) { suffix in
+            // suffix[i] = sum over j >= i of (query[j] + 1) * M^(length-1-j)
+            suffix[length] = 0
+            var index = length - 1
+            while index >= 0 {
+                suffix[index] = (UInt64(query[index]) &+ 1) &* hashPowers[length - 1 - index] &+ suffix[index + 1]
+                index -= 1
+            }
+            var prefix: UInt64 = 0
             for skip in 0..<length {
-                if skip > 0 && query[skip] == query[skip - 1] { continue }
-                var written = 0
-                for index in 0..<length where index != skip {
-                    scratch[written] = query[index]
-                    written += 1
+                if skip == 0 || query[skip] != query[skip - 1] {
+                    let raw = prefix &* hashPowers[length - 1 - skip] &+ suffix[skip + 1]
+                    deletes.forEach(hash: finishHash(raw, length: length - 1)) { consider($0) }
                 }
-                let deleted = UnsafeBufferPointer(rebasing: scratch[0..<written])
-                if written >= Self.minimumFuzzyLength, let id = words.find(deleted) { consider(id) }
-                deletes.forEach(hash: hashBytes(deleted)) { consider($0) }
+                prefix = prefix &* hashMultiplier &+ UInt64(query[skip]) &+ 1
             }
         }
     }

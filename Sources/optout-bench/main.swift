@@ -1,0 +1,143 @@
+// The prompt gate's matcher benchmark: build time, bytes per phrase and check latency for 10k, 100k and 1M
+// name-like phrases, on prompts of about 260 bytes made from real prompt fragments.
+//
+// Usage: optout-bench [--sizes 10000,100000,1000000] [--prompts N] [--dump DIR] [--eval DIR]
+// With --dump, writes phrases-N.txt and prompts.txt for scripts/bench-matcher.sh to feed ahocorasick-rs.
+import Foundation
+import OptOutCore
+
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+}
+
+func argument(_ name: String) -> String? {
+    guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else { return nil }
+    return CommandLine.arguments[index + 1]
+}
+
+func runBenchmark() {
+    let sizes = (argument("--sizes") ?? "10000,100000,1000000").split(separator: ",").compactMap { Int($0) }
+    let promptCount = Int(argument("--prompts") ?? "20000") ?? 20000
+    let evalDirectory = argument("--eval") ?? "Tests/OptOutCoreTests/Eval"
+    let dumpDirectory = argument("--dump")
+    var random = SplitMix(state: 20_261_126)
+
+    // Name-like phrases: a first name and a surname made of syllables, about 15 bytes.
+    let firstNames = [
+        "anna", "boris", "clara", "david", "elena", "felix", "greta", "hugo", "irene", "jonas", "karin", "lucas", "maria", "nadia",
+        "oscar", "paula", "quinn", "rosa", "simon", "tara", "ugo", "vera", "walter", "xenia", "yusuf", "zora", "akira", "bea",
+        "carlo", "dina", "emil", "fatima", "gil", "hana", "ivan", "jade", "kofi", "lena", "mika", "nils",
+    ]
+    let syllables = [
+        "ka", "ro", "vel", "min", "dor", "tas", "qui", "len", "bar", "sho", "zen", "fri", "mok", "ula", "pre", "gan", "tor", "wis",
+        "nak", "lio", "ber", "cha", "dun", "esk", "fal", "gro", "hil", "jor", "kin", "lum", "mar", "nov", "ost", "pal", "rav",
+    ]
+    func surname() -> String {
+        (0..<Int.random(in: 2...3, using: &random)).map { _ in syllables.randomElement(using: &random)! }.joined()
+    }
+    func makePhrases(_ count: Int) -> [String] {
+        var seen = Set<String>()
+        var phrases: [String] = []
+        phrases.reserveCapacity(count)
+        while phrases.count < count {
+            let first = firstNames.randomElement(using: &random)!
+            let name = "\(first.prefix(1).uppercased())\(first.dropFirst()) \(surname().capitalized)"
+            if seen.insert(name.lowercased()).inserted { phrases.append(name) }
+        }
+        return phrases
+    }
+
+    // Prompts of about 260 bytes from the dev set's ordinary prompts; one in ten also names a registered phrase.
+    let ordinaryURL = URL(fileURLWithPath: evalDirectory).appendingPathComponent("ordinary.jsonl")
+    guard let ordinaryData = try? Data(contentsOf: ordinaryURL) else {
+        FileHandle.standardError.write(Data("optout-bench: cannot read \(ordinaryURL.path); run from the repository root\n".utf8))
+        exit(1)
+    }
+    struct Row: Decodable { let prompt: String }
+    let fragments = ordinaryData.split(separator: UInt8(ascii: "\n")).compactMap { try? JSONDecoder().decode(Row.self, from: Data($0)).prompt }
+        .flatMap { $0.components(separatedBy: ", ") }
+    func makePrompts(_ count: Int, naming phrases: [String]) -> [String] {
+        (0..<count).map { index in
+            var prompt = ""
+            var named = index % 10 != 0
+            while prompt.utf8.count < 250 {
+                if !named && prompt.utf8.count > 120 {
+                    prompt += ", art by " + phrases.randomElement(using: &random)!
+                    named = true
+                }
+                let fragment = fragments.randomElement(using: &random)!
+                prompt += prompt.isEmpty ? fragment : ", " + fragment
+            }
+            return String(decoding: prompt.utf8.prefix(260), as: UTF8.self)
+        }
+    }
+
+    let dictionaryURL = URL(fileURLWithPath: "Sources/OptOutServer/Resources/english-words.txt")
+    let dictionary = ((try? String(contentsOf: dictionaryURL, encoding: .utf8)) ?? "").split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+    let ordinary = OrdinaryWords(dictionary)
+    print("ordinary words: \(ordinary.count); prompt fragments: \(fragments.count)")
+    print("phrases     build s   table B/phrase   RSS B/phrase   p50 us   p99 us   mean us   checks/s   blocked")
+
+    for size in sizes {
+        let phrases = makePhrases(size)
+        let prompts = makePrompts(promptCount, naming: phrases)
+        if let dumpDirectory {
+            try? phrases.joined(separator: "\n").write(toFile: "\(dumpDirectory)/phrases-\(size).txt", atomically: true, encoding: .utf8)
+            try? prompts.joined(separator: "\n").write(toFile: "\(dumpDirectory)/prompts-\(size).txt", atomically: true, encoding: .utf8)
+        }
+        let rssBefore = residentBytes()
+        let clock = ContinuousClock()
+        let buildStart = clock.now
+        let matcher = PhraseMatcher(phrases: phrases, ordinaryWords: ordinary)
+        let buildTime = clock.now - buildStart
+        let rssAfter = residentBytes()
+
+        // Warm up, then time each check on its own.
+        for prompt in prompts.prefix(1000) { _ = matcher.matches(in: prompt) }
+        var latencies: [Double] = []
+        latencies.reserveCapacity(prompts.count)
+        var blocked = 0
+        let runStart = clock.now
+        for prompt in prompts {
+            let start = clock.now
+            let found = matcher.matches(in: prompt)
+            let elapsed = clock.now - start
+            latencies.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+            if !found.isEmpty { blocked += 1 }
+        }
+        let runTime = clock.now - runStart
+        latencies.sort()
+        let runSeconds = Double(runTime.components.seconds) + Double(runTime.components.attoseconds) / 1e18
+        let buildSeconds = Double(buildTime.components.seconds) + Double(buildTime.components.attoseconds) / 1e18
+        print(
+            String(
+                format: "%8d   %7.3f   %14.1f   %12.1f   %6.2f   %6.2f   %7.2f   %8.0f   %7d",
+                size,
+                buildSeconds,
+                Double(matcher.memoryBytes) / Double(size),
+                Double(rssAfter - rssBefore) / Double(size),
+                latencies[latencies.count / 2],
+                latencies[latencies.count * 99 / 100],
+                latencies.reduce(0, +) / Double(latencies.count),
+                Double(prompts.count) / runSeconds,
+                blocked
+            )
+        )
+        withExtendedLifetime(matcher) {}
+    }
+}
+
+runBenchmark()
