@@ -86,7 +86,9 @@ func runBenchmark() {
     }
 
     let dictionaryURL = URL(fileURLWithPath: "Sources/OptOutServer/Resources/english-words.txt")
-    let dictionary = ((try? String(contentsOf: dictionaryURL, encoding: .utf8)) ?? "").split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+    let dictionary = ((try? String(contentsOf: dictionaryURL, encoding: .utf8)) ?? "").split(separator: "\n").filter { !$0.hasPrefix("#") }.map(
+        String.init
+    )
     let ordinary = OrdinaryWords(dictionary)
     print("ordinary words: \(ordinary.count); prompt fragments: \(fragments.count)")
     print("phrases     build s   table B/phrase   RSS B/phrase   p50 us   p99 us   mean us   checks/s   blocked")

@@ -11,21 +11,23 @@ public struct PhraseMatch: Sendable, Hashable {
 
 /// Ordinary words: the matcher never reads one as a misspelt or run-together name.
 public struct OrdinaryWords: Sendable {
-    let table: WordTable
+    /// Folded, as UTF-8.
+    let words: [[UInt8]]
 
     /// - Parameter words: single words in any case; multi-word entries are ignored.
     public init(_ words: some Sequence<String>) {
-        var table = WordTable(capacity: 1024)
+        var seen = Set<String>()
+        var folded: [[UInt8]] = []
         for word in words {
-            let folded = Folding.words(of: word)
-            if folded.count == 1 { table.insert(Array(folded[0].utf8)) }
+            let parts = Folding.words(of: word)
+            if parts.count == 1, seen.insert(parts[0]).inserted { folded.append(Array(parts[0].utf8)) }
         }
-        self.table = table
+        self.words = folded
     }
 
     public static let none = OrdinaryWords([String]())
 
-    public var count: Int { table.count }
+    public var count: Int { words.count }
 }
 
 /// Finds registered phrases in prompts, whole words only, through disguises: case, accents, lookalike letters,
@@ -37,7 +39,11 @@ public struct OrdinaryWords: Sendable {
 /// A prompt is folded and split into words the same way, each word is looked up (exactly, in leet forms, as a
 /// misspelling, or split into run-together words), and the trie is walked from every word.
 public final class PhraseMatcher: Sendable {
+    /// The phrases' words (ids below `vocabularyCount`, which are also the one-word states of the trie), then the
+    /// ordinary words that are not phrase words; one probe tells both whether a word is known and whether it is ordinary.
     let words: WordTable
+    let vocabularyCount: Int
+    let ordinaryFlags: [Bool]
     /// Leet skeletons (`l` read as `i`) of the words that hold an `l`; `leetFirst` gives the first word with each
     /// skeleton and `leetNext` the next word with the same one.
     let leetWords: WordTable
@@ -51,7 +57,6 @@ public final class PhraseMatcher: Sendable {
     let hasChildren: [Bool]
     /// Per phrase: the next phrase with the same words, or -1.
     let nextDuplicate: [Int32]
-    let ordinary: OrdinaryWords
     let maxDepth: Int
     public let phraseCount: Int
 
@@ -73,8 +78,13 @@ public final class PhraseMatcher: Sendable {
             sequenceStarts.append(Int32(sequence.count))
             count += 1
         }
-        words.shrink()
         let wordCount = words.count
+        var ordinaryFlags = [Bool](repeating: false, count: wordCount)
+        for word in ordinaryWords.words {
+            let id = Int(words.insert(word))
+            if id == ordinaryFlags.count { ordinaryFlags.append(true) } else { ordinaryFlags[id] = true }
+        }
+        words.shrink()
         var transitions = TransitionTable()
         var terminals = [Int32](repeating: -1, count: wordCount)
         var hasChildren = [Bool](repeating: false, count: wordCount)
@@ -136,6 +146,8 @@ public final class PhraseMatcher: Sendable {
             }
         }
         self.words = words
+        self.vocabularyCount = wordCount
+        self.ordinaryFlags = ordinaryFlags
         self.leetWords = leetWords
         self.leetFirst = leetFirst
         self.leetNext = leetNext
@@ -144,14 +156,14 @@ public final class PhraseMatcher: Sendable {
         self.terminals = terminals
         self.hasChildren = hasChildren
         self.nextDuplicate = nextDuplicate
-        self.ordinary = ordinaryWords
         self.maxDepth = maxDepth
         self.phraseCount = count
     }
 
-    /// Bytes held by the matcher's tables (not counting the ordinary words, which matchers share).
+    /// Bytes held by the matcher's tables, the ordinary words included.
     public var memoryBytes: Int {
-        words.memoryBytes + leetWords.memoryBytes + leetFirst.capacity * 4 + leetNext.capacity * 4 + deletes.memoryBytes + transitions.memoryBytes
+        words.memoryBytes + ordinaryFlags.capacity + leetWords.memoryBytes + leetFirst.capacity * 4 + leetNext.capacity * 4 + deletes.memoryBytes
+            + transitions.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4
     }
 
@@ -162,7 +174,7 @@ public final class PhraseMatcher: Sendable {
         var search = Search(matcher: self, scan: scan)
         search.addTokenCandidates()
         search.addSpacedOutCandidates()
-        if prompt.utf8.contains(where: { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "$") }) {
+        if scan.sawLeetSymbol {
             scan = PromptScan(prompt: prompt, leetSymbols: true)
             search.addLeetSymbolCandidates(from: scan)
         }
@@ -171,9 +183,17 @@ public final class PhraseMatcher: Sendable {
 
     // MARK: Looking words up
 
+    /// One probe: the phrase word `bytes` is, if any, and whether it is an ordinary word.
     @inline(__always)
-    func isOrdinary(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        ordinary.table.find(bytes) != nil
+    func lookUp(_ bytes: UnsafeBufferPointer<UInt8>) -> (word: Int32?, ordinary: Bool) {
+        guard let id = words.find(bytes) else { return (nil, false) }
+        return (Int(id) < vocabularyCount ? id : nil, ordinaryFlags[Int(id)])
+    }
+
+    @inline(__always)
+    func phraseWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        guard let id = words.find(bytes), Int(id) < vocabularyCount else { return nil }
+        return id
     }
 
     /// Words of six or more letters one substitution, deletion or adjacent transposition from `query` (the
@@ -270,107 +290,128 @@ struct PromptScan {
 
     var bytes: [UInt8] = []
     var tokens: [Token] = []
+    /// Whether the prompt holds `@` or `$`, which a second scan reads as letters.
+    var sawLeetSymbol = false
+
+    private var open = false
+    private var current = Token(
+        byteStart: 0,
+        byteEnd: 0,
+        scalarStart: 0,
+        scalarEnd: 0,
+        scalarCount: 0,
+        via: [],
+        gap: .none,
+        hasLeetDigit: false,
+        hasLetter: false,
+        isASCII: true
+    )
+    private var pendingVia = Via()
+    private var gapSpaces = 0
+    private var gapOther = false
+    private var gapOddSpace = false
+    private var seenToken = false
+    private var index: Int32 = 0
+    private let leetSymbols: Bool
 
     /// - Parameter leetSymbols: read `@` and `$` as letters (`a`, `s`) rather than punctuation.
     init(prompt: String, leetSymbols: Bool) {
+        self.leetSymbols = leetSymbols
         bytes.reserveCapacity(prompt.utf8.count)
-        var open = false
-        var current = Token(
-            byteStart: 0,
-            byteEnd: 0,
-            scalarStart: 0,
-            scalarEnd: 0,
-            scalarCount: 0,
-            via: [],
-            gap: .none,
-            hasLeetDigit: false,
-            hasLetter: false,
-            isASCII: true
-        )
-        var pendingVia = Via()
-        var gapSpaces = 0
-        var gapOther = false
-        var gapOddSpace = false
-        var seenToken = false
-        var index: Int32 = 0
+        tokens.reserveCapacity(prompt.utf8.count / 4)
+        var prompt = prompt
+        prompt.withUTF8 { scan($0) }
+        close()
+    }
 
-        func gap() -> Gap {
-            if !seenToken { return .none }
-            if gapOther { return .punctuation }
-            if gapSpaces == 1 && !gapOddSpace { return .space }
-            return gapSpaces == 0 ? .none : .whitespace
+    private func gap() -> Gap {
+        if !seenToken { return .none }
+        if gapOther { return .punctuation }
+        if gapSpaces == 1 && !gapOddSpace { return .space }
+        return gapSpaces == 0 ? .none : .whitespace
+    }
+
+    private mutating func append(_ value: UInt32, via: Via) {
+        if !open {
+            open = true
+            current = Token(
+                byteStart: Int32(bytes.count),
+                byteEnd: 0,
+                scalarStart: index,
+                scalarEnd: index + 1,
+                scalarCount: 0,
+                via: pendingVia,
+                gap: gap(),
+                hasLeetDigit: false,
+                hasLetter: false,
+                isASCII: true
+            )
+            pendingVia = []
         }
-
-        func append(_ value: UInt32, via: Via) {
-            if !open {
-                open = true
-                current = Token(
-                    byteStart: Int32(bytes.count),
-                    byteEnd: 0,
-                    scalarStart: index,
-                    scalarEnd: index + 1,
-                    scalarCount: 0,
-                    via: pendingVia,
-                    gap: gap(),
-                    hasLeetDigit: false,
-                    hasLetter: false,
-                    isASCII: true
-                )
-                pendingVia = []
-            }
-            current.via.formUnion(via)
-            current.scalarEnd = index + 1
-            current.scalarCount += 1
-            if value < 0x80 {
-                bytes.append(UInt8(value))
-                switch UInt8(value) {
-                case UInt8(ascii: "0"), UInt8(ascii: "1"), UInt8(ascii: "3"), UInt8(ascii: "4"), UInt8(ascii: "5"), UInt8(ascii: "7"),
-                    UInt8(ascii: "@"), UInt8(ascii: "$"):
-                    current.hasLeetDigit = true
-                case UInt8(ascii: "a")...UInt8(ascii: "z"):
-                    current.hasLetter = true
-                default:
-                    break
-                }
-            } else {
-                current.isASCII = false
+        current.via.formUnion(via)
+        current.scalarEnd = index + 1
+        current.scalarCount += 1
+        if value < 0x80 {
+            bytes.append(UInt8(value))
+            switch UInt8(value) {
+            case UInt8(ascii: "0"), UInt8(ascii: "1"), UInt8(ascii: "3"), UInt8(ascii: "4"), UInt8(ascii: "5"), UInt8(ascii: "7"),
+                UInt8(ascii: "@"), UInt8(ascii: "$"):
+                current.hasLeetDigit = true
+            case UInt8(ascii: "a")...UInt8(ascii: "z"):
                 current.hasLetter = true
-                if value < 0x800 {
-                    bytes.append(UInt8(0xC0 | (value >> 6)))
-                    bytes.append(UInt8(0x80 | (value & 0x3F)))
-                } else if value < 0x10000 {
-                    bytes.append(UInt8(0xE0 | (value >> 12)))
-                    bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-                    bytes.append(UInt8(0x80 | (value & 0x3F)))
-                } else {
-                    bytes.append(UInt8(0xF0 | (value >> 18)))
-                    bytes.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
-                    bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-                    bytes.append(UInt8(0x80 | (value & 0x3F)))
-                }
+            default:
+                break
+            }
+        } else {
+            current.isASCII = false
+            current.hasLetter = true
+            if value < 0x800 {
+                bytes.append(UInt8(0xC0 | (value >> 6)))
+                bytes.append(UInt8(0x80 | (value & 0x3F)))
+            } else if value < 0x10000 {
+                bytes.append(UInt8(0xE0 | (value >> 12)))
+                bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
+                bytes.append(UInt8(0x80 | (value & 0x3F)))
+            } else {
+                bytes.append(UInt8(0xF0 | (value >> 18)))
+                bytes.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
+                bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
+                bytes.append(UInt8(0x80 | (value & 0x3F)))
             }
         }
+    }
 
-        func close() {
-            guard open else { return }
-            open = false
-            current.byteEnd = Int32(bytes.count)
-            tokens.append(current)
-            seenToken = true
-            gapSpaces = 0
-            gapOther = false
-            gapOddSpace = false
-        }
+    private mutating func close() {
+        guard open else { return }
+        open = false
+        current.byteEnd = Int32(bytes.count)
+        tokens.append(current)
+        seenToken = true
+        gapSpaces = 0
+        gapOther = false
+        gapOddSpace = false
+    }
 
-        for scalar in prompt.unicodeScalars {
-            let value = scalar.value
-            if value < 0x80 {
+    private mutating func scan(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var offset = 0
+        let count = utf8.count
+        while offset < count {
+            let lead = utf8[offset]
+            if lead < 0x80 {
+                offset += 1
+                let value = UInt32(lead)
                 if value >= 0x61 && value <= 0x7A || value >= 0x30 && value <= 0x39 {
                     append(value, via: [])
                 } else if value >= 0x41 && value <= 0x5A {
                     append(value + 0x20, via: .caseFolded)
-                } else if leetSymbols && (value == 0x40 || value == 0x24) {
-                    append(value, via: [])
+                } else if value == 0x40 || value == 0x24 {
+                    sawLeetSymbol = true
+                    if leetSymbols {
+                        append(value, via: [])
+                    } else {
+                        close()
+                        gapOther = true
+                    }
                 } else {
                     close()
                     if value == 0x20 {
@@ -383,7 +424,21 @@ struct PromptScan {
                     }
                 }
             } else {
-                switch Folding.fold(scalar) {
+                // Swift strings hold valid UTF-8: decode one scalar.
+                var value: UInt32
+                if lead < 0xE0 {
+                    value = UInt32(lead & 0x1F) << 6 | UInt32(utf8[offset + 1] & 0x3F)
+                    offset += 2
+                } else if lead < 0xF0 {
+                    value = UInt32(lead & 0x0F) << 12 | UInt32(utf8[offset + 1] & 0x3F) << 6 | UInt32(utf8[offset + 2] & 0x3F)
+                    offset += 3
+                } else {
+                    value =
+                        UInt32(lead & 0x07) << 18 | UInt32(utf8[offset + 1] & 0x3F) << 12 | UInt32(utf8[offset + 2] & 0x3F) << 6
+                        | UInt32(utf8[offset + 3] & 0x3F)
+                    offset += 4
+                }
+                switch Folding.fold(Unicode.Scalar(value) ?? "\u{FFFD}") {
                 case .word(let targets, let via):
                     for target in targets { append(target, via: via) }
                 case .dropped(let via):
@@ -400,7 +455,6 @@ struct PromptScan {
             }
             index += 1
         }
-        close()
     }
 }
 
@@ -550,7 +604,8 @@ struct Search {
         hasLeet: Bool
     ) {
         var found = false
-        if let id = matcher.words.find(word) {
+        let (exact, ordinary) = matcher.lookUp(word)
+        if let id = exact {
             add(words: CollectionOfOne(id), first: first, next: next, via: via, start: start, end: end)
             found = true
         }
@@ -559,6 +614,7 @@ struct Search {
             let skeleton = UnsafeMutableBufferPointer(rebasing: scratch[word.count..<(word.count * 2)])
             var form = word
             var formVia = via
+            var formOrdinary = ordinary
             if hasLeet {
                 for index in 0..<word.count {
                     soft[index] = Self.softLeet(word[index])
@@ -566,7 +622,9 @@ struct Search {
                 }
                 let softWord = UnsafeBufferPointer(soft)
                 formVia.insert(.leet)
-                if let id = matcher.words.find(softWord) {
+                let (softID, softOrdinary) = matcher.lookUp(softWord)
+                formOrdinary = softOrdinary
+                if let id = softID {
                     add(words: CollectionOfOne(id), first: first, next: next, via: formVia, start: start, end: end)
                     found = true
                 }
@@ -580,7 +638,7 @@ struct Search {
                 }
                 form = softWord
             }
-            guard !found, form.count >= 4, !matcher.isOrdinary(form), !matcher.isOrdinary(word) else { return }
+            guard !found, form.count >= 4, !formOrdinary, !ordinary else { return }
             if isASCII {
                 matcher.fuzzyWords(form, into: &fuzzyScratch)
                 for id in fuzzyScratch {
@@ -629,7 +687,7 @@ struct Search {
             if cut < word.count && word[cut] & 0xC0 == 0x80 { continue }  // not a scalar boundary
             budget -= 1
             var pieces: [Int32] = []
-            if let id = matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<cut])) { pieces.append(id) }
+            if let id = matcher.phraseWord(UnsafeBufferPointer(rebasing: word[from..<cut])) { pieces.append(id) }
             if let skeleton, let entry = matcher.leetWords.find(UnsafeBufferPointer(rebasing: skeleton[from..<cut])) {
                 var id = matcher.leetFirst[Int(entry)]
                 while id >= 0 {
