@@ -91,6 +91,8 @@ func runBenchmark() {
     )
     let ordinary = OrdinaryWords(dictionary)
     print("ordinary words: \(ordinary.count); prompt fragments: \(fragments.count)")
+    let views: Views = CommandLine.arguments.contains("--exact-words-only") ? .exactWords : .all
+    print("views: \(views == .all ? "all (leet, fuzzy, run-together, spaced-out)" : "exact words only")")
     print("phrases     build s   table B/phrase   RSS B/phrase   p50 us   p99 us   mean us   checks/s   blocked")
 
     for size in sizes {
@@ -108,14 +110,14 @@ func runBenchmark() {
         let rssAfter = residentBytes()
 
         // Warm up, then time each check on its own.
-        for prompt in prompts.prefix(1000) { _ = matcher.matches(in: prompt) }
+        for prompt in prompts.prefix(1000) { _ = matcher.matches(in: prompt, views: views) }
         var latencies: [Double] = []
         latencies.reserveCapacity(prompts.count)
         var blocked = 0
         let runStart = clock.now
         for prompt in prompts {
             let start = clock.now
-            let found = matcher.matches(in: prompt)
+            let found = matcher.matches(in: prompt, views: views)
             let elapsed = clock.now - start
             latencies.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
             if !found.isEmpty { blocked += 1 }

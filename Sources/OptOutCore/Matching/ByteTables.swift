@@ -61,7 +61,12 @@ struct WordTable: Sendable {
     /// The id of `bytes`, if present.
     @inline(__always)
     func find(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let hash = hashBytes(bytes)
+        find(bytes, hash: hashBytes(bytes))
+    }
+
+    /// The id of `bytes`, whose ``hashBytes(_:)`` is `hash`, if present.
+    @inline(__always)
+    func find(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int32? {
         let tag = hash >> 32
         var index = Int(truncatingIfNeeded: hash) & mask
         return slots.withUnsafeBufferPointer { slots in
@@ -147,11 +152,12 @@ struct WordTable: Sendable {
 /// A multimap from a string's hash to ids; a hit is a candidate to verify, never an answer.
 struct HashMultiMap: Sendable {
     private var slots: [UInt64] = []
-    private var hashes: [UInt32] = []
     private var mask = 0
+    /// A Bloom filter in front of the slots: most probes are misses, and the filter answers those from cache.
+    private let filter: BloomFilter
     private(set) var count = 0
 
-    var memoryBytes: Int { slots.capacity * 8 + hashes.capacity * 4 }
+    var memoryBytes: Int { slots.capacity * 8 + filter.memoryBytes }
 
     /// Builds the table from `(hash, id)` pairs.
     init(_ pairs: [(UInt64, Int32)]) {
@@ -165,12 +171,13 @@ struct HashMultiMap: Sendable {
             slots[index] = (hash >> 32) << 32 | UInt64(UInt32(bitPattern: id) &+ 1)
         }
         count = pairs.count
+        filter = BloomFilter(hashes: pairs.lazy.map(\.0), count: pairs.count)
     }
 
     /// Calls `body` with every id stored under `hash`.
     @inline(__always)
     func forEach(hash: UInt64, _ body: (Int32) -> Void) {
-        guard count > 0 else { return }
+        guard count > 0, filter.mayContain(hash) else { return }
         let tag = hash >> 32
         var index = Int(truncatingIfNeeded: hash) & mask
         slots.withUnsafeBufferPointer { slots in
@@ -253,5 +260,38 @@ struct TransitionTable: Sendable {
         var x = key &* 0x9E37_79B9_7F4A_7C15
         x ^= x >> 31
         return x
+    }
+}
+
+/// A Bloom filter over 64-bit hashes: about eight bits an entry, two probes, about 5 % false positives.
+struct BloomFilter: Sendable {
+    private var bits: [UInt64]
+    private let mask: UInt64
+
+    init(hashes: some Sequence<UInt64>, count: Int) {
+        var size = 64
+        while size < count * 8 { size <<= 1 }
+        bits = [UInt64](repeating: 0, count: size / 64)
+        mask = UInt64(size - 1)
+        for hash in hashes {
+            let (first, second) = Self.positions(hash, mask)
+            bits[Int(first >> 6)] |= 1 << (first & 63)
+            bits[Int(second >> 6)] |= 1 << (second & 63)
+        }
+    }
+
+    var memoryBytes: Int { bits.capacity * 8 }
+
+    @inline(__always)
+    private static func positions(_ hash: UInt64, _ mask: UInt64) -> (UInt64, UInt64) {
+        ((hash >> 7) & mask, ((hash >> 29) ^ (hash &* 0x9E37_79B9_7F4A_7C15 >> 40)) & mask)
+    }
+
+    @inline(__always)
+    func mayContain(_ hash: UInt64) -> Bool {
+        let (first, second) = Self.positions(hash, mask)
+        return bits.withUnsafeBufferPointer { bits in
+            bits[Int(first >> 6)] & (1 << (first & 63)) != 0 && bits[Int(second >> 6)] & (1 << (second & 63)) != 0
+        }
     }
 }

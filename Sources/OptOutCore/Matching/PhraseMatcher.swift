@@ -9,6 +9,20 @@ public struct PhraseMatch: Sendable, Hashable {
     public let via: Via
 }
 
+/// The readings of a prompt's words beyond folding (case, marks, lookalikes, invisible characters), which always apply.
+public struct Views: OptionSet, Sendable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    public static let leet = Views(rawValue: 1 << 0)
+    public static let fuzzy = Views(rawValue: 1 << 1)
+    public static let runTogether = Views(rawValue: 1 << 2)
+    public static let spacedOut = Views(rawValue: 1 << 3)
+    public static let all: Views = [.leet, .fuzzy, .runTogether, .spacedOut]
+    /// Whole folded words only: the plain multi-pattern search.
+    public static let exactWords: Views = []
+}
+
 /// Ordinary words: the matcher never reads one as a misspelt or run-together name.
 public struct OrdinaryWords: Sendable {
     /// Folded, as UTF-8.
@@ -44,6 +58,8 @@ public final class PhraseMatcher: Sendable {
     let words: WordTable
     let vocabularyCount: Int
     let ordinaryFlags: [Bool]
+    /// The phrase words' hashes, so the run-together view rejects most candidate pieces without a probe.
+    let vocabularyFilter: BloomFilter
     /// Leet skeletons (`l` read as `i`) of the words that hold an `l`; `leetFirst` gives the first word with each
     /// skeleton and `leetNext` the next word with the same one.
     let leetWords: WordTable
@@ -147,6 +163,10 @@ public final class PhraseMatcher: Sendable {
         }
         self.words = words
         self.vocabularyCount = wordCount
+        self.vocabularyFilter = BloomFilter(
+            hashes: (0..<wordCount).lazy.map { id in words.word(Int32(id)).withUnsafeBufferPointer { hashBytes($0) } },
+            count: wordCount
+        )
         self.ordinaryFlags = ordinaryFlags
         self.leetWords = leetWords
         self.leetFirst = leetFirst
@@ -162,19 +182,19 @@ public final class PhraseMatcher: Sendable {
 
     /// Bytes held by the matcher's tables, the ordinary words included.
     public var memoryBytes: Int {
-        words.memoryBytes + ordinaryFlags.capacity + leetWords.memoryBytes + leetFirst.capacity * 4 + leetNext.capacity * 4 + deletes.memoryBytes
+        words.memoryBytes + ordinaryFlags.capacity + vocabularyFilter.memoryBytes + leetWords.memoryBytes + leetFirst.capacity * 4 + leetNext.capacity * 4 + deletes.memoryBytes
             + transitions.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4
     }
 
     /// Every registered phrase in `prompt`.
-    public func matches(in prompt: String) -> [PhraseMatch] {
+    public func matches(in prompt: String, views: Views = .all) -> [PhraseMatch] {
         var scan = PromptScan(prompt: prompt, leetSymbols: false)
         guard !scan.tokens.isEmpty else { return [] }
-        var search = Search(matcher: self, scan: scan)
+        var search = Search(matcher: self, scan: scan, views: views)
         search.addTokenCandidates()
-        search.addSpacedOutCandidates()
-        if scan.sawLeetSymbol {
+        if views.contains(.spacedOut) { search.addSpacedOutCandidates() }
+        if scan.sawLeetSymbol && views.contains(.leet) {
             scan = PromptScan(prompt: prompt, leetSymbols: true)
             search.addLeetSymbolCandidates(from: scan)
         }
@@ -192,7 +212,8 @@ public final class PhraseMatcher: Sendable {
 
     @inline(__always)
     func phraseWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
-        guard let id = words.find(bytes), Int(id) < vocabularyCount else { return nil }
+        let hash = hashBytes(bytes)
+        guard vocabularyFilter.mayContain(hash), let id = words.find(bytes, hash: hash), Int(id) < vocabularyCount else { return nil }
         return id
     }
 
@@ -331,6 +352,7 @@ struct PromptScan {
         return gapSpaces == 0 ? .none : .whitespace
     }
 
+    @inline(__always)
     private mutating func append(_ value: UInt32, via: Via) {
         if !open {
             open = true
@@ -473,15 +495,17 @@ struct Search {
 
     let matcher: PhraseMatcher
     let scan: PromptScan
+    let views: Views
     var candidates: [Candidate] = []
     var candidateWords: [Int32] = []
     var heads: [Int32]
     var fuzzyScratch: [Int32] = []
     var results: [PhraseMatch] = []
 
-    init(matcher: PhraseMatcher, scan: PromptScan) {
+    init(matcher: PhraseMatcher, scan: PromptScan, views: Views) {
         self.matcher = matcher
         self.scan = scan
+        self.views = views
         heads = [Int32](repeating: -1, count: scan.tokens.count)
         candidates.reserveCapacity(scan.tokens.count + 8)
     }
@@ -615,7 +639,7 @@ struct Search {
             var form = word
             var formVia = via
             var formOrdinary = ordinary
-            if hasLeet {
+            if hasLeet && views.contains(.leet) {
                 for index in 0..<word.count {
                     soft[index] = Self.softLeet(word[index])
                     skeleton[index] = soft[index] == UInt8(ascii: "l") ? UInt8(ascii: "i") : soft[index]
@@ -639,12 +663,13 @@ struct Search {
                 form = softWord
             }
             guard !found, form.count >= 4, !formOrdinary, !ordinary else { return }
-            if isASCII {
+            if isASCII && views.contains(.fuzzy) {
                 matcher.fuzzyWords(form, into: &fuzzyScratch)
                 for id in fuzzyScratch {
                     add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.fuzzy), start: start, end: end)
                 }
             }
+            guard views.contains(.runTogether) else { return }
             var path: [Int32] = []
             var budget = 400
             splitRunTogether(
@@ -717,7 +742,7 @@ struct Search {
                 path.removeLast()
             }
         }
-        if isASCII, !path.isEmpty, word.count - from >= PhraseMatcher.minimumFuzzyLength - 1, budget > 0 {
+        if isASCII, views.contains(.fuzzy), !path.isEmpty, word.count - from >= PhraseMatcher.minimumFuzzyLength - 1, budget > 0 {
             budget -= 10
             var fuzzy: [Int32] = []
             matcher.fuzzyWords(UnsafeBufferPointer(rebasing: word[from...]), into: &fuzzy)
