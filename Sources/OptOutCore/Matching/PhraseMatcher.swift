@@ -180,7 +180,8 @@ public final class PhraseMatcher: Sendable {
 
     /// Bytes held by the matcher's tables, the ordinary words included.
     public var memoryBytes: Int {
-        words.memoryBytes + ordinaryFilter.memoryBytes + vocabularyFilter.memoryBytes + leetWords.memoryBytes + leetFirst.capacity * 4 + leetNext.capacity * 4 + deletes.memoryBytes
+        words.memoryBytes + ordinaryFilter.memoryBytes + vocabularyFilter.memoryBytes + leetWords.memoryBytes + leetFirst.capacity * 4 + leetNext
+            .capacity * 4 + deletes.memoryBytes
             + transitions.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4
     }

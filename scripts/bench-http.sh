@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The service benchmark: import rate, start-up with a large registry, and wrk on the prompt check beside a trivial
+# GET on the same server in the same run. Loopback only.
+# Usage: scripts/bench-http.sh [artists, default 1000000] [seconds per wrk run, default 15]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+artists=${1:-1000000}
+seconds=${2:-15}
+port=${OPTOUT_BENCH_PORT:-18181}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+swift build -c release --product optout-gate >/dev/null
+bin=.build/release/optout-gate
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+
+echo "== generating $artists name-like artists (one in ten with an alias)"
+python3 - "$artists" "$work/artists.jsonl" <<'PY'
+import json, random, sys
+count, path = int(sys.argv[1]), sys.argv[2]
+rng = random.Random(7)
+first = ["anna", "boris", "clara", "david", "elena", "felix", "greta", "hugo", "irene", "jonas", "karin", "lucas", "maria",
+         "nadia", "oscar", "paula", "quinn", "rosa", "simon", "tara", "vera", "walter", "xenia", "yusuf", "zora", "akira"]
+syllables = ["ka", "ro", "vel", "min", "dor", "tas", "qui", "len", "bar", "sho", "zen", "fri", "mok", "ula", "pre", "gan",
+             "tor", "wis", "nak", "lio", "ber", "cha", "dun", "esk", "fal", "gro", "hil", "jor", "kin", "lum"]
+seen = set()
+with open(path, "w") as out:
+    while len(seen) < count:
+        name = f"{rng.choice(first).title()} {''.join(rng.choice(syllables) for _ in range(rng.randint(2, 4))).title()}"
+        if name in seen:
+            continue
+        seen.add(name)
+        line = {"name": name, "policy": "block" if rng.random() < 0.8 else "credit"}
+        if rng.random() < 0.1:
+            line["aliases"] = [name.replace(" ", "") + "art"]
+        out.write(json.dumps(line) + "\n")
+PY
+"$bin" migrate --data-dir "$work/data" >/dev/null
+echo "== import-artists"
+"$bin" import-artists --data-dir "$work/data" "$work/artists.jsonl" | tail -n 2
+
+echo "== start-up with the imported registry"
+start=$(date +%s.%N)
+"$bin" serve --port "$port" --data-dir "$work/data" --log-level warning >"$work/server.log" 2>&1 &
+server=$!
+until curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; do sleep 0.05; done
+ready=$(date +%s.%N)
+printf 'ready to answer after %.2f s; %s\n' "$(echo "$ready - $start" | bc)" "$(curl -fsS "http://127.0.0.1:$port/v1/registry/version")"
+ps -o rss= -p $server | awk '{printf "server resident memory %.0f MiB\n", $1 / 1024}'
+
+key=$("$bin" create-api-key --data-dir "$work/data" --name bench --scope check | tail -n 1)
+python3 - "$work/prompts.lua" "$work/artists.jsonl" "$key" <<'PY'
+import json, random, sys
+out, artists, key = sys.argv[1], sys.argv[2], sys.argv[3]
+rng = random.Random(11)
+names = [json.loads(line)["name"] for _, line in zip(range(20000), open(artists))]
+rows = [json.loads(line)["prompt"] for line in open("Tests/OptOutCoreTests/Eval/ordinary.jsonl")]
+prompts = []
+for i in range(2000):
+    p = ""
+    while len(p.encode()) < 250:
+        p += (", " if p else "") + rng.choice(rows).split(", ")[0]
+        if i % 10 == 0 and len(p) > 120 and "art by" not in p:
+            p += ", art by " + rng.choice(names)
+    prompts.append(p.encode()[:260].decode("utf-8", "ignore"))
+with open(out, "w") as f:
+    f.write("local bodies = {\n")
+    for p in prompts:
+        f.write("  " + json.dumps(json.dumps({"prompt": p})) + ",\n")
+    f.write("}\nlocal i = 0\n")
+    f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n')
+    f.write(f'wrk.headers["Authorization"] = "Bearer {key}"\n')
+    f.write("request = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n")
+PY
+
+run() {  # name, then wrk arguments
+    local name=$1; shift
+    wrk -t2 -c64 -d"${seconds}s" --latency "$@" >"$work/$name.txt"
+    local rps p99
+    rps=$(awk '/Requests\/sec/ {print $2}' "$work/$name.txt")
+    p99=$(awk '$1 == "99%" {print $2}' "$work/$name.txt")
+    echo "$name: $rps requests/s, p99 $p99, $(grep -E 'Non-2xx|Socket errors' "$work/$name.txt" || echo 'no errors')" >&2
+    echo "$rps"
+}
+echo "== wrk, 2 threads, 64 connections, ${seconds} s each"
+trivial=$(run "GET /health" "http://127.0.0.1:$port/health")
+check=$(run "POST /v1/prompts/check" -s "$work/prompts.lua" "http://127.0.0.1:$port/v1/prompts/check")
+printf 'prompt check / trivial GET = %.2f\n' "$(echo "$check / $trivial" | bc -l)"
