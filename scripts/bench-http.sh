@@ -72,16 +72,16 @@ with open(out, "w") as f:
     f.write("request = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n")
 PY
 
-run() {  # name, then wrk arguments
-    local name=$1; shift
-    wrk -t2 -c64 -d"${seconds}s" --latency "$@" >"$work/$name.txt"
+run() {  # label, file name, then wrk arguments
+    local label=$1 file="$work/$2.txt"; shift 2
+    wrk -t2 -c64 -d"${seconds}s" --latency "$@" >"$file"
     local rps p99
-    rps=$(awk '/Requests\/sec/ {print $2}' "$work/$name.txt")
-    p99=$(awk '$1 == "99%" {print $2}' "$work/$name.txt")
-    echo "$name: $rps requests/s, p99 $p99, $(grep -E 'Non-2xx|Socket errors' "$work/$name.txt" || echo 'no errors')" >&2
+    rps=$(awk '/Requests\/sec/ {print $2}' "$file")
+    p99=$(awk '$1 == "99%" {print $2}' "$file")
+    echo "$label: $rps requests/s, p99 $p99, $(grep -E 'Non-2xx|Socket errors' "$file" || echo 'no errors')" >&2
     echo "$rps"
 }
 echo "== wrk, 2 threads, 64 connections, ${seconds} s each"
-trivial=$(run "GET /health" "http://127.0.0.1:$port/health")
-check=$(run "POST /v1/prompts/check" -s "$work/prompts.lua" "http://127.0.0.1:$port/v1/prompts/check")
+trivial=$(run "GET /health" health "http://127.0.0.1:$port/health")
+check=$(run "POST /v1/prompts/check" check -s "$work/prompts.lua" "http://127.0.0.1:$port/v1/prompts/check")
 printf 'prompt check / trivial GET = %.2f\n' "$(echo "$check / $trivial" | bc -l)"

@@ -7,6 +7,7 @@ struct AccountsController {
     let repository: AccountRepository
     let hasher: PasswordHasher
     let throttle: LoginThrottle
+    let credentials: CredentialCache
     let sessionLifetime: TimeInterval
 
     struct SignUp: Decodable {
@@ -96,6 +97,7 @@ struct AccountsController {
         _ = try context.requireAccount()
         if let header = request.headers[.authorization], let token = header.split(separator: " ").last {
             try repository.deleteSession(token: String(token))
+            credentials.forget(BearerSecret.hash(String(token)))
         }
         return .noContent
     }

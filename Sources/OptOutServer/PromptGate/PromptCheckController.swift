@@ -22,12 +22,37 @@ struct PromptCheckController {
         let start: Int
         let end: Int
         let via: [String]
+
+        var json: String {
+            "{\"artist_id\":\(artistId),\"artist_name\":\(JSONText.quoted(artistName)),\"end\":\(end),\"kind\":\"\(kind.rawValue)\","
+                + "\"phrase\":\(JSONText.quoted(phrase)),\"policy\":\"\(policy.rawValue)\",\"start\":\(start),"
+                + "\"via\":[\(via.map { "\"\($0)\"" }.joined(separator: ","))]}"
+        }
     }
 
-    struct CheckResponse: ResponseEncodable {
+    /// Written by hand: the generic encoder's snake-case conversion cost more than the match itself.
+    struct CheckResponse: ResponseGenerator {
         let allowed: Bool
         let matches: [MatchView]
         let registryVersion: Int64
+
+        var json: String {
+            var out = "{\"allowed\":\(allowed),\"matches\":["
+            for (index, match) in matches.enumerated() {
+                if index > 0 { out += "," }
+                out += match.json
+            }
+            out += "],\"registry_version\":\(registryVersion)}"
+            return out
+        }
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: json))
+            )
+        }
     }
 
     func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
@@ -37,7 +62,8 @@ struct PromptCheckController {
     @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> CheckResponse {
         _ = try context.requireScope(.check)
         var request = request
-        let input = try await request.decodeJSON(as: CheckRequest.self, context: context)
+        // The body has one key with no underscore: a plain decoder skips the snake-case conversion.
+        let input = try await request.decodeJSON(as: CheckRequest.self, context: context, decoder: JSONDecoder())
         let prompt = try Self.validated(input.prompt)
         let (matches, version) = gate.check(prompt)
         let views = Self.views(of: matches)
@@ -74,5 +100,29 @@ struct PromptCheckController {
                 via: $0.match.via.names
             )
         }
+    }
+}
+
+/// JSON string literals, for the responses written by hand.
+enum JSONText {
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
+                    out += String(format: "\\u%04x", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
     }
 }
