@@ -20,6 +20,9 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level = .info
     /// How often the prompt gate looks for registry changes made outside the API.
     public var gateRefreshInterval: Duration = .milliseconds(250)
+    /// How long an accepted session or API key is remembered: a key revoked from the command line stops working
+    /// within this time.
+    public var credentialCacheLifetime: Duration = .seconds(1)
 
     public init() {}
 }
@@ -81,7 +84,7 @@ func buildRouter(services: Services, gate: PromptGate, configuration: AppConfigu
     router.add(middleware: ErrorMiddleware(passRouteNotFound: false, routes: table))
     router.add(middleware: FileMiddleware(publicDirectory.path, searchForIndexHtml: true))
     router.add(middleware: ErrorMiddleware(passRouteNotFound: true, routes: table))
-    let credentials = CredentialCache()
+    let credentials = CredentialCache(lifetime: configuration.credentialCacheLifetime)
     router.add(middleware: AuthMiddleware(accounts: services.accounts, cache: credentials))
 
     let routes = RouteRecorder(router: router, table: table)

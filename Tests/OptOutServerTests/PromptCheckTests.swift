@@ -77,19 +77,24 @@ import Testing
     }
 
     @Test func onlyKeysWithTheCheckScopeMayCall() async throws {
-        try await withApp { client, configuration in
-            let member = try await client.signUp("member@example.org")
-            let generateOnly = try checkKey(configuration, scopes: [.generate])
-            let body = ["prompt": "hello"]
-            #expect(try await client.call(.post, "/v1/prompts/check", json: body).status == .unauthorized)
-            #expect(try await client.call(.post, "/v1/prompts/check", token: member, json: body).status == .forbidden)
-            #expect(try await client.call(.post, "/v1/prompts/check", token: generateOnly, json: body).status == .forbidden)
-            let name = "revoked-\(UUID().uuidString.prefix(6))"
-            let revoked = try AdminTasks(configuration: configuration).createAPIKey(name: name, scopes: [.check])
-            #expect(try await client.call(.post, "/v1/prompts/check", token: revoked, json: body).status == .ok)
-            #expect(try AdminTasks(configuration: configuration).revokeAPIKey(name: name))
-            #expect(try await client.call(.post, "/v1/prompts/check", token: revoked, json: body).status == .unauthorized)
-        }
+        try await withApp(
+            configure: { $0.credentialCacheLifetime = .milliseconds(200) },
+            body: { client, configuration in
+                let member = try await client.signUp("member@example.org")
+                let generateOnly = try checkKey(configuration, scopes: [.generate])
+                let body = ["prompt": "hello"]
+                #expect(try await client.call(.post, "/v1/prompts/check", json: body).status == .unauthorized)
+                #expect(try await client.call(.post, "/v1/prompts/check", token: member, json: body).status == .forbidden)
+                #expect(try await client.call(.post, "/v1/prompts/check", token: generateOnly, json: body).status == .forbidden)
+                let name = "revoked-\(UUID().uuidString.prefix(6))"
+                let revoked = try AdminTasks(configuration: configuration).createAPIKey(name: name, scopes: [.check])
+                #expect(try await client.call(.post, "/v1/prompts/check", token: revoked, json: body).status == .ok)
+                #expect(try AdminTasks(configuration: configuration).revokeAPIKey(name: name))
+                // A key revoked from the command line stops working once the server's credential cache lets go of it.
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(try await client.call(.post, "/v1/prompts/check", token: revoked, json: body).status == .unauthorized)
+            }
+        )
     }
 
     @Test func badPromptsGetClear4xxOrACorrectAnswer() async throws {
