@@ -44,7 +44,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            resources: [.copy("Resources/english-words.txt"), .copy("Resources/english-words.LICENSE")],
+            resources: [
+                .copy("Resources/english-words.txt"), .copy("Resources/english-words.LICENSE"), .copy("Resources/ai-crawlers.txt"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -23,6 +23,7 @@ public struct AppConfiguration: Sendable {
     /// How long an accepted session or API key is remembered: a key revoked from the command line stops working
     /// within this time.
     public var credentialCacheLifetime: Duration = .seconds(1)
+    public var signals = TrainingSignals()
 
     public init() {}
 }
@@ -34,6 +35,7 @@ struct Services: Sendable {
     let artists: ArtistRepository
     let hasher: PasswordHasher
     let ordinaryWords: OrdinaryWords
+    let crawlers: [String]
 
     /// Opens the database (applying migrations) and loads the collision guard's word list.
     init(configuration: AppConfiguration) throws {
@@ -47,6 +49,7 @@ struct Services: Sendable {
         ordinaryWords = words.ordinary
         artists = ArtistRepository(database: database, collisionGuard: words.collisionGuard)
         hasher = PasswordHasher(cost: configuration.bcryptCost)
+        crawlers = try CrawlerList.load()
     }
 }
 
@@ -80,7 +83,7 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
 func buildRouter(services: Services, gate: PromptGate, configuration: AppConfiguration, publicDirectory: URL) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     let table = RouteTable()
-    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(signals: configuration.signals))
     router.add(middleware: ErrorMiddleware(passRouteNotFound: false, routes: table))
     router.add(middleware: FileMiddleware(publicDirectory.path, searchForIndexHtml: true))
     router.add(middleware: ErrorMiddleware(passRouteNotFound: true, routes: table))
@@ -103,6 +106,8 @@ func buildRouter(services: Services, gate: PromptGate, configuration: AppConfigu
     ArtistsController(repository: services.artists, gate: gate).addRoutes(to: routes)
     PhraseReviewController(repository: services.artists, gate: gate).addRoutes(to: routes)
     PromptCheckController(gate: gate).addRoutes(to: routes)
+    TrainingSignalsController(signals: configuration.signals, crawlers: services.crawlers).addRoutes(to: routes)
+    RegistryLookupController(gate: gate, links: LinkIndex(database: services.database), database: services.database).addRoutes(to: routes)
     RegistryController(repository: services.artists).addRoutes(to: routes)
     return router
 }

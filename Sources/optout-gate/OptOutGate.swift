@@ -51,13 +51,25 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
+    @Option(
+        help:
+            "Turn off a training opt-out signal: x-robots-tag, tdm-header, meta, tdmrep, robots-txt or ai-txt (repeatable; also OPTOUT_DISABLE_SIGNALS, comma-separated)."
+    )
+    var disableSignal: [String] = []
+    @Option(help: "A TDMRep policy URL to publish as tdm-policy.")
+    var tdmPolicy: String?
 
     func run() async throws {
         var configuration = data.configuration
         configuration.host = host
         configuration.port = port
         if let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
-        let app = try await reportingErrors { try buildApplication(configuration: configuration) }
+        let fromEnvironment = ProcessInfo.processInfo.environment["OPTOUT_DISABLE_SIGNALS"]?.split(separator: ",").map(String.init) ?? []
+        configuration.signals.tdmPolicy = tdmPolicy
+        let app = try await reportingErrors {
+            try configuration.signals.disable(fromEnvironment + disableSignal)
+            return try buildApplication(configuration: configuration)
+        }
         try await app.runService()
     }
 }

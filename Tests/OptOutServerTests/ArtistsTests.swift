@@ -29,8 +29,8 @@ import Testing
             #expect(phrases.map { $0["kind"].string } == ["name", "alias", "alias", "creation"])
             #expect(phrases.map { $0["status"].string } == ["active", "active", "pending_review", "active"])
             #expect(phrases.allSatisfy { $0["id"].int != nil })
-            // Three phrases became active; each raised the version.
-            #expect(try await client.registryVersion() == before + 3)
+            // Three phrases became active and one link was added; each raised the version.
+            #expect(try await client.registryVersion() == before + 4)
         }
     }
 
@@ -117,7 +117,8 @@ import Testing
             #expect(withdrawn.json["withdrawn_at"].string != nil)
             let state = try await client.call(.get, "/v1/registry/version").json
             #expect(state["active_phrases"].int == active - 2)
-            #expect(try await client.registryVersion() == version + 2)
+            // Two phrases stopped blocking and the artist left the registry's links: three changes.
+            #expect(try await client.registryVersion() == version + 3)
             #expect(try await client.call(.get, "/v1/artists/\(id)", token: token).status == .notFound)
             #expect(try await client.call(.get, "/v1/artists/me", token: token).status == .notFound)
             #expect(try await client.call(.patch, "/v1/artists/\(id)", token: token, json: ["policy": "credit"]).status == .notFound)

@@ -1,13 +1,20 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOConcurrencyHelpers
 
-/// Adds the service's security headers and its own training opt-out to every response.
+/// Adds the service's security headers and its training opt-out signals to every response.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var contentSecurityPolicy: String { "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'" }
+    let signals: TrainingSignals
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.xRobotsTag] = "noai, noimageai"
+        if signals.xRobotsTag { response.headers[.xRobotsTag] = "noai, noimageai" }
+        if signals.tdmHeader { response.headers[.tdmReservation] = "1" }
+        if !signals.metaTags, response.headers[.contentType]?.hasPrefix("text/html") == true {
+            response = try await Self.withoutOptOutMetaTags(response)
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicy] = "no-referrer"
         response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
@@ -18,7 +25,36 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+extension SecurityHeadersMiddleware {
+    /// The page without its `noai` and `tdm-reservation` meta tags, for a platform that turned them off.
+    static func withoutOptOutMetaTags(_ response: Response) async throws -> Response {
+        var collected = ByteBuffer()
+        var body = response.body
+        let writer = CollectingWriter()
+        try await body.write(writer)
+        collected = writer.buffer.withLockedValue { $0 }
+        var html = String(buffer: collected)
+        for tag in ["<meta name=\"robots\" content=\"noai, noimageai\">\n", "<meta name=\"tdm-reservation\" content=\"1\">\n"] {
+            html = html.replacingOccurrences(of: tag, with: "")
+        }
+        var edited = response
+        edited.headers[.contentLength] = String(html.utf8.count)
+        edited.body = .init(byteBuffer: ByteBuffer(string: html))
+        return edited
+    }
+}
+
+/// Gathers a response body in memory.
+final class CollectingWriter: ResponseBodyWriter, Sendable {
+    let buffer = NIOLockedValueBox(ByteBuffer())
+    func write(_ buffer: ByteBuffer) async throws {
+        self.buffer.withLockedValue { $0.writeImmutableBuffer(buffer) }
+    }
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
+
 extension HTTPField.Name {
+    static var tdmReservation: Self { .init("tdm-reservation")! }
     static var xRobotsTag: Self { .init("X-Robots-Tag")! }
     static var xContentTypeOptions: Self { .init("X-Content-Type-Options")! }
     static var referrerPolicy: Self { .init("Referrer-Policy")! }

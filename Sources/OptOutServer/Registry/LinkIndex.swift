@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import NIOConcurrencyHelpers
+
+/// Artists' links by host, for the dataset builders' look-up: a link covers the URL itself and everything below it
+/// (`https://example.org/greg` covers `https://example.org/greg/works/1`); a link with no path covers its whole
+/// host. Schemes, `www.`, letter case of the host and a trailing slash do not matter; a link with a query matches
+/// only that exact URL.
+final class LinkIndex: Sendable {
+    struct Entry: Sendable {
+        let path: String
+        let query: String?
+        let artistId: Int64
+        let link: String
+    }
+
+    private struct State: Sendable {
+        var version: Int64 = -1
+        var byHost: [String: [Entry]] = [:]
+    }
+
+    private let database: AppDatabase
+    private let state = NIOLockedValueBox(State())
+
+    init(database: AppDatabase) {
+        self.database = database
+    }
+
+    /// The index for registry `version`, rebuilt from the database when the version moved.
+    func entries(version: Int64) throws -> [String: [Entry]] {
+        if let current = state.withLockedValue({ $0.version == version ? $0.byHost : nil }) { return current }
+        let rows = try database.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT artist_link.url, artist.id AS artist_id FROM artist_link JOIN artist ON artist.id = artist_link.artist_id
+                    WHERE artist.withdrawn_at IS NULL
+                    """
+            )
+        }
+        var byHost: [String: [Entry]] = [:]
+        for row in rows {
+            let link: String = row["url"]
+            guard let key = Self.key(link) else { continue }
+            byHost[key.host, default: []].append(Entry(path: key.path, query: key.query, artistId: row["artist_id"], link: link))
+        }
+        for host in byHost.keys { byHost[host]!.sort { $0.path.count > $1.path.count } }
+        state.withLockedValue { $0 = State(version: version, byHost: byHost) }
+        return byHost
+    }
+
+    /// The host (lower case, without `www.`), path (without a trailing slash) and query of an http(s) URL.
+    static func key(_ url: String) -> (host: String, path: String, query: String?)? {
+        guard let components = URLComponents(string: url.trimmingCharacters(in: .whitespaces)),
+            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            var host = components.host?.lowercased(), !host.isEmpty
+        else { return nil }
+        if host.hasPrefix("www.") { host.removeFirst(4) }
+        var path = components.percentEncodedPath
+        while path.hasSuffix("/") { path.removeLast() }
+        return (host, path, components.percentEncodedQuery)
+    }
+
+    /// The most specific link covering `url`.
+    static func match(_ url: (host: String, path: String, query: String?), in index: [String: [Entry]]) -> Entry? {
+        guard let entries = index[url.host] else { return nil }
+        for entry in entries {
+            if let query = entry.query {
+                if query == url.query && entry.path == url.path { return entry }
+                continue
+            }
+            if entry.path.isEmpty || url.path == entry.path || url.path.hasPrefix(entry.path + "/") { return entry }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import GRDB
+import Hummingbird
+import NIOCore
+import OptOutCore
+
+/// The dataset builders' API: look up URLs and names, or sync the whole registry (API key with scope `registry`).
+struct RegistryLookupController {
+    let gate: PromptGate
+    let links: LinkIndex
+    let database: AppDatabase
+
+    static let maxItems = 10_000
+
+    func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
+        routes.post("/v1/registry/lookup", use: lookup)
+        routes.get("/v1/registry/export", use: export)
+    }
+
+    /// One item to look up: exactly one of `url` and `name`.
+    enum Item {
+        case url(String)
+        case name(String)
+        case unreadable(String)
+    }
+
+    @Sendable func lookup(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireScope(.registry)
+        var request = request
+        let buffer = try await request.collectBody(upTo: 16 << 20)
+        let items = try Self.parse(Data(buffer: buffer))
+        let snapshot = gate.current
+        let index = try links.entries(version: snapshot.version)
+        var out = "{\"registry_version\":\(snapshot.version),\"results\":["
+        out.reserveCapacity(items.count * 80)
+        for (position, item) in items.enumerated() {
+            if position > 0 { out += "," }
+            switch item {
+            case .unreadable(let reason):
+                out += "{\"error\":{\"code\":\"invalid_item\",\"message\":\(JSONText.quoted(reason))}}"
+            case .url(let url):
+                guard let key = LinkIndex.key(url) else {
+                    out += "{\"error\":{\"code\":\"invalid_url\",\"message\":\(JSONText.quoted("Not an http or https URL: \(url.prefix(200))"))}}"
+                    continue
+                }
+                if let entry = LinkIndex.match(key, in: index) {
+                    out += "{\"artist_id\":\(entry.artistId),\"matched\":\(JSONText.quoted(entry.link)),\"opted_out\":true}"
+                } else {
+                    out += "{\"artist_id\":null,\"matched\":null,\"opted_out\":false}"
+                }
+            case .name(let name):
+                if let match = gate.check(name).matches.first {
+                    out += "{\"artist_id\":\(match.phrase.artistId),\"matched\":\(JSONText.quoted(match.phrase.text)),\"opted_out\":true}"
+                } else {
+                    out += "{\"artist_id\":null,\"matched\":null,\"opted_out\":false}"
+                }
+            }
+        }
+        out += "]}"
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: out)))
+    }
+
+    /// Reads `{"items": [...]}`: a per-item error for an item that cannot be read, a 4xx for a body that cannot.
+    static func parse(_ data: Data) throws -> [Item] {
+        guard !data.isEmpty, let object = try? JSONSerialization.jsonObject(with: data) else {
+            throw APIError(.badRequest, code: "invalid_json", message: "The body is not valid UTF-8 JSON.")
+        }
+        guard let body = object as? [String: Any] else {
+            throw APIError(.badRequest, code: "invalid_json", message: "The body must be a JSON object with an items array.")
+        }
+        if let unknown = body.keys.first(where: { $0 != "items" }) {
+            throw APIError(
+                .unprocessableContent,
+                code: "unknown_field",
+                message: "Unknown field \(unknown); the body holds only items.",
+                field: unknown
+            )
+        }
+        guard let items = body["items"] as? [Any] else {
+            throw APIError(
+                .unprocessableContent,
+                code: "invalid_field",
+                message: "items must be an array of {\"url\"} or {\"name\"} objects.",
+                field: "items"
+            )
+        }
+        guard items.count <= maxItems else {
+            throw APIError(
+                .contentTooLarge,
+                code: "too_many_items",
+                message: "At most \(maxItems) items a request; \(items.count) were sent.",
+                field: "items"
+            )
+        }
+        return items.map { raw in
+            guard let item = raw as? [String: Any] else { return .unreadable("An item must be an object with url or name.") }
+            if let unknown = item.keys.first(where: { $0 != "url" && $0 != "name" }) {
+                return .unreadable("Unknown field \(unknown) in an item; an item holds url or name.")
+            }
+            switch (item["url"], item["name"]) {
+            case (let url as String, nil): return .url(url)
+            case (nil, let name as String):
+                let count = name.unicodeScalars.count
+                return (1...PromptCheckController.maxPromptScalars).contains(count) ? .name(name) : .unreadable("A name has 1 to 4000 characters.")
+            default: return .unreadable("An item holds exactly one of url and name, as a string.")
+            }
+        }
+    }
+
+    /// Every active phrase and every link of a live artist, as JSON Lines, streamed in pages. The first line gives
+    /// the registry version, which is also the ETag: `If-None-Match` with it answers 304.
+    @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireScope(.registry)
+        let version = try await database.pool.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0 }
+        let etag = "\"registry-\(version)\""
+        if let condition = request.headers[.ifNoneMatch],
+            condition.split(separator: ",").contains(where: {
+                $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*"
+            })
+        {
+            return Response(status: .notModified, headers: [.eTag: etag])
+        }
+        let database = self.database
+        let body = ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "{\"registry_version\":\(version),\"type\":\"header\"}\n"))
+            var after: Int64 = 0
+            while true {
+                let from = after
+                let (text, last) = try await database.pool.read { db in try Self.phrasePage(db, after: from) }
+                if text.isEmpty { break }
+                try await writer.write(ByteBuffer(string: text))
+                after = last
+            }
+            after = 0
+            while true {
+                let from = after
+                let (text, last) = try await database.pool.read { db in try Self.linkPage(db, after: from) }
+                if text.isEmpty { break }
+                try await writer.write(ByteBuffer(string: text))
+                after = last
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/x-ndjson", .eTag: etag], body: body)
+    }
+
+    static let pageSize = 5_000
+
+    static func phrasePage(_ db: Database, after: Int64) throws -> (String, Int64) {
+        var text = ""
+        var last = after
+        let rows = try Row.fetchAll(
+            db,
+            sql: PromptGate.activePhrasesSQL + " AND phrase.id > ? ORDER BY phrase.id LIMIT ?",
+            arguments: [after, pageSize]
+        )
+        for row in rows {
+            let phrase = GatePhrase(row: row)
+            last = phrase.id
+            text += "{\"artist_id\":\(phrase.artistId),\"artist_name\":\(JSONText.quoted(phrase.artistName)),\"kind\":\"\(phrase.kind.rawValue)\","
+            text += "\"phrase\":\(JSONText.quoted(phrase.text)),\"policy\":\"\(phrase.policy.rawValue)\",\"type\":\"phrase\"}\n"
+        }
+        return (text, last)
+    }
+
+    static func linkPage(_ db: Database, after: Int64) throws -> (String, Int64) {
+        var text = ""
+        var last = after
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT artist_link.id, artist_link.url, artist.id AS artist_id, artist.name AS artist_name
+                FROM artist_link JOIN artist ON artist.id = artist_link.artist_id
+                WHERE artist.withdrawn_at IS NULL AND artist_link.id > ? ORDER BY artist_link.id LIMIT ?
+                """,
+            arguments: [after, pageSize]
+        )
+        for row in rows {
+            last = row["id"]
+            let name: String = row["artist_name"]
+            let url: String = row["url"]
+            let artistId: Int64 = row["artist_id"]
+            text += "{\"artist_id\":\(artistId),\"artist_name\":\(JSONText.quoted(name)),\"type\":\"link\",\"url\":\(JSONText.quoted(url))}\n"
+        }
+        return (text, last)
+    }
+}
