@@ -125,9 +125,10 @@ import Testing
             #expect(try await client.call(.delete, "/v1/artists/\(id)", token: token).status == .notFound)
             // A moderator can still read the record.
             let moderator = try await client.moderatorToken()
-            let record = try await client.call(.get, "/v1/artists/\(id)?include_withdrawn=true", token: moderator)
+            let record = try await client.call(.get, "/v1/moderation/artists/\(id)", token: moderator)
             #expect(record.status == .ok)
             #expect(record.json["status"].string == "withdrawn")
+            #expect(try await client.call(.get, "/v1/moderation/artists/\(id)", token: token).status == .forbidden)
             // And the account may register anew.
             _ = try await client.createArtist(token, name: "Greg Rutkowski")
         }

@@ -31,7 +31,8 @@ echo "== schemathesis (every check) against $BASE/openapi.yaml"
 OPTOUT_SESSION=$(curl -fsS -X POST "$BASE/v1/sessions" -H 'Content-Type: application/json' \
     -d '{"email": "mod@example.org", "password": "moderator password"}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
 OPTOUT_CHECK_KEY=$("$BIN" create-api-key --data-dir "$WORK/data" --name schemathesis --scope check | tail -n 1)
-export OPTOUT_SESSION OPTOUT_CHECK_KEY
+OPTOUT_REGISTRY_KEY=$("$BIN" create-api-key --data-dir "$WORK/data" --name schemathesis-registry --scope registry | tail -n 1)
+export OPTOUT_SESSION OPTOUT_CHECK_KEY OPTOUT_REGISTRY_KEY
 schemathesis --config-file Tests/blackbox/schemathesis.toml run "$BASE/openapi.yaml" --url "$BASE" \
     --checks all --max-examples "${SCHEMATHESIS_EXAMPLES:-60}" \
     --workers 2 --request-timeout 20 --suppress-health-check all --warnings off || status=1

@@ -67,6 +67,11 @@ def test_a_key_made_by_the_cli_authenticates_against_the_running_server():
     # A live key is known but is not a session: 403, not 401.
     assert request("GET", "/v1/accounts/me", token=key).status == 403
     assert run("revoke-api-key", "--data-dir", SERVER_DATA, "--name", "blackbox-key").returncode == 0
+    # The server remembers accepted keys for a second, so a revoked key stops within about that.
+    import time
+    deadline = time.monotonic() + 3
+    while request("GET", "/v1/accounts/me", token=key).status != 401 and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert request("GET", "/v1/accounts/me", token=key).status == 401
 
 

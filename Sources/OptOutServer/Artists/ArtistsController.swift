@@ -31,6 +31,7 @@ struct ArtistsController {
         routes.patch("/v1/artists/:id", use: update)
         routes.delete("/v1/artists/:id", use: withdraw)
         routes.post("/v1/artists/:id/verify", use: verify)
+        routes.get("/v1/moderation/artists/:id", use: record)
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ArtistView> {
@@ -59,23 +60,18 @@ struct ArtistsController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
         let artist = try ownedArtist(request, context: context)
-        let includeWithdrawn: Bool
-        switch request.uri.queryParameters["include_withdrawn"] {
-        case nil, "false": includeWithdrawn = false
-        case "true": includeWithdrawn = true
-        default:
-            throw APIError(
-                .unprocessableContent,
-                code: "invalid_include_withdrawn",
-                message: "include_withdrawn must be true or false.",
-                field: "include_withdrawn"
-            )
-        }
-        let moderator = try context.requireAccount().role >= .moderator
-        if artist.withdrawnAt != nil && !(includeWithdrawn && moderator) {
+        if artist.withdrawnAt != nil {
             throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id!) was withdrawn.")
         }
         return try repository.view(of: artist.id!)!
+    }
+
+    /// `GET /v1/moderation/artists/{id}`: any artist, withdrawn ones included, for moderators keeping the audit trail.
+    @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
+        _ = try context.requireRole(.moderator)
+        let id = try artistID(request, context: context)
+        guard let view = try repository.view(of: id) else { throw APIError.notFound("Artist \(id)") }
+        return view
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
