@@ -32,6 +32,8 @@ with open(path, "w") as out:
         line = {"name": name, "policy": "block" if rng.random() < 0.8 else "credit"}
         if rng.random() < 0.1:
             line["aliases"] = [name.replace(" ", "") + "art"]
+        if rng.random() < 0.5:
+            line["links"] = ["https://portfolio.example/" + name.replace(" ", "-").lower()]
         out.write(json.dumps(line) + "\n")
 PY
 "$bin" migrate --data-dir "$work/data" >/dev/null
@@ -81,6 +83,20 @@ run() {  # label, file name, then wrk arguments
     echo "$label: $rps requests/s, p99 $p99, $(grep -E 'Non-2xx|Socket errors' "$file" || echo 'no errors')" >&2
     echo "$rps"
 }
+echo "== registry look-up: 10,000 URLs a request (half covered by a link), 5 requests"
+registry_key=$("$bin" create-api-key --data-dir "$work/data" --name bench-registry --scope registry | tail -n 1)
+python3 - "$work/artists.jsonl" "$work/lookup.json" <<'PY'
+import json, sys
+links = [json.loads(line)["links"][0] for line, _ in zip(open(sys.argv[1]), range(200000)) if '"links"' in line][:5000]
+items = [{"url": link + "/works/1.png"} for link in links] + [{"url": f"https://elsewhere.example/{i}"} for i in range(10000 - len(links))]
+json.dump({"items": items}, open(sys.argv[2], "w"))
+PY
+for _ in 1 2 3 4 5; do
+    curl -fsS -o "$work/lookup-out.json" -w '%{time_total}\n' -X POST "http://127.0.0.1:$port/v1/registry/lookup" \
+        -H "Authorization: Bearer $registry_key" -H 'Content-Type: application/json' --data-binary @"$work/lookup.json"
+done | awk '{ printf "lookup of 10,000 URLs: %.0f ms\n", $1 * 1000 }'
+python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; print(sum(1 for x in r if x.get('opted_out')), 'of', len(r), 'opted out')" "$work/lookup-out.json"
+
 echo "== wrk, 2 threads, 64 connections, ${seconds} s each"
 trivial=$(run "GET /health" health "http://127.0.0.1:$port/health")
 check=$(run "POST /v1/prompts/check" check -s "$work/prompts.lua" "http://127.0.0.1:$port/v1/prompts/check")
