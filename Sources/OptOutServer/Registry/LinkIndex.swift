@@ -14,9 +14,16 @@ final class LinkIndex: Sendable {
         let link: String
     }
 
+    /// Links by `host + path` (no trailing slash), and links with a query by `host + path + "?" + query`: a URL is
+    /// matched by at most one look-up per segment of its path, however many links share its host.
+    struct Index: Sendable {
+        var byPrefix: [String: Entry] = [:]
+        var exact: [String: Entry] = [:]
+    }
+
     private struct State: Sendable {
         var version: Int64 = -1
-        var byHost: [String: [Entry]] = [:]
+        var index = Index()
     }
 
     private let database: AppDatabase
@@ -27,8 +34,8 @@ final class LinkIndex: Sendable {
     }
 
     /// The index for registry `version`, rebuilt from the database when the version moved.
-    func entries(version: Int64) throws -> [String: [Entry]] {
-        if let current = state.withLockedValue({ $0.version == version ? $0.byHost : nil }) { return current }
+    func entries(version: Int64) throws -> Index {
+        if let current = state.withLockedValue({ $0.version == version ? $0.index : nil }) { return current }
         let rows = try database.pool.read { db in
             try Row.fetchAll(
                 db,
@@ -38,15 +45,19 @@ final class LinkIndex: Sendable {
                     """
             )
         }
-        var byHost: [String: [Entry]] = [:]
+        var index = Index()
         for row in rows {
             let link: String = row["url"]
             guard let key = Self.key(link) else { continue }
-            byHost[key.host, default: []].append(Entry(path: key.path, query: key.query, artistId: row["artist_id"], link: link))
+            let entry = Entry(path: key.path, query: key.query, artistId: row["artist_id"], link: link)
+            if let query = key.query {
+                index.exact[key.host + key.path + "?" + query] = entry
+            } else if index.byPrefix[key.host + key.path] == nil {
+                index.byPrefix[key.host + key.path] = entry
+            }
         }
-        for host in byHost.keys { byHost[host]!.sort { $0.path.count > $1.path.count } }
-        state.withLockedValue { $0 = State(version: version, byHost: byHost) }
-        return byHost
+        state.withLockedValue { $0 = State(version: version, index: index) }
+        return index
     }
 
     /// The host (lower case, without `www.`), path (without a trailing slash) and query of an http(s) URL.
@@ -62,15 +73,13 @@ final class LinkIndex: Sendable {
     }
 
     /// The most specific link covering `url`.
-    static func match(_ url: (host: String, path: String, query: String?), in index: [String: [Entry]]) -> Entry? {
-        guard let entries = index[url.host] else { return nil }
-        for entry in entries {
-            if let query = entry.query {
-                if query == url.query && entry.path == url.path { return entry }
-                continue
-            }
-            if entry.path.isEmpty || url.path == entry.path || url.path.hasPrefix(entry.path + "/") { return entry }
+    static func match(_ url: (host: String, path: String, query: String?), in index: Index) -> Entry? {
+        if let query = url.query, let entry = index.exact[url.host + url.path + "?" + query] { return entry }
+        var path = Substring(url.path)
+        while true {
+            if let entry = index.byPrefix[url.host + path] { return entry }
+            guard let slash = path.lastIndex(of: "/") else { return nil }
+            path = path[..<slash]
         }
-        return nil
     }
 }
