@@ -62,7 +62,15 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
     configuration.resourceRoot = root
     let services = try Services(configuration: configuration)
     let gate = try PromptGate(database: services.database, ordinary: services.ordinaryWords, logger: logger)
-    let router = buildRouter(services: services, gate: gate, configuration: configuration, publicDirectory: root.appendingPathComponent("Public"))
+    let links = LinkIndex(database: services.database)
+    try links.warm()
+    let router = buildRouter(
+        services: services,
+        gate: gate,
+        links: links,
+        configuration: configuration,
+        publicDirectory: root.appendingPathComponent("Public")
+    )
     logger.info(
         "registry open",
         metadata: [
@@ -80,7 +88,13 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
     )
 }
 
-func buildRouter(services: Services, gate: PromptGate, configuration: AppConfiguration, publicDirectory: URL) -> Router<AppRequestContext> {
+func buildRouter(
+    services: Services,
+    gate: PromptGate,
+    links: LinkIndex,
+    configuration: AppConfiguration,
+    publicDirectory: URL
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     let table = RouteTable()
     router.add(middleware: SecurityHeadersMiddleware(signals: configuration.signals))
@@ -107,7 +121,7 @@ func buildRouter(services: Services, gate: PromptGate, configuration: AppConfigu
     PhraseReviewController(repository: services.artists, gate: gate).addRoutes(to: routes)
     PromptCheckController(gate: gate).addRoutes(to: routes)
     TrainingSignalsController(signals: configuration.signals, crawlers: services.crawlers).addRoutes(to: routes)
-    RegistryLookupController(gate: gate, links: LinkIndex(database: services.database), database: services.database).addRoutes(to: routes)
+    RegistryLookupController(gate: gate, links: links, database: services.database).addRoutes(to: routes)
     RegistryController(repository: services.artists).addRoutes(to: routes)
     return router
 }

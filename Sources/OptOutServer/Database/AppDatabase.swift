@@ -18,6 +18,11 @@ public final class AppDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = 8
+        configuration.prepareDatabase { db in
+            // 64 MiB of page cache a connection (SQLite's default is 2 MiB): the phrase indexes of a large registry
+            // then stay in memory while an import writes to them.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
         let path = dataDirectory.appendingPathComponent("optout.sqlite").path
         pool = try DatabasePool(path: path, configuration: configuration)
         // GRDB sets synchronous=NORMAL on the writer once it opens; acknowledged writes must survive power loss.

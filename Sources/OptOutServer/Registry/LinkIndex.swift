@@ -33,9 +33,19 @@ final class LinkIndex: Sendable {
         self.database = database
     }
 
-    /// The index for registry `version`, rebuilt from the database when the version moved.
-    func entries(version: Int64) throws -> Index {
+    /// The current index, rebuilt from the database when the links changed since it was built.
+    func current() throws -> Index {
+        let version = try database.pool.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM link_state WHERE id = 1") ?? 0 }
         if let current = state.withLockedValue({ $0.version == version ? $0.index : nil }) { return current }
+        return try rebuild(version: version)
+    }
+
+    /// Builds the index ahead of the first look-up (a start with 500,000 links takes about two seconds).
+    func warm() throws {
+        _ = try current()
+    }
+
+    private func rebuild(version: Int64) throws -> Index {
         let rows = try database.pool.read { db in
             try Row.fetchAll(
                 db,

@@ -30,7 +30,7 @@ struct RegistryLookupController {
         let buffer = try await request.collectBody(upTo: 16 << 20)
         let items = try Self.parse(Data(buffer: buffer))
         let snapshot = gate.current
-        let index = try links.entries(version: snapshot.version)
+        let index = try links.current()
         var out = "{\"registry_version\":\(snapshot.version),\"results\":["
         out.reserveCapacity(items.count * 80)
         for (position, item) in items.enumerated() {
