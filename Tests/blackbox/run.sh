@@ -33,9 +33,11 @@ OPTOUT_SESSION=$(curl -fsS -X POST "$BASE/v1/sessions" -H 'Content-Type: applica
 OPTOUT_CHECK_KEY=$("$BIN" create-api-key --data-dir "$WORK/data" --name schemathesis --scope check | tail -n 1)
 OPTOUT_REGISTRY_KEY=$("$BIN" create-api-key --data-dir "$WORK/data" --name schemathesis-registry --scope registry | tail -n 1)
 export OPTOUT_SESSION OPTOUT_CHECK_KEY OPTOUT_REGISTRY_KEY
+# One worker: with two, schemathesis 4.32 sometimes fails inside its coverage phase with a KeyError in a shared
+# cache (an error of the tool, not a finding about the server).
 schemathesis --config-file Tests/blackbox/schemathesis.toml run "$BASE/openapi.yaml" --url "$BASE" \
     --checks all --max-examples "${SCHEMATHESIS_EXAMPLES:-60}" \
-    --workers 2 --request-timeout 20 --suppress-health-check all --warnings off || status=1
+    --workers 1 --request-timeout 20 --suppress-health-check all --warnings off || status=1
 
 if wait $IDLE; then cat "$WORK/idle.log"; else echo "FAIL: $(cat "$WORK/idle.log")"; status=1; fi
 
