@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(
             name: "OptOutCoreTests",
             dependencies: ["OptOutCore"],
-            exclude: ["Eval"],
+            exclude: ["Eval", "Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -8,7 +8,7 @@ import OptOutCore
 /// written in batches, one transaction each, and each line in its own savepoint so a bad line costs only itself.
 public struct ArtistImporter: Sendable {
     let repository: ArtistRepository
-    public var batchSize = 2_000
+    public var batchSize = 20_000
 
     /// One line of the import file.
     struct Line: Decodable {
