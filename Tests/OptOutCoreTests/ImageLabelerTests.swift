@@ -76,3 +76,45 @@ import Testing
         #expect(CRC32.checksum(Array("123456789".utf8)[...]) == 0xCBF4_3926)
     }
 }
+
+/// The label as real tools read it: exiftool finds the digital source type, Pillow decodes the same pixels.
+@Suite struct ImageLabelerToolTests {
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    static var toolsInstalled: Bool {
+        ((try? run(["exiftool", "-ver"]))?.status == 0) && ((try? run(["python3", "-c", "import PIL"]))?.status == 0)
+    }
+
+    @Test(.enabled(if: toolsInstalled), arguments: ["small.png", "small.jpg", "with-xmp.jpg"])
+    func exiftoolReadsTheLabelAndPillowSeesTheSamePixels(_ name: String) throws {
+        let source = ImageLabelerTests.fixtures.appendingPathComponent(name)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("label-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("labelled-" + name)
+        let label = AILabel(generationId: "gen_7", credits: ["Greg Rutkowski"], generator: "DreamUp", createdAt: "2026-11-26T12:00:00Z")
+        try Data(try ImageLabeler.label([UInt8](try Data(contentsOf: source)), with: label)).write(to: output)
+
+        let exif = try Self.run(["exiftool", "-s", "-s", "-s", "-XMP-iptcExt:DigitalSourceType", output.path])
+        #expect(exif.status == 0)
+        #expect(exif.output.trimmingCharacters(in: .whitespacesAndNewlines) == AILabel.digitalSourceType)
+        let warnings = try Self.run(["exiftool", "-validate", "-warning", "-a", output.path])
+        #expect(!warnings.output.contains("Error"), "\(warnings.output)")
+
+        let script =
+            "import sys; from PIL import Image; "
+            + "a, b = (Image.open(p).convert('RGB').tobytes() for p in sys.argv[1:]); sys.exit(0 if a == b else 1)"
+        #expect(try Self.run(["python3", "-c", script, source.path, output.path]).status == 0)
+    }
+}
