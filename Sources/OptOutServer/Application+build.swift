@@ -24,6 +24,10 @@ public struct AppConfiguration: Sendable {
     /// within this time.
     public var credentialCacheLifetime: Duration = .seconds(1)
     public var signals = TrainingSignals()
+    /// Monthly allowances and the overage price.
+    public var plans = PlanCatalog()
+    /// The largest image `POST /v1/generations/{id}/label` and `/v1/labels/verify` take.
+    public var maxImageBytes = 20 << 20
 
     public init() {}
 }
@@ -121,6 +125,13 @@ func buildRouter(
     PhraseReviewController(repository: services.artists, gate: gate).addRoutes(to: routes)
     PromptCheckController(gate: gate).addRoutes(to: routes)
     TrainingSignalsController(signals: configuration.signals, crawlers: services.crawlers).addRoutes(to: routes)
+    GenerationsController(
+        database: services.database,
+        gate: gate,
+        committer: GroupCommitter(database: services.database),
+        plans: configuration.plans,
+        maxImageBytes: configuration.maxImageBytes
+    ).addRoutes(to: routes)
     RegistryLookupController(gate: gate, links: links, database: services.database).addRoutes(to: routes)
     RegistryController(repository: services.artists).addRoutes(to: routes)
     return router

@@ -10,7 +10,7 @@ struct OptOutGate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optout-gate",
         abstract: "Keeps opted-out artists' names out of AI image generation.",
-        subcommands: [Serve.self, Migrate.self, CreateModerator.self, CreateAPIKey.self, RevokeAPIKey.self, ImportArtists.self],
+        subcommands: [Serve.self, Migrate.self, CreateModerator.self, CreateAPIKey.self, RevokeAPIKey.self, ImportArtists.self, SetPlan.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -58,6 +58,7 @@ struct Serve: AsyncParsableCommand {
     var disableSignal: [String] = []
     @Option(help: "A TDMRep policy URL to publish as tdm-policy.")
     var tdmPolicy: String?
+    @OptionGroup var plans: PlanOptions
 
     func run() async throws {
         var configuration = data.configuration
@@ -68,6 +69,7 @@ struct Serve: AsyncParsableCommand {
         configuration.signals.tdmPolicy = tdmPolicy
         let app = try await reportingErrors {
             try configuration.signals.disable(fromEnvironment + disableSignal)
+            configuration.plans = try plans.catalog()
             return try buildApplication(configuration: configuration)
         }
         try await app.runService()
@@ -179,6 +181,53 @@ struct ImportArtists: AsyncParsableCommand {
                 + "held for review \(summary.heldForReview) (\(summary.phrasesHeldForReview) phrases), rejected \(summary.rejected.count)"
         )
         print(String(format: "%d lines in %.2f s (%.0f artists/s)", lines, seconds, seconds > 0 ? Double(lines) / seconds : 0))
+    }
+}
+
+/// Plans: `--plans free=5,member=300` (or `OPTOUT_PLANS`) and `--overage-cents 20` (or `OPTOUT_OVERAGE_CENTS`).
+struct PlanOptions: ParsableArguments {
+    @Option(help: "Monthly prompt allowances by plan, name=prompts comma-separated (default free=5,member=300; also OPTOUT_PLANS).")
+    var plans: String?
+    @Option(help: "The price of a prompt past the allowance, in US cents (default 20; also OPTOUT_OVERAGE_CENTS).")
+    var overageCents: Int?
+
+    func catalog() throws -> PlanCatalog {
+        var catalog = PlanCatalog()
+        let environment = ProcessInfo.processInfo.environment
+        if let text = plans ?? environment["OPTOUT_PLANS"] { catalog.allowances = try PlanCatalog.parseAllowances(text) }
+        if let cents = overageCents ?? environment["OPTOUT_OVERAGE_CENTS"].flatMap({ Int($0) }) {
+            guard cents >= 0 else { throw ValidationError("--overage-cents must not be negative") }
+            catalog.overagePriceCents = cents
+        }
+        return catalog
+    }
+}
+
+struct SetPlan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-plan",
+        abstract: "Set an account's plan, and whether it pays for prompts past it."
+    )
+
+    @OptionGroup var data: DataOptions
+    @Option var email: String
+    @Option var plan: String
+    @Option(help: "on or off: charge prompts past the allowance instead of refusing them.")
+    var overage: String?
+    @OptionGroup var plans: PlanOptions
+
+    func run() async throws {
+        let overageFlag: Bool?
+        switch overage {
+        case nil: overageFlag = nil
+        case "on": overageFlag = true
+        case "off": overageFlag = false
+        default: throw ValidationError("--overage takes on or off")
+        }
+        try await reportingErrors {
+            try AdminTasks(configuration: data.configuration).setPlan(email: email, plan: plan, overage: overageFlag, plans: try plans.catalog())
+        }
+        print("\(email): plan \(plan)\(overageFlag.map { $0 ? ", overage on" : ", overage off" } ?? "")")
     }
 }
 

@@ -1,0 +1,318 @@
+import Foundation
+import GRDB
+import Hummingbird
+import OptOutCore
+
+/// The generation gate: metered generations with idempotency keys, usage, plans, and the AI-generated label.
+struct GenerationsController {
+    let database: AppDatabase
+    let gate: PromptGate
+    let committer: GroupCommitter
+    let plans: PlanCatalog
+    let maxImageBytes: Int
+
+    struct GenerationRequest: Decodable {
+        let accountId: Int64
+        let prompt: String
+        let idempotencyKey: String
+    }
+
+    struct PlanChange: Decodable {
+        let plan: String
+        let overage: Bool?
+    }
+
+    func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
+        routes.post("/v1/generations", use: create)
+        routes.get("/v1/generations/:id", use: show)
+        routes.post("/v1/generations/:id/label", use: label)
+        routes.post("/v1/labels/verify", use: verify)
+        routes.get("/v1/accounts/me/usage", use: myUsage)
+        routes.patch("/v1/accounts/:id/plan", use: setPlan)
+    }
+
+    // MARK: Generations
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let key = try context.requireScope(.generate)
+        var request = request
+        let input = try await request.decodeJSON(as: GenerationRequest.self, context: context)
+        let prompt = try PromptCheckController.validated(input.prompt)
+        guard (1...200).contains(input.idempotencyKey.unicodeScalars.count) else {
+            throw APIError(
+                .unprocessableContent,
+                code: "invalid_idempotency_key",
+                message: "idempotency_key has 1 to 200 characters.",
+                field: "idempotency_key"
+            )
+        }
+        if let replay = try await database.pool.read({ db in try Self.existing(db, key: key.id!, idempotencyKey: input.idempotencyKey) }) {
+            return Self.response(replay)
+        }
+        let (matches, _) = gate.check(prompt)
+        let views = PromptCheckController.views(of: matches)
+        let blocked = views.contains { $0.policy == .block }
+        let credits = Self.credits(of: matches)
+        let plans = self.plans
+        let now = Date()
+        let outcome = try await committer.write { db in
+            if let replay = try Self.existing(db, key: key.id!, idempotencyKey: input.idempotencyKey) { return replay }
+            guard let account = try Row.fetchOne(db, sql: "SELECT plan, overage_enabled FROM account WHERE id = ?", arguments: [input.accountId])
+            else {
+                throw APIError(
+                    .unprocessableContent,
+                    code: "unknown_account",
+                    message: "There is no account \(input.accountId).",
+                    field: "account_id"
+                )
+            }
+            let period = UsagePeriod.containing(now)
+            let plan: String = account["plan"]
+            let overageEnabled: Bool = account["overage_enabled"]
+            let publicId = BearerSecret.generate(prefix: "gen_").prefix(26)
+            var usage = try Self.usage(db, account: input.accountId, plan: plan, period: period, plans: plans)
+            let status: Int
+            let body: String
+            var chargeKind: String?
+            var cents = 0
+            if blocked {
+                status = 422
+                body =
+                    "{\"error\":{\"code\":\"prompt_blocked\",\"message\":\"The prompt names an artist who opted out.\",\"field\":\"prompt\"},"
+                    + "\"id\":\"\(publicId)\",\"matches\":[\(views.map(\.json).joined(separator: ","))]}"
+            } else {
+                switch Charge.decide(used: usage.used, included: usage.included, overageEnabled: overageEnabled, priceCents: plans.overagePriceCents)
+                {
+                case .exhausted:
+                    status = 402
+                    body =
+                        "{\"error\":{\"code\":\"quota_exhausted\",\"message\":\"The month's \(usage.included) prompts are used and overage is off.\"},"
+                        + "\"id\":\"\(publicId)\",\"resets_at\":\"\(Self.iso(period.end))\",\"usage\":\(usage.json)}"
+                case .included:
+                    (status, chargeKind) = (201, "included")
+                    usage.used += 1
+                    body = Self.allowedBody(publicId: String(publicId), views: views, credits: credits, kind: "included", cents: 0, usage: usage)
+                case .overage(let price):
+                    (status, chargeKind, cents) = (201, "overage", price)
+                    usage.used += 1
+                    usage.overageCount += 1
+                    usage.overageCents += price
+                    body = Self.allowedBody(publicId: String(publicId), views: views, credits: credits, kind: "overage", cents: price, usage: usage)
+                }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO generation (public_id, account_id, api_key_id, idempotency_key, prompt, status, response, charge_kind,
+                        charge_cents, period, credits, generator, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    String(publicId), input.accountId, key.id!, input.idempotencyKey, prompt, status, body, chargeKind, cents, period.key,
+                    Self.creditsJSON(credits), key.name, now,
+                ]
+            )
+            return GenerationOutcome(status: status, body: body)
+        }
+        return Self.response(outcome)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let row = try generation(request, context: context)
+        let status: Int = row["status"]
+        let decision = status == 201 ? "allowed" : status == 422 ? "prompt_blocked" : "quota_exhausted"
+        let kind: String? = row["charge_kind"]
+        let cents: Int = row["charge_cents"]
+        let created: Date = row["created_at"]
+        let body =
+            "{\"account_id\":\(row["account_id"] as Int64),\"charge\":\(kind.map { "{\"cents\":\(cents),\"kind\":\"\($0)\"}" } ?? "null"),"
+            + "\"created_at\":\"\(Self.iso(created))\",\"credits\":\(row["credits"] as String),\"decision\":\"\(decision)\","
+            + "\"id\":\(JSONText.quoted(row["public_id"])),\"prompt\":\(JSONText.quoted(row["prompt"]))}"
+        return Self.response(GenerationOutcome(status: 200, body: body))
+    }
+
+    /// The generation named by the path, if the caller is the key that made it or the account it was made for.
+    private func generation(_ request: Request, context: AppRequestContext) throws -> Row {
+        guard let id = context.parameters.get("id") else { throw APIError.notFound("The generation") }
+        guard let row = try database.pool.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM generation WHERE public_id = ?", arguments: [id]) })
+        else {
+            if context.identity == nil { throw APIError.unauthorized(context.credentialProblem ?? "Send a session token or an API key.") }
+            throw APIError.notFound("Generation \(id)")
+        }
+        switch context.identity {
+        case .apiKey(let key) where key.id?.rawValue == row["api_key_id"] as Int64: return row
+        case .account(let account) where account.id?.rawValue == row["account_id"] as Int64: return row
+        case nil: throw APIError.unauthorized(context.credentialProblem ?? "Send a session token or an API key.")
+        default: throw APIError.forbidden("Only the generator that made it, or the account it was made for, may see generation \(id).")
+        }
+    }
+
+    // MARK: Labels
+
+    @Sendable func label(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let row = try generation(request, context: context)
+        guard row["status"] as Int == 201 else {
+            throw APIError(.conflict, code: "generation_not_allowed", message: "This generation was refused, so there is no image to label.")
+        }
+        var request = request
+        let bytes = try await imageBody(&request)
+        let created: Date = row["created_at"]
+        let credits = ((try? JSONSerialization.jsonObject(with: Data((row["credits"] as String).utf8))) as? [[String: Any]] ?? []).compactMap {
+            $0["name"] as? String
+        }
+        let label = AILabel(generationId: row["public_id"], credits: credits, generator: row["generator"], createdAt: Self.iso(created))
+        let labelled = try ImageLabeler.label(bytes, with: label)
+        let type = try ImageLabeler.format(of: bytes) == .png ? "image/png" : "image/jpeg"
+        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: labelled)))
+    }
+
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+        var request = request
+        let bytes = try await imageBody(&request)
+        let found = try ImageLabeler.read(bytes)
+        let labeled = found?.digitalSourceType == AILabel.digitalSourceType
+        var credits = found?.credits ?? []
+        if let id = found?.generationId,
+            let stored = try await database.pool.read({ db in
+                try String.fetchOne(db, sql: "SELECT credits FROM generation WHERE public_id = ?", arguments: [id])
+            }),
+            let parsed = try? JSONSerialization.jsonObject(with: Data(stored.utf8)) as? [[String: Any]]
+        {
+            credits = parsed.compactMap { $0["name"] as? String }
+        }
+        let body =
+            "{\"credits_required\":[\(credits.map(JSONText.quoted).joined(separator: ","))],"
+            + "\"generation_id\":\(found?.generationId.map(JSONText.quoted) ?? "null"),\"labeled\":\(labeled)}"
+        return Self.response(GenerationOutcome(status: 200, body: body))
+    }
+
+    private func imageBody(_ request: inout Request) async throws -> [UInt8] {
+        let buffer = try await request.collectBody(upTo: maxImageBytes)
+        guard buffer.readableBytes > 0 else {
+            throw APIError(.unprocessableContent, code: "not_an_image", message: "Send a PNG or JPEG image as the body.")
+        }
+        return Array(buffer.readableBytesView)
+    }
+
+    // MARK: Usage and plans
+
+    struct Usage {
+        var plan: String
+        var period: UsagePeriod
+        var used: Int
+        var included: Int
+        var overageCount: Int
+        var overageCents: Int
+
+        var json: String {
+            "{\"included\":\(included),\"overage_cents\":\(overageCents),\"overage_count\":\(overageCount),"
+                + "\"period_end\":\"\(GenerationsController.iso(period.end))\",\"period_start\":\"\(GenerationsController.iso(period.start))\","
+                + "\"plan\":\(JSONText.quoted(plan)),\"used\":\(used)}"
+        }
+    }
+
+    static func usage(_ db: Database, account: Int64, plan: String, period: UsagePeriod, plans: PlanCatalog) throws -> Usage {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) AS used, coalesce(sum(charge_kind = 'overage'), 0) AS overage_count, coalesce(sum(charge_cents), 0) AS cents
+                FROM generation WHERE account_id = ? AND period = ? AND charge_kind IS NOT NULL
+                """,
+            arguments: [account, period.key]
+        )!
+        return Usage(
+            plan: plan,
+            period: period,
+            used: row["used"],
+            included: plans.allowances[plan] ?? 0,
+            overageCount: row["overage_count"],
+            overageCents: row["cents"]
+        )
+    }
+
+    @Sendable func myUsage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let plans = self.plans
+        let usage = try await database.pool.read { db -> Usage in
+            let plan = try String.fetchOne(db, sql: "SELECT plan FROM account WHERE id = ?", arguments: [account.id!]) ?? "free"
+            return try Self.usage(db, account: account.id!.rawValue, plan: plan, period: UsagePeriod.containing(Date()), plans: plans)
+        }
+        return Self.response(GenerationOutcome(status: 200, body: usage.json))
+    }
+
+    @Sendable func setPlan(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireRole(.admin)
+        guard let raw = context.parameters.get("id"), let id = Int64(raw) else { throw APIError.notFound("The account") }
+        var request = request
+        let input = try await request.decodeJSON(as: PlanChange.self, context: context)
+        guard plans.allowances[input.plan] != nil else {
+            throw APIError(
+                .unprocessableContent,
+                code: "unknown_plan",
+                message: "Plans are \(plans.allowances.keys.sorted().joined(separator: ", ")).",
+                field: "plan"
+            )
+        }
+        let changed = try await database.pool.write { db in
+            try db.execute(
+                sql: "UPDATE account SET plan = ?, overage_enabled = coalesce(?, overage_enabled) WHERE id = ?",
+                arguments: [input.plan, input.overage, id]
+            )
+            return db.changesCount
+        }
+        guard changed == 1 else { throw APIError.notFound("Account \(id)") }
+        let row = try await database.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT plan, overage_enabled FROM account WHERE id = ?", arguments: [id])!
+        }
+        return Self.response(
+            GenerationOutcome(
+                status: 200,
+                body: "{\"account_id\":\(id),\"overage\":\(row["overage_enabled"] as Bool),\"plan\":\(JSONText.quoted(row["plan"]))}"
+            )
+        )
+    }
+
+    // MARK: Helpers
+
+    static func existing(_ db: Database, key: ID<APIKeyRecord>, idempotencyKey: String) throws -> GenerationOutcome? {
+        try Row.fetchOne(
+            db,
+            sql: "SELECT status, response FROM generation WHERE api_key_id = ? AND idempotency_key = ?",
+            arguments: [key, idempotencyKey]
+        ).map { GenerationOutcome(status: $0["status"], body: $0["response"]) }
+    }
+
+    static func credits(of matches: [GateMatch]) -> [(id: Int64, name: String)] {
+        var seen = Set<Int64>()
+        return matches.filter { $0.phrase.policy == .credit && seen.insert($0.phrase.artistId).inserted }.map {
+            ($0.phrase.artistId, $0.phrase.artistName)
+        }
+    }
+
+    static func creditsJSON(_ credits: [(id: Int64, name: String)]) -> String {
+        "[" + credits.map { "{\"artist_id\":\($0.id),\"name\":\(JSONText.quoted($0.name))}" }.joined(separator: ",") + "]"
+    }
+
+    static func allowedBody(
+        publicId: String,
+        views: [PromptCheckController.MatchView],
+        credits: [(id: Int64, name: String)],
+        kind: String,
+        cents: Int,
+        usage: Usage
+    ) -> String {
+        "{\"allowed\":true,\"charge\":{\"cents\":\(cents),\"kind\":\"\(kind)\"},\"credits\":\(creditsJSON(credits)),\"id\":\"\(publicId)\","
+            + "\"matches\":[\(views.map(\.json).joined(separator: ","))],\"usage\":\(usage.json)}"
+    }
+
+    static func response(_ outcome: GenerationOutcome) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: outcome.status),
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: outcome.body))
+        )
+    }
+
+    static func iso(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+}

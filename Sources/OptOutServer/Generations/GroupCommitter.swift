@@ -1,0 +1,105 @@
+import GRDB
+import NIOConcurrencyHelpers
+import NIOPosix
+
+/// Writes many requests' transactions as one, so acknowledged-means-on-disk (`synchronous=FULL`) costs one fsync a
+/// batch rather than one a request.
+///
+/// Leader and followers: a request that finds no batch being written becomes the leader and writes every queued
+/// job, in its own savepoint each, in one transaction, then the next batch, until the queue is empty. Every job's
+/// caller is answered only after the commit that holds its write.
+final class GroupCommitter: Sendable {
+    final class Job: Sendable {
+        let work: @Sendable (Database) throws -> GenerationOutcome
+        private let state = NIOLockedValueBox<
+            (result: Result<GenerationOutcome, any Error>?, waiter: CheckedContinuation<GenerationOutcome, any Error>?)
+        >(
+            (nil, nil)
+        )
+
+        init(work: @escaping @Sendable (Database) throws -> GenerationOutcome) {
+            self.work = work
+        }
+
+        func fulfil(_ result: Result<GenerationOutcome, any Error>) {
+            let waiter = state.withLockedValue { state -> CheckedContinuation<GenerationOutcome, any Error>? in
+                state.result = result
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume(with: result)
+        }
+
+        func value() async throws -> GenerationOutcome {
+            try await withCheckedThrowingContinuation { continuation in
+                let ready = state.withLockedValue { state -> Result<GenerationOutcome, any Error>? in
+                    if let result = state.result { return result }
+                    state.waiter = continuation
+                    return nil
+                }
+                if let ready { continuation.resume(with: ready) }
+            }
+        }
+    }
+
+    private let database: AppDatabase
+    private let queue = NIOLockedValueBox<(jobs: [Job], writing: Bool)>(([], false))
+
+    init(database: AppDatabase) {
+        self.database = database
+    }
+
+    /// Runs `work` inside a shared write transaction and returns once that transaction is committed.
+    func write(_ work: @escaping @Sendable (Database) throws -> GenerationOutcome) async throws -> GenerationOutcome {
+        let job = Job(work: work)
+        let lead = queue.withLockedValue { queue -> Bool in
+            queue.jobs.append(job)
+            if queue.writing { return false }
+            queue.writing = true
+            return true
+        }
+        if lead {
+            try await NIOThreadPool.singleton.runIfActive { self.drain() }
+        }
+        return try await job.value()
+    }
+
+    private func drain() {
+        while true {
+            let batch = queue.withLockedValue { queue -> [Job] in
+                let jobs = queue.jobs
+                queue.jobs.removeAll()
+                if jobs.isEmpty { queue.writing = false }
+                return jobs
+            }
+            if batch.isEmpty { return }
+            var results: [Result<GenerationOutcome, any Error>] = []
+            do {
+                try database.pool.write { db in
+                    results.removeAll()
+                    for job in batch {
+                        do {
+                            var outcome: GenerationOutcome?
+                            try db.inSavepoint {
+                                outcome = try job.work(db)
+                                return .commit
+                            }
+                            results.append(.success(outcome!))
+                        } catch {
+                            results.append(.failure(error))
+                        }
+                    }
+                }
+                for (job, result) in zip(batch, results) { job.fulfil(result) }
+            } catch {
+                for job in batch { job.fulfil(.failure(error)) }
+            }
+        }
+    }
+}
+
+/// What a generation request was answered with: replayed as is to a retry with the same idempotency key.
+struct GenerationOutcome: Sendable {
+    let status: Int
+    let body: String
+}
