@@ -24,3 +24,25 @@ CREATE TABLE generation (
     CHECK ((status = 201) = (charge_kind IS NOT NULL))
 );
 CREATE INDEX generation_charged ON generation(account_id, period) WHERE charge_kind IS NOT NULL;
+
+-- Each month's use, kept by trigger in the same transaction as the generation, so metering reads one row
+-- instead of counting the month's generations.
+CREATE TABLE usage_counter (
+    account_id INTEGER NOT NULL REFERENCES account(id),
+    period TEXT NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0 CHECK (used >= 0),
+    overage_count INTEGER NOT NULL DEFAULT 0 CHECK (overage_count >= 0),
+    overage_cents INTEGER NOT NULL DEFAULT 0 CHECK (overage_cents >= 0),
+    PRIMARY KEY (account_id, period)
+) WITHOUT ROWID;
+
+CREATE TRIGGER generation_counts_usage AFTER INSERT ON generation
+WHEN NEW.charge_kind IS NOT NULL
+BEGIN
+    INSERT INTO usage_counter (account_id, period, used, overage_count, overage_cents)
+    VALUES (NEW.account_id, NEW.period, 1, NEW.charge_kind = 'overage', NEW.charge_cents)
+    ON CONFLICT (account_id, period) DO UPDATE SET
+        used = used + 1,
+        overage_count = overage_count + (NEW.charge_kind = 'overage'),
+        overage_cents = overage_cents + NEW.charge_cents;
+END;

@@ -48,6 +48,9 @@ else
     status=1
 fi
 trap - EXIT
+
+echo "== kill test: SIGKILL during metered generations, 50 times"
+python3 Tests/blackbox/kill_test.py "$BIN" 50 || status=1
 if [ $status -ne 0 ]; then
     echo "server log tail:"; tail -n 40 "$WORK/server.log"
 fi

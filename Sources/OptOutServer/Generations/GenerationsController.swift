@@ -213,19 +213,16 @@ struct GenerationsController {
     static func usage(_ db: Database, account: Int64, plan: String, period: UsagePeriod, plans: PlanCatalog) throws -> Usage {
         let row = try Row.fetchOne(
             db,
-            sql: """
-                SELECT count(*) AS used, coalesce(sum(charge_kind = 'overage'), 0) AS overage_count, coalesce(sum(charge_cents), 0) AS cents
-                FROM generation WHERE account_id = ? AND period = ? AND charge_kind IS NOT NULL
-                """,
+            sql: "SELECT used, overage_count, overage_cents AS cents FROM usage_counter WHERE account_id = ? AND period = ?",
             arguments: [account, period.key]
-        )!
+        )
         return Usage(
             plan: plan,
             period: period,
-            used: row["used"],
+            used: row?["used"] ?? 0,
             included: plans.allowances[plan] ?? 0,
-            overageCount: row["overage_count"],
-            overageCents: row["cents"]
+            overageCount: row?["overage_count"] ?? 0,
+            overageCents: row?["cents"] ?? 0
         )
     }
 

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Metered generations per second with synchronous=FULL and group commit: wrk with unique idempotency keys against
+# one account with overage on (every request is a charged, durable write). Loopback only.
+# Usage: scripts/bench-generations.sh [seconds, default 15] [connections, default 64]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-15}
+connections=${2:-64}
+port=${OPTOUT_BENCH_PORT:-18183}
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+swift build -c release --product optout-gate >/dev/null
+bin=.build/release/optout-gate
+work=$(mktemp -d)
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+"$bin" migrate --data-dir "$work/data" >/dev/null
+key=$("$bin" create-api-key --data-dir "$work/data" --name bench --scope generate | tail -n 1)
+"$bin" serve --port "$port" --data-dir "$work/data" --log-level warning >"$work/server.log" 2>&1 &
+server=$!
+until curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; do sleep 0.05; done
+curl -fsS -X POST "http://127.0.0.1:$port/v1/accounts" -H 'Content-Type: application/json' \
+    -d '{"email": "bench@example.org", "password": "password123", "display_name": "Bench"}' >/dev/null
+"$bin" set-plan --data-dir "$work/data" --email bench@example.org --plan member --overage on >/dev/null
+cat >"$work/generate.lua" <<LUA
+local counter = 0
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $key"
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, string.format('{"account_id": 1, "prompt": "a lighthouse at dusk, oil on canvas", "idempotency_key": "%d-%d"}', thread_id, counter))
+end
+LUA
+echo "== wrk, 2 threads, $connections connections, $seconds s: POST /v1/generations (each a charged write, synchronous=FULL)"
+wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/generate.lua" "http://127.0.0.1:$port/v1/generations" | grep -E "Requests/sec|Latency|99%|Non-2xx|Socket"
+python3 - "$work/data/optout.sqlite" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print("stored generations:", db.execute("SELECT count(*) FROM generation").fetchone()[0],
+      "charged:", db.execute("SELECT count(*) FROM generation WHERE charge_kind IS NOT NULL").fetchone()[0])
+PY
