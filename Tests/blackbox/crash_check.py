@@ -3,7 +3,7 @@ random moments and restarted, 50 times. Afterwards every acknowledged generation
 exists that was not attempted, each account's usage equals its charged generations and never passes what its plan
 allows, and PRAGMA integrity_check is ok. Prints those counts.
 
-Usage: kill_test.py BINARY [cycles]
+Usage: crash_check.py BINARY [cycles]
 """
 import json
 import os
