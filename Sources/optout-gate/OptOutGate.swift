@@ -59,9 +59,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "A TDMRep policy URL to publish as tdm-policy.")
     var tdmPolicy: String?
     @OptionGroup var plans: PlanOptions
+    @Option(help: "The largest image the label routes take, in bytes (default 20 MiB).")
+    var maxImageBytes = 20 << 20
 
     func run() async throws {
         var configuration = data.configuration
+        guard maxImageBytes > 0 else { throw ValidationError("--max-image-bytes must be positive") }
+        configuration.maxImageBytes = maxImageBytes
         configuration.host = host
         configuration.port = port
         if let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
