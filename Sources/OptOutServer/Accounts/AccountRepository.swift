@@ -62,6 +62,11 @@ struct AccountRepository: Sendable {
 
     /// The account behind a live session token.
     func account(sessionToken token: String, now: Date = Date()) throws -> AccountRecord? {
+        try account(sessionTokenHash: BearerSecret.hash(token), now: now)
+    }
+
+    /// The account behind a live session whose token hashes to `hash`.
+    func account(sessionTokenHash hash: Data, now: Date = Date()) throws -> AccountRecord? {
         try database.pool.read { db in
             try AccountRecord.fetchOne(
                 db,
@@ -69,14 +74,14 @@ struct AccountRepository: Sendable {
                     SELECT account.* FROM session JOIN account ON account.id = session.account_id
                     WHERE session.token_hash = ? AND session.expires_at > ?
                     """,
-                arguments: [BearerSecret.hash(token), now]
+                arguments: [hash, now]
             )
         }
     }
 
-    func deleteSession(token: String) throws {
+    func deleteSession(tokenHash hash: Data) throws {
         _ = try database.pool.write { db in
-            try SessionRecord.filter(Column("token_hash") == BearerSecret.hash(token)).deleteAll(db)
+            try SessionRecord.filter(Column("token_hash") == hash).deleteAll(db)
         }
     }
 
@@ -111,8 +116,13 @@ struct AccountRepository: Sendable {
     }
 
     func apiKey(_ key: String) throws -> APIKeyRecord? {
+        try apiKey(hash: BearerSecret.hash(key))
+    }
+
+    /// The live API key that hashes to `hash`.
+    func apiKey(hash: Data) throws -> APIKeyRecord? {
         try database.pool.read { db in
-            try APIKeyRecord.filter(Column("key_hash") == BearerSecret.hash(key) && Column("revoked_at") == nil).fetchOne(db)
+            try APIKeyRecord.filter(Column("key_hash") == hash && Column("revoked_at") == nil).fetchOne(db)
         }
     }
 }

@@ -95,9 +95,9 @@ struct AccountsController {
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         _ = try context.requireAccount()
-        if let header = request.headers[.authorization], let token = header.split(separator: " ").last {
-            try repository.deleteSession(token: String(token))
-            credentials.forget(BearerSecret.hash(String(token)))
+        if let hash = context.credentialHash {
+            try repository.deleteSession(tokenHash: hash)
+            credentials.forget(hash)
         }
         return .noContent
     }

@@ -16,8 +16,10 @@ struct AuthMiddleware: RouterMiddleware {
         let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
         if parts.count == 2, parts[0].count == 6, parts[0].lowercased() == "bearer" {
             let secret = String(parts[1].drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-            if let identity = try identity(for: secret) {
+            let hash = BearerSecret.hash(secret)
+            if let identity = try identity(for: secret, hash: hash) {
                 context.identity = identity
+                context.credentialHash = hash
             } else {
                 context.credentialProblem = "The bearer token is unknown, expired or revoked; sign in again."
             }
@@ -27,14 +29,13 @@ struct AuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
-    private func identity(for secret: String) throws -> Identity? {
-        let hash = BearerSecret.hash(secret)
+    private func identity(for secret: String, hash: Data) throws -> Identity? {
         if let cached = cache.identity(for: hash) { return cached }
         let identity: Identity?
         if secret.hasPrefix(BearerSecret.sessionPrefix) {
-            identity = try accounts.account(sessionToken: secret).map(Identity.account)
+            identity = try accounts.account(sessionTokenHash: hash).map(Identity.account)
         } else if secret.hasPrefix(BearerSecret.apiKeyPrefix) {
-            identity = try accounts.apiKey(secret).map(Identity.apiKey)
+            identity = try accounts.apiKey(hash: hash).map(Identity.apiKey)
         } else {
             identity = nil
         }

@@ -60,9 +60,7 @@ struct ArtistsController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
         let artist = try ownedArtist(request, context: context)
-        if artist.withdrawnAt != nil {
-            throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id!) was withdrawn.")
-        }
+        try Self.requireLive(artist)
         return try repository.view(of: artist.id!)!
     }
 
@@ -78,9 +76,7 @@ struct ArtistsController {
         let artist = try ownedArtist(request, context: context)
         var request = request
         let input = try await request.decodeJSON(as: ArtistEdit.self, context: context)
-        if artist.withdrawnAt != nil {
-            throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id!) was withdrawn.")
-        }
+        try Self.requireLive(artist)
         let updated = try repository.update(
             id: artist.id!,
             edit: .init(name: input.name, aliases: input.aliases, creations: input.creations, policy: input.policy, links: input.links)
@@ -91,9 +87,7 @@ struct ArtistsController {
 
     @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
         let artist = try ownedArtist(request, context: context)
-        if artist.withdrawnAt != nil {
-            throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id!) was already withdrawn.")
-        }
+        try Self.requireLive(artist, already: true)
         let withdrawn = try repository.withdraw(id: artist.id!)
         try await gate.refreshInBackground()
         return withdrawn
@@ -110,6 +104,13 @@ struct ArtistsController {
             throw APIError(.notFound, code: "not_found", message: "There is no artist \(context.parameters.get("id") ?? "").")
         }
         return ID(value)
+    }
+
+    /// A 404 `artist_withdrawn` for an artist who withdrew: to its owner it is gone.
+    private static func requireLive(_ artist: ArtistRecord, already: Bool = false) throws {
+        guard artist.withdrawnAt == nil else {
+            throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id!) was \(already ? "already " : "")withdrawn.")
+        }
     }
 
     /// The artist named by the path, if the caller owns it or moderates: 401 anonymous, 404 missing, 403 otherwise.

@@ -285,6 +285,12 @@ struct GenerationsController {
         }
     }
 
+    /// The artists' names in a stored `credits` column, as ``creditsJSON(_:)`` writes it.
+    static func creditNames(_ stored: String) -> [String] {
+        let parsed = (try? JSONSerialization.jsonObject(with: Data(stored.utf8))) as? [[String: Any]] ?? []
+        return parsed.compactMap { $0["name"] as? String }
+    }
+
     static func creditsJSON(_ credits: [(id: Int64, name: String)]) -> String {
         "[" + credits.map { "{\"artist_id\":\($0.id),\"name\":\(JSONText.quoted($0.name))}" }.joined(separator: ",") + "]"
     }

@@ -14,6 +14,8 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by ``AuthMiddleware`` when the request carries a valid credential.
     public var identity: Identity?
+    /// The SHA-256 of the accepted credential, so signing out ends exactly the session the request came with.
+    public var credentialHash: Data?
     /// Why a credential that was sent was not accepted, so a route that needs one can say so.
     public var credentialProblem: String?
     /// The peer's IP address, for per-address limits.

@@ -28,12 +28,9 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 extension SecurityHeadersMiddleware {
     /// The page without its `noai` and `tdm-reservation` meta tags, for a platform that turned them off.
     static func withoutOptOutMetaTags(_ response: Response) async throws -> Response {
-        var collected = ByteBuffer()
-        var body = response.body
         let writer = CollectingWriter()
-        try await body.write(writer)
-        collected = writer.buffer.withLockedValue { $0 }
-        var html = String(buffer: collected)
+        try await response.body.write(writer)
+        var html = String(buffer: writer.buffer.withLockedValue { $0 })
         for tag in ["<meta name=\"robots\" content=\"noai, noimageai\">\n", "<meta name=\"tdm-reservation\" content=\"1\">\n"] {
             html = html.replacingOccurrences(of: tag, with: "")
         }
