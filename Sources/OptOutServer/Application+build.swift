@@ -28,6 +28,14 @@ public struct AppConfiguration: Sendable {
     public var plans = PlanCatalog()
     /// The largest image `POST /v1/generations/{id}/label` and `/v1/labels/verify` take.
     public var maxImageBytes = 20 << 20
+    /// How long an artist has to rule on a report sent to them before it returns to the moderators, unanswered.
+    public var rulingWindow: TimeInterval = 14 * 24 * 3600
+    /// How often the service looks for rulings past their time.
+    public var rulingSweepInterval: Duration = .seconds(60)
+    /// How long a moderator's claim on a report lasts.
+    public var claimLifetime: TimeInterval = ReportClaim.lifetime
+    /// Reports an account may file in an hour.
+    public var reportsPerHour = ReportLimits.perHour
 
     public init() {}
 }
@@ -54,6 +62,15 @@ struct Services: Sendable {
         artists = ArtistRepository(database: database, collisionGuard: words.collisionGuard)
         hasher = PasswordHasher(cost: configuration.bcryptCost)
         crawlers = try CrawlerList.load()
+    }
+
+    func reports(_ configuration: AppConfiguration) -> ReportRepository {
+        ReportRepository(
+            database: database,
+            rulingWindow: configuration.rulingWindow,
+            claimLifetime: configuration.claimLifetime,
+            perHour: configuration.reportsPerHour
+        )
     }
 }
 
@@ -87,7 +104,14 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
         router: router,
         server: .http1(configuration: .init(idleTimeout: configuration.idleTimeout)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "optout-gate"),
-        services: [PromptGateService(gate: gate, interval: configuration.gateRefreshInterval)],
+        services: [
+            PromptGateService(gate: gate, interval: configuration.gateRefreshInterval),
+            RulingTimeoutService(
+                repository: services.reports(configuration),
+                interval: configuration.rulingSweepInterval,
+                logger: logger
+            ),
+        ],
         logger: logger
     )
 }
@@ -134,6 +158,7 @@ func buildRouter(
     ).addRoutes(to: routes)
     RegistryLookupController(gate: gate, links: links, database: services.database).addRoutes(to: routes)
     RegistryController(repository: services.artists).addRoutes(to: routes)
+    ReportsController(repository: services.reports(configuration)).addRoutes(to: routes)
     return router
 }
 

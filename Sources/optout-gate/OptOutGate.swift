@@ -61,11 +61,19 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var plans: PlanOptions
     @Option(help: "The largest image the label routes take, in bytes (default 20 MiB).")
     var maxImageBytes = 20 << 20
+    @Option(help: "Days an artist has to rule on a report sent to them before it returns to the moderators (default 14; also OPTOUT_RULING_DAYS).")
+    var rulingDays: Double?
 
     func run() async throws {
         var configuration = data.configuration
         guard maxImageBytes > 0 else { throw ValidationError("--max-image-bytes must be positive") }
         configuration.maxImageBytes = maxImageBytes
+        if let days = rulingDays ?? ProcessInfo.processInfo.environment["OPTOUT_RULING_DAYS"].flatMap({ Double($0) }) {
+            guard days > 0, days <= 3650 else { throw ValidationError("--ruling-days must be more than 0 and at most 3650") }
+            configuration.rulingWindow = days * 24 * 3600
+            // A short window (a test or a demonstration) is checked more often than once a minute.
+            if configuration.rulingWindow < 600 { configuration.rulingSweepInterval = .seconds(1) }
+        }
         configuration.host = host
         configuration.port = port
         if let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }

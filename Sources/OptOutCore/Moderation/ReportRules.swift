@@ -1,0 +1,141 @@
+import Foundation
+
+/// What a reporter believes is wrong with an image.
+public enum ReportCategory: String, Codable, Sendable, CaseIterable {
+    case styleImitation = "style_imitation"
+    case missingCredit = "missing_credit"
+    case filterEvasion = "filter_evasion"
+    case other
+}
+
+/// What a report is about: an image this service's gate admitted, or an image anywhere on the web.
+public enum ReportTarget: Equatable, Sendable {
+    case generation(String)
+    case imageURL(String)
+
+    public var kind: String {
+        switch self {
+        case .generation: "generation"
+        case .imageURL: "image_url"
+        }
+    }
+
+    public var value: String {
+        switch self {
+        case .generation(let id): id
+        case .imageURL(let url): url
+        }
+    }
+
+    public init?(kind: String, value: String) {
+        switch kind {
+        case "generation": self = .generation(value)
+        case "image_url": self = .imageURL(value)
+        default: return nil
+        }
+    }
+
+    /// Checks a target as the API receives it: exactly one of a generation id and an image URL.
+    ///
+    /// An image URL is kept in a normal form (scheme and host in lower case, no fragment, no default port) so that
+    /// two reports of one image find the same queue item.
+    public static func validated(generationId: String?, imageURL: String?) throws(DomainError) -> ReportTarget {
+        switch (generationId, imageURL) {
+        case (let id?, nil):
+            let trimmed = id.trimmingCharacters(in: .whitespaces)
+            guard (1...64).contains(trimmed.unicodeScalars.count), trimmed.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 })
+            else {
+                throw .invalid("target.generation_id", code: "invalid_generation_id", "target.generation_id is a generation's id, such as gen_…")
+            }
+            return .generation(trimmed)
+        case (nil, let url?):
+            return .imageURL(try normalizedImageURL(url))
+        default:
+            throw .invalid("target", code: "invalid_target", "target has exactly one of generation_id and image_url.")
+        }
+    }
+
+    public static func normalizedImageURL(_ raw: String) throws(DomainError) -> String {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let problem = DomainError.invalid(
+            "target.image_url",
+            code: "invalid_image_url",
+            "target.image_url must be an http or https URL of at most \(ReportLimits.maxURLLength) characters."
+        )
+        guard trimmed.utf8.count <= ReportLimits.maxURLLength, !trimmed.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }),
+            var components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            let host = components.host, !host.isEmpty
+        else { throw problem }
+        components.scheme = scheme
+        components.host = host.lowercased()
+        components.fragment = nil
+        if (scheme == "http" && components.port == 80) || (scheme == "https" && components.port == 443) { components.port = nil }
+        if components.path.isEmpty { components.path = "/" }
+        guard let normal = components.string, normal.utf8.count <= ReportLimits.maxURLLength else { throw problem }
+        return normal
+    }
+}
+
+/// The limits on reports and the notes written about them.
+public enum ReportLimits {
+    /// Filings an account may make in an hour.
+    public static let perHour = 20
+    public static let maxDetailsLength = 2000
+    public static let maxNoteLength = 2000
+    public static let maxURLLength = 2048
+
+    /// Checks free text: at most `maxLength` characters, no control characters other than line breaks and tabs.
+    /// Returns the text trimmed; nil for nil. A required note must have a letter or digit.
+    public static func text(_ raw: String?, field: String, maxLength: Int, required: Bool) throws(DomainError) -> String? {
+        guard let raw else {
+            if required { throw .invalid(field, code: "missing_field", "\(field) is required.") }
+            return nil
+        }
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.count <= maxLength else {
+            throw .invalid(field, code: "\(field)_too_long", "\(field) has at most \(maxLength) characters.")
+        }
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0) })
+        else {
+            throw .invalid(field, code: "invalid_\(field)", "\(field) must not contain control characters.")
+        }
+        if required && !trimmed.unicodeScalars.contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) {
+            throw .invalid(field, code: "missing_\(field)", "\(field) must say something: write why.")
+        }
+        return trimmed
+    }
+}
+
+/// Who holds a queue item, and whether a moderator may act on it now.
+public struct ReportClaim: Equatable, Sendable {
+    public let holder: Int64
+    public let expiresAt: Date
+
+    public init(holder: Int64, expiresAt: Date) {
+        self.holder = holder
+        self.expiresAt = expiresAt
+    }
+
+    /// A claim lasts 30 minutes from when it was taken or renewed.
+    public static let lifetime: TimeInterval = 30 * 60
+
+    /// The claim as it stands at `now`: nil once it has lapsed.
+    public static func current(holder: Int64?, expiresAt: Date?, now: Date) -> ReportClaim? {
+        guard let holder, let expiresAt, expiresAt > now else { return nil }
+        return ReportClaim(holder: holder, expiresAt: expiresAt)
+    }
+
+    public enum Standing: Equatable, Sendable {
+        /// Nobody holds the item.
+        case free
+        /// The caller holds it.
+        case mine
+        /// Another moderator holds it until the date.
+        case heldBy(Int64, until: Date)
+    }
+
+    public static func standing(of claim: ReportClaim?, for moderator: Int64) -> Standing {
+        guard let claim else { return .free }
+        return claim.holder == moderator ? .mine : .heldBy(claim.holder, until: claim.expiresAt)
+    }
+}

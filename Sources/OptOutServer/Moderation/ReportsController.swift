@@ -1,0 +1,222 @@
+import Foundation
+import Hummingbird
+import OptOutCore
+
+/// Reports of style imitation: filing, the reporter's view, the moderators' queue, and the artist's rulings.
+///
+/// Owner rules: any signed-in account files reports and sees its own; moderators (and admins) see and work the
+/// queue, and decide only what they hold; the artist an item is about, and nobody else, rules on it once it is
+/// sent to them.
+struct ReportsController {
+    let repository: ReportRepository
+
+    struct FilingInput: Decodable {
+        struct Target: Decodable {
+            let generationId: String?
+            let imageUrl: String?
+        }
+
+        let artistId: Int64
+        let target: Target
+        let category: String
+        let details: String?
+    }
+
+    struct DecisionInput: Decodable {
+        let action: String
+        let note: String?
+        let version: Int64
+    }
+
+    struct RulingInput: Decodable {
+        let verdict: String
+        let note: String?
+    }
+
+    struct ReopenInput: Decodable {
+        let note: String?
+        let version: Int64?
+    }
+
+    func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
+        routes.post("/v1/reports", use: file)
+        routes.get("/v1/reports/mine", use: mine)
+        routes.get("/v1/reports/:id", use: show)
+        routes.post("/v1/reports/:id/ruling", use: rule)
+        routes.get("/v1/artists/me/rulings", use: rulings)
+        routes.get("/v1/moderation/reports", use: queue)
+        routes.get("/v1/moderation/reports/:id", use: detail)
+        routes.get("/v1/moderation/reports/:id/history", use: history)
+        routes.post("/v1/moderation/reports/:id/claim", use: claim)
+        routes.post("/v1/moderation/reports/:id/release", use: release)
+        routes.post("/v1/moderation/reports/:id/decision", use: decide)
+        routes.post("/v1/moderation/reports/:id/reopen", use: reopen)
+    }
+
+    // MARK: Reporters
+
+    @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        var request = request
+        let input = try await request.decodeJSON(as: FilingInput.self, context: context)
+        guard let category = ReportCategory(rawValue: input.category) else {
+            throw APIError(
+                .unprocessableContent,
+                code: "invalid_category",
+                message: "category is one of \(ReportCategory.allCases.map(\.rawValue).joined(separator: ", ")).",
+                field: "category"
+            )
+        }
+        let target = try ReportTarget.validated(generationId: input.target.generationId, imageURL: input.target.imageUrl)
+        let details = try ReportLimits.text(input.details, field: "details", maxLength: ReportLimits.maxDetailsLength, required: false) ?? ""
+        let result = try await repository.file(
+            .init(artistId: input.artistId, target: target, category: category, details: details),
+            by: account
+        )
+        var view = try await repository.reporterView(result.report.id!, account: account.id!)
+        let status: HTTPResponse.Status
+        switch result {
+        case .created, .joined: status = .created
+        case .alreadyReported: status = .ok
+        }
+        if case .object(var object) = view {
+            object["already_reported"] = .bool(status == .ok)
+            view = .object(object)
+        }
+        return try Self.json(view, status: status, headers: [.location: "/v1/reports/\(result.report.id!)"])
+    }
+
+    @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let query = request.uri.queryParameters
+        let limit = try PhraseReviewController.integer(query["limit"].map(String.init), name: "limit", default: 50, range: 1...200)
+        let after = try PhraseReviewController.integer(query["after"].map(String.init), name: "after", default: Int.max, range: 1...Int.max)
+        let page = try await repository.mine(account: account.id!, before: Int64(after), limit: limit)
+        return try Self.json(.object(["items": .array(page.items), "next": page.next.map { .string(String($0)) } ?? .null]))
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        return try Self.json(try await repository.reporterView(try Self.reportID(context), account: account.id!))
+    }
+
+    // MARK: Artists
+
+    @Sendable func rulings(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        return try Self.json(.object(["items": .array(try await repository.rulings(account: account.id!))]))
+    }
+
+    @Sendable func rule(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let id = try Self.reportID(context)
+        var request = request
+        let input = try await request.decodeJSON(as: RulingInput.self, context: context)
+        guard let verdict = ReportAction.Verdict(rawValue: input.verdict) else {
+            throw APIError(
+                .unprocessableContent,
+                code: "invalid_verdict",
+                message: "verdict is one of \(ReportAction.Verdict.allCases.map(\.rawValue).joined(separator: ", ")).",
+                field: "verdict"
+            )
+        }
+        let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: false)
+        return try Self.json(try await repository.rule(id, verdict: verdict, note: note?.isEmpty == true ? nil : note, by: account))
+    }
+
+    // MARK: Moderators
+
+    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireRole(.moderator)
+        let query = request.uri.queryParameters
+        var status: ReportStatus?
+        if let raw = query["status"] {
+            guard let parsed = ReportStatus(rawValue: String(raw)) else {
+                throw APIError(
+                    .unprocessableContent,
+                    code: "invalid_status",
+                    message: "status is one of \(ReportStatus.allCases.map(\.rawValue).joined(separator: ", ")).",
+                    field: "status"
+                )
+            }
+            status = parsed
+        }
+        let limit = try PhraseReviewController.integer(query["limit"].map(String.init), name: "limit", default: 50, range: 1...200)
+        var after: QueueCursor?
+        if let raw = query["after"] {
+            guard let cursor = QueueCursor(String(raw)) else {
+                throw APIError(
+                    .unprocessableContent,
+                    code: "invalid_after",
+                    message: "after is the next value of a previous page.",
+                    field: "after"
+                )
+            }
+            after = cursor
+        }
+        let page = try await repository.queue(status: status, after: after, limit: limit)
+        return try Self.json(.object(["items": .array(page.items), "next": page.next.map { .string($0.text) } ?? .null]))
+    }
+
+    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireRole(.moderator)
+        return try Self.json(try await repository.detail(try Self.reportID(context)))
+    }
+
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireRole(.moderator)
+        let id = try Self.reportID(context)
+        return try Self.json(.object(["report_id": .int(id.rawValue), "events": .array(try await repository.history(id))]))
+    }
+
+    @Sendable func claim(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let moderator = try context.requireRole(.moderator)
+        return try Self.json(try await repository.claim(try Self.reportID(context), by: .init(account: moderator)))
+    }
+
+    @Sendable func release(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let moderator = try context.requireRole(.moderator)
+        return try Self.json(try await repository.release(try Self.reportID(context), by: .init(account: moderator)))
+    }
+
+    @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let moderator = try context.requireRole(.moderator)
+        let id = try Self.reportID(context)
+        var request = request
+        let input = try await request.decodeJSON(as: DecisionInput.self, context: context)
+        guard let decision = ReportAction.Decision(rawValue: input.action) else {
+            throw APIError(
+                .unprocessableContent,
+                code: "invalid_action",
+                message: "action is one of \(ReportAction.Decision.allCases.map(\.rawValue).joined(separator: ", ")).",
+                field: "action"
+            )
+        }
+        let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
+        return try Self.json(try await repository.decide(id, decision: decision, note: note, version: input.version, by: .init(account: moderator)))
+    }
+
+    @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let moderator = try context.requireRole(.moderator)
+        let id = try Self.reportID(context)
+        var request = request
+        let input = try await request.decodeJSON(as: ReopenInput.self, context: context)
+        let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
+        return try Self.json(try await repository.reopen(id, note: note, version: input.version, by: .init(account: moderator)))
+    }
+
+    // MARK: Helpers
+
+    static func reportID(_ context: AppRequestContext) throws -> ID<ReportRecord> {
+        guard let raw = context.parameters.get("id"), let value = Int64(raw), value > 0 else {
+            throw APIError(.notFound, code: "not_found", message: "There is no report \(context.parameters.get("id") ?? "").")
+        }
+        return ID(value)
+    }
+
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(value))))
+    }
+}
