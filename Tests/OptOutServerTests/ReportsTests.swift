@@ -383,23 +383,26 @@ import Testing
     }
 
     @Test func anExpiredClaimFreesTheItem() async throws {
-        try await withApp(configure: { $0.claimLifetime = 0.2 }) { client, configuration in
-            _ = try await AdminTasks(configuration: configuration).createStaff(
-                email: "mod2@example.org",
-                password: "moderator-pass",
-                role: .moderator
-            )
-            let (_, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
-            let member = try await client.signUp("member@example.org")
-            let id = try await file(client, member, artist: artist, url: "https://x.org/a.png").json["id"].int!
-            let first = try await client.moderatorToken()
-            let second = try await client.signIn("mod2@example.org", password: "moderator-pass")
-            #expect(try await client.call(.post, "/v1/moderation/reports/\(id)/claim", token: first).status == .ok)
-            try await Task.sleep(for: .milliseconds(400))
-            #expect(try await item(client, first, id)["claimed_by"].isNull)
-            #expect(try await decide(client, first, id, "dismiss", version: 1).errorCode == "claim_required")
-            #expect(try await client.call(.post, "/v1/moderation/reports/\(id)/claim", token: second).status == .ok)
-        }
+        try await withApp(
+            configure: { $0.claimLifetime = 0.2 },
+            body: { client, configuration in
+                _ = try await AdminTasks(configuration: configuration).createStaff(
+                    email: "mod2@example.org",
+                    password: "moderator-pass",
+                    role: .moderator
+                )
+                let (_, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
+                let member = try await client.signUp("member@example.org")
+                let id = try await file(client, member, artist: artist, url: "https://x.org/a.png").json["id"].int!
+                let first = try await client.moderatorToken()
+                let second = try await client.signIn("mod2@example.org", password: "moderator-pass")
+                #expect(try await client.call(.post, "/v1/moderation/reports/\(id)/claim", token: first).status == .ok)
+                try await Task.sleep(for: .milliseconds(400))
+                #expect(try await item(client, first, id)["claimed_by"].isNull)
+                #expect(try await decide(client, first, id, "dismiss", version: 1).errorCode == "claim_required")
+                #expect(try await client.call(.post, "/v1/moderation/reports/\(id)/claim", token: second).status == .ok)
+            }
+        )
     }
 
     // MARK: Artists' rulings
@@ -483,10 +486,11 @@ import Testing
     }
 
     @Test func anUnansweredItemReturnsToTheQueueMarkedByTheBackgroundService() async throws {
-        try await withApp(configure: {
+        let shortWindow: (inout AppConfiguration) -> Void = {
             $0.rulingWindow = 0.3
             $0.rulingSweepInterval = .milliseconds(50)
-        }) { client, _ in
+        }
+        try await withApp(configure: shortWindow) { client, _ in
             let (artistToken, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
             let member = try await client.signUp("member@example.org")
             let moderator = try await client.moderatorToken()
