@@ -38,6 +38,7 @@ const lines = (text) => text.split("\n").map((s) => s.trim()).filter((s) => s.le
 function setSignedIn(account) {
   $("auth-section").hidden = !!account;
   $("artist-section").hidden = !account;
+  if (!account) { $("rulings-section").hidden = true; $("rulings").replaceChildren(); $("rulings-status").textContent = ""; }
   $("account-bar").hidden = !account;
   $("account-email").textContent = account ? account.email : "";
 }
@@ -80,6 +81,7 @@ async function loadAccount() {
     setSignedIn(account);
     try { renderArtist(await api("GET", "/v1/artists/me")); }
     catch (error) { if (error.status === 404) renderArtist(null); else throw error; }
+    await loadRulings();
   } catch (error) {
     if (error.status === 401) { sessionStorage.removeItem("optout-token"); state.token = null; setSignedIn(null); }
     else $("artist-form-error").textContent = error.message;
@@ -142,6 +144,89 @@ $("withdraw-confirm-button").addEventListener("click", async () => {
     $("artist-status").textContent = "Your opt-out was withdrawn; your phrases no longer block prompts.";
   } catch (error) { $("artist-form-error").textContent = error.message; }
 });
+
+// Reports a moderator sent to this artist to rule on.
+async function loadRulings() {
+  $("rulings-error").textContent = "";
+  let items = [];
+  try { items = (await api("GET", "/v1/artists/me/rulings")).items; }
+  catch (error) { $("rulings-error").textContent = error.message; }
+  $("rulings-section").hidden = items.length === 0 && !$("rulings-status").textContent;
+  $("rulings").replaceChildren(...items.map(renderRuling));
+}
+
+function paragraph(label, text) {
+  const p = document.createElement("p");
+  const strong = document.createElement("strong");
+  strong.textContent = label + ": ";
+  p.append(strong, document.createTextNode(text));
+  return p;
+}
+
+function renderRuling(item) {
+  const box = document.createElement("form");
+  box.className = "ruling";
+  box.id = "ruling-" + item.id;
+  box.noValidate = true;
+  const heading = document.createElement("h3");
+  heading.textContent = "Report " + item.id + ": " + item.category.replace(/_/g, " ");
+  box.appendChild(heading);
+  const generation = item.snapshot && item.snapshot.generation;
+  if (generation) {
+    box.appendChild(paragraph("Generated image", generation.id));
+    box.appendChild(paragraph("Its prompt", generation.prompt));
+  } else {
+    box.appendChild(paragraph("Image", item.target.image_url || ""));
+  }
+  for (const report of item.reports) if (report.details) box.appendChild(paragraph("A reporter wrote", report.details));
+  if (item.moderator_note) box.appendChild(paragraph("The moderator asks", item.moderator_note));
+  box.appendChild(paragraph("Please rule by", item.ruling_due_at));
+  const fieldset = document.createElement("fieldset");
+  const legend = document.createElement("legend");
+  legend.textContent = "Does this image imitate your work?";
+  fieldset.appendChild(legend);
+  for (const [value, text] of [["imitation", "Yes, it imitates my work: take it down"], ["not_imitation", "No, it does not imitate my work"]]) {
+    const input = document.createElement("input");
+    input.type = "radio";
+    input.name = "verdict";
+    input.value = value;
+    input.id = "verdict-" + item.id + "-" + value;
+    const label = document.createElement("label");
+    label.htmlFor = input.id;
+    label.className = "inline";
+    label.textContent = text;
+    fieldset.append(input, label, document.createElement("br"));
+  }
+  box.appendChild(fieldset);
+  const noteLabel = document.createElement("label");
+  noteLabel.htmlFor = "ruling-note-" + item.id;
+  noteLabel.textContent = "A note for the moderators (optional)";
+  const note = document.createElement("textarea");
+  note.id = "ruling-note-" + item.id;
+  note.rows = 2;
+  note.maxLength = 2000;
+  const submit = document.createElement("button");
+  submit.type = "submit";
+  submit.id = "ruling-submit-" + item.id;
+  submit.textContent = "Send my ruling";
+  const error = document.createElement("p");
+  error.className = "form-error";
+  error.id = "ruling-error-" + item.id;
+  error.setAttribute("role", "alert");
+  box.append(noteLabel, note, submit, error);
+  box.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    const chosen = box.querySelector("input[name='verdict']:checked");
+    if (!chosen) { error.textContent = "Choose whether it imitates your work."; return; }
+    try {
+      const result = await api("POST", "/v1/reports/" + item.id + "/ruling", { verdict: chosen.value, note: note.value });
+      $("rulings-status").textContent = "Thank you. Report " + item.id + " is " + result.status.replace(/_/g, " ") + ".";
+      await loadRulings();
+    } catch (failure) { error.textContent = failure.message; }
+  });
+  return box;
+}
 
 $("signout-button").addEventListener("click", async () => {
   try { await api("DELETE", "/v1/sessions/current"); } catch (_) { /* the session may already be gone */ }

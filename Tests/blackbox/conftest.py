@@ -6,6 +6,9 @@ import urllib.request
 import uuid
 
 import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE_URL = os.environ.get("OPTOUT_BASE_URL", "http://127.0.0.1:18080")
 
@@ -48,3 +51,19 @@ def member():
     assert request("POST", "/v1/accounts", {"email": email, "password": password, "display_name": "Member"}).status == 201
     token = request("POST", "/v1/sessions", {"email": email, "password": password}).json()["token"]
     return email, password, token
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1200,1600"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def wait(driver, condition, timeout=15):
+    return WebDriverWait(driver, timeout).until(condition)

@@ -1,31 +1,10 @@
 """Drives the real opt-out form in headless Chromium: sign up, submit, see the phrases, see an error beside its field, withdraw."""
-import os
 import uuid
 
-import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import request
-
-
-@pytest.fixture
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1200,1600"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_page_load_timeout(30)
-    yield driver
-    driver.quit()
-
-
-def wait(driver, condition, timeout=15):
-    return WebDriverWait(driver, timeout).until(condition)
+from conftest import request, wait
 
 
 def test_artist_opts_out_edits_and_withdraws_from_the_web_form(browser, base_url):

@@ -1,0 +1,209 @@
+// The moderators' queue: plain JavaScript over the JSON API. The session token lives in sessionStorage only,
+// shared with the opt-out form's page.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { token: sessionStorage.getItem("optout-token"), account: null, item: null, next: null };
+
+async function api(method, path, body) {
+  const headers = { "Accept": "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (state.token) headers["Authorization"] = "Bearer " + state.token;
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch (_) { data = null; }
+  if (!response.ok) {
+    const error = (data && data.error) || { code: "http_" + response.status, message: "The server answered " + response.status + "." };
+    throw Object.assign(new Error(error.message), { code: error.code, field: error.field, status: response.status, body: data });
+  }
+  return data;
+}
+
+const words = (text) => (text || "").replace(/_/g, " ");
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text === null || text === undefined ? "" : String(text);
+  if (className) td.className = className;
+  return td;
+}
+
+function clearErrors(form) {
+  form.querySelectorAll(".field-error, .form-error").forEach((el) => { el.textContent = ""; });
+}
+
+function showError(prefix, error) {
+  const target = (error.field && $(prefix + "-" + error.field + "-error")) || $(prefix + "-form-error");
+  target.textContent = error.message;
+}
+
+function setSignedIn(account) {
+  state.account = account;
+  const moderator = !!account && (account.role === "moderator" || account.role === "admin");
+  $("auth-section").hidden = moderator;
+  $("queue-section").hidden = !moderator;
+  $("account-bar").hidden = !account;
+  $("account-email").textContent = account ? account.email : "";
+  $("account-role").textContent = account ? account.role : "";
+  if (account && !moderator) $("signin-form-error").textContent = "This page is for moderators; " + account.email + " is a " + account.role + ".";
+  if (!moderator) $("item-section").hidden = true;
+}
+
+async function loadQueue(append) {
+  $("queue-error").textContent = "";
+  const status = $("queue-status").value;
+  const params = new URLSearchParams();
+  if (status) params.set("status", status);
+  if (append && state.next) params.set("after", state.next);
+  try {
+    const page = await api("GET", "/v1/moderation/reports" + (params.toString() ? "?" + params : ""));
+    const body = $("queue").querySelector("tbody");
+    const rows = page.items.map((item) => {
+      const row = document.createElement("tr");
+      row.dataset.reportId = item.id;
+      row.appendChild(cell(item.id));
+      row.appendChild(cell(item.artist_name + " (#" + item.artist_id + ")"));
+      row.appendChild(cell(words(item.category)));
+      row.appendChild(cell(item.reporter_count));
+      row.appendChild(cell(words(item.status) + (item.unanswered ? " (unanswered)" : ""), "status-" + item.status));
+      row.appendChild(cell(item.claimed_by_name || ""));
+      const actions = document.createElement("td");
+      const open = document.createElement("button");
+      open.type = "button";
+      open.id = "open-report-" + item.id;
+      open.textContent = "Open";
+      open.addEventListener("click", () => openItem(item.id));
+      actions.appendChild(open);
+      row.appendChild(actions);
+      return row;
+    });
+    if (append) body.append(...rows); else body.replaceChildren(...rows);
+    state.next = page.next;
+    $("queue-more").hidden = !page.next;
+    $("queue-empty").hidden = body.children.length > 0;
+  } catch (error) { $("queue-error").textContent = error.message; }
+}
+
+function renderItem(item, events) {
+  state.item = item;
+  $("item-section").hidden = false;
+  $("item-id").textContent = item.id;
+  $("item-artist").textContent = item.artist.name + " (#" + item.artist.id + (item.artist.verified ? ", verified" : ", not verified") + ")";
+  $("item-target").textContent = item.target.generation_id ? "Generation " + item.target.generation_id : "Image " + item.target.image_url;
+  $("item-status").textContent = words(item.status) + (item.unanswered ? " (the artist did not answer in time)" : "")
+    + (item.ruling_due_at ? ", ruling due " + item.ruling_due_at : "");
+  $("item-status").className = "status-" + item.status;
+  const mine = state.account && item.claimed_by === state.account.id;
+  $("item-claim").textContent = item.claimed_by ? (mine ? "You" : item.claimed_by_name) + " until " + item.claim_expires_at : "Nobody";
+  $("item-version").textContent = item.version;
+  $("item-reporters").replaceChildren(...item.reporters.map((reporter) => {
+    const li = document.createElement("li");
+    li.textContent = words(reporter.category) + " (account " + reporter.account_id + ", " + reporter.reported_at + ")" + (reporter.details ? ": " + reporter.details : "");
+    return li;
+  }));
+  $("item-snapshot").textContent = JSON.stringify(item.snapshot, null, 2);
+  const open = item.status === "open";
+  $("claim-button").hidden = !open || mine;
+  $("release-button").hidden = !mine;
+  $("decision-form").hidden = !mine;
+  $("reopen-form").hidden = !(item.status === "taken_down" || item.status === "dismissed");
+  $("history").querySelector("tbody").replaceChildren(...events.map((event) => {
+    const row = document.createElement("tr");
+    row.appendChild(cell(event.at));
+    row.appendChild(cell((event.actor.display_name || "the service") + " (" + event.actor.role + ")"));
+    row.appendChild(cell(words(event.action)));
+    row.appendChild(cell(words(event.from_status)));
+    row.appendChild(cell(words(event.to_status)));
+    row.appendChild(cell(event.note));
+    return row;
+  }));
+}
+
+async function openItem(id) {
+  $("item-error").textContent = "";
+  try {
+    const [item, history] = await Promise.all([api("GET", "/v1/moderation/reports/" + id), api("GET", "/v1/moderation/reports/" + id + "/history")]);
+    renderItem(item, history.events);
+  } catch (error) { $("item-error").textContent = error.message; }
+}
+
+async function refreshItem() {
+  if (state.item) await openItem(state.item.id);
+  await loadQueue(false);
+}
+
+async function loadAccount() {
+  if (!state.token) { setSignedIn(null); return; }
+  try {
+    const account = await api("GET", "/v1/accounts/me");
+    setSignedIn(account);
+    if (account.role === "moderator" || account.role === "admin") await loadQueue(false);
+  } catch (error) {
+    if (error.status === 401) { sessionStorage.removeItem("optout-token"); state.token = null; setSignedIn(null); }
+    else $("signin-form-error").textContent = error.message;
+  }
+}
+
+$("signin-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearErrors(event.currentTarget);
+  try {
+    const session = await api("POST", "/v1/sessions", { email: $("signin-email").value, password: $("signin-password").value });
+    state.token = session.token;
+    sessionStorage.setItem("optout-token", session.token);
+    await loadAccount();
+  } catch (error) { showError("signin", error); }
+});
+
+$("queue-status").addEventListener("change", () => loadQueue(false));
+$("queue-more").addEventListener("click", () => loadQueue(true));
+
+$("claim-button").addEventListener("click", async () => {
+  $("item-error").textContent = "";
+  try { await api("POST", "/v1/moderation/reports/" + state.item.id + "/claim"); await refreshItem(); }
+  catch (error) { $("item-error").textContent = error.message; }
+});
+
+$("release-button").addEventListener("click", async () => {
+  $("item-error").textContent = "";
+  try { await api("POST", "/v1/moderation/reports/" + state.item.id + "/release"); await refreshItem(); }
+  catch (error) { $("item-error").textContent = error.message; }
+});
+
+$("decision-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearErrors(form);
+  const chosen = form.querySelector("input[name='action']:checked");
+  if (!chosen) { $("decision-action-error").textContent = "Choose a decision."; return; }
+  try {
+    await api("POST", "/v1/moderation/reports/" + state.item.id + "/decision",
+      { action: chosen.value, note: $("decision-note").value, version: state.item.version });
+    form.reset();
+    await refreshItem();
+  } catch (error) {
+    showError("decision", error);
+    if (error.code === "version_conflict") await openItem(state.item.id);
+  }
+});
+
+$("reopen-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearErrors(form);
+  try {
+    await api("POST", "/v1/moderation/reports/" + state.item.id + "/reopen", { note: $("reopen-note").value, version: state.item.version });
+    form.reset();
+    await refreshItem();
+  } catch (error) { showError("reopen", error); }
+});
+
+$("signout-button").addEventListener("click", async () => {
+  try { await api("DELETE", "/v1/sessions/current"); } catch (_) { /* the session may already be gone */ }
+  sessionStorage.removeItem("optout-token");
+  state.token = null;
+  setSignedIn(null);
+});
+
+loadAccount();
