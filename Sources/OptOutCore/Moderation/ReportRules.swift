@@ -43,7 +43,7 @@ public enum ReportTarget: Equatable, Sendable {
         switch (generationId, imageURL) {
         case (let id?, nil):
             let trimmed = id.trimmingCharacters(in: .whitespaces)
-            guard (1...64).contains(trimmed.unicodeScalars.count), trimmed.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 })
+            guard id.unicodeScalars.count <= 64, (1...64).contains(trimmed.unicodeScalars.count), trimmed.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 })
             else {
                 throw .invalid("target.generation_id", code: "invalid_generation_id", "target.generation_id is a generation's id, such as gen_…")
             }
@@ -56,12 +56,13 @@ public enum ReportTarget: Equatable, Sendable {
     }
 
     public static func normalizedImageURL(_ raw: String) throws(DomainError) -> String {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         let problem = DomainError.invalid(
             "target.image_url",
             code: "invalid_image_url",
             "target.image_url must be an http or https URL of at most \(ReportLimits.maxURLLength) characters."
         )
+        guard raw.unicodeScalars.count <= ReportLimits.maxURLLength else { throw problem }
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard trimmed.utf8.count <= ReportLimits.maxURLLength, !trimmed.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }),
             var components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = components.host, !host.isEmpty
@@ -84,17 +85,18 @@ public enum ReportLimits {
     public static let maxNoteLength = 2000
     public static let maxURLLength = 2048
 
-    /// Checks free text: at most `maxLength` characters, no control characters other than line breaks and tabs.
+    /// Checks free text: at most `maxLength` Unicode scalars, no control characters other than line breaks and tabs.
     /// Returns the text trimmed; nil for nil. A required note must have a letter or digit.
     public static func text(_ raw: String?, field: String, maxLength: Int, required: Bool) throws(DomainError) -> String? {
         guard let raw else {
             if required { throw .invalid(field, code: "missing_field", "\(field) is required.") }
             return nil
         }
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.count <= maxLength else {
+        // Counted in Unicode scalars before trimming, as JSON Schema's maxLength counts, so the published limit is exact.
+        guard raw.unicodeScalars.count <= maxLength else {
             throw .invalid(field, code: "\(field)_too_long", "\(field) has at most \(maxLength) characters.")
         }
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0) })
         else {
             throw .invalid(field, code: "invalid_\(field)", "\(field) must not contain control characters.")

@@ -645,8 +645,10 @@ struct QueueCursor: Sendable, Equatable {
 
     init?(_ text: String) {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let rank = Int(parts[0]), (0...1).contains(rank), let count = Int(parts[1]), count >= 0,
-            let id = Int64(parts[2]), id >= 0
+        // Digits only, as the OpenAPI pattern `^[01]\.[0-9]{1,18}\.[0-9]{1,18}$` says (Int("+1") would pass).
+        guard parts.count == 3, parts[0] == "0" || parts[0] == "1",
+            parts.dropFirst().allSatisfy({ (1...18).contains($0.count) && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }),
+            let rank = Int(parts[0]), let count = Int(parts[1]), let id = Int64(parts[2])
         else { return nil }
         self.init(rank: rank, reporterCount: count, id: id)
     }
