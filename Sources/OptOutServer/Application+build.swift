@@ -121,10 +121,10 @@ func buildRouter(
     gate: PromptGate,
     links: LinkIndex,
     configuration: AppConfiguration,
-    publicDirectory: URL
+    publicDirectory: URL,
+    table: RouteTable = RouteTable()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-    let table = RouteTable()
     router.add(middleware: SecurityHeadersMiddleware(signals: configuration.signals))
     router.add(middleware: ErrorMiddleware(passRouteNotFound: false, routes: table))
     router.add(middleware: FileMiddleware(publicDirectory.path, searchForIndexHtml: true))

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 
 @testable import OptOutServer
@@ -105,6 +106,41 @@ import Testing
             #expect(reply.status == .ok)
             #expect(String(buffer: reply.body).hasPrefix("openapi: 3.1"))
         }
+    }
+
+    /// Every route the server answers is in `Public/openapi.yaml` with its methods, and the document has no others.
+    @Test func theOpenAPIDocumentListsExactlyTheServedRoutes() throws {
+        var configuration = testConfiguration()
+        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        configuration.resourceRoot = repositoryRoot
+        let services = try Services(configuration: configuration)
+        let table = RouteTable()
+        _ = buildRouter(
+            services: services,
+            gate: try PromptGate(database: services.database, ordinary: services.ordinaryWords, logger: Logger(label: "test")),
+            links: LinkIndex(database: services.database),
+            configuration: configuration,
+            publicDirectory: repositoryRoot.appendingPathComponent("Public"),
+            table: table
+        )
+        var served: Set<String> = []
+        for (path, methods) in table.routes {
+            for method in methods where method != .head { served.insert("\(method.rawValue) \(path)") }
+        }
+        var documented: Set<String> = []
+        var currentPath: String?
+        let text = try String(contentsOf: repositoryRoot.appendingPathComponent("Public/openapi.yaml"), encoding: .utf8)
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("components:") { break }
+            if line.hasPrefix("  /"), line.hasSuffix(":") {
+                currentPath = String(line.dropFirst(2).dropLast()).replacingOccurrences(of: "{id}", with: ":id")
+            } else if let path = currentPath, let method = ["get", "post", "patch", "put", "delete"].first(where: { line == "    \($0):" }) {
+                documented.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        #expect(served.subtracting(documented).sorted() == [], "served but not documented")
+        #expect(documented.subtracting(served).sorted() == [], "documented but not served")
+        #expect(served.count > 30)
     }
 
     @Test func aMissingResourceFolderIsAClearStartupError() throws {

@@ -517,6 +517,40 @@ import Testing
         }
     }
 
+    // MARK: Races
+
+    @Test func concurrentFilingsOfOneTargetMakeOneItemAndConcurrentDecisionsOneWinner() async throws {
+        try await withApp { client, _ in
+            let (_, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
+            var reporters: [String] = []
+            for index in 0..<10 { reporters.append(try await client.signUp("racer\(index)@example.org")) }
+            let filings = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for reporter in reporters + reporters {
+                    group.addTask { try await file(client, reporter, artist: artist, url: "https://x.org/race.png") }
+                }
+                return try await group.reduce(into: [Reply]()) { $0.append($1) }
+            }
+            #expect(Set(filings.compactMap { $0.json["id"].int }).count == 1)
+            #expect(filings.filter { $0.status == .created }.count == 10)
+            #expect(filings.filter { $0.status == .ok }.count == 10)
+            let id = filings[0].json["id"].int!
+            let moderator = try await client.moderatorToken()
+            #expect(try await item(client, moderator, id)["reporter_count"].int == 10)
+
+            _ = try await client.call(.post, "/v1/moderation/reports/\(id)/claim", token: moderator)
+            let decisions = try await withThrowingTaskGroup(of: Reply.self) { group in
+                for action in ["dismiss", "take_down", "dismiss", "take_down", "dismiss"] {
+                    group.addTask { try await decide(client, moderator, id, action, version: 1) }
+                }
+                return try await group.reduce(into: [Reply]()) { $0.append($1) }
+            }
+            #expect(decisions.filter { $0.status == .ok }.count == 1)
+            #expect(decisions.filter { $0.status == .conflict }.count == 4)
+            let events = try await client.call(.get, "/v1/moderation/reports/\(id)/history", token: moderator).json["events"].array
+            #expect(events.filter { ["dismiss", "take_down"].contains($0["action"].string ?? "") }.count == 1)
+        }
+    }
+
     // MARK: Audit trail
 
     @Test func theHistoryRecordsEveryStepWithWhoAndWhen() async throws {

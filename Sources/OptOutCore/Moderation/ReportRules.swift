@@ -43,7 +43,8 @@ public enum ReportTarget: Equatable, Sendable {
         switch (generationId, imageURL) {
         case (let id?, nil):
             let trimmed = id.trimmingCharacters(in: .whitespaces)
-            guard id.unicodeScalars.count <= 64, (1...64).contains(trimmed.unicodeScalars.count), trimmed.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 })
+            guard id.unicodeScalars.count <= 64, (1...64).contains(trimmed.unicodeScalars.count),
+                trimmed.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 })
             else {
                 throw .invalid("target.generation_id", code: "invalid_generation_id", "target.generation_id is a generation's id, such as gen_…")
             }

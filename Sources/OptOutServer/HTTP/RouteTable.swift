@@ -21,6 +21,11 @@ public final class RouteTable: Sendable {
         }
     }
 
+    /// Every recorded path (`:name` for parameters) with its methods, for checking the OpenAPI document.
+    var routes: [String: Set<HTTPRequest.Method>] {
+        entries.withLockedValue { entries in entries.mapValues(\.methods) }
+    }
+
     /// The methods of the most specific known route that matches `path`, or nil when none does.
     public func allowedMethods(forPath path: String) -> Set<HTTPRequest.Method>? {
         let parts = path.split(separator: "/")
