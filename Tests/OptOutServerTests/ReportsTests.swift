@@ -197,6 +197,16 @@ import Testing
             #expect(snapshot["artist"]["name"].string == "Mira Kestrel")
             #expect(snapshot["artist"]["policy"].string == "credit")
 
+            // The generator learns of a take-down from the generation itself.
+            let reportId = filed.json["id"].int!
+            #expect(try await client.call(.get, "/v1/generations/\(generation)", token: key).json["taken_down"].bool == false)
+            let moderator = try await client.moderatorToken()
+            _ = try await client.call(.post, "/v1/moderation/reports/\(reportId)/claim", token: moderator)
+            #expect(try await decide(client, moderator, reportId, "take_down", version: 1).status == .ok)
+            let shown = try await client.call(.get, "/v1/generations/\(generation)", token: key)
+            #expect(shown.json["taken_down"].bool == true)
+            #expect(shown.json["taken_down_by_report"].int == reportId)
+
             // A refused generation made no image.
             _ = try await client.call(.patch, "/v1/artists/\(artist)", token: artistToken, json: ["policy": "block"])
             let refused = try await client.call(

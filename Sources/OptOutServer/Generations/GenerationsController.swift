@@ -123,10 +123,19 @@ struct GenerationsController {
         let kind: String? = row["charge_kind"]
         let cents: Int = row["charge_cents"]
         let created: Date = row["created_at"]
+        let publicId: String = row["public_id"]
+        let takenDownBy = try await database.pool.read { db in
+            try Int64.fetchOne(
+                db,
+                sql: "SELECT id FROM report WHERE target_kind = 'generation' AND target = ? AND status = 'taken_down' ORDER BY id LIMIT 1",
+                arguments: [publicId]
+            )
+        }
         let body =
             "{\"account_id\":\(row["account_id"] as Int64),\"charge\":\(kind.map { "{\"cents\":\(cents),\"kind\":\"\($0)\"}" } ?? "null"),"
             + "\"created_at\":\"\(Self.iso(created))\",\"credits\":\(row["credits"] as String),\"decision\":\"\(decision)\","
-            + "\"id\":\(JSONText.quoted(row["public_id"])),\"prompt\":\(JSONText.quoted(row["prompt"]))}"
+            + "\"id\":\(JSONText.quoted(publicId)),\"prompt\":\(JSONText.quoted(row["prompt"])),"
+            + "\"taken_down\":\(takenDownBy != nil),\"taken_down_by_report\":\(takenDownBy.map(String.init) ?? "null")}"
         return Self.response(GenerationOutcome(status: 200, body: body))
     }
 
