@@ -1,23 +1,7 @@
-// The opt-out form: plain JavaScript over the JSON API. The session token lives in sessionStorage only.
+// The opt-out form: plain JavaScript over the JSON API (Public/api.js).
 "use strict";
 
-const $ = (id) => document.getElementById(id);
-const state = { token: sessionStorage.getItem("optout-token"), artist: null };
-
-async function api(method, path, body) {
-  const headers = { "Accept": "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (state.token) headers["Authorization"] = "Bearer " + state.token;
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch (_) { data = null; }
-  if (!response.ok) {
-    const error = (data && data.error) || { code: "http_" + response.status, message: "The server answered " + response.status + "." };
-    throw Object.assign(new Error(error.message), { code: error.code, field: error.field, status: response.status });
-  }
-  return data;
-}
+const state = { token: sessionStorage.getItem(TOKEN_KEY), artist: null };
 
 function clearErrors(form) {
   form.querySelectorAll(".field-error, .form-error").forEach((el) => { el.textContent = ""; });
@@ -83,7 +67,7 @@ async function loadAccount() {
     catch (error) { if (error.status === 404) renderArtist(null); else throw error; }
     await loadRulings();
   } catch (error) {
-    if (error.status === 401) { sessionStorage.removeItem("optout-token"); state.token = null; setSignedIn(null); }
+    if (error.status === 401) { sessionStorage.removeItem(TOKEN_KEY); state.token = null; setSignedIn(null); }
     else $("artist-form-error").textContent = error.message;
   }
 }
@@ -91,7 +75,7 @@ async function loadAccount() {
 async function signIn(email, password) {
   const session = await api("POST", "/v1/sessions", { email, password });
   state.token = session.token;
-  sessionStorage.setItem("optout-token", session.token);
+  sessionStorage.setItem(TOKEN_KEY, session.token);
   await loadAccount();
 }
 
@@ -230,7 +214,7 @@ function renderRuling(item) {
 
 $("signout-button").addEventListener("click", async () => {
   try { await api("DELETE", "/v1/sessions/current"); } catch (_) { /* the session may already be gone */ }
-  sessionStorage.removeItem("optout-token");
+  sessionStorage.removeItem(TOKEN_KEY);
   state.token = null;
   state.artist = null;
   setSignedIn(null);

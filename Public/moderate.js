@@ -1,24 +1,7 @@
-// The moderators' queue: plain JavaScript over the JSON API. The session token lives in sessionStorage only,
-// shared with the opt-out form's page.
+// The moderators' queue: plain JavaScript over the JSON API (Public/api.js).
 "use strict";
 
-const $ = (id) => document.getElementById(id);
-const state = { token: sessionStorage.getItem("optout-token"), account: null, item: null, next: null };
-
-async function api(method, path, body) {
-  const headers = { "Accept": "application/json" };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (state.token) headers["Authorization"] = "Bearer " + state.token;
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch (_) { data = null; }
-  if (!response.ok) {
-    const error = (data && data.error) || { code: "http_" + response.status, message: "The server answered " + response.status + "." };
-    throw Object.assign(new Error(error.message), { code: error.code, field: error.field, status: response.status, body: data });
-  }
-  return data;
-}
+const state = { token: sessionStorage.getItem(TOKEN_KEY), account: null, item: null, next: null };
 
 const words = (text) => (text || "").replace(/_/g, " ");
 
@@ -140,7 +123,7 @@ async function loadAccount() {
     setSignedIn(account);
     if (account.role === "moderator" || account.role === "admin") await loadQueue(false);
   } catch (error) {
-    if (error.status === 401) { sessionStorage.removeItem("optout-token"); state.token = null; setSignedIn(null); }
+    if (error.status === 401) { sessionStorage.removeItem(TOKEN_KEY); state.token = null; setSignedIn(null); }
     else $("signin-form-error").textContent = error.message;
   }
 }
@@ -151,7 +134,7 @@ $("signin-form").addEventListener("submit", async (event) => {
   try {
     const session = await api("POST", "/v1/sessions", { email: $("signin-email").value, password: $("signin-password").value });
     state.token = session.token;
-    sessionStorage.setItem("optout-token", session.token);
+    sessionStorage.setItem(TOKEN_KEY, session.token);
     await loadAccount();
   } catch (error) { showError("signin", error); }
 });
@@ -201,7 +184,7 @@ $("reopen-form").addEventListener("submit", async (event) => {
 
 $("signout-button").addEventListener("click", async () => {
   try { await api("DELETE", "/v1/sessions/current"); } catch (_) { /* the session may already be gone */ }
-  sessionStorage.removeItem("optout-token");
+  sessionStorage.removeItem(TOKEN_KEY);
   state.token = null;
   setSignedIn(null);
 });

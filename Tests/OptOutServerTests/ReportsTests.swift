@@ -19,6 +19,11 @@ import Testing
         return (token, id)
     }
 
+    /// A second moderator, `mod2@example.org`.
+    func secondModerator(_ configuration: AppConfiguration) async throws {
+        _ = try await AdminTasks(configuration: configuration).createStaff(email: "mod2@example.org", password: "moderator-pass", role: .moderator)
+    }
+
     func file(
         _ client: some TestClientProtocol,
         _ token: String,
@@ -169,12 +174,15 @@ import Testing
             let key = try AdminTasks(configuration: configuration).createAPIKey(name: "studio-gen", scopes: [.generate])
             let member = try await client.signUp("member@example.org")
             let account = try await client.call(.get, "/v1/accounts/me", token: member).json["id"].int!
-            let generated = try await client.call(
-                .post,
-                "/v1/generations",
-                token: key,
-                json: ["account_id": account, "prompt": "a harbour in the style of Mira Kestrel", "idempotency_key": "one"]
-            )
+            func generate(_ prompt: String, idempotency: String) async throws -> Reply {
+                try await client.call(
+                    .post,
+                    "/v1/generations",
+                    token: key,
+                    json: ["account_id": account, "prompt": prompt, "idempotency_key": idempotency]
+                )
+            }
+            let generated = try await generate("a harbour in the style of Mira Kestrel", idempotency: "one")
             #expect(generated.status == .created)
             let generation = generated.json["id"].string!
             let filed = try await client.call(
@@ -209,12 +217,7 @@ import Testing
 
             // A refused generation made no image.
             _ = try await client.call(.patch, "/v1/artists/\(artist)", token: artistToken, json: ["policy": "block"])
-            let refused = try await client.call(
-                .post,
-                "/v1/generations",
-                token: key,
-                json: ["account_id": account, "prompt": "Mira K. Studio harbour", "idempotency_key": "two"]
-            )
+            let refused = try await generate("Mira K. Studio harbour", idempotency: "two")
             #expect(refused.status == .unprocessableContent)
             let reportRefused = try await client.call(
                 .post,
@@ -303,11 +306,7 @@ import Testing
 
     @Test func claimsAreExclusiveAndDecisionsNeedTheClaimAndTheCurrentVersion() async throws {
         try await withApp { client, configuration in
-            _ = try await AdminTasks(configuration: configuration).createStaff(
-                email: "mod2@example.org",
-                password: "moderator-pass",
-                role: .moderator
-            )
+            try await secondModerator(configuration)
             let (_, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
             let member = try await client.signUp("member@example.org")
             let id = try await file(client, member, artist: artist, url: "https://x.org/a.png").json["id"].int!
@@ -396,11 +395,7 @@ import Testing
         try await withApp(
             configure: { $0.claimLifetime = 0.2 },
             body: { client, configuration in
-                _ = try await AdminTasks(configuration: configuration).createStaff(
-                    email: "mod2@example.org",
-                    password: "moderator-pass",
-                    role: .moderator
-                )
+                try await secondModerator(configuration)
                 let (_, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
                 let member = try await client.signUp("member@example.org")
                 let id = try await file(client, member, artist: artist, url: "https://x.org/a.png").json["id"].int!

@@ -277,54 +277,55 @@ struct ReportRepository: Sendable {
     /// The reports `account` filed, newest first, paged by report id.
     func mine(account: ID<AccountRecord>, before: Int64?, limit: Int) async throws -> (items: [JSONValue], next: Int64?) {
         try await database.pool.read { db in
-            let rows = try Row.fetchAll(
+            let items = try Self.reporterItems(
                 db,
-                sql: """
-                    SELECT report.*, artist.name AS artist_name, report_reporter.category AS my_category,
-                        report_reporter.details AS my_details, report_reporter.created_at AS reported_at
-                    FROM report_reporter JOIN report ON report.id = report_reporter.report_id
-                    JOIN artist ON artist.id = report.artist_id
-                    WHERE report_reporter.account_id = ? AND report.id < ?
-                    ORDER BY report.id DESC LIMIT ?
-                    """,
-                arguments: [account, before ?? Int64.max, limit]
+                account: account,
+                filter: "report.id < ? ORDER BY report.id DESC LIMIT ?",
+                arguments: [before ?? Int64.max, limit]
             )
-            let items = try rows.map { row in
-                ReportViews.reporterItem(
-                    try ReportRecord(row: row),
-                    artistName: row["artist_name"],
-                    category: row["my_category"],
-                    details: row["my_details"],
-                    reportedAt: row["reported_at"]
-                )
-            }
-            return (items, rows.count == limit ? rows.last.map { $0["id"] } : nil)
+            return (items.map(\.view), items.count == limit ? items.last.map(\.id) : nil)
         }
     }
 
     /// A report as its reporter sees it; 404 to anyone who did not file it.
     func reporterView(_ id: ID<ReportRecord>, account: ID<AccountRecord>) async throws -> JSONValue {
         try await database.pool.read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT report.*, artist.name AS artist_name, report_reporter.category AS my_category,
-                            report_reporter.details AS my_details, report_reporter.created_at AS reported_at
-                        FROM report_reporter JOIN report ON report.id = report_reporter.report_id
-                        JOIN artist ON artist.id = report.artist_id
-                        WHERE report_reporter.account_id = ? AND report.id = ?
-                        """,
-                    arguments: [account, id]
-                )
-            else { throw APIError.notFound("Report \(id)") }
-            return ReportViews.reporterItem(
+            guard let item = try Self.reporterItems(db, account: account, filter: "report.id = ?", arguments: [id]).first else {
+                throw APIError.notFound("Report \(id)")
+            }
+            return item.view
+        }
+    }
+
+    /// The reports `account` filed that pass `filter` (SQL after `WHERE ... AND`), each with that reporter's own filing.
+    private static func reporterItems(
+        _ db: Database,
+        account: ID<AccountRecord>,
+        filter: String,
+        arguments: StatementArguments
+    ) throws
+        -> [(id: Int64, view: JSONValue)]
+    {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT report.*, artist.name AS artist_name, report_reporter.category AS my_category,
+                    report_reporter.details AS my_details, report_reporter.created_at AS reported_at
+                FROM report_reporter JOIN report ON report.id = report_reporter.report_id
+                JOIN artist ON artist.id = report.artist_id
+                WHERE report_reporter.account_id = ? AND \(filter)
+                """,
+            arguments: [account] + arguments
+        )
+        return try rows.map { row in
+            let view = ReportViews.reporterItem(
                 try ReportRecord(row: row),
                 artistName: row["artist_name"],
                 category: row["my_category"],
                 details: row["my_details"],
                 reportedAt: row["reported_at"]
             )
+            return (row["id"], view)
         }
     }
 

@@ -59,14 +59,7 @@ struct ReportsController {
         let account = try context.requireAccount()
         var request = request
         let input = try await request.decodeJSON(as: FilingInput.self, context: context)
-        guard let category = ReportCategory(rawValue: input.category) else {
-            throw APIError(
-                .unprocessableContent,
-                code: "invalid_category",
-                message: "category is one of \(ReportCategory.allCases.map(\.rawValue).joined(separator: ", ")).",
-                field: "category"
-            )
-        }
+        let category = try Self.choice(input.category, as: ReportCategory.self, field: "category", code: "invalid_category")
         let target = try ReportTarget.validated(generationId: input.target.generationId, imageURL: input.target.imageUrl)
         let details = try ReportLimits.text(input.details, field: "details", maxLength: ReportLimits.maxDetailsLength, required: false) ?? ""
         let result = try await repository.file(
@@ -112,14 +105,7 @@ struct ReportsController {
         let id = try Self.reportID(context)
         var request = request
         let input = try await request.decodeJSON(as: RulingInput.self, context: context)
-        guard let verdict = ReportAction.Verdict(rawValue: input.verdict) else {
-            throw APIError(
-                .unprocessableContent,
-                code: "invalid_verdict",
-                message: "verdict is one of \(ReportAction.Verdict.allCases.map(\.rawValue).joined(separator: ", ")).",
-                field: "verdict"
-            )
-        }
+        let verdict = try Self.choice(input.verdict, as: ReportAction.Verdict.self, field: "verdict", code: "invalid_verdict")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: false)
         return try Self.json(try await repository.rule(id, verdict: verdict, note: note?.isEmpty == true ? nil : note, by: account))
     }
@@ -129,18 +115,7 @@ struct ReportsController {
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(.moderator)
         let query = request.uri.queryParameters
-        var status: ReportStatus?
-        if let raw = query["status"] {
-            guard let parsed = ReportStatus(rawValue: String(raw)) else {
-                throw APIError(
-                    .unprocessableContent,
-                    code: "invalid_status",
-                    message: "status is one of \(ReportStatus.allCases.map(\.rawValue).joined(separator: ", ")).",
-                    field: "status"
-                )
-            }
-            status = parsed
-        }
+        let status = try query["status"].map { try Self.choice(String($0), as: ReportStatus.self, field: "status", code: "invalid_status") }
         let limit = try PhraseReviewController.integer(query["limit"].map(String.init), name: "limit", default: 50, range: 1...200)
         var after: QueueCursor?
         if let raw = query["after"] {
@@ -184,14 +159,7 @@ struct ReportsController {
         let id = try Self.reportID(context)
         var request = request
         let input = try await request.decodeJSON(as: DecisionInput.self, context: context)
-        guard let decision = ReportAction.Decision(rawValue: input.action) else {
-            throw APIError(
-                .unprocessableContent,
-                code: "invalid_action",
-                message: "action is one of \(ReportAction.Decision.allCases.map(\.rawValue).joined(separator: ", ")).",
-                field: "action"
-            )
-        }
+        let decision = try Self.choice(input.action, as: ReportAction.Decision.self, field: "action", code: "invalid_action")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
         return try Self.json(try await repository.decide(id, decision: decision, note: note, version: input.version, by: .init(account: moderator)))
     }
@@ -206,6 +174,20 @@ struct ReportsController {
     }
 
     // MARK: Helpers
+
+    /// `raw` as one of `T`'s cases, or a 422 `code` listing them.
+    static func choice<T: RawRepresentable & CaseIterable>(_ raw: String, as type: T.Type, field: String, code: String) throws -> T
+    where T.RawValue == String {
+        guard let value = T(rawValue: raw) else {
+            throw APIError(
+                .unprocessableContent,
+                code: code,
+                message: "\(field) is one of \(T.allCases.map(\.rawValue).joined(separator: ", ")).",
+                field: field
+            )
+        }
+        return value
+    }
 
     static func reportID(_ context: AppRequestContext) throws -> ID<ReportRecord> {
         guard let raw = context.parameters.get("id"), let value = Int64(raw), value > 0 else {
