@@ -7,16 +7,10 @@ cd "$(dirname "$0")/.."
 seconds=${1:-15}
 connections=${2:-64}
 port=${OPTOUT_BENCH_PORT:-18183}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product optout-gate >/dev/null
-bin=.build/release/optout-gate
-work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
-"$bin" migrate --data-dir "$work/data" >/dev/null
+source scripts/lib.sh
+bench_prepare
 key=$("$bin" create-api-key --data-dir "$work/data" --name bench --scope generate | tail -n 1)
-"$bin" serve --port "$port" --data-dir "$work/data" --log-level warning >"$work/server.log" 2>&1 &
-server=$!
-until curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; do sleep 0.05; done
+bench_serve "$port"
 curl -fsS -X POST "http://127.0.0.1:$port/v1/accounts" -H 'Content-Type: application/json' \
     -d '{"email": "bench@example.org", "password": "password123", "display_name": "Bench"}' >/dev/null
 "$bin" set-plan --data-dir "$work/data" --email bench@example.org --plan member --overage on >/dev/null

@@ -7,11 +7,8 @@ cd "$(dirname "$0")/.."
 artists=${1:-1000000}
 seconds=${2:-15}
 port=${OPTOUT_BENCH_PORT:-18181}
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product optout-gate >/dev/null
-bin=.build/release/optout-gate
-work=$(mktemp -d)
-trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+source scripts/lib.sh
+bench_prepare
 
 echo "== generating $artists name-like artists (one in ten with an alias)"
 python3 - "$artists" "$work/artists.jsonl" <<'PY'
@@ -36,15 +33,12 @@ with open(path, "w") as out:
             line["links"] = ["https://portfolio.example/" + name.replace(" ", "-").lower()]
         out.write(json.dumps(line) + "\n")
 PY
-"$bin" migrate --data-dir "$work/data" >/dev/null
 echo "== import-artists"
 "$bin" import-artists --data-dir "$work/data" "$work/artists.jsonl" | tail -n 2
 
 echo "== start-up with the imported registry"
 start=$(date +%s.%N)
-"$bin" serve --port "$port" --data-dir "$work/data" --log-level warning >"$work/server.log" 2>&1 &
-server=$!
-until curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; do sleep 0.05; done
+bench_serve "$port"
 ready=$(date +%s.%N)
 printf 'ready to answer after %.2f s; %s\n' "$(echo "$ready - $start" | bc)" "$(curl -fsS "http://127.0.0.1:$port/v1/registry/version")"
 ps -o rss= -p $server | awk '{printf "server resident memory %.0f MiB\n", $1 / 1024}'

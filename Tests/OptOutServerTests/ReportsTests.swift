@@ -322,6 +322,18 @@ import Testing
             } while after != nil && seen.count < 10
             #expect(seen == [c, b, d, a])
 
+            var openPages: [Int] = []
+            var openAfter: String?
+            repeat {
+                let page = try await client.call(
+                    .get,
+                    "/v1/moderation/reports?status=open&limit=2" + (openAfter.map { "&after=\($0)" } ?? ""),
+                    token: moderator
+                )
+                openPages += page.json["items"].array.map { $0["id"].int! }
+                openAfter = page.json["next"].string
+            } while openAfter != nil && openPages.count < 10
+            #expect(openPages == [c, b, d])
             let open = try await client.call(.get, "/v1/moderation/reports?status=open", token: moderator)
             #expect(open.json["items"].array.map { $0["id"].int! } == [c, b, d])
             let dismissed = try await client.call(.get, "/v1/moderation/reports?status=dismissed", token: moderator)
@@ -644,6 +656,46 @@ import Testing
             }
             let note = try await database.pool.read { db in try String.fetchOne(db, sql: "SELECT note FROM report_event") }
             #expect(note == "Looks like their brushwork.")
+        }
+    }
+}
+
+/// Signed-in requests that read the queue, hundreds at once: every one is answered (the service never mixes GRDB's
+/// blocking and async APIs, which could leave every cooperative thread waiting for a connection no one returns).
+@Suite(.timeLimit(.minutes(1))) struct ReportsLoadTests {
+    @Test func hundredsOfConcurrentQueueReadsAreAllAnswered() async throws {
+        // No credential cache: every request also reads its session.
+        try await withApp(configure: { $0.credentialCacheLifetime = .zero }) { client, _ in
+            let moderator = try await client.moderatorToken()
+            let artistToken = try await client.signUp("artist@example.org")
+            let artist = try await client.createArtist(artistToken, name: "Mira Kestrel")
+            let member = try await client.signUp("member@example.org")
+            var ids: [Int] = []
+            for index in 0..<10 {
+                let filed = try await client.call(
+                    .post,
+                    "/v1/reports",
+                    token: member,
+                    json: ["artist_id": artist, "target": ["image_url": "https://x.org/\(index).png"], "category": "other"]
+                )
+                ids.append(filed.json["id"].int ?? 0)
+            }
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<2000 {
+                    let path =
+                        switch index % 4 {
+                        case 0: "/v1/moderation/reports"
+                        case 1: "/v1/moderation/reports/\(ids[index % ids.count])"
+                        case 2: "/v1/moderation/reports/\(ids[index % ids.count])/history"
+                        default: "/v1/reports/mine"
+                        }
+                    let token = index % 4 == 3 ? member : moderator
+                    group.addTask { try await client.call(.get, path, token: token).status }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 2000)
+            #expect(statuses.allSatisfy { $0 == .ok })
         }
     }
 }

@@ -33,6 +33,21 @@ public final class AppDatabase: Sendable {
         try assertDurability()
     }
 
+    /// Reads on the calling thread.
+    ///
+    /// The service uses GRDB's blocking API only, also from async code (these wrappers pick it where Swift would pick
+    /// the async overload): mixing the two can deadlock. An async read gives its connection back only after resuming
+    /// on the cooperative thread pool, while blocking reads (the session check) can hold every thread of that pool
+    /// waiting for a connection. `ReportsLoadTests` reproduces it.
+    public func read<T>(_ block: (Database) throws -> T) throws -> T {
+        try pool.read(block)
+    }
+
+    /// Writes in a transaction on the calling thread; see ``read(_:)``.
+    public func write<T>(_ block: (Database) throws -> T) throws -> T {
+        try pool.write(block)
+    }
+
     /// The writer's `PRAGMA synchronous`: 2 is FULL.
     public func synchronousLevel() throws -> Int {
         try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }

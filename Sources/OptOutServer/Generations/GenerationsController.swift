@@ -46,7 +46,7 @@ struct GenerationsController {
                 field: "idempotency_key"
             )
         }
-        if let replay = try await database.pool.read({ db in try Self.existing(db, key: key.id!, idempotencyKey: input.idempotencyKey) }) {
+        if let replay = try database.read({ db in try Self.existing(db, key: key.id!, idempotencyKey: input.idempotencyKey) }) {
             return Self.response(replay)
         }
         let (matches, _) = gate.check(prompt)
@@ -124,7 +124,7 @@ struct GenerationsController {
         let cents: Int = row["charge_cents"]
         let created: Date = row["created_at"]
         let publicId: String = row["public_id"]
-        let takenDownBy = try await database.pool.read { db in
+        let takenDownBy = try database.read { db in
             try Int64.fetchOne(
                 db,
                 sql: "SELECT id FROM report WHERE target_kind = 'generation' AND target = ? AND status = 'taken_down' ORDER BY id LIMIT 1",
@@ -142,7 +142,7 @@ struct GenerationsController {
     /// The generation named by the path, if the caller is the key that made it or the account it was made for.
     private func generation(_ request: Request, context: AppRequestContext) throws -> Row {
         guard let id = context.parameters.get("id") else { throw APIError.notFound("The generation") }
-        guard let row = try database.pool.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM generation WHERE public_id = ?", arguments: [id]) })
+        guard let row = try database.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM generation WHERE public_id = ?", arguments: [id]) })
         else {
             if context.identity == nil { throw APIError.unauthorized(context.credentialProblem ?? "Send a session token or an API key.") }
             throw APIError.notFound("Generation \(id)")
@@ -181,7 +181,7 @@ struct GenerationsController {
         let labeled = found?.digitalSourceType == AILabel.digitalSourceType
         var credits = found?.credits ?? []
         if let id = found?.generationId,
-            let stored = try await database.pool.read({ db in
+            let stored = try database.read({ db in
                 try String.fetchOne(db, sql: "SELECT credits FROM generation WHERE public_id = ?", arguments: [id])
             }),
             let parsed = try? JSONSerialization.jsonObject(with: Data(stored.utf8)) as? [[String: Any]]
@@ -238,7 +238,7 @@ struct GenerationsController {
     @Sendable func myUsage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
         let plans = self.plans
-        let usage = try await database.pool.read { db -> Usage in
+        let usage = try database.read { db -> Usage in
             let plan = try String.fetchOne(db, sql: "SELECT plan FROM account WHERE id = ?", arguments: [account.id!]) ?? "free"
             return try Self.usage(db, account: account.id!.rawValue, plan: plan, period: UsagePeriod.containing(Date()), plans: plans)
         }
@@ -258,7 +258,7 @@ struct GenerationsController {
                 field: "plan"
             )
         }
-        let changed = try await database.pool.write { db in
+        let changed = try database.write { db in
             try db.execute(
                 sql: "UPDATE account SET plan = ?, overage_enabled = coalesce(?, overage_enabled) WHERE id = ?",
                 arguments: [input.plan, input.overage, id]
@@ -266,7 +266,7 @@ struct GenerationsController {
             return db.changesCount
         }
         guard changed == 1 else { throw APIError.notFound("Account \(id)") }
-        let row = try await database.pool.read { db in
+        let row = try database.read { db in
             try Row.fetchOne(db, sql: "SELECT plan, overage_enabled FROM account WHERE id = ?", arguments: [id])!
         }
         return Self.response(

@@ -43,9 +43,9 @@ struct ReportRepository: Sendable {
         }
     }
 
-    func file(_ filing: Filing, by reporter: AccountRecord, now: Date = Date()) async throws -> FilingResult {
+    func file(_ filing: Filing, by reporter: AccountRecord, now: Date = Date()) throws -> FilingResult {
         let perHour = self.perHour
-        return try await database.pool.write { db in
+        return try database.write { db in
             guard let artist = try ArtistRecord.fetchOne(db, key: filing.artistId), artist.withdrawnAt == nil else {
                 throw APIError(
                     .unprocessableContent,
@@ -187,13 +187,13 @@ struct ReportRepository: Sendable {
 
     // MARK: Reading
 
-    func report(_ id: ID<ReportRecord>) async throws -> ReportRecord? {
-        try await database.pool.read { db in try ReportRecord.fetchOne(db, key: id.rawValue) }
+    func report(_ id: ID<ReportRecord>) throws -> ReportRecord? {
+        try database.read { db in try ReportRecord.fetchOne(db, key: id.rawValue) }
     }
 
     /// The queue: open items first, then by number of reporters, then oldest; keyset-paged.
-    func queue(status: ReportStatus?, after: QueueCursor?, limit: Int, now: Date = Date()) async throws -> (items: [JSONValue], next: QueueCursor?) {
-        try await database.pool.read { db in
+    func queue(status: ReportStatus?, after: QueueCursor?, limit: Int, now: Date = Date()) throws -> (items: [JSONValue], next: QueueCursor?) {
+        try database.read { db in
             var sql = """
                 SELECT report.*, artist.name AS artist_name, claimer.display_name AS claimer_name,
                     (report.status <> 'open') AS rank
@@ -206,11 +206,14 @@ struct ReportRepository: Sendable {
                 sql += " AND report.status = ?"
                 arguments += [status.rawValue]
             }
+            // With one status the rank is constant: order as the report_status_queue index does, so the page is a seek.
+            let rank = status == nil ? "(report.status <> 'open'), " : ""
             if let after {
-                sql += " AND ((report.status <> 'open'), -report.reporter_count, report.id) > (?, ?, ?)"
-                arguments += [after.rank, -after.reporterCount, after.id]
+                sql += " AND (\(rank)-report.reporter_count, report.id) > (\(status == nil ? "?, " : "")?, ?)"
+                if status == nil { arguments += [after.rank] }
+                arguments += [-after.reporterCount, after.id]
             }
-            sql += " ORDER BY (report.status <> 'open'), report.reporter_count DESC, report.id LIMIT ?"
+            sql += " ORDER BY \(rank)report.reporter_count DESC, report.id LIMIT ?"
             arguments += [limit]
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
             let items = try rows.map { row in
@@ -222,8 +225,8 @@ struct ReportRepository: Sendable {
     }
 
     /// One item with its snapshot, reporters and claim, for moderators.
-    func detail(_ id: ID<ReportRecord>, now: Date = Date()) async throws -> JSONValue {
-        try await database.pool.read { db in try Self.detail(db, id: id, now: now) }
+    func detail(_ id: ID<ReportRecord>, now: Date = Date()) throws -> JSONValue {
+        try database.read { db in try Self.detail(db, id: id, now: now) }
     }
 
     static func detail(_ db: Database, id: ID<ReportRecord>, now: Date) throws -> JSONValue {
@@ -255,8 +258,8 @@ struct ReportRepository: Sendable {
     }
 
     /// Every step of an item, oldest first.
-    func history(_ id: ID<ReportRecord>) async throws -> [JSONValue] {
-        try await database.pool.read { db in
+    func history(_ id: ID<ReportRecord>) throws -> [JSONValue] {
+        try database.read { db in
             guard try ReportRecord.exists(db, key: id.rawValue) else { throw APIError.notFound("Report \(id)") }
             let rows = try Row.fetchAll(
                 db,
@@ -275,8 +278,8 @@ struct ReportRepository: Sendable {
     }
 
     /// The reports `account` filed, newest first, paged by report id.
-    func mine(account: ID<AccountRecord>, before: Int64?, limit: Int) async throws -> (items: [JSONValue], next: Int64?) {
-        try await database.pool.read { db in
+    func mine(account: ID<AccountRecord>, before: Int64?, limit: Int) throws -> (items: [JSONValue], next: Int64?) {
+        try database.read { db in
             let items = try Self.reporterItems(
                 db,
                 account: account,
@@ -288,8 +291,8 @@ struct ReportRepository: Sendable {
     }
 
     /// A report as its reporter sees it; 404 to anyone who did not file it.
-    func reporterView(_ id: ID<ReportRecord>, account: ID<AccountRecord>) async throws -> JSONValue {
-        try await database.pool.read { db in
+    func reporterView(_ id: ID<ReportRecord>, account: ID<AccountRecord>) throws -> JSONValue {
+        try database.read { db in
             guard let item = try Self.reporterItems(db, account: account, filter: "report.id = ?", arguments: [id]).first else {
                 throw APIError.notFound("Report \(id)")
             }
@@ -330,8 +333,8 @@ struct ReportRepository: Sendable {
     }
 
     /// The items waiting for the rulings of the artists `account` owns.
-    func rulings(account: ID<AccountRecord>) async throws -> [JSONValue] {
-        try await database.pool.read { db in
+    func rulings(account: ID<AccountRecord>) throws -> [JSONValue] {
+        try database.read { db in
             let reports = try ReportRecord.fetchAll(
                 db,
                 sql: """
@@ -374,9 +377,9 @@ struct ReportRepository: Sendable {
 
     // MARK: Moderators
 
-    func claim(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) async throws -> JSONValue {
+    func claim(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) throws -> JSONValue {
         let lifetime = claimLifetime
-        return try await database.pool.write { db in
+        return try database.write { db in
             var report = try Self.load(db, id)
             guard report.status == .open else {
                 throw APIError(
@@ -398,8 +401,8 @@ struct ReportRepository: Sendable {
         }
     }
 
-    func release(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) async throws -> JSONValue {
-        try await database.pool.write { db in
+    func release(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) throws -> JSONValue {
+        try database.write { db in
             var report = try Self.load(db, id)
             switch ReportClaim.standing(of: report.claim(at: now), for: actor.id.rawValue) {
             case .free:
@@ -426,9 +429,9 @@ struct ReportRepository: Sendable {
         version: Int64,
         by actor: Actor,
         now: Date = Date()
-    ) async throws -> JSONValue {
+    ) throws -> JSONValue {
         let window = rulingWindow
-        return try await database.pool.write { db in
+        return try database.write { db in
             var report = try Self.load(db, id)
             let next = try Self.transition(report, .decide(decision))
             switch ReportClaim.standing(of: report.claim(at: now), for: actor.id.rawValue) {
@@ -471,8 +474,8 @@ struct ReportRepository: Sendable {
     }
 
     /// A moderator reopens a decided item.
-    func reopen(_ id: ID<ReportRecord>, note: String, version: Int64?, by actor: Actor, now: Date = Date()) async throws -> JSONValue {
-        try await database.pool.write { db in
+    func reopen(_ id: ID<ReportRecord>, note: String, version: Int64?, by actor: Actor, now: Date = Date()) throws -> JSONValue {
+        try database.write { db in
             var report = try Self.load(db, id)
             let next = try Self.transition(report, .reopen)
             if let version { try Self.checkVersion(report, version) }
@@ -498,10 +501,10 @@ struct ReportRepository: Sendable {
         note: String?,
         by account: AccountRecord,
         now: Date = Date()
-    ) async throws
+    ) throws
         -> JSONValue
     {
-        try await database.pool.write { db in
+        try database.write { db in
             var report = try Self.load(db, id)
             let artist = try ArtistRecord.fetchOne(db, key: report.artistId.rawValue)
             guard let owner = artist?.accountId, owner == account.id else {
@@ -525,8 +528,8 @@ struct ReportRepository: Sendable {
     /// Returns to the moderators, marked unanswered, every item whose artist did not rule in time.
     /// - Returns: how many items came back.
     @discardableResult
-    func returnUnanswered(now: Date = Date()) async throws -> Int {
-        try await database.pool.write { db in
+    func returnUnanswered(now: Date = Date()) throws -> Int {
+        try database.write { db in
             let due = try ReportRecord.filter(Column("status") == ReportStatus.awaitingArtist.rawValue && Column("ruling_due_at") <= now)
                 .order(Column("id")).fetchAll(db)
             for var report in due {

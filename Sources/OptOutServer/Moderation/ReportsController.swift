@@ -62,11 +62,11 @@ struct ReportsController {
         let category = try Self.choice(input.category, as: ReportCategory.self, field: "category", code: "invalid_category")
         let target = try ReportTarget.validated(generationId: input.target.generationId, imageURL: input.target.imageUrl)
         let details = try ReportLimits.text(input.details, field: "details", maxLength: ReportLimits.maxDetailsLength, required: false) ?? ""
-        let result = try await repository.file(
+        let result = try repository.file(
             .init(artistId: input.artistId, target: target, category: category, details: details),
             by: account
         )
-        var view = try await repository.reporterView(result.report.id!, account: account.id!)
+        var view = try repository.reporterView(result.report.id!, account: account.id!)
         let status: HTTPResponse.Status
         switch result {
         case .created, .joined: status = .created
@@ -84,20 +84,20 @@ struct ReportsController {
         let query = request.uri.queryParameters
         let limit = try PhraseReviewController.integer(query["limit"].map(String.init), name: "limit", default: 50, range: 1...200)
         let after = try PhraseReviewController.integer(query["after"].map(String.init), name: "after", default: Int.max, range: 1...Int.max)
-        let page = try await repository.mine(account: account.id!, before: Int64(after), limit: limit)
+        let page = try repository.mine(account: account.id!, before: Int64(after), limit: limit)
         return try Self.json(.object(["items": .array(page.items), "next": page.next.map { .string(String($0)) } ?? .null]))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        return try Self.json(try await repository.reporterView(try Self.reportID(context), account: account.id!))
+        return try Self.json(try repository.reporterView(try Self.reportID(context), account: account.id!))
     }
 
     // MARK: Artists
 
     @Sendable func rulings(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        return try Self.json(.object(["items": .array(try await repository.rulings(account: account.id!))]))
+        return try Self.json(.object(["items": .array(try repository.rulings(account: account.id!))]))
     }
 
     @Sendable func rule(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -107,7 +107,7 @@ struct ReportsController {
         let input = try await request.decodeJSON(as: RulingInput.self, context: context)
         let verdict = try Self.choice(input.verdict, as: ReportAction.Verdict.self, field: "verdict", code: "invalid_verdict")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: false)
-        return try Self.json(try await repository.rule(id, verdict: verdict, note: note?.isEmpty == true ? nil : note, by: account))
+        return try Self.json(try repository.rule(id, verdict: verdict, note: note?.isEmpty == true ? nil : note, by: account))
     }
 
     // MARK: Moderators
@@ -129,29 +129,29 @@ struct ReportsController {
             }
             after = cursor
         }
-        let page = try await repository.queue(status: status, after: after, limit: limit)
+        let page = try repository.queue(status: status, after: after, limit: limit)
         return try Self.json(.object(["items": .array(page.items), "next": page.next.map { .string($0.text) } ?? .null]))
     }
 
     @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(.moderator)
-        return try Self.json(try await repository.detail(try Self.reportID(context)))
+        return try Self.json(try repository.detail(try Self.reportID(context)))
     }
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(.moderator)
         let id = try Self.reportID(context)
-        return try Self.json(.object(["report_id": .int(id.rawValue), "events": .array(try await repository.history(id))]))
+        return try Self.json(.object(["report_id": .int(id.rawValue), "events": .array(try repository.history(id))]))
     }
 
     @Sendable func claim(_ request: Request, context: AppRequestContext) async throws -> Response {
         let moderator = try context.requireRole(.moderator)
-        return try Self.json(try await repository.claim(try Self.reportID(context), by: .init(account: moderator)))
+        return try Self.json(try repository.claim(try Self.reportID(context), by: .init(account: moderator)))
     }
 
     @Sendable func release(_ request: Request, context: AppRequestContext) async throws -> Response {
         let moderator = try context.requireRole(.moderator)
-        return try Self.json(try await repository.release(try Self.reportID(context), by: .init(account: moderator)))
+        return try Self.json(try repository.release(try Self.reportID(context), by: .init(account: moderator)))
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -161,7 +161,7 @@ struct ReportsController {
         let input = try await request.decodeJSON(as: DecisionInput.self, context: context)
         let decision = try Self.choice(input.action, as: ReportAction.Decision.self, field: "action", code: "invalid_action")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        return try Self.json(try await repository.decide(id, decision: decision, note: note, version: input.version, by: .init(account: moderator)))
+        return try Self.json(try repository.decide(id, decision: decision, note: note, version: input.version, by: .init(account: moderator)))
     }
 
     @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -170,7 +170,7 @@ struct ReportsController {
         var request = request
         let input = try await request.decodeJSON(as: ReopenInput.self, context: context)
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        return try Self.json(try await repository.reopen(id, note: note, version: input.version, by: .init(account: moderator)))
+        return try Self.json(try repository.reopen(id, note: note, version: input.version, by: .init(account: moderator)))
     }
 
     // MARK: Helpers

@@ -13,7 +13,7 @@ struct RulingTimeoutService: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let returned = try await repository.returnUnanswered()
+                    let returned = try repository.returnUnanswered()
                     if returned > 0 {
                         logger.info("reports returned unanswered", metadata: ["count": "\(returned)"])
                     }

@@ -111,7 +111,7 @@ struct RegistryLookupController {
     /// the registry version, which is also the ETag: `If-None-Match` with it answers 304.
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireScope(.registry)
-        let version = try await database.pool.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0 }
+        let version = try database.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0 }
         let etag = "\"registry-\(version)\""
         if let condition = request.headers[.ifNoneMatch],
             condition.split(separator: ",").contains(where: {
@@ -126,7 +126,7 @@ struct RegistryLookupController {
             var after: Int64 = 0
             while true {
                 let from = after
-                let (text, last) = try await database.pool.read { db in try Self.phrasePage(db, after: from) }
+                let (text, last) = try database.read { db in try Self.phrasePage(db, after: from) }
                 if text.isEmpty { break }
                 try await writer.write(ByteBuffer(string: text))
                 after = last
@@ -134,7 +134,7 @@ struct RegistryLookupController {
             after = 0
             while true {
                 let from = after
-                let (text, last) = try await database.pool.read { db in try Self.linkPage(db, after: from) }
+                let (text, last) = try database.read { db in try Self.linkPage(db, after: from) }
                 if text.isEmpty { break }
                 try await writer.write(ByteBuffer(string: text))
                 after = last
