@@ -138,6 +138,8 @@ func buildRouter(
         try health.check()
         return ["status": "ok"]
     }
+    // The sign-in decoy hash is made now, in the background, so the first sign-in of an unknown email is not slower.
+    Task { [hasher = services.hasher] in _ = try? await hasher.decoyHash() }
     AccountsController(
         repository: services.accounts,
         hasher: services.hasher,

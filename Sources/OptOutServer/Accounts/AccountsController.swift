@@ -81,7 +81,8 @@ struct AccountsController {
         let account = try repository.account(email: email)
         // bcrypt ignores bytes past 72; refuse rather than let a longer password match its prefix.
         let acceptable = input.password.utf8.count <= AccountRules.passwordBytes.upperBound
-        let matches = try await hasher.verify(acceptable ? input.password : "", hash: account?.passwordHash ?? hasher.decoyHash)
+        let hash = if let stored = account?.passwordHash { stored } else { try await hasher.decoyHash() }
+        let matches = try await hasher.verify(acceptable ? input.password : "", hash: hash)
         guard let account, acceptable, matches else {
             throttle.recordFailure(keys: keys)
             throw APIError(.unauthorized, code: "invalid_credentials", message: "The email or password is wrong.")

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HummingbirdBcrypt
+import NIOConcurrencyHelpers
 import NIOPosix
 
 /// Bearer secrets: session tokens and API keys. 256 random bits, shown once, stored only as SHA-256.
@@ -38,11 +39,21 @@ struct PasswordHasher: Sendable {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 
-    /// A hash to check against when the account does not exist, so a miss takes as long as a wrong password.
-    let decoyHash: String
+    private let decoy = NIOLockedValueBox<String?>(nil)
 
     init(cost: UInt8) {
         self.cost = cost
-        self.decoyHash = Bcrypt.hash("decoy-password-never-matches", cost: cost)
+    }
+
+    /// A hash to check against when the account does not exist, so a miss takes as long as a wrong password.
+    /// Made on first use (about 0.15 s at cost 11), so commands that never sign anyone in do not pay for it.
+    func decoyHash() async throws -> String {
+        if let made = decoy.withLockedValue({ $0 }) { return made }
+        let made = try await hash("decoy-password-never-matches")
+        return decoy.withLockedValue { stored in
+            if let stored { return stored }
+            stored = made
+            return made
+        }
     }
 }
