@@ -665,7 +665,8 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct ReportsLoadTests {
     @Test func hundredsOfConcurrentQueueReadsAreAllAnswered() async throws {
         // No credential cache: every request also reads its session.
-        try await withApp(configure: { $0.credentialCacheLifetime = .zero }) { client, _ in
+        let noCache: (inout AppConfiguration) -> Void = { $0.credentialCacheLifetime = .zero }
+        try await withApp(configure: noCache) { client, _ in
             let moderator = try await client.moderatorToken()
             let artistToken = try await client.signUp("artist@example.org")
             let artist = try await client.createArtist(artistToken, name: "Mira Kestrel")
