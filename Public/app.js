@@ -22,7 +22,11 @@ const lines = (text) => text.split("\n").map((s) => s.trim()).filter((s) => s.le
 function setSignedIn(account) {
   $("auth-section").hidden = !!account;
   $("artist-section").hidden = !account;
-  if (!account) { $("rulings-section").hidden = true; $("rulings").replaceChildren(); $("rulings-status").textContent = ""; }
+  $("report-section").hidden = !account;
+  if (!account) {
+    $("rulings-section").hidden = true; $("rulings").replaceChildren(); $("rulings-status").textContent = "";
+    $("report-status").textContent = ""; $("my-reports").querySelector("tbody").replaceChildren();
+  }
   $("account-bar").hidden = !account;
   $("account-email").textContent = account ? account.email : "";
 }
@@ -66,6 +70,7 @@ async function loadAccount() {
     try { renderArtist(await api("GET", "/v1/artists/me")); }
     catch (error) { if (error.status === 404) renderArtist(null); else throw error; }
     await loadRulings();
+    await loadMyReports();
   } catch (error) {
     if (error.status === 401) { sessionStorage.removeItem(TOKEN_KEY); state.token = null; setSignedIn(null); }
     else $("artist-form-error").textContent = error.message;
@@ -210,6 +215,75 @@ function renderRuling(item) {
     } catch (failure) { error.textContent = failure.message; }
   });
   return box;
+}
+
+// Reporting an image: find the artist by name (the prompt gate's matching, so spellings vary), then file.
+$("report-find").addEventListener("click", async () => {
+  $("report-artist_id-error").textContent = "";
+  const choices = $("report-artist-choices");
+  choices.replaceChildren();
+  $("report-artists").hidden = true;
+  try {
+    const found = await api("GET", "/v1/artists/find?name=" + encodeURIComponent($("report-artist-name").value));
+    if (found.items.length === 0) { $("report-artist_id-error").textContent = "No opted-out artist has that name."; return; }
+    for (const item of found.items) {
+      const input = document.createElement("input");
+      input.type = "radio";
+      input.name = "artist_id";
+      input.value = item.artist_id;
+      input.id = "report-artist-" + item.artist_id;
+      input.checked = found.items.length === 1;
+      const label = document.createElement("label");
+      label.htmlFor = input.id;
+      label.className = "inline";
+      label.textContent = item.artist_name + " (#" + item.artist_id + ")";
+      choices.append(input, label, document.createElement("br"));
+    }
+    $("report-artists").hidden = false;
+  } catch (error) { $("report-artist_id-error").textContent = error.message; }
+});
+
+$("report-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearErrors(form);
+  $("report-status").textContent = "";
+  const chosen = form.querySelector("input[name='artist_id']:checked");
+  if (!chosen) { $("report-artist_id-error").textContent = "Find and choose the artist first."; return; }
+  const target = {};
+  const imageURL = $("report-image-url").value.trim(), generationId = $("report-generation-id").value.trim();
+  if (imageURL) target.image_url = imageURL;
+  if (generationId) target.generation_id = generationId;
+  try {
+    const report = await api("POST", "/v1/reports", {
+      artist_id: Number(chosen.value), target, category: $("report-category").value, details: $("report-details").value,
+    });
+    $("report-status").textContent = report.already_reported
+      ? "You had already reported this (report " + report.id + ")."
+      : "Report " + report.id + " sent; " + report.reporter_count + " reporter(s) so far. Thank you.";
+    $("report-image-url").value = "";
+    $("report-generation-id").value = "";
+    $("report-details").value = "";
+    await loadMyReports();
+  } catch (error) { showError("report", error); }
+});
+
+async function loadMyReports() {
+  try {
+    const page = await api("GET", "/v1/reports/mine");
+    $("my-reports").querySelector("tbody").replaceChildren(...page.items.map((report) => {
+      const row = document.createElement("tr");
+      row.dataset.reportId = report.id;
+      const outcome = report.outcome ? report.outcome.result.replace(/_/g, " ") + " by the " + report.outcome.decided_by : "";
+      for (const text of [report.id, report.artist_name, report.target.image_url || report.target.generation_id,
+        report.status.replace(/_/g, " "), outcome]) {
+        const cell = document.createElement("td");
+        cell.textContent = String(text);
+        row.appendChild(cell);
+      }
+      return row;
+    }));
+  } catch (error) { $("report-form-error").textContent = error.message; }
 }
 
 $("signout-button").addEventListener("click", async () => {

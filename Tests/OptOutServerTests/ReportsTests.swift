@@ -104,6 +104,22 @@ import Testing
         }
     }
 
+    @Test func aReporterFindsAnArtistByANameInDisguise() async throws {
+        try await withApp { client, configuration in
+            let (_, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
+            let member = try await client.signUp("member@example.org")
+            let found = try await client.call(.get, "/v1/artists/find?name=M%C3%8DRA%20%20kestrel", token: member)
+            #expect(found.status == .ok)
+            #expect(found.json["items"].array.map { $0["artist_id"].int } == [artist])
+            #expect(found.json["items"][0]["artist_name"].string == "Mira Kestrel")
+            #expect(try await client.call(.get, "/v1/artists/find?name=lighthouse", token: member).json["items"].array.isEmpty)
+            #expect(try await client.call(.get, "/v1/artists/find?name=", token: member).errorCode == "invalid_name")
+            #expect(try await client.call(.get, "/v1/artists/find?name=Mira%20Kestrel").status == .unauthorized)
+            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
+            #expect(try await client.call(.get, "/v1/artists/find?name=Mira%20Kestrel", token: key).status == .forbidden)
+        }
+    }
+
     @Test func badFilingsAreClear422sAndStrangersAreRefused() async throws {
         try await withApp { client, configuration in
             let (_, artist) = try await verifiedArtist(client, name: "Mira Kestrel")

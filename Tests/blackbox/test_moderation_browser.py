@@ -1,5 +1,6 @@
-"""Works one report through the real pages in headless Chromium: filed by a member, claimed and sent to the artist by a
-moderator on the moderation page, ruled on by the artist on the opt-out page, and seen in the history and by the reporter."""
+"""Works one report through the real pages in headless Chromium: filed by a member on the opt-out page, claimed and sent
+to the artist by a moderator on the moderation page, ruled on by the artist on the opt-out page, and seen in the history
+and by the reporter."""
 import uuid
 
 from selenium.webdriver.common.by import By
@@ -35,16 +36,32 @@ def test_a_report_from_filing_to_the_artists_ruling(browser, base_url):
     moderator_token = request("POST", "/v1/sessions", {"email": MODERATOR[0], "password": MODERATOR[1]}).json()["token"]
     assert request("POST", f"/v1/artists/{artist_id}/verify", token=moderator_token).status == 200
 
-    reporter_token = sign_up(f"reporter-{tag}@example.org", "reporter password")
+    reporter_email, reporter_password = f"reporter-{tag}@example.org", "reporter password"
+    reporter_token = sign_up(reporter_email, reporter_password)
     image = f"https://images.example.net/{tag}.png"
-    filed = request(
-        "POST",
-        "/v1/reports",
-        {"artist_id": artist_id, "target": {"image_url": image}, "category": "style_imitation", "details": "Same lantern motif."},
-        token=reporter_token,
-    )
-    assert filed.status == 201
-    report_id = filed.json()["id"]
+
+    # The member files the report on the opt-out page: finds the artist by a disguised spelling, and is told of a bad URL.
+    browser.get(base_url + "/")
+    sign_in(browser, reporter_email, reporter_password)
+    wait(browser, EC.visibility_of_element_located((By.ID, "report-form")))
+    browser.find_element(By.ID, "report-artist-name").send_keys(f"LUMEN  varga {tag}")
+    browser.find_element(By.ID, "report-find").click()
+    choice = wait(browser, EC.element_to_be_clickable((By.ID, f"report-artist-{artist_id}")))
+    assert choice.is_selected()
+    browser.find_element(By.ID, "report-image-url").send_keys("ftp://images.example.net/x.png")
+    browser.find_element(By.ID, "report-submit").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "report-target.image_url-error"), "http or https"))
+    browser.find_element(By.ID, "report-image-url").clear()
+    browser.find_element(By.ID, "report-image-url").send_keys(image)
+    browser.find_element(By.ID, "report-details").send_keys("Same lantern motif.")
+    browser.find_element(By.ID, "report-submit").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "report-status"), "sent"))
+    mine = request("GET", "/v1/reports/mine", token=reporter_token).json()["items"]
+    assert [(item["artist_id"], item["target"]["image_url"], item["category"]) for item in mine] == [(artist_id, image, "style_imitation")]
+    report_id = mine[0]["id"]
+    row = wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, f'#my-reports tr[data-report-id="{report_id}"]')))
+    assert "open" in row.text
+    browser.find_element(By.ID, "signout-button").click()
 
     # The moderation page carries the same protections as the opt-out form.
     page = request("GET", "/moderate.html")
@@ -104,3 +121,10 @@ def test_a_report_from_filing_to_the_artists_ruling(browser, base_url):
     wait(browser, EC.text_to_be_present_in_element((By.ID, "item-status"), "taken down"))
     assert history_steps(browser) == ["filed", "claimed", "ask artist", "ruled imitation"]
     assert browser.find_element(By.ID, "reopen-form").is_displayed()
+    browser.find_element(By.ID, "signout-button").click()
+
+    # The reporter sees the outcome on their page.
+    browser.get(base_url + "/")
+    sign_in(browser, reporter_email, reporter_password)
+    row = wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, f'#my-reports tr[data-report-id="{report_id}"]')))
+    assert "taken down by the artist" in row.text

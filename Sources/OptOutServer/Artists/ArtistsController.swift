@@ -27,6 +27,7 @@ struct ArtistsController {
     func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
         routes.post("/v1/artists", use: create)
         routes.get("/v1/artists/me", use: mine)
+        routes.get("/v1/artists/find", use: find)
         routes.get("/v1/artists/:id", use: show)
         routes.patch("/v1/artists/:id", use: update)
         routes.delete("/v1/artists/:id", use: withdraw)
@@ -56,6 +57,27 @@ struct ArtistsController {
             throw APIError(.notFound, code: "no_artist_profile", message: "This account has no artist profile yet; create one with POST /v1/artists.")
         }
         return view
+    }
+
+    /// `GET /v1/artists/find?name=...`: the opted-out artists a text names, found by the prompt gate (so disguised
+    /// spellings find them too), for a reporter who knows a name but not an id. Signed-in people only.
+    @Sendable func find(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireAccount()
+        let name = request.uri.queryParameters["name"].map(String.init) ?? ""
+        guard (1...200).contains(name.unicodeScalars.count) else {
+            throw APIError(.unprocessableContent, code: "invalid_name", message: "name is 1 to 200 characters.", field: "name")
+        }
+        var seen = Set<Int64>()
+        let items: [JSONValue] = gate.check(name).matches.compactMap { match in
+            guard seen.insert(match.phrase.artistId).inserted else { return nil }
+            return .object([
+                "artist_id": .int(match.phrase.artistId),
+                "artist_name": .string(match.phrase.artistName),
+                "phrase": .string(match.phrase.text),
+                "kind": .string(match.phrase.kind.rawValue),
+            ])
+        }
+        return try ReportsController.json(.object(["items": .array(items)]))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
