@@ -324,32 +324,20 @@ import Testing
             #expect(first["claimed_by"].isNull)
             #expect(first["version"].int == 1)
 
-            var seen: [Int] = []
-            var after: String?
-            repeat {
-                let page = try await client.call(
-                    .get,
-                    "/v1/moderation/reports?limit=1" + (after.map { "&after=\($0)" } ?? ""),
-                    token: moderator
-                )
-                #expect(page.status == .ok)
-                seen += page.json["items"].array.map { $0["id"].int! }
-                after = page.json["next"].string
-            } while after != nil && seen.count < 10
-            #expect(seen == [c, b, d, a])
-
-            var openPages: [Int] = []
-            var openAfter: String?
-            repeat {
-                let page = try await client.call(
-                    .get,
-                    "/v1/moderation/reports?status=open&limit=2" + (openAfter.map { "&after=\($0)" } ?? ""),
-                    token: moderator
-                )
-                openPages += page.json["items"].array.map { $0["id"].int! }
-                openAfter = page.json["next"].string
-            } while openAfter != nil && openPages.count < 10
-            #expect(openPages == [c, b, d])
+            /// Every id the queue lists from `query`, following `next` page by page.
+            func walk(_ query: String) async throws -> [Int] {
+                var seen: [Int] = []
+                var after: String?
+                repeat {
+                    let page = try await client.call(.get, "/v1/moderation/reports?\(query)" + (after.map { "&after=\($0)" } ?? ""), token: moderator)
+                    #expect(page.status == .ok)
+                    seen += page.json["items"].array.map { $0["id"].int! }
+                    after = page.json["next"].string
+                } while after != nil && seen.count < 10
+                return seen
+            }
+            #expect(try await walk("limit=1") == [c, b, d, a])
+            #expect(try await walk("status=open&limit=2") == [c, b, d])
             let open = try await client.call(.get, "/v1/moderation/reports?status=open", token: moderator)
             #expect(open.json["items"].array.map { $0["id"].int! } == [c, b, d])
             let dismissed = try await client.call(.get, "/v1/moderation/reports?status=dismissed", token: moderator)
