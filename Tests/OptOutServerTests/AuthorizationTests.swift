@@ -65,3 +65,14 @@ import Testing
         }
     }
 }
+
+@Suite struct BearerHeaderTests {
+    @Test func theSecretIsReadFromBearerInAnyCaseWithSpacesAroundIt() {
+        #expect(AuthMiddleware.bearerSecret("Bearer ogk_abc") == "ogk_abc")
+        #expect(AuthMiddleware.bearerSecret("bEaReR   ogk_abc \t") == "ogk_abc")
+        #expect(AuthMiddleware.bearerSecret("  Bearer ogs_x") == "ogs_x")
+        for bad in ["", "Bearer", "Bearer ", "Bearer \t ", "Basic dXNlcjpwYXNz", "Bearerogk_abc", "Bearer\togk_abc", "Bear ogk_abc", "Bearér ogk"] {
+            #expect(AuthMiddleware.bearerSecret(bad) == nil, "\(bad)")
+        }
+    }
+}

@@ -13,9 +13,7 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else { return try await next(request, context) }
         var context = context
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        if parts.count == 2, parts[0].count == 6, parts[0].lowercased() == "bearer" {
-            let secret = String(parts[1].drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        if let secret = Self.bearerSecret(header) {
             let hash = BearerSecret.hash(secret)
             if let identity = try identity(for: secret, hash: hash) {
                 context.identity = identity
@@ -27,6 +25,24 @@ struct AuthMiddleware: RouterMiddleware {
             context.credentialProblem = "Send the credential as Authorization: Bearer <token>."
         }
         return try await next(request, context)
+    }
+
+    /// The secret of `Bearer <secret>` (scheme in any case, spaces and tabs around the secret ignored), or nil.
+    /// Works on the header's bytes: every request of an image generator passes here.
+    static func bearerSecret(_ header: String) -> String? {
+        let bytes = Array(header.utf8)
+        var start = 0
+        while start < bytes.count, bytes[start] == 0x20 { start += 1 }
+        let scheme = Array("bearer".utf8)
+        guard bytes.count > start + scheme.count, bytes[start + scheme.count] == 0x20,
+            zip(bytes[start..<start + scheme.count], scheme).allSatisfy({ $0 | 0x20 == $1 })
+        else { return nil }
+        var from = start + scheme.count + 1
+        var end = bytes.count
+        while from < end, bytes[from] == 0x20 || bytes[from] == 0x09 { from += 1 }
+        while end > from, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        guard from < end else { return nil }
+        return String(decoding: bytes[from..<end], as: UTF8.self)
     }
 
     private func identity(for secret: String, hash: Data) throws -> Identity? {
