@@ -76,3 +76,17 @@ import Testing
         }
     }
 }
+
+@Suite struct APIKeyScopeTests {
+    @Test func aKeyHoldsExactlyItsScopes() {
+        let key = APIKeyRecord(name: "k", keyHash: Data(count: 32), scopes: "check registry", createdAt: Date())
+        #expect(key.holds(.check))
+        #expect(key.holds(.registry))
+        #expect(!key.holds(.generate))
+        #expect(key.scopeSet == [.check, .registry])
+        let one = APIKeyRecord(name: "k", keyHash: Data(count: 32), scopes: "generate", createdAt: Date())
+        #expect(one.holds(.generate) && !one.holds(.check))
+        let partial = APIKeyRecord(name: "k", keyHash: Data(count: 32), scopes: "checks generated", createdAt: Date())
+        #expect(!partial.holds(.check) && !partial.holds(.generate))
+    }
+}

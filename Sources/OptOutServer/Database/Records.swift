@@ -59,6 +59,19 @@ public struct APIKeyRecord: SnakeCaseRecord, MutablePersistableRecord, Sendable,
 
     public var scopeSet: Set<APIScope> { Set(scopes.split(separator: " ").compactMap { APIScope(rawValue: String($0)) }) }
 
+    /// Whether the key holds `scope`, without allocating: every generator request asks.
+    public func holds(_ scope: APIScope) -> Bool {
+        let wanted = scope.rawValue.utf8
+        var word = scopes.utf8.startIndex
+        let all = scopes.utf8
+        while word < all.endIndex {
+            let end = all[word...].firstIndex(of: 0x20) ?? all.endIndex
+            if all[word..<end].elementsEqual(wanted) { return true }
+            word = end < all.endIndex ? all.index(after: end) : end
+        }
+        return false
+    }
+
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(inserted.rowID) }
 }
 

@@ -53,7 +53,7 @@ public struct AppRequestContext: RequestContext {
     public func requireScope(_ scope: APIScope) throws -> APIKeyRecord {
         switch identity {
         case .apiKey(let key):
-            guard key.scopeSet.contains(scope) else {
+            guard key.holds(scope) else {
                 throw APIError.forbidden("This API key lacks the \(scope.rawValue) scope.")
             }
             return key
