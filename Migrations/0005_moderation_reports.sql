@@ -69,6 +69,9 @@ CREATE TABLE report_event (
     CHECK ((actor_account_id IS NULL) = (actor_role = 'system'))
 );
 CREATE INDEX report_event_report ON report_event(report_id, id);
+-- The generators' take-down feed (GET /v1/takedowns) reads only these events.
+CREATE INDEX report_event_takedown ON report_event(id)
+    WHERE to_status = 'taken_down' OR (from_status = 'taken_down' AND action = 'reopened');
 
 CREATE TRIGGER report_event_is_append_only_update BEFORE UPDATE ON report_event
 BEGIN

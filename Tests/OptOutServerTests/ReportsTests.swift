@@ -565,6 +565,67 @@ import Testing
         }
     }
 
+    @Test func generatorsReadTheTakeDownsOfTheirGenerationsAsAFeed() async throws {
+        try await withApp { client, configuration in
+            let tasks = try AdminTasks(configuration: configuration)
+            let mine = try tasks.createAPIKey(name: "studio-a", scopes: [.generate])
+            let theirs = try tasks.createAPIKey(name: "studio-b", scopes: [.generate])
+            let (artistToken, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
+            let member = try await client.signUp("member@example.org")
+            let account = try await client.call(.get, "/v1/accounts/me", token: member).json["id"].int!
+            let moderator = try await client.moderatorToken()
+            var generations: [String] = []
+            for (index, key) in [mine, mine, theirs].enumerated() {
+                let made = try await client.call(
+                    .post,
+                    "/v1/generations",
+                    token: key,
+                    json: ["account_id": account, "prompt": "a quiet harbour \(index)", "idempotency_key": "k\(index)"]
+                )
+                generations.append(made.json["id"].string!)
+            }
+            var reports: [Int] = []
+            for generation in generations {
+                let filed = try await client.call(
+                    .post,
+                    "/v1/reports",
+                    token: member,
+                    json: ["artist_id": artist, "target": ["generation_id": generation], "category": "style_imitation"]
+                )
+                reports.append(filed.json["id"].int!)
+            }
+            // The first and the third are taken down by a moderator, the second by the artist's ruling.
+            for report in [reports[0], reports[2]] {
+                _ = try await client.call(.post, "/v1/moderation/reports/\(report)/claim", token: moderator)
+                #expect(try await decide(client, moderator, report, "take_down", version: 1).status == .ok)
+            }
+            _ = try await client.call(.post, "/v1/moderation/reports/\(reports[1])/claim", token: moderator)
+            _ = try await decide(client, moderator, reports[1], "ask_artist", version: 1)
+            _ = try await client.call(.post, "/v1/reports/\(reports[1])/ruling", token: artistToken, json: ["verdict": "imitation"])
+            _ = try await client.call(.post, "/v1/moderation/reports/\(reports[0])/reopen", token: moderator, json: ["note": "Appeal upheld."])
+
+            let feed = try await client.call(.get, "/v1/takedowns", token: mine)
+            #expect(feed.status == .ok)
+            let items = feed.json["items"].array
+            #expect(items.map { $0["generation_id"].string! } == [generations[0], generations[1], generations[0]])
+            #expect(items.map { $0["action"].string! } == ["taken_down", "taken_down", "restored"])
+            #expect(items.map { $0["decided_by"].string! } == ["moderator", "artist", "moderator"])
+            let after = items[0]["event_id"].int!
+            let rest = try await client.call(.get, "/v1/takedowns?after=\(after)&limit=1", token: mine)
+            #expect(rest.json["items"].array.map { $0["generation_id"].string! } == [generations[1]])
+            #expect(rest.json["next"].string != nil)
+            #expect(
+                try await client.call(.get, "/v1/takedowns", token: theirs).json["items"].array.map { $0["generation_id"].string! } == [
+                    generations[2]
+                ]
+            )
+            #expect(try await client.call(.get, "/v1/takedowns", token: member).status == .forbidden)
+            #expect(try await client.call(.get, "/v1/takedowns").status == .unauthorized)
+            let checkOnly = try tasks.createAPIKey(name: "checker", scopes: [.check])
+            #expect(try await client.call(.get, "/v1/takedowns", token: checkOnly).status == .forbidden)
+        }
+    }
+
     // MARK: Races
 
     @Test func concurrentFilingsOfOneTargetMakeOneItemAndConcurrentDecisionsOneWinner() async throws {

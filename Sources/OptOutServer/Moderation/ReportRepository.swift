@@ -375,6 +375,39 @@ struct ReportRepository: Sendable {
         ])
     }
 
+    /// Take-downs of generations `key` made, and their reversals, after event `after`, oldest first.
+    func takedowns(key: ID<APIKeyRecord>, after: Int64, limit: Int) throws -> (items: [JSONValue], next: Int64?) {
+        try database.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT report_event.id AS event_id, report_event.report_id, report_event.to_status, report_event.actor_role,
+                        report_event.created_at, report.target AS generation_id
+                    FROM report_event JOIN report ON report.id = report_event.report_id
+                    JOIN generation ON generation.public_id = report.target
+                    WHERE (report_event.to_status = 'taken_down'
+                            OR (report_event.from_status = 'taken_down' AND report_event.action = 'reopened'))
+                        AND report_event.id > ? AND report.target_kind = 'generation' AND generation.api_key_id = ?
+                    ORDER BY report_event.id LIMIT ?
+                    """,
+                arguments: [after, key, limit]
+            )
+            let items: [JSONValue] = rows.map { row in
+                let takenDown = (row["to_status"] as String) == ReportStatus.takenDown.rawValue
+                let role: String = row["actor_role"]
+                return .object([
+                    "event_id": .int(row["event_id"]),
+                    "report_id": .int(row["report_id"]),
+                    "generation_id": .string(row["generation_id"]),
+                    "action": .string(takenDown ? "taken_down" : "restored"),
+                    "decided_by": .string(role == "artist" ? "artist" : "moderator"),
+                    "at": .string(ReportViews.iso(row["created_at"] as Date)),
+                ])
+            }
+            return (items, rows.count == limit ? rows.last.map { $0["event_id"] } : nil)
+        }
+    }
+
     // MARK: Moderators
 
     func claim(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) throws -> JSONValue {

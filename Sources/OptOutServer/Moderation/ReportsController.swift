@@ -44,6 +44,7 @@ struct ReportsController {
         routes.get("/v1/reports/:id", use: show)
         routes.post("/v1/reports/:id/ruling", use: rule)
         routes.get("/v1/artists/me/rulings", use: rulings)
+        routes.get("/v1/takedowns", use: takedowns)
         routes.get("/v1/moderation/reports", use: queue)
         routes.get("/v1/moderation/reports/:id", use: detail)
         routes.get("/v1/moderation/reports/:id/history", use: history)
@@ -108,6 +109,18 @@ struct ReportsController {
         let verdict = try Self.choice(input.verdict, as: ReportAction.Verdict.self, field: "verdict", code: "invalid_verdict")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: false)
         return try Self.json(try repository.rule(id, verdict: verdict, note: note?.isEmpty == true ? nil : note, by: account))
+    }
+
+    // MARK: Generators
+
+    /// `GET /v1/takedowns?after=&limit=`: what the calling generator must remove (and may restore), as a feed.
+    @Sendable func takedowns(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let key = try context.requireScope(.generate)
+        let query = request.uri.queryParameters
+        let limit = try PhraseReviewController.integer(query["limit"].map(String.init), name: "limit", default: 100, range: 1...1000)
+        let after = try PhraseReviewController.integer(query["after"].map(String.init), name: "after", default: 0, range: 0...Int.max)
+        let page = try repository.takedowns(key: key.id!, after: Int64(after), limit: limit)
+        return try Self.json(.object(["items": .array(page.items), "next": page.next.map { .string(String($0)) } ?? .null]))
     }
 
     // MARK: Moderators
