@@ -19,6 +19,17 @@ import Testing
         return (token, id)
     }
 
+    /// A report by a member, and sessions of two moderators: (report id, member, first moderator, second moderator).
+    func oneReportTwoModerators(_ client: some TestClientProtocol, _ configuration: AppConfiguration) async throws -> (Int, String, String, String) {
+        try await secondModerator(configuration)
+        let (_, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
+        let member = try await client.signUp("member@example.org")
+        let id = try await file(client, member, artist: artist, url: "https://x.org/a.png").json["id"].int!
+        let first = try await client.moderatorToken()
+        let second = try await client.signIn("mod2@example.org", password: "moderator-pass")
+        return (id, member, first, second)
+    }
+
     /// A second moderator, `mod2@example.org`.
     func secondModerator(_ configuration: AppConfiguration) async throws {
         _ = try await AdminTasks(configuration: configuration).createStaff(email: "mod2@example.org", password: "moderator-pass", role: .moderator)
@@ -349,12 +360,7 @@ import Testing
 
     @Test func claimsAreExclusiveAndDecisionsNeedTheClaimAndTheCurrentVersion() async throws {
         try await withApp { client, configuration in
-            try await secondModerator(configuration)
-            let (_, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
-            let member = try await client.signUp("member@example.org")
-            let id = try await file(client, member, artist: artist, url: "https://x.org/a.png").json["id"].int!
-            let first = try await client.moderatorToken()
-            let second = try await client.signIn("mod2@example.org", password: "moderator-pass")
+            let (id, member, first, second) = try await oneReportTwoModerators(client, configuration)
             let admin = try await client.signIn("admin@example.org", password: "moderator-pass")
             let firstId = try await client.call(.get, "/v1/accounts/me", token: first).json["id"].int!
 
@@ -438,12 +444,7 @@ import Testing
         try await withApp(
             configure: { $0.claimLifetime = 0.2 },
             body: { client, configuration in
-                try await secondModerator(configuration)
-                let (_, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
-                let member = try await client.signUp("member@example.org")
-                let id = try await file(client, member, artist: artist, url: "https://x.org/a.png").json["id"].int!
-                let first = try await client.moderatorToken()
-                let second = try await client.signIn("mod2@example.org", password: "moderator-pass")
+                let (id, _, first, second) = try await oneReportTwoModerators(client, configuration)
                 #expect(try await client.call(.post, "/v1/moderation/reports/\(id)/claim", token: first).status == .ok)
                 try await Task.sleep(for: .milliseconds(400))
                 #expect(try await item(client, first, id)["claimed_by"].isNull)
