@@ -77,7 +77,7 @@ struct ArtistsController {
                 "kind": .string(match.phrase.kind.rawValue),
             ])
         }
-        return try ReportsController.json(.object(["items": .array(items)]))
+        return try Response.json(.object(["items": .array(items)]))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
@@ -89,7 +89,7 @@ struct ArtistsController {
     /// `GET /v1/moderation/artists/{id}`: any artist, withdrawn ones included, for moderators keeping the audit trail.
     @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
         _ = try context.requireRole(.moderator)
-        let id = try artistID(request, context: context)
+        let id: ID<ArtistRecord> = try Input.pathID(context, noun: "artist")
         guard let view = try repository.view(of: id) else { throw APIError.notFound("Artist \(id)") }
         return view
     }
@@ -117,15 +117,8 @@ struct ArtistsController {
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
         _ = try context.requireRole(.moderator)
-        let id = try artistID(request, context: context)
+        let id: ID<ArtistRecord> = try Input.pathID(context, noun: "artist")
         return try repository.setVerified(id: id)
-    }
-
-    private func artistID(_ request: Request, context: AppRequestContext) throws -> ID<ArtistRecord> {
-        guard let raw = context.parameters.get("id"), let value = Int64(raw), value > 0 else {
-            throw APIError(.notFound, code: "not_found", message: "There is no artist \(context.parameters.get("id") ?? "").")
-        }
-        return ID(value)
     }
 
     /// A 404 `artist_withdrawn` for an artist who withdrew: to its owner it is gone.
@@ -138,7 +131,7 @@ struct ArtistsController {
     /// The artist named by the path, if the caller owns it or moderates: 401 anonymous, 404 missing, 403 otherwise.
     private func ownedArtist(_ request: Request, context: AppRequestContext) throws -> ArtistRecord {
         let account = try context.requireAccount()
-        let id = try artistID(request, context: context)
+        let id: ID<ArtistRecord> = try Input.pathID(context, noun: "artist")
         guard let artist = try repository.artist(id: id) else { throw APIError.notFound("Artist \(id)") }
         guard artist.accountId == account.id || account.role >= .moderator else {
             throw APIError.forbidden("Only the artist's own account or a moderator may see or change artist \(id).")

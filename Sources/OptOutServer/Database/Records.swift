@@ -57,8 +57,6 @@ public struct APIKeyRecord: SnakeCaseRecord, MutablePersistableRecord, Sendable,
     public var createdAt: Date
     public var revokedAt: Date?
 
-    public var scopeSet: Set<APIScope> { Set(scopes.split(separator: " ").compactMap { APIScope(rawValue: String($0)) }) }
-
     /// Whether the key holds `scope`, without allocating: every generator request asks.
     public func holds(_ scope: APIScope) -> Bool {
         let wanted = scope.rawValue.utf8

@@ -87,7 +87,7 @@ struct GenerationsController {
                     status = 402
                     body =
                         "{\"error\":{\"code\":\"quota_exhausted\",\"message\":\"The month's \(usage.included) prompts are used and overage is off.\"},"
-                        + "\"id\":\"\(publicId)\",\"resets_at\":\"\(Self.iso(period.end))\",\"usage\":\(usage.json)}"
+                        + "\"id\":\"\(publicId)\",\"resets_at\":\"\(JSONText.iso(period.end))\",\"usage\":\(usage.json)}"
                 case .included:
                     (status, chargeKind) = (201, "included")
                     usage.used += 1
@@ -133,7 +133,7 @@ struct GenerationsController {
         }
         let body =
             "{\"account_id\":\(row["account_id"] as Int64),\"charge\":\(kind.map { "{\"cents\":\(cents),\"kind\":\"\($0)\"}" } ?? "null"),"
-            + "\"created_at\":\"\(Self.iso(created))\",\"credits\":\(row["credits"] as String),\"decision\":\"\(decision)\","
+            + "\"created_at\":\"\(JSONText.iso(created))\",\"credits\":\(row["credits"] as String),\"decision\":\"\(decision)\","
             + "\"id\":\(JSONText.quoted(publicId)),\"prompt\":\(JSONText.quoted(row["prompt"])),"
             + "\"taken_down\":\(takenDownBy != nil),\"taken_down_by_report\":\(takenDownBy.map(String.init) ?? "null")}"
         return Self.response(GenerationOutcome(status: 200, body: body))
@@ -168,7 +168,7 @@ struct GenerationsController {
         let credits = ((try? JSONSerialization.jsonObject(with: Data((row["credits"] as String).utf8))) as? [[String: Any]] ?? []).compactMap {
             $0["name"] as? String
         }
-        let label = AILabel(generationId: row["public_id"], credits: credits, generator: row["generator"], createdAt: Self.iso(created))
+        let label = AILabel(generationId: row["public_id"], credits: credits, generator: row["generator"], createdAt: JSONText.iso(created))
         let labelled = try ImageLabeler.label(bytes, with: label)
         let type = try ImageLabeler.format(of: bytes) == .png ? "image/png" : "image/jpeg"
         return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: labelled)))
@@ -214,7 +214,7 @@ struct GenerationsController {
 
         var json: String {
             "{\"included\":\(included),\"overage_cents\":\(overageCents),\"overage_count\":\(overageCount),"
-                + "\"period_end\":\"\(GenerationsController.iso(period.end))\",\"period_start\":\"\(GenerationsController.iso(period.start))\","
+                + "\"period_end\":\"\(JSONText.iso(period.end))\",\"period_start\":\"\(JSONText.iso(period.start))\","
                 + "\"plan\":\(JSONText.quoted(plan)),\"used\":\(used)}"
         }
     }
@@ -247,7 +247,7 @@ struct GenerationsController {
 
     @Sendable func setPlan(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(.admin)
-        guard let raw = context.parameters.get("id"), let id = Int64(raw) else { throw APIError.notFound("The account") }
+        let id: ID<AccountRecord> = try Input.pathID(context, noun: "account")
         var request = request
         let input = try await request.decodeJSON(as: PlanChange.self, context: context)
         guard plans.allowances[input.plan] != nil else {
@@ -322,9 +322,5 @@ struct GenerationsController {
             headers: [.contentType: "application/json; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: outcome.body))
         )
-    }
-
-    static func iso(_ date: Date) -> String {
-        date.formatted(.iso8601)
     }
 }

@@ -40,41 +40,23 @@ struct PhraseReviewController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page {
         _ = try context.requireRole(.moderator)
         let query = request.uri.queryParameters
-        let statusText = query["status"].map(String.init) ?? PhraseStatus.pendingReview.rawValue
-        guard let status = PhraseStatus(rawValue: statusText) else {
-            throw APIError(
-                .unprocessableContent,
-                code: "invalid_status",
-                message: "status must be one of \(PhraseStatus.allCases.map(\.rawValue).joined(separator: ", ")).",
-                field: "status"
-            )
-        }
-        let limit = try Self.integer(query["limit"].map(String.init), name: "limit", default: 50, range: 1...500)
-        let after = try Self.integer(query["after"].map(String.init), name: "after", default: 0, range: 0...Int.max)
+        let status = try Input.choice(
+            query["status"].map(String.init) ?? PhraseStatus.pendingReview.rawValue,
+            as: PhraseStatus.self,
+            field: "status",
+            code: "invalid_status"
+        )
+        let limit = try Input.integer(request, "limit", default: 50, range: 1...500)
+        let after = try Input.integer(request, "after", default: 0, range: 0...Int.max)
         let items = try repository.phrases(status: status, after: Int64(after), limit: limit)
         return Page(items: items, next: items.count == limit ? items.last.map { String($0.id.rawValue) } : nil)
     }
 
     func review(_ request: Request, context: AppRequestContext, to status: PhraseStatus) async throws -> PhraseView {
         let moderator = try context.requireRole(.moderator)
-        guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else {
-            throw APIError(.notFound, code: "not_found", message: "There is no phrase \(context.parameters.get("id") ?? "").")
-        }
-        let phrase = try repository.review(phrase: ID(id), to: status, by: moderator.id!)
+        let id: ID<PhraseRecord> = try Input.pathID(context, noun: "phrase")
+        let phrase = try repository.review(phrase: id, to: status, by: moderator.id!)
         try await gate.refreshInBackground()
         return PhraseView(phrase: phrase, registryVersion: try repository.registryVersion())
-    }
-
-    static func integer(_ raw: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let raw else { return value }
-        guard let number = Int(raw), range.contains(number) else {
-            throw APIError(
-                .unprocessableContent,
-                code: "invalid_\(name)",
-                message: "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound).",
-                field: name
-            )
-        }
-        return number
     }
 }

@@ -28,22 +28,23 @@ struct ReportRepository: Sendable {
         let details: String
     }
 
-    enum FilingResult: Sendable {
+    enum FilingOutcome: Sendable {
         /// A new queue item.
-        case created(ReportRecord)
+        case created
         /// The reporter joined an existing item.
-        case joined(ReportRecord)
+        case joined
         /// The reporter had already reported this target and artist; nothing changed.
-        case alreadyReported(ReportRecord)
-
-        var report: ReportRecord {
-            switch self {
-            case .created(let report), .joined(let report), .alreadyReported(let report): report
-            }
-        }
+        case alreadyReported
     }
 
-    func file(_ filing: Filing, by reporter: AccountRecord, now: Date = Date()) throws -> FilingResult {
+    /// Files `filing`; returns what happened and the report as its reporter sees it.
+    func file(
+        _ filing: Filing,
+        by reporter: AccountRecord,
+        now: Date = Date()
+    ) throws -> (
+        outcome: FilingOutcome, id: ID<ReportRecord>, view: [String: JSONValue]
+    ) {
         let perHour = self.perHour
         return try database.write { db in
             guard let artist = try ArtistRecord.fetchOne(db, key: filing.artistId), artist.withdrawnAt == nil else {
@@ -60,7 +61,7 @@ struct ReportRepository: Sendable {
             if let existing,
                 try ReportReporterRecord.filter(Column("report_id") == existing.id && Column("account_id") == reporter.id).fetchCount(db) > 0
             {
-                return .alreadyReported(existing)
+                return (.alreadyReported, existing.id!, try Self.reporterView(db, existing.id!, account: reporter.id!))
             }
             try Self.checkRate(db, account: reporter.id!, now: now, perHour: perHour)
             var report: ReportRecord
@@ -90,19 +91,17 @@ struct ReportRepository: Sendable {
                 createdAt: now
             )
             try reporterRow.insert(db)
-            var event = ReportEventRecord(
-                reportId: report.id!,
-                actorAccountId: reporter.id,
-                actorRole: .reporter,
+            try Self.record(
+                db,
+                report,
+                actor: reporter.id,
+                role: .reporter,
                 action: existing == nil ? "filed" : "reporter_added",
-                fromStatus: existing?.status,
-                toStatus: report.status,
+                from: existing?.status,
                 note: filing.details.isEmpty ? nil : filing.details,
-                createdAt: now
+                now: now
             )
-            try event.insert(db)
-            report = try ReportRecord.fetchOne(db, key: report.id!.rawValue)!
-            return existing == nil ? .created(report) : .joined(report)
+            return (existing == nil ? .created : .joined, report.id!, try Self.reporterView(db, report.id!, account: reporter.id!))
         }
     }
 
@@ -135,7 +134,7 @@ struct ReportRepository: Sendable {
                 "policy": .string(artist.policy.rawValue),
                 "verified": .bool(artist.verified),
             ]),
-            "taken_at": .string(ReportViews.iso(now)),
+            "taken_at": .string(JSONText.iso(now)),
         ]
         switch target {
         case .generation(let publicId):
@@ -155,7 +154,7 @@ struct ReportRepository: Sendable {
                     field: "target.generation_id"
                 )
             }
-            let created: String = ReportViews.iso(row["created_at"] as Date)
+            let created: String = JSONText.iso(row["created_at"] as Date)
             let creditsText: String = row["credits"]
             let accountId: Int64 = row["account_id"]
             let prompt: String = row["prompt"]
@@ -187,10 +186,6 @@ struct ReportRepository: Sendable {
 
     // MARK: Reading
 
-    func report(_ id: ID<ReportRecord>) throws -> ReportRecord? {
-        try database.read { db in try ReportRecord.fetchOne(db, key: id.rawValue) }
-    }
-
     /// The queue: open items first, then by number of reporters, then oldest; keyset-paged.
     func queue(status: ReportStatus?, after: QueueCursor?, limit: Int, now: Date = Date()) throws -> (items: [JSONValue], next: QueueCursor?) {
         try database.read { db in
@@ -217,7 +212,9 @@ struct ReportRepository: Sendable {
             arguments += [limit]
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
             let items = try rows.map { row in
-                ReportViews.queueItem(try ReportRecord(row: row), artistName: row["artist_name"], claimerName: row["claimer_name"], now: now)
+                JSONValue.object(
+                    ReportViews.queueItem(try ReportRecord(row: row), artistName: row["artist_name"], claimerName: row["claimer_name"], now: now)
+                )
             }
             let next = rows.count == limit ? rows.last.map { QueueCursor(rank: $0["rank"], reporterCount: $0["reporter_count"], id: $0["id"]) } : nil
             return (items, next)
@@ -230,12 +227,11 @@ struct ReportRepository: Sendable {
     }
 
     static func detail(_ db: Database, id: ID<ReportRecord>, now: Date) throws -> JSONValue {
-        guard let report = try ReportRecord.fetchOne(db, key: id.rawValue) else { throw APIError.notFound("Report \(id)") }
+        let report = try load(db, id)
         let artist = try ArtistRecord.fetchOne(db, key: report.artistId.rawValue)
         let claimer = try report.claimedBy.flatMap { try AccountRecord.fetchOne(db, key: $0.rawValue) }
-        let reporters = try ReportReporterRecord.filter(Column("report_id") == id).order(Column("created_at")).fetchAll(db)
-        guard case .object(var item) = ReportViews.queueItem(report, artistName: artist?.name ?? "", claimerName: claimer?.displayName, now: now)
-        else { return .null }
+        let reporters = try reporters(db, of: report)
+        var item = ReportViews.queueItem(report, artistName: artist?.name ?? "", claimerName: claimer?.displayName, now: now)
         item["snapshot"] = ReportViews.parse(report.snapshot)
         item["reporters"] = .array(
             reporters.map {
@@ -243,7 +239,7 @@ struct ReportRepository: Sendable {
                     "account_id": .int($0.accountId.rawValue),
                     "category": .string($0.category.rawValue),
                     "details": .string($0.details),
-                    "reported_at": .string(ReportViews.iso($0.createdAt)),
+                    "reported_at": .string(JSONText.iso($0.createdAt)),
                 ])
             }
         )
@@ -286,18 +282,20 @@ struct ReportRepository: Sendable {
                 filter: "report.id < ? ORDER BY report.id DESC LIMIT ?",
                 arguments: [before ?? Int64.max, limit]
             )
-            return (items.map(\.view), items.count == limit ? items.last.map(\.id) : nil)
+            return (items.map { .object($0.view) }, items.count == limit ? items.last.map(\.id) : nil)
         }
     }
 
     /// A report as its reporter sees it; 404 to anyone who did not file it.
-    func reporterView(_ id: ID<ReportRecord>, account: ID<AccountRecord>) throws -> JSONValue {
-        try database.read { db in
-            guard let item = try Self.reporterItems(db, account: account, filter: "report.id = ?", arguments: [id]).first else {
-                throw APIError.notFound("Report \(id)")
-            }
-            return item.view
+    func reporterView(_ id: ID<ReportRecord>, account: ID<AccountRecord>) throws -> [String: JSONValue] {
+        try database.read { db in try Self.reporterView(db, id, account: account) }
+    }
+
+    private static func reporterView(_ db: Database, _ id: ID<ReportRecord>, account: ID<AccountRecord>) throws -> [String: JSONValue] {
+        guard let item = try reporterItems(db, account: account, filter: "report.id = ?", arguments: [id]).first else {
+            throw APIError.notFound("Report \(id)")
         }
+        return item.view
     }
 
     /// The reports `account` filed that pass `filter` (SQL after `WHERE ... AND`), each with that reporter's own filing.
@@ -307,7 +305,7 @@ struct ReportRepository: Sendable {
         filter: String,
         arguments: StatementArguments
     ) throws
-        -> [(id: Int64, view: JSONValue)]
+        -> [(id: Int64, view: [String: JSONValue])]
     {
         let rows = try Row.fetchAll(
             db,
@@ -350,7 +348,7 @@ struct ReportRepository: Sendable {
     /// What the artist sees: the snapshot, what reporters said (not who they are), and the moderator's question.
     static func rulingItem(_ db: Database, report: ReportRecord) throws -> JSONValue {
         let artist = try ArtistRecord.fetchOne(db, key: report.artistId.rawValue)
-        let reporters = try ReportReporterRecord.filter(Column("report_id") == report.id).order(Column("created_at")).fetchAll(db)
+        let reporters = try reporters(db, of: report)
         let question = try String.fetchOne(
             db,
             sql: "SELECT note FROM report_event WHERE report_id = ? AND action = 'ask_artist' ORDER BY id DESC LIMIT 1",
@@ -369,9 +367,9 @@ struct ReportRepository: Sendable {
             ),
             "snapshot": ReportViews.parse(report.snapshot),
             "moderator_note": question.map(JSONValue.string) ?? .null,
-            "ruling_due_at": report.rulingDueAt.map { .string(ReportViews.iso($0)) } ?? .null,
+            "ruling_due_at": report.rulingDueAt.map { .string(JSONText.iso($0)) } ?? .null,
             "version": .int(report.version),
-            "created_at": .string(ReportViews.iso(report.createdAt)),
+            "created_at": .string(JSONText.iso(report.createdAt)),
         ])
     }
 
@@ -401,7 +399,7 @@ struct ReportRepository: Sendable {
                     "generation_id": .string(row["generation_id"]),
                     "action": .string(takenDown ? "taken_down" : "restored"),
                     "decided_by": .string(role == "artist" ? "artist" : "moderator"),
-                    "at": .string(ReportViews.iso(row["created_at"] as Date)),
+                    "at": .string(JSONText.iso(row["created_at"] as Date)),
                 ])
             }
             return (items, rows.count == limit ? rows.last.map { $0["event_id"] } : nil)
@@ -427,9 +425,7 @@ struct ReportRepository: Sendable {
             }
             report.claimedBy = actor.id
             report.claimExpiresAt = now.addingTimeInterval(lifetime)
-            report.updatedAt = now
-            try report.update(db)
-            try Self.record(db, report, actor: actor.id, role: actor.moderatorRole, action: "claimed", from: report.status, note: nil, now: now)
+            try Self.save(db, &report, actor: actor.id, role: actor.moderatorRole, action: "claimed", note: nil, now: now)
             return try Self.detail(db, id: id, now: now)
         }
     }
@@ -447,9 +443,7 @@ struct ReportRepository: Sendable {
             }
             report.claimedBy = nil
             report.claimExpiresAt = nil
-            report.updatedAt = now
-            try report.update(db)
-            try Self.record(db, report, actor: actor.id, role: actor.moderatorRole, action: "released", from: report.status, note: nil, now: now)
+            try Self.save(db, &report, actor: actor.id, role: actor.moderatorRole, action: "released", note: nil, now: now)
             return try Self.detail(db, id: id, now: now)
         }
     }
@@ -480,11 +474,12 @@ struct ReportRepository: Sendable {
             }
             try Self.checkVersion(report, version)
             if decision == .askArtist {
-                guard let artist = try ArtistRecord.fetchOne(db, key: report.artistId.rawValue), Self.canRule(artist) else {
+                let artist = try ArtistRecord.fetchOne(db, key: report.artistId.rawValue)
+                guard let artist, Self.canRule(artist) else {
                     throw APIError(
                         .conflict,
                         code: "artist_cannot_rule",
-                        message: try Self.whyArtistCannotRule(db, report.artistId),
+                        message: Self.whyCannotRule(artist, id: report.artistId),
                         extra: ["status": .string(report.status.rawValue)]
                     )
                 }
@@ -493,15 +488,10 @@ struct ReportRepository: Sendable {
                 report.decidedByRole = "moderator"
                 report.decidedAt = now
             }
-            let from = report.status
-            report.status = next
             report.claimedBy = nil
             report.claimExpiresAt = nil
             report.unanswered = false
-            report.version += 1
-            report.updatedAt = now
-            try report.update(db)
-            try Self.record(db, report, actor: actor.id, role: actor.moderatorRole, action: decision.rawValue, from: from, note: note, now: now)
+            try Self.save(db, &report, to: next, actor: actor.id, role: actor.moderatorRole, action: decision.rawValue, note: note, now: now)
             return try Self.detail(db, id: id, now: now)
         }
     }
@@ -512,15 +502,10 @@ struct ReportRepository: Sendable {
             var report = try Self.load(db, id)
             let next = try Self.transition(report, .reopen)
             if let version { try Self.checkVersion(report, version) }
-            let from = report.status
-            report.status = next
             report.decidedAt = nil
             report.decidedByRole = nil
             report.unanswered = false
-            report.version += 1
-            report.updatedAt = now
-            try report.update(db)
-            try Self.record(db, report, actor: actor.id, role: actor.moderatorRole, action: "reopened", from: from, note: note, now: now)
+            try Self.save(db, &report, to: next, actor: actor.id, role: actor.moderatorRole, action: "reopened", note: note, now: now)
             return try Self.detail(db, id: id, now: now)
         }
     }
@@ -544,16 +529,11 @@ struct ReportRepository: Sendable {
                 throw APIError.forbidden("Only the artist the report is about may rule on report \(id).")
             }
             let next = try Self.transition(report, .rule(verdict))
-            let from = report.status
-            report.status = next
             report.rulingDueAt = nil
             report.decidedByRole = "artist"
             report.decidedAt = now
-            report.version += 1
-            report.updatedAt = now
-            try report.update(db)
             let action = verdict == .imitation ? "ruled_imitation" : "ruled_not_imitation"
-            try Self.record(db, report, actor: account.id, role: .artist, action: action, from: from, note: note, now: now)
+            try Self.save(db, &report, to: next, actor: account.id, role: .artist, action: action, note: note, now: now)
             return try Self.rulingItem(db, report: report)
         }
     }
@@ -567,20 +547,15 @@ struct ReportRepository: Sendable {
                 .order(Column("id")).fetchAll(db)
             for var report in due {
                 let next = try Self.transition(report, .artistTimedOut)
-                let from = report.status
-                report.status = next
                 report.rulingDueAt = nil
                 report.unanswered = true
-                report.version += 1
-                report.updatedAt = now
-                try report.update(db)
-                try Self.record(
+                try Self.save(
                     db,
-                    report,
+                    &report,
+                    to: next,
                     actor: nil,
                     role: .system,
                     action: "artist_timed_out",
-                    from: from,
                     note: "The artist did not rule in time.",
                     now: now
                 )
@@ -595,11 +570,15 @@ struct ReportRepository: Sendable {
         artist.verified && artist.accountId != nil && artist.withdrawnAt == nil
     }
 
-    private static func whyArtistCannotRule(_ db: Database, _ id: ID<ArtistRecord>) throws -> String {
-        guard let artist = try ArtistRecord.fetchOne(db, key: id.rawValue) else { return "Artist \(id) no longer exists." }
+    private static func whyCannotRule(_ artist: ArtistRecord?, id: ID<ArtistRecord>) -> String {
+        guard let artist else { return "Artist \(id) no longer exists." }
         if artist.withdrawnAt != nil { return "Artist \(id) withdrew from the registry, so cannot be asked; decide it yourself." }
         if artist.accountId == nil { return "Artist \(id) was imported and has no account to rule with; decide it yourself." }
         return "Artist \(id) is not verified, so cannot be asked to rule; verify the artist first or decide it yourself."
+    }
+
+    private static func reporters(_ db: Database, of report: ReportRecord) throws -> [ReportReporterRecord] {
+        try ReportReporterRecord.filter(Column("report_id") == report.id).order(Column("created_at")).fetchAll(db)
     }
 
     private static func load(_ db: Database, _ id: ID<ReportRecord>) throws -> ReportRecord {
@@ -633,13 +612,35 @@ struct ReportRepository: Sendable {
         return APIError(
             .conflict,
             code: "claimed",
-            message: "\(name) (account \(holder)) holds report \(id) until \(ReportViews.iso(until)).",
+            message: "\(name) (account \(holder)) holds report \(id) until \(JSONText.iso(until)).",
             extra: [
                 "claimed_by": .int(holder),
                 "claimed_by_name": .string(name),
-                "claim_expires_at": .string(ReportViews.iso(until)),
+                "claim_expires_at": .string(JSONText.iso(until)),
             ]
         )
+    }
+
+    /// Writes the changed `report` and its audit event, in the caller's transaction. A step to another state (`next`)
+    /// raises the version, so a decision made on what was read before is refused.
+    private static func save(
+        _ db: Database,
+        _ report: inout ReportRecord,
+        to next: ReportStatus? = nil,
+        actor: ID<AccountRecord>?,
+        role: ReportEventRecord.ActorRole,
+        action: String,
+        note: String?,
+        now: Date
+    ) throws {
+        let from = report.status
+        if let next {
+            report.status = next
+            report.version += 1
+        }
+        report.updatedAt = now
+        try report.update(db)
+        try record(db, report, actor: actor, role: role, action: action, from: from, note: note, now: now)
     }
 
     private static func record(
@@ -693,8 +694,6 @@ struct QueueCursor: Sendable, Equatable {
 
 /// The JSON shapes of reports.
 enum ReportViews {
-    static func iso(_ date: Date) -> String { date.formatted(.iso8601) }
-
     static func parse(_ json: String) -> JSONValue {
         (try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))) ?? .null
     }
@@ -708,13 +707,13 @@ enum ReportViews {
         return .object([
             "result": .string(report.status.rawValue),
             "decided_by": report.decidedByRole.map(JSONValue.string) ?? .null,
-            "decided_at": report.decidedAt.map { .string(iso($0)) } ?? .null,
+            "decided_at": report.decidedAt.map { .string(JSONText.iso($0)) } ?? .null,
         ])
     }
 
-    static func queueItem(_ report: ReportRecord, artistName: String, claimerName: String?, now: Date) -> JSONValue {
+    static func queueItem(_ report: ReportRecord, artistName: String, claimerName: String?, now: Date) -> [String: JSONValue] {
         let claim = report.claim(at: now)
-        return .object([
+        return [
             "id": .int(report.id!.rawValue),
             "artist_id": .int(report.artistId.rawValue),
             "artist_name": .string(artistName),
@@ -725,17 +724,23 @@ enum ReportViews {
             "reporter_count": .int(Int64(report.reporterCount)),
             "claimed_by": claim.map { .int($0.holder) } ?? .null,
             "claimed_by_name": claim != nil ? (claimerName.map(JSONValue.string) ?? .null) : .null,
-            "claim_expires_at": claim.map { .string(iso($0.expiresAt)) } ?? .null,
-            "ruling_due_at": report.rulingDueAt.map { .string(iso($0)) } ?? .null,
+            "claim_expires_at": claim.map { .string(JSONText.iso($0.expiresAt)) } ?? .null,
+            "ruling_due_at": report.rulingDueAt.map { .string(JSONText.iso($0)) } ?? .null,
             "outcome": outcome(report),
             "version": .int(report.version),
-            "created_at": .string(iso(report.createdAt)),
-            "updated_at": .string(iso(report.updatedAt)),
-        ])
+            "created_at": .string(JSONText.iso(report.createdAt)),
+            "updated_at": .string(JSONText.iso(report.updatedAt)),
+        ]
     }
 
-    static func reporterItem(_ report: ReportRecord, artistName: String, category: String, details: String, reportedAt: Date) -> JSONValue {
-        .object([
+    static func reporterItem(
+        _ report: ReportRecord,
+        artistName: String,
+        category: String,
+        details: String,
+        reportedAt: Date
+    ) -> [String: JSONValue] {
+        [
             "id": .int(report.id!.rawValue),
             "artist_id": .int(report.artistId.rawValue),
             "artist_name": .string(artistName),
@@ -745,16 +750,16 @@ enum ReportViews {
             "status": .string(report.status.rawValue),
             "outcome": outcome(report),
             "reporter_count": .int(Int64(report.reporterCount)),
-            "reported_at": .string(iso(reportedAt)),
-            "updated_at": .string(iso(report.updatedAt)),
-        ])
+            "reported_at": .string(JSONText.iso(reportedAt)),
+            "updated_at": .string(JSONText.iso(report.updatedAt)),
+        ]
     }
 
     static func event(_ event: ReportEventRecord, actorName: String?) -> JSONValue {
         .object([
             "id": .int(event.id!),
             "report_id": .int(event.reportId.rawValue),
-            "at": .string(iso(event.createdAt)),
+            "at": .string(JSONText.iso(event.createdAt)),
             "actor": .object([
                 "account_id": event.actorAccountId.map { .int($0.rawValue) } ?? .null,
                 "role": .string(event.actorRole.rawValue),

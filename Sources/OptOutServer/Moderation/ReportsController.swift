@@ -60,55 +60,47 @@ struct ReportsController {
         let account = try context.requireAccount()
         var request = request
         let input = try await request.decodeJSON(as: FilingInput.self, context: context)
-        let category = try Self.choice(input.category, as: ReportCategory.self, field: "category", code: "invalid_category")
+        let category = try Input.choice(input.category, as: ReportCategory.self, field: "category", code: "invalid_category")
         let target = try ReportTarget.validated(generationId: input.target.generationId, imageURL: input.target.imageUrl)
         let details = try ReportLimits.text(input.details, field: "details", maxLength: ReportLimits.maxDetailsLength, required: false) ?? ""
         let result = try repository.file(
             .init(artistId: input.artistId, target: target, category: category, details: details),
             by: account
         )
-        var view = try repository.reporterView(result.report.id!, account: account.id!)
-        let status: HTTPResponse.Status
-        switch result {
-        case .created, .joined: status = .created
-        case .alreadyReported: status = .ok
-        }
-        if case .object(var object) = view {
-            object["already_reported"] = .bool(status == .ok)
-            view = .object(object)
-        }
-        return try Self.json(view, status: status, headers: [.location: "/v1/reports/\(result.report.id!)"])
+        var view = result.view
+        view["already_reported"] = .bool(result.outcome == .alreadyReported)
+        let status: HTTPResponse.Status = result.outcome == .alreadyReported ? .ok : .created
+        return try Response.json(.object(view), status: status, headers: [.location: "/v1/reports/\(result.id)"])
     }
 
     @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        let query = request.uri.queryParameters
-        let limit = try PhraseReviewController.integer(query["limit"].map(String.init), name: "limit", default: 50, range: 1...200)
-        let after = try PhraseReviewController.integer(query["after"].map(String.init), name: "after", default: Int.max, range: 1...Int.max)
+        let limit = try Input.integer(request, "limit", default: 50, range: 1...200)
+        let after = try Input.integer(request, "after", default: Int.max, range: 1...Int.max)
         let page = try repository.mine(account: account.id!, before: Int64(after), limit: limit)
-        return try Self.json(.object(["items": .array(page.items), "next": page.next.map { .string(String($0)) } ?? .null]))
+        return try Response.page(page.items, next: page.next.map { String($0) })
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        return try Self.json(try repository.reporterView(try Self.reportID(context), account: account.id!))
+        return try Response.json(.object(try repository.reporterView(try Input.pathID(context, noun: "report"), account: account.id!)))
     }
 
     // MARK: Artists
 
     @Sendable func rulings(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        return try Self.json(.object(["items": .array(try repository.rulings(account: account.id!))]))
+        return try Response.json(.object(["items": .array(try repository.rulings(account: account.id!))]))
     }
 
     @Sendable func rule(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        let id = try Self.reportID(context)
+        let id: ID<ReportRecord> = try Input.pathID(context, noun: "report")
         var request = request
         let input = try await request.decodeJSON(as: RulingInput.self, context: context)
-        let verdict = try Self.choice(input.verdict, as: ReportAction.Verdict.self, field: "verdict", code: "invalid_verdict")
+        let verdict = try Input.choice(input.verdict, as: ReportAction.Verdict.self, field: "verdict", code: "invalid_verdict")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: false)
-        return try Self.json(try repository.rule(id, verdict: verdict, note: note?.isEmpty == true ? nil : note, by: account))
+        return try Response.json(try repository.rule(id, verdict: verdict, note: note?.isEmpty == true ? nil : note, by: account))
     }
 
     // MARK: Generators
@@ -116,11 +108,10 @@ struct ReportsController {
     /// `GET /v1/takedowns?after=&limit=`: what the calling generator must remove (and may restore), as a feed.
     @Sendable func takedowns(_ request: Request, context: AppRequestContext) async throws -> Response {
         let key = try context.requireScope(.generate)
-        let query = request.uri.queryParameters
-        let limit = try PhraseReviewController.integer(query["limit"].map(String.init), name: "limit", default: 100, range: 1...1000)
-        let after = try PhraseReviewController.integer(query["after"].map(String.init), name: "after", default: 0, range: 0...Int.max)
+        let limit = try Input.integer(request, "limit", default: 100, range: 1...1000)
+        let after = try Input.integer(request, "after", default: 0, range: 0...Int.max)
         let page = try repository.takedowns(key: key.id!, after: Int64(after), limit: limit)
-        return try Self.json(.object(["items": .array(page.items), "next": page.next.map { .string(String($0)) } ?? .null]))
+        return try Response.page(page.items, next: page.next.map { String($0) })
     }
 
     // MARK: Moderators
@@ -128,8 +119,8 @@ struct ReportsController {
     @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(.moderator)
         let query = request.uri.queryParameters
-        let status = try query["status"].map { try Self.choice(String($0), as: ReportStatus.self, field: "status", code: "invalid_status") }
-        let limit = try PhraseReviewController.integer(query["limit"].map(String.init), name: "limit", default: 50, range: 1...200)
+        let status = try query["status"].map { try Input.choice(String($0), as: ReportStatus.self, field: "status", code: "invalid_status") }
+        let limit = try Input.integer(request, "limit", default: 50, range: 1...200)
         var after: QueueCursor?
         if let raw = query["after"] {
             guard let cursor = QueueCursor(String(raw)) else {
@@ -143,75 +134,48 @@ struct ReportsController {
             after = cursor
         }
         let page = try repository.queue(status: status, after: after, limit: limit)
-        return try Self.json(.object(["items": .array(page.items), "next": page.next.map { .string($0.text) } ?? .null]))
+        return try Response.page(page.items, next: page.next?.text)
     }
 
     @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(.moderator)
-        return try Self.json(try repository.detail(try Self.reportID(context)))
+        return try Response.json(try repository.detail(try Input.pathID(context, noun: "report")))
     }
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(.moderator)
-        let id = try Self.reportID(context)
-        return try Self.json(.object(["report_id": .int(id.rawValue), "events": .array(try repository.history(id))]))
+        let id: ID<ReportRecord> = try Input.pathID(context, noun: "report")
+        return try Response.json(.object(["report_id": .int(id.rawValue), "events": .array(try repository.history(id))]))
     }
 
     @Sendable func claim(_ request: Request, context: AppRequestContext) async throws -> Response {
         let moderator = try context.requireRole(.moderator)
-        return try Self.json(try repository.claim(try Self.reportID(context), by: .init(account: moderator)))
+        return try Response.json(try repository.claim(try Input.pathID(context, noun: "report"), by: .init(account: moderator)))
     }
 
     @Sendable func release(_ request: Request, context: AppRequestContext) async throws -> Response {
         let moderator = try context.requireRole(.moderator)
-        return try Self.json(try repository.release(try Self.reportID(context), by: .init(account: moderator)))
+        return try Response.json(try repository.release(try Input.pathID(context, noun: "report"), by: .init(account: moderator)))
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
         let moderator = try context.requireRole(.moderator)
-        let id = try Self.reportID(context)
+        let id: ID<ReportRecord> = try Input.pathID(context, noun: "report")
         var request = request
         let input = try await request.decodeJSON(as: DecisionInput.self, context: context)
-        let decision = try Self.choice(input.action, as: ReportAction.Decision.self, field: "action", code: "invalid_action")
+        let decision = try Input.choice(input.action, as: ReportAction.Decision.self, field: "action", code: "invalid_action")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        return try Self.json(try repository.decide(id, decision: decision, note: note, version: input.version, by: .init(account: moderator)))
+        return try Response.json(try repository.decide(id, decision: decision, note: note, version: input.version, by: .init(account: moderator)))
     }
 
     @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> Response {
         let moderator = try context.requireRole(.moderator)
-        let id = try Self.reportID(context)
+        let id: ID<ReportRecord> = try Input.pathID(context, noun: "report")
         var request = request
         let input = try await request.decodeJSON(as: ReopenInput.self, context: context)
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        return try Self.json(try repository.reopen(id, note: note, version: input.version, by: .init(account: moderator)))
+        return try Response.json(try repository.reopen(id, note: note, version: input.version, by: .init(account: moderator)))
     }
 
     // MARK: Helpers
-
-    /// `raw` as one of `T`'s cases, or a 422 `code` listing them.
-    static func choice<T: RawRepresentable & CaseIterable>(_ raw: String, as type: T.Type, field: String, code: String) throws -> T
-    where T.RawValue == String {
-        guard let value = T(rawValue: raw) else {
-            throw APIError(
-                .unprocessableContent,
-                code: code,
-                message: "\(field) is one of \(T.allCases.map(\.rawValue).joined(separator: ", ")).",
-                field: field
-            )
-        }
-        return value
-    }
-
-    static func reportID(_ context: AppRequestContext) throws -> ID<ReportRecord> {
-        guard let raw = context.parameters.get("id"), let value = Int64(raw), value > 0 else {
-            throw APIError(.notFound, code: "not_found", message: "There is no report \(context.parameters.get("id") ?? "").")
-        }
-        return ID(value)
-    }
-
-    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(value))))
-    }
 }

@@ -105,6 +105,11 @@ struct PromptCheckController {
 
 /// JSON string literals, for the responses written by hand.
 enum JSONText {
+    /// A date as the API writes it: ISO 8601, UTC, whole seconds.
+    static func iso(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+
     static func quoted(_ text: String) -> String {
         var out = "\""
         out.reserveCapacity(text.utf8.count + 2)
