@@ -1,21 +1,7 @@
 // The opt-out form: plain JavaScript over the JSON API (Public/api.js).
 "use strict";
 
-const state = { token: sessionStorage.getItem(TOKEN_KEY), artist: null };
-
-function clearErrors(form) {
-  form.querySelectorAll(".field-error, .form-error").forEach((el) => { el.textContent = ""; });
-  form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
-}
-
-// Shows an API error beside the field it concerns, or at the foot of the form.
-function showError(prefix, error) {
-  const fieldEl = error.field && $(prefix + "-" + error.field + "-error");
-  const target = fieldEl || $(prefix + "-form-error");
-  target.textContent = error.message;
-  const input = error.field && (document.querySelector("#" + prefix + "-form [name='" + error.field + "']"));
-  if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
-}
+const state = { artist: null };
 
 const lines = (text) => text.split("\n").map((s) => s.trim()).filter((s) => s.length > 0);
 
@@ -51,19 +37,14 @@ function renderArtist(artist) {
   body.replaceChildren(...artist.phrases.map((phrase) => {
     const row = document.createElement("tr");
     row.dataset.phraseId = phrase.id;
-    for (const [text, cls] of [[phrase.text, ""], [phrase.kind, ""], [phrase.status.replace("_", " "), "status-" + phrase.status]]) {
-      const cell = document.createElement("td");
-      cell.textContent = text;
-      if (cls) cell.className = cls;
-      row.appendChild(cell);
-    }
+    row.append(cell(phrase.text), cell(phrase.kind), cell(words(phrase.status), "status-" + phrase.status));
     if (phrase.review_reason) row.title = phrase.review_reason;
     return row;
   }));
 }
 
 async function loadAccount() {
-  if (!state.token) { setSignedIn(null); return; }
+  if (!hasSession()) { setSignedIn(null); return; }
   try {
     const account = await api("GET", "/v1/accounts/me");
     setSignedIn(account);
@@ -72,15 +53,13 @@ async function loadAccount() {
     await loadRulings();
     await loadMyReports();
   } catch (error) {
-    if (error.status === 401) { sessionStorage.removeItem(TOKEN_KEY); state.token = null; setSignedIn(null); }
+    if (error.status === 401) { forgetSession(); setSignedIn(null); }
     else $("artist-form-error").textContent = error.message;
   }
 }
 
 async function signIn(email, password) {
-  const session = await api("POST", "/v1/sessions", { email, password });
-  state.token = session.token;
-  sessionStorage.setItem(TOKEN_KEY, session.token);
+  await startSession(email, password);
   await loadAccount();
 }
 
@@ -158,7 +137,7 @@ function renderRuling(item) {
   box.id = "ruling-" + item.id;
   box.noValidate = true;
   const heading = document.createElement("h3");
-  heading.textContent = "Report " + item.id + ": " + item.category.replace(/_/g, " ");
+  heading.textContent = "Report " + item.id + ": " + words(item.category);
   box.appendChild(heading);
   const generation = item.snapshot && item.snapshot.generation;
   if (generation) {
@@ -175,16 +154,7 @@ function renderRuling(item) {
   legend.textContent = "Does this image imitate your work?";
   fieldset.appendChild(legend);
   for (const [value, text] of [["imitation", "Yes, it imitates my work: take it down"], ["not_imitation", "No, it does not imitate my work"]]) {
-    const input = document.createElement("input");
-    input.type = "radio";
-    input.name = "verdict";
-    input.value = value;
-    input.id = "verdict-" + item.id + "-" + value;
-    const label = document.createElement("label");
-    label.htmlFor = input.id;
-    label.className = "inline";
-    label.textContent = text;
-    fieldset.append(input, label, document.createElement("br"));
+    fieldset.append(...radioChoice("verdict", value, "verdict-" + item.id + "-" + value, text));
   }
   box.appendChild(fieldset);
   const noteLabel = document.createElement("label");
@@ -210,7 +180,7 @@ function renderRuling(item) {
     if (!chosen) { error.textContent = "Choose whether it imitates your work."; return; }
     try {
       const result = await api("POST", "/v1/reports/" + item.id + "/ruling", { verdict: chosen.value, note: note.value });
-      $("rulings-status").textContent = "Thank you. Report " + item.id + " is " + result.status.replace(/_/g, " ") + ".";
+      $("rulings-status").textContent = "Thank you. Report " + item.id + " is " + words(result.status) + ".";
       await loadRulings();
     } catch (failure) { error.textContent = failure.message; }
   });
@@ -227,17 +197,8 @@ $("report-find").addEventListener("click", async () => {
     const found = await api("GET", "/v1/artists/find?name=" + encodeURIComponent($("report-artist-name").value));
     if (found.items.length === 0) { $("report-artist_id-error").textContent = "No opted-out artist has that name."; return; }
     for (const item of found.items) {
-      const input = document.createElement("input");
-      input.type = "radio";
-      input.name = "artist_id";
-      input.value = item.artist_id;
-      input.id = "report-artist-" + item.artist_id;
-      input.checked = found.items.length === 1;
-      const label = document.createElement("label");
-      label.htmlFor = input.id;
-      label.className = "inline";
-      label.textContent = item.artist_name + " (#" + item.artist_id + ")";
-      choices.append(input, label, document.createElement("br"));
+      choices.append(...radioChoice("artist_id", item.artist_id, "report-artist-" + item.artist_id,
+        item.artist_name + " (#" + item.artist_id + ")", found.items.length === 1));
     }
     $("report-artists").hidden = false;
   } catch (error) { $("report-artist_id-error").textContent = error.message; }
@@ -274,22 +235,16 @@ async function loadMyReports() {
     $("my-reports").querySelector("tbody").replaceChildren(...page.items.map((report) => {
       const row = document.createElement("tr");
       row.dataset.reportId = report.id;
-      const outcome = report.outcome ? report.outcome.result.replace(/_/g, " ") + " by the " + report.outcome.decided_by : "";
-      for (const text of [report.id, report.artist_name, report.target.image_url || report.target.generation_id,
-        report.status.replace(/_/g, " "), outcome]) {
-        const cell = document.createElement("td");
-        cell.textContent = String(text);
-        row.appendChild(cell);
-      }
+      const outcome = report.outcome ? words(report.outcome.result) + " by the " + report.outcome.decided_by : "";
+      row.append(cell(report.id), cell(report.artist_name), cell(report.target.image_url || report.target.generation_id),
+        cell(words(report.status)), cell(outcome));
       return row;
     }));
   } catch (error) { $("report-form-error").textContent = error.message; }
 }
 
 $("signout-button").addEventListener("click", async () => {
-  try { await api("DELETE", "/v1/sessions/current"); } catch (_) { /* the session may already be gone */ }
-  sessionStorage.removeItem(TOKEN_KEY);
-  state.token = null;
+  await endSession();
   state.artist = null;
   setSignedIn(null);
 });

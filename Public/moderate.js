@@ -1,25 +1,7 @@
 // The moderators' queue: plain JavaScript over the JSON API (Public/api.js).
 "use strict";
 
-const state = { token: sessionStorage.getItem(TOKEN_KEY), account: null, item: null, next: null };
-
-const words = (text) => (text || "").replace(/_/g, " ");
-
-function cell(text, className) {
-  const td = document.createElement("td");
-  td.textContent = text === null || text === undefined ? "" : String(text);
-  if (className) td.className = className;
-  return td;
-}
-
-function clearErrors(form) {
-  form.querySelectorAll(".field-error, .form-error").forEach((el) => { el.textContent = ""; });
-}
-
-function showError(prefix, error) {
-  const target = (error.field && $(prefix + "-" + error.field + "-error")) || $(prefix + "-form-error");
-  target.textContent = error.message;
-}
+const state = { account: null, item: null, next: null };
 
 function setSignedIn(account) {
   state.account = account;
@@ -117,13 +99,13 @@ async function refreshItem() {
 }
 
 async function loadAccount() {
-  if (!state.token) { setSignedIn(null); return; }
+  if (!hasSession()) { setSignedIn(null); return; }
   try {
     const account = await api("GET", "/v1/accounts/me");
     setSignedIn(account);
     if (account.role === "moderator" || account.role === "admin") await loadQueue(false);
   } catch (error) {
-    if (error.status === 401) { sessionStorage.removeItem(TOKEN_KEY); state.token = null; setSignedIn(null); }
+    if (error.status === 401) { forgetSession(); setSignedIn(null); }
     else $("signin-form-error").textContent = error.message;
   }
 }
@@ -132,9 +114,7 @@ $("signin-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   clearErrors(event.currentTarget);
   try {
-    const session = await api("POST", "/v1/sessions", { email: $("signin-email").value, password: $("signin-password").value });
-    state.token = session.token;
-    sessionStorage.setItem(TOKEN_KEY, session.token);
+    await startSession($("signin-email").value, $("signin-password").value);
     await loadAccount();
   } catch (error) { showError("signin", error); }
 });
@@ -183,9 +163,7 @@ $("reopen-form").addEventListener("submit", async (event) => {
 });
 
 $("signout-button").addEventListener("click", async () => {
-  try { await api("DELETE", "/v1/sessions/current"); } catch (_) { /* the session may already be gone */ }
-  sessionStorage.removeItem(TOKEN_KEY);
-  state.token = null;
+  await endSession();
   setSignedIn(null);
 });
 
