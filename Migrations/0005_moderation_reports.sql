@@ -33,6 +33,8 @@ CREATE TABLE report (
 CREATE INDEX report_queue ON report((status <> 'open'), reporter_count DESC, id);
 CREATE INDEX report_status_queue ON report(status, reporter_count DESC, id);
 CREATE INDEX report_ruling_due ON report(ruling_due_at) WHERE status = 'awaiting_artist';
+-- GET /v1/generations/{id} asks whether a report took the generation down, by target alone.
+CREATE INDEX report_target ON report(target_kind, target);
 CREATE INDEX report_artist_waiting ON report(artist_id) WHERE status = 'awaiting_artist';
 
 CREATE TABLE report_reporter (
