@@ -85,6 +85,8 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
     let gate = try PromptGate(database: services.database, ordinary: services.ordinaryWords, logger: logger)
     let links = LinkIndex(database: services.database)
     try links.warm()
+    // The sign-in decoy hash is made now, in the background, so the first sign-in of an unknown email is not slower.
+    Task { [hasher = services.hasher] in _ = try? await hasher.decoyHash() }
     let router = buildRouter(
         services: services,
         gate: gate,
@@ -138,8 +140,6 @@ func buildRouter(
         try health.check()
         return ["status": "ok"]
     }
-    // The sign-in decoy hash is made now, in the background, so the first sign-in of an unknown email is not slower.
-    Task { [hasher = services.hasher] in _ = try? await hasher.decoyHash() }
     AccountsController(
         repository: services.accounts,
         hasher: services.hasher,

@@ -11,27 +11,19 @@ import Testing
         try AdminTasks(configuration: configuration).createAPIKey(name: "generator-\(UUID().uuidString.prefix(6))", scopes: [.generate])
     }
 
-    func accountId(_ client: some TestClientProtocol, _ token: String) async throws -> Int {
-        try await client.call(.get, "/v1/accounts/me", token: token).json["id"].int!
-    }
-
-    func generate(_ client: some TestClientProtocol, _ key: String, account: Int, prompt: String, idempotency: String) async throws -> Reply {
-        try await client.call(.post, "/v1/generations", token: key, json: ["account_id": account, "prompt": prompt, "idempotency_key": idempotency])
-    }
-
     @Test func freeAccountsGetFivePromptsThen402() async throws {
         try await withApp { client, configuration in
             let key = try generateKey(configuration)
             let member = try await client.signUp("member@example.org")
-            let account = try await accountId(client, member)
+            let account = try await client.accountId(member)
             for index in 1...5 {
-                let reply = try await generate(client, key, account: account, prompt: "a lighthouse at dusk \(index)", idempotency: "k\(index)")
+                let reply = try await client.generate(key, account: account, prompt: "a lighthouse at dusk \(index)", idempotency: "k\(index)")
                 #expect(reply.status == .created)
                 #expect(reply.json["charge"]["kind"].string == "included")
                 #expect(reply.json["usage"]["used"].int == index)
                 #expect(reply.json["usage"]["included"].int == 5)
             }
-            let refused = try await generate(client, key, account: account, prompt: "one more", idempotency: "k6")
+            let refused = try await client.generate(key, account: account, prompt: "one more", idempotency: "k6")
             #expect(refused.status == HTTPResponse.Status(code: 402))
             #expect(refused.errorCode == "quota_exhausted")
             #expect(refused.json["resets_at"].string != nil)
@@ -47,10 +39,10 @@ import Testing
         try await withApp { client, configuration in
             let key = try generateKey(configuration)
             let member = try await client.signUp("member@example.org")
-            let account = try await accountId(client, member)
+            let account = try await client.accountId(member)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for index in 0..<200 {
-                    group.addTask { try await generate(client, key, account: account, prompt: "a quiet harbour", idempotency: "c\(index)").status }
+                    group.addTask { try await client.generate(key, account: account, prompt: "a quiet harbour", idempotency: "c\(index)").status }
                 }
                 return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
             }
@@ -63,9 +55,9 @@ import Testing
         try await withApp { client, configuration in
             let key = try generateKey(configuration)
             let member = try await client.signUp("member@example.org")
-            let account = try await accountId(client, member)
+            let account = try await client.accountId(member)
             let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
-                for _ in 0..<20 { group.addTask { try await generate(client, key, account: account, prompt: "a red fox", idempotency: "same") } }
+                for _ in 0..<20 { group.addTask { try await client.generate(key, account: account, prompt: "a red fox", idempotency: "same") } }
                 return try await group.reduce(into: [Reply]()) { $0.append($1) }
             }
             #expect(replies.allSatisfy { $0.status == .created })
@@ -82,14 +74,14 @@ import Testing
             let mucha = try await client.signUp("mucha@example.org")
             let muchaId = try await client.createArtist(mucha, name: "Alphonse Mucha", policy: "credit")
             let member = try await client.signUp("member@example.org")
-            let account = try await accountId(client, member)
+            let account = try await client.accountId(member)
 
-            let blocked = try await generate(client, key, account: account, prompt: "castle by Gr3g Rutk0wski", idempotency: "b1")
+            let blocked = try await client.generate(key, account: account, prompt: "castle by Gr3g Rutk0wski", idempotency: "b1")
             #expect(blocked.status == .unprocessableContent)
             #expect(blocked.errorCode == "prompt_blocked")
             #expect(blocked.json["matches"][0]["artist_name"].string == "Greg Rutkowski")
 
-            let credited = try await generate(client, key, account: account, prompt: "poster in the style of alphonse mucha", idempotency: "c1")
+            let credited = try await client.generate(key, account: account, prompt: "poster in the style of alphonse mucha", idempotency: "c1")
             #expect(credited.status == .created)
             #expect(credited.json["credits"][0]["artist_id"].int == muchaId)
             #expect(credited.json["credits"][0]["name"].string == "Alphonse Mucha")
@@ -112,7 +104,7 @@ import Testing
         try await withApp { client, configuration in
             let key = try generateKey(configuration)
             let member = try await client.signUp("member@example.org")
-            let account = try await accountId(client, member)
+            let account = try await client.accountId(member)
             let admin = try await client.signIn("admin@example.org", password: "moderator-pass")
             let moderator = try await client.moderatorToken()
             #expect(
@@ -124,7 +116,7 @@ import Testing
             let set = try await client.call(.patch, "/v1/accounts/\(account)/plan", token: admin, json: ["plan": "free", "overage": true])
             #expect(set.status == .ok)
             #expect(set.json["overage"].bool == true)
-            for index in 1...6 { _ = try await generate(client, key, account: account, prompt: "a garden \(index)", idempotency: "o\(index)") }
+            for index in 1...6 { _ = try await client.generate(key, account: account, prompt: "a garden \(index)", idempotency: "o\(index)") }
             let usage = try await client.call(.get, "/v1/accounts/me/usage", token: member).json
             #expect(usage["used"].int == 6)
             #expect(usage["overage_count"].int == 1)
@@ -136,7 +128,7 @@ import Testing
         try await withApp { client, configuration in
             let checkKey = try AdminTasks(configuration: configuration).createAPIKey(name: "checker", scopes: [.check])
             let member = try await client.signUp("member@example.org")
-            let account = try await accountId(client, member)
+            let account = try await client.accountId(member)
             let body: [String: Any] = ["account_id": account, "prompt": "x", "idempotency_key": "k"]
             #expect(try await client.call(.post, "/v1/generations", json: body).status == .unauthorized)
             #expect(try await client.call(.post, "/v1/generations", token: checkKey, json: body).status == .forbidden)
@@ -158,8 +150,8 @@ import Testing
             let mucha = try await client.signUp("mucha@example.org")
             _ = try await client.createArtist(mucha, name: "Alphonse Mucha", policy: "credit")
             let member = try await client.signUp("member@example.org")
-            let account = try await accountId(client, member)
-            let generation = try await generate(client, key, account: account, prompt: "poster after alphonse mucha", idempotency: "l1")
+            let account = try await client.accountId(member)
+            let generation = try await client.generate(key, account: account, prompt: "poster after alphonse mucha", idempotency: "l1")
             let id = try #require(generation.json["id"].string)
             let png = try Data(
                 contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

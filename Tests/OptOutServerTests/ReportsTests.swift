@@ -200,16 +200,8 @@ import Testing
             _ = try await client.call(.patch, "/v1/artists/\(artist)", token: artistToken, json: ["policy": "credit"])
             let key = try AdminTasks(configuration: configuration).createAPIKey(name: "studio-gen", scopes: [.generate])
             let member = try await client.signUp("member@example.org")
-            let account = try await client.call(.get, "/v1/accounts/me", token: member).json["id"].int!
-            func generate(_ prompt: String, idempotency: String) async throws -> Reply {
-                try await client.call(
-                    .post,
-                    "/v1/generations",
-                    token: key,
-                    json: ["account_id": account, "prompt": prompt, "idempotency_key": idempotency]
-                )
-            }
-            let generated = try await generate("a harbour in the style of Mira Kestrel", idempotency: "one")
+            let account = try await client.accountId(member)
+            let generated = try await client.generate(key, account: account, prompt: "a harbour in the style of Mira Kestrel", idempotency: "one")
             #expect(generated.status == .created)
             let generation = generated.json["id"].string!
             let filed = try await client.call(
@@ -244,7 +236,7 @@ import Testing
 
             // A refused generation made no image.
             _ = try await client.call(.patch, "/v1/artists/\(artist)", token: artistToken, json: ["policy": "block"])
-            let refused = try await generate("Mira K. Studio harbour", idempotency: "two")
+            let refused = try await client.generate(key, account: account, prompt: "Mira K. Studio harbour", idempotency: "two")
             #expect(refused.status == .unprocessableContent)
             let reportRefused = try await client.call(
                 .post,
@@ -362,7 +354,7 @@ import Testing
         try await withApp { client, configuration in
             let (id, member, first, second) = try await oneReportTwoModerators(client, configuration)
             let admin = try await client.signIn("admin@example.org", password: "moderator-pass")
-            let firstId = try await client.call(.get, "/v1/accounts/me", token: first).json["id"].int!
+            let firstId = try await client.accountId(first)
 
             // Deciding without a claim.
             #expect(try await decide(client, first, id, "dismiss", version: 1).errorCode == "claim_required")
@@ -573,16 +565,11 @@ import Testing
             let theirs = try tasks.createAPIKey(name: "studio-b", scopes: [.generate])
             let (artistToken, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
             let member = try await client.signUp("member@example.org")
-            let account = try await client.call(.get, "/v1/accounts/me", token: member).json["id"].int!
+            let account = try await client.accountId(member)
             let moderator = try await client.moderatorToken()
             var generations: [String] = []
             for (index, key) in [mine, mine, theirs].enumerated() {
-                let made = try await client.call(
-                    .post,
-                    "/v1/generations",
-                    token: key,
-                    json: ["account_id": account, "prompt": "a quiet harbour \(index)", "idempotency_key": "k\(index)"]
-                )
+                let made = try await client.generate(key, account: account, prompt: "a quiet harbour \(index)", idempotency: "k\(index)")
                 generations.append(made.json["id"].string!)
             }
             var reports: [Int] = []
@@ -669,7 +656,7 @@ import Testing
             let member = try await client.signUp("member@example.org")
             let second = try await client.signUp("second@example.org")
             let moderator = try await client.moderatorToken()
-            let modId = try await client.call(.get, "/v1/accounts/me", token: moderator).json["id"].int!
+            let modId = try await client.accountId(moderator)
             let id = try await file(client, member, artist: artist, url: "https://x.org/a.png").json["id"].int!
             _ = try await file(client, second, artist: artist, url: "https://x.org/a.png")
             _ = try await client.call(.post, "/v1/moderation/reports/\(id)/claim", token: moderator)

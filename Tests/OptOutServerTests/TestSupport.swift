@@ -106,6 +106,16 @@ extension TestClientProtocol {
         return reply.json["id"].int ?? -1
     }
 
+    /// The account id behind a session token.
+    func accountId(_ token: String) async throws -> Int {
+        try await call(.get, "/v1/accounts/me", token: token).json["id"].int!
+    }
+
+    /// `POST /v1/generations` with an API key holding the generate scope.
+    func generate(_ key: String, account: Int, prompt: String, idempotency: String) async throws -> Reply {
+        try await call(.post, "/v1/generations", token: key, json: ["account_id": account, "prompt": prompt, "idempotency_key": idempotency])
+    }
+
     func registryVersion() async throws -> Int {
         try await call(.get, "/v1/registry/version").json["registry_version"].int ?? -1
     }

@@ -26,8 +26,6 @@ public struct ReportRecord: SnakeCaseRecord, Sendable, Equatable {
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(inserted.rowID) }
 
-    var reportTarget: ReportTarget? { ReportTarget(kind: targetKind, value: target) }
-
     func claim(at now: Date) -> ReportClaim? {
         ReportClaim.current(holder: claimedBy?.rawValue, expiresAt: claimExpiresAt, now: now)
     }

@@ -10,20 +10,11 @@ struct RulingTimeoutService: Service {
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let returned = try repository.returnUnanswered()
-                    if returned > 0 {
-                        logger.info("reports returned unanswered", metadata: ["count": "\(returned)"])
-                    }
-                    try await Task.sleep(for: interval)
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("returning unanswered reports failed", metadata: ["error": "\(error)"])
-                    try? await Task.sleep(for: interval)
-                }
+        await repeatUntilShutdown(every: interval, logger: logger, failure: "returning unanswered reports failed") {
+            [repository, logger] in
+            let returned = try repository.returnUnanswered()
+            if returned > 0 {
+                logger.info("reports returned unanswered", metadata: ["count": "\(returned)"])
             }
         }
     }

@@ -8,17 +8,8 @@ struct PromptGateService: Service {
     let interval: Duration
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await Task.sleep(for: interval)
-                    try await gate.refreshInBackground()
-                } catch is CancellationError {
-                    return
-                } catch {
-                    gate.logger.error("prompt gate refresh failed", metadata: ["error": "\(error)"])
-                }
-            }
+        await repeatUntilShutdown(every: interval, logger: gate.logger, failure: "prompt gate refresh failed") { [gate] in
+            try await gate.refreshInBackground()
         }
     }
 }
