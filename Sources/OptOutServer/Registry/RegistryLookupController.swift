@@ -123,28 +123,29 @@ struct RegistryLookupController {
         let database = self.database
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "{\"registry_version\":\(version),\"type\":\"header\"}\n"))
-            var after: Int64 = 0
-            while true {
-                let from = after
-                let (text, last) = try database.read { db in try Self.phrasePage(db, after: from) }
-                if text.isEmpty { break }
-                try await writer.write(ByteBuffer(string: text))
-                after = last
-            }
-            after = 0
-            while true {
-                let from = after
-                let (text, last) = try database.read { db in try Self.linkPage(db, after: from) }
-                if text.isEmpty { break }
-                try await writer.write(ByteBuffer(string: text))
-                after = last
-            }
+            try await Self.writePages(to: &writer, from: database, Self.phrasePage)
+            try await Self.writePages(to: &writer, from: database, Self.linkPage)
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "application/x-ndjson", .eTag: etag], body: body)
     }
 
     static let pageSize = 5_000
+
+    /// Writes `page` after `page` (each read on its own, keyed by the last id written) until one comes back empty.
+    static func writePages(
+        to writer: inout any ResponseBodyWriter,
+        from database: AppDatabase,
+        _ page: (Database, Int64) throws -> (String, Int64)
+    ) async throws {
+        var after: Int64 = 0
+        while true {
+            let (text, last) = try database.read { db in try page(db, after) }
+            if text.isEmpty { return }
+            try await writer.write(ByteBuffer(string: text))
+            after = last
+        }
+    }
 
     static func phrasePage(_ db: Database, after: Int64) throws -> (String, Int64) {
         var text = ""
