@@ -317,10 +317,6 @@ struct GenerationsController {
     }
 
     static func response(_ outcome: GenerationOutcome) -> Response {
-        Response(
-            status: HTTPResponse.Status(code: outcome.status),
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: outcome.body))
-        )
+        Response.json(body: ByteBuffer(string: outcome.body), status: HTTPResponse.Status(code: outcome.status))
     }
 }

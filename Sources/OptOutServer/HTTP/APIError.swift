@@ -47,12 +47,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         var body = extra
         body["error"] = .object(error)
         var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized, fields[.wwwAuthenticate] == nil {
             fields[.wwwAuthenticate] = "Bearer"
         }
-        let data = try JSONEncoder.api.encode(JSONValue.object(body))
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return try Response.json(.object(body), status: status, headers: fields)
     }
 
     static func unauthorized(_ message: String = "Sign in first: send Authorization: Bearer <token>.") -> APIError {

@@ -44,9 +44,14 @@ enum Input {
 extension Response {
     /// `value` as the API's JSON.
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        json(body: ByteBuffer(bytes: try JSONEncoder.api.encode(value)), status: status, headers: headers)
+    }
+
+    /// A JSON body written by hand (the hot routes), or already encoded.
+    static func json(body: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try JSONEncoder.api.encode(value))))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 
     /// A page of a list: `{"items": [...], "next": ...}`, `next` null on the last page.

@@ -47,11 +47,7 @@ struct PromptCheckController {
         }
 
         func response(from request: Request, context: some RequestContext) throws -> Response {
-            Response(
-                status: .ok,
-                headers: [.contentType: "application/json; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: json))
-            )
+            Response.json(body: ByteBuffer(string: json))
         }
     }
 

@@ -57,7 +57,7 @@ struct RegistryLookupController {
             }
         }
         out += "]}"
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: out)))
+        return Response.json(body: ByteBuffer(string: out))
     }
 
     /// Reads `{"items": [...]}`: a per-item error for an item that cannot be read, a 4xx for a body that cannot.
