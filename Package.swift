@@ -46,6 +46,7 @@ let package = Package(
             ],
             resources: [
                 .copy("Resources/english-words.txt"), .copy("Resources/english-words.LICENSE"), .copy("Resources/ai-crawlers.txt"),
+                .copy("Resources/common-phrases.txt"),
             ],
             swiftSettings: swiftSettings
         ),

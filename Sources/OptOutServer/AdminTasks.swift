@@ -12,6 +12,10 @@ public struct AdminTasks: Sendable {
     /// The registry version after migrating, for `optout-gate migrate` to report.
     public func registryVersion() throws -> Int64 { try services.artists.registryVersion() }
 
+    /// Active phrases that the collision guard's newer rule moved back to review when this database was opened, or
+    /// nil when the rule had been applied before.
+    public var guardHeld: Int? { services.guardHeld }
+
     /// Creates a moderator (or admin), or promotes an existing account and sets its password.
     /// - Returns: the account's id.
     public func createStaff(email rawEmail: String, password: String, role: Role) async throws -> Int64 {

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import OptOutCore
 import ServiceLifecycle
 
@@ -36,6 +37,10 @@ public struct AppConfiguration: Sendable {
     public var claimLifetime: TimeInterval = ReportClaim.lifetime
     /// Reports an account may file in an hour.
     public var reportsPerHour = ReportLimits.perHour
+    /// `GET /health/ready` answers 503 when the prompt gate's snapshot has not caught up with the registry for longer.
+    public var maxSnapshotAge: Duration = .seconds(10)
+    /// Reverse proxies whose `X-Forwarded-For` header names the client, for per-address limits.
+    public var trustedProxies: [CIDR] = []
 
     public init() {}
 }
@@ -48,6 +53,8 @@ struct Services: Sendable {
     let hasher: PasswordHasher
     let ordinaryWords: OrdinaryWords
     let crawlers: [String]
+    /// Active phrases the collision guard's newer rule moved back to review at this start (nil: none to apply).
+    let guardHeld: Int?
 
     /// Opens the database (applying migrations) and loads the collision guard's word list.
     init(configuration: AppConfiguration) throws {
@@ -60,6 +67,7 @@ struct Services: Sendable {
         let words = try WordList.shared.get()
         ordinaryWords = words.ordinary
         artists = ArtistRepository(database: database, collisionGuard: words.collisionGuard)
+        guardHeld = try artists.applyGuardRevision()
         hasher = PasswordHasher(cost: configuration.bcryptCost)
         crawlers = try CrawlerList.load()
     }
@@ -87,6 +95,12 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
     try links.warm()
     // The sign-in decoy hash is made now, in the background, so the first sign-in of an unknown email is not slower.
     Task { [hasher = services.hasher] in _ = try? await hasher.decoyHash() }
+    if let held = services.guardHeld {
+        logger.notice(
+            "collision guard applied to the registry",
+            metadata: ["revision": "\(CollisionGuard.revision)", "phrases_moved_to_review": "\(held)"]
+        )
+    }
     let router = buildRouter(
         services: services,
         gate: gate,
@@ -140,12 +154,25 @@ func buildRouter(
         try health.check()
         return ["status": "ok"]
     }
+    let readiness = ReadinessCheck(database: services.database, gate: gate, maxSnapshotAge: configuration.maxSnapshotAge)
+    routes.get("/health/ready") { _, _ -> Response in
+        let problem = try await NIOThreadPool.singleton.runIfActive { readiness.problem() }
+        if let problem {
+            return try Response.json(
+                .object(["status": .string("not_ready"), "error": .object(["code": .string("not_ready"), "message": .string(problem)])]),
+                status: .serviceUnavailable,
+                headers: [.retryAfter: "1"]
+            )
+        }
+        return try Response.json(.object(["status": .string("ready")]))
+    }
     AccountsController(
         repository: services.accounts,
         hasher: services.hasher,
         throttle: LoginThrottle(),
         credentials: credentials,
-        sessionLifetime: configuration.sessionLifetime
+        sessionLifetime: configuration.sessionLifetime,
+        trustedProxies: configuration.trustedProxies
     ).addRoutes(to: routes)
     ArtistsController(repository: services.artists, gate: gate).addRoutes(to: routes)
     PhraseReviewController(repository: services.artists, gate: gate).addRoutes(to: routes)
@@ -202,13 +229,13 @@ public enum ResourceLocator {
 enum WordList {
     /// Loaded once a process: the list is the same for every app and folding 64,000 words takes a moment.
     static let shared: Result<(ordinary: OrdinaryWords, collisionGuard: CollisionGuard), any Error> = Result {
-        let words = try load()
-        return (OrdinaryWords(words), CollisionGuard(dictionary: words))
+        let words = try load("english-words")
+        return (OrdinaryWords(words), CollisionGuard(dictionary: words, commonPhrases: try load("common-phrases")))
     }
 
-    static func load() throws -> [String] {
-        guard let url = Bundle.module.url(forResource: "english-words", withExtension: "txt") else {
-            throw StartupError("the english-words.txt resource is missing from the build")
+    static func load(_ name: String) throws -> [String] {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "txt") else {
+            throw StartupError("the \(name).txt resource is missing from the build")
         }
         let text = try String(contentsOf: url, encoding: .utf8)
         return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
@@ -227,7 +254,49 @@ final class HealthCheck: Sendable {
     func check() throws {
         let now = ContinuousClock.now
         if let last = lastSuccess.withLockedValue({ $0 }), now - last < .seconds(1) { return }
-        _ = try database.pool.read { db in try Int.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") }
+        _ = try database.read { db in try Int.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") }
         lastSuccess.withLockedValue { $0 = now }
+    }
+}
+
+/// `GET /health/ready`: whether this process should get traffic. Not ready when the database cannot be written
+/// (a write probe, at most once a second; the last answer is reused in between) or when the prompt gate's
+/// snapshot has not caught up with the registry for longer than `maxSnapshotAge`.
+final class ReadinessCheck: Sendable {
+    let database: AppDatabase
+    let gate: PromptGate
+    let maxSnapshotAge: Duration
+    private let lastProbe = NIOLockedValueBox<(at: ContinuousClock.Instant, failure: String?)?>(nil)
+
+    init(database: AppDatabase, gate: PromptGate, maxSnapshotAge: Duration) {
+        self.database = database
+        self.gate = gate
+        self.maxSnapshotAge = maxSnapshotAge
+    }
+
+    /// Why the service is not ready, or nil when it is.
+    func problem() -> String? {
+        if let failure = writeProbe() { return failure }
+        let age = gate.snapshotAge
+        if age > maxSnapshotAge {
+            return
+                "the prompt gate's registry snapshot last caught up \(age.components.seconds) s ago (at most \(maxSnapshotAge.components.seconds) s expected)"
+        }
+        return nil
+    }
+
+    private func writeProbe() -> String? {
+        let now = ContinuousClock.now
+        if let last = lastProbe.withLockedValue({ $0 }), now - last.at < .seconds(1) { return last.failure }
+        var failure: String?
+        do {
+            try database.write { db in
+                try db.execute(sql: "UPDATE health_probe SET probed_at = ? WHERE id = 1", arguments: [Date()])
+            }
+        } catch {
+            failure = "the database cannot be written: \(error)"
+        }
+        lastProbe.withLockedValue { $0 = (now, failure) }
+        return failure
     }
 }

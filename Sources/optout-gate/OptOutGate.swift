@@ -63,6 +63,11 @@ struct Serve: AsyncParsableCommand {
     var maxImageBytes = 20 << 20
     @Option(help: "Days an artist has to rule on a report sent to them before it returns to the moderators (default 14; also OPTOUT_RULING_DAYS).")
     var rulingDays: Double?
+    @Option(
+        help:
+            "A reverse proxy (an address or CIDR block, repeatable) whose X-Forwarded-For header names the client, for per-address sign-in limits."
+    )
+    var trustedProxy: [String] = []
 
     func run() async throws {
         var configuration = data.configuration
@@ -73,6 +78,10 @@ struct Serve: AsyncParsableCommand {
             configuration.rulingWindow = days * 24 * 3600
             // A short window (a test or a demonstration) is checked more often than once a minute.
             if configuration.rulingWindow < 600 { configuration.rulingSweepInterval = .seconds(1) }
+        }
+        configuration.trustedProxies = try trustedProxy.map { text in
+            guard let block = CIDR(text) else { throw ValidationError("--trusted-proxy \(text) is not an IP address or CIDR block") }
+            return block
         }
         configuration.host = host
         configuration.port = port
@@ -94,8 +103,14 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
 
     func run() async throws {
-        let version = try await reportingErrors { try AdminTasks(configuration: data.configuration).registryVersion() }
+        let (version, held) = try await reportingErrors {
+            let tasks = try AdminTasks(configuration: data.configuration)
+            return (try tasks.registryVersion(), tasks.guardHeld)
+        }
         print("migrated \(data.dataDir)/optout.sqlite; registry version \(version)")
+        if let held {
+            print("collision guard revision \(CollisionGuard.revision): \(held) active phrases moved back to review")
+        }
     }
 }
 

@@ -24,7 +24,20 @@ public enum AccountRules {
         return email
     }
 
+    /// Whether `password` holds a NUL or another control character: bcrypt stops at NUL, so such a password would
+    /// be stored as its prefix; it is refused instead, at sign-up and at sign-in.
+    public static func hasControlCharacters(_ password: String) -> Bool {
+        password.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
     public static func checkPassword(_ password: String) throws(DomainError) {
+        if hasControlCharacters(password) {
+            throw .invalid(
+                "password",
+                code: "password_control_characters",
+                "The password must not contain NUL or other control characters; it is refused rather than shortened."
+            )
+        }
         let bytes = password.utf8.count
         guard bytes >= passwordBytes.lowerBound else {
             throw .invalid("password", code: "password_too_short", "The password must be at least \(passwordBytes.lowerBound) bytes long.")

@@ -26,7 +26,10 @@ public struct ArtistSubmission: Sendable, Equatable {
     /// Returns the submission with surrounding white space trimmed, after checking every limit.
     ///
     /// - Throws: ``DomainError`` of kind `.invalid`, naming the first field at fault.
-    public func validated() throws(DomainError) -> ArtistSubmission {
+    /// - Parameters:
+    ///   - verifiedHosts: hosts the artist verified, where a link may claim the whole host.
+    ///   - existingLinks: links already on the profile: kept as they are (one made before the scope rule stays held).
+    public func validated(verifiedHosts: Set<String> = [], existingLinks: Set<String> = []) throws(DomainError) -> ArtistSubmission {
         var result = self
         result.name = try Self.checkPhrase(name, field: "name", range: Self.nameLength)
         guard aliases.count <= Self.maxAliases else {
@@ -46,7 +49,11 @@ public struct ArtistSubmission: Sendable, Equatable {
         result.creations = try creations.map { creation throws(DomainError) in
             try Self.checkPhrase(creation, field: "creations", range: Self.phraseLength)
         }
-        result.links = try links.map { link throws(DomainError) in try Self.checkLink(link) }
+        result.links = try links.map { link throws(DomainError) in
+            let checked = try Self.checkLink(link)
+            if !existingLinks.contains(checked) { try LinkRules.checkScope(checked, verifiedHosts: verifiedHosts) }
+            return checked
+        }
         return result
     }
 

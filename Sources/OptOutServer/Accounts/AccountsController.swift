@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import OptOutCore
 
@@ -9,6 +10,8 @@ struct AccountsController {
     let throttle: LoginThrottle
     let credentials: CredentialCache
     let sessionLifetime: TimeInterval
+    /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    let trustedProxies: [CIDR]
 
     struct SignUp: Decodable {
         let email: String
@@ -69,24 +72,42 @@ struct AccountsController {
         var request = request
         let input = try await request.decodeJSON(as: SignIn.self, context: context)
         let email = input.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        let keys = ["account:" + email] + (context.remoteAddress.map { ["address:" + $0] } ?? [])
-        if let wait = throttle.retryAfter(keys: keys) {
+        if AccountRules.hasControlCharacters(input.password) {
+            throw APIError(
+                .unprocessableContent,
+                code: "password_control_characters",
+                message: "A password never holds NUL or other control characters.",
+                field: "password"
+            )
+        }
+        let address = clientAddress(
+            peer: context.remoteAddress,
+            forwardedFor: request.headers[values: .xForwardedFor],
+            trustedProxies: trustedProxies
+        )
+        // The attempt is reserved before bcrypt runs, so parallel guesses cannot all be checked before one counts.
+        let reservation: LoginThrottle.Reservation
+        switch throttle.reserve(keys: LoginThrottle.keys(email: email, address: address)) {
+        case .success(let held): reservation = held
+        case .failure(let wait):
             throw APIError(
                 .tooManyRequests,
                 code: "too_many_attempts",
-                message: "Too many failed sign-ins; try again in \(wait) seconds.",
-                headers: [.retryAfter: String(wait)]
+                message: "Too many failed sign-ins from this address; try again in \(wait.seconds) seconds.",
+                headers: [.retryAfter: String(wait.seconds)]
             )
         }
+        var succeeded = false
+        defer { throttle.finish(reservation, succeeded: succeeded) }
         let account = try repository.account(email: email)
         // bcrypt ignores bytes past 72; refuse rather than let a longer password match its prefix.
         let acceptable = input.password.utf8.count <= AccountRules.passwordBytes.upperBound
         let hash = if let stored = account?.passwordHash { stored } else { try await hasher.decoyHash() }
         let matches = try await hasher.verify(acceptable ? input.password : "", hash: hash)
         guard let account, acceptable, matches else {
-            throttle.recordFailure(keys: keys)
             throw APIError(.unauthorized, code: "invalid_credentials", message: "The email or password is wrong.")
         }
+        succeeded = true
         let session = try repository.createSession(for: account.id!, lifetime: sessionLifetime)
         return EditedResponse(
             status: .created,
@@ -102,4 +123,8 @@ struct AccountsController {
         }
         return .noContent
     }
+}
+
+extension HTTPField.Name {
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
 }

@@ -117,13 +117,14 @@ public struct ArtistRepository: Sendable {
                 throw DomainError(.conflict, code: "artist_withdrawn", message: "Artist \(id) was withdrawn and can no longer be edited.")
             }
             let current = try Self.view(db, id: id)!
+            let verifiedHosts = try Self.verifiedHosts(db, artist: id)
             let submission = try ArtistSubmission(
                 name: edit.name ?? current.name,
                 aliases: edit.aliases ?? current.aliases,
                 creations: edit.creations ?? current.creations,
                 policy: edit.policy ?? current.policy,
                 links: edit.links ?? current.links
-            ).validated()
+            ).validated(verifiedHosts: verifiedHosts, existingLinks: Set(current.links))
             try apply(db, submission: submission, to: &artist, now: Date())
             return try Self.view(db, id: id)!
         }
@@ -159,6 +160,11 @@ public struct ArtistRepository: Sendable {
         }
     }
 
+    /// Hosts where the artist verified a link, so a link to all of the host is theirs to list.
+    static func verifiedHosts(_ db: Database, artist: ID<ArtistRecord>) throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: "SELECT host FROM artist_verified_link WHERE artist_id = ?", arguments: [artist]))
+    }
+
     func insertArtist(_ db: Database, account: ID<AccountRecord>?, submission: ArtistSubmission, now: Date) throws -> ArtistRecord {
         var artist = ArtistRecord(
             accountId: account,
@@ -186,8 +192,11 @@ public struct ArtistRepository: Sendable {
             changes.changedFields = true
         }
         if artist.name != submission.name || artist.policy != submission.policy {
+            let key = PhraseKey.make(submission.name)
+            // Verification covers the name it was given for: another name must be verified again.
+            if key != artist.nameKey { artist.verified = false }
             artist.name = submission.name
-            artist.nameKey = PhraseKey.make(submission.name)
+            artist.nameKey = key
             artist.policy = submission.policy
             changes.changedFields = true
         }
@@ -199,10 +208,15 @@ public struct ArtistRepository: Sendable {
     }
 
     private func replaceLinks(_ db: Database, artist: ID<ArtistRecord>, with links: [String]) throws {
+        let verified = try Self.verifiedHosts(db, artist: artist)
         try db.execute(sql: "DELETE FROM artist_link WHERE artist_id = ?", arguments: [artist])
         for (position, url) in links.enumerated() {
-            var link = ArtistLinkRecord(artistId: artist, url: url, position: position)
-            try link.insert(db)
+            // A link to a whole host that the artist has not verified (one kept from before the rule) stays held.
+            let held = LinkRules.claimsWholeHost(url) && !(LinkRules.host(of: url).map(verified.contains) ?? false)
+            try db.execute(
+                sql: "INSERT INTO artist_link (artist_id, url, position, held) VALUES (?, ?, ?, ?)",
+                arguments: [artist, url, position, held]
+            )
         }
     }
 
@@ -322,6 +336,34 @@ public struct ArtistRepository: Sendable {
                 }
             }
             return .init(id: id, text: phrase.text, kind: phrase.kind, status: phrase.status, reviewReason: phrase.reviewReason)
+        }
+    }
+
+    // MARK: The collision guard's revisions
+
+    /// Applies the collision guard's current rule to the phrases already active, once per revision: those now under
+    /// the rule go back to review. Returns how many moved, or nil when this revision was applied before.
+    func applyGuardRevision() throws -> Int? {
+        let guardian = collisionGuard
+        return try database.write { db -> Int? in
+            let applied = try Int.fetchOne(db, sql: "SELECT max(revision) FROM guard_revision") ?? 0
+            guard applied < CollisionGuard.revision else { return nil }
+            var held = 0
+            let rows = try Row.fetchAll(db, sql: "SELECT id, text FROM phrase WHERE status = 'active' AND released_at IS NULL")
+            for row in rows {
+                let text: String = row["text"]
+                guard let reason = guardian.reviewReason(for: text) else { continue }
+                try db.execute(
+                    sql: "UPDATE phrase SET status = 'pending_review', review_reason = ? WHERE id = ?",
+                    arguments: ["\"\(text)\" \(reason) (held by collision guard revision \(CollisionGuard.revision))", row["id"] as Int64]
+                )
+                held += 1
+            }
+            try db.execute(
+                sql: "INSERT INTO guard_revision (revision, held, applied_at) VALUES (?, ?, ?)",
+                arguments: [CollisionGuard.revision, held, Date()]
+            )
+            return held
         }
     }
 

@@ -38,16 +38,19 @@ struct GenerationsController {
         var request = request
         let input = try await request.decodeJSON(as: GenerationRequest.self, context: context)
         let prompt = try PromptCheckController.validated(input.prompt)
-        guard (1...200).contains(input.idempotencyKey.unicodeScalars.count) else {
+        guard (1...200).contains(input.idempotencyKey.unicodeScalars.count),
+            !input.idempotencyKey.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else {
             throw APIError(
                 .unprocessableContent,
                 code: "invalid_idempotency_key",
-                message: "idempotency_key has 1 to 200 characters.",
+                message: "idempotency_key has 1 to 200 characters, none of them control characters.",
                 field: "idempotency_key"
             )
         }
+        let fingerprint = RequestFingerprint(accountId: input.accountId, prompt: prompt)
         if let replay = try database.read({ db in try Self.existing(db, key: key.id!, idempotencyKey: input.idempotencyKey) }) {
-            return Self.response(replay)
+            return Self.response(try replay.replay(for: fingerprint, key: input.idempotencyKey))
         }
         let (matches, _) = gate.check(prompt)
         let views = PromptCheckController.views(of: matches)
@@ -56,7 +59,9 @@ struct GenerationsController {
         let plans = self.plans
         let now = Date()
         let outcome = try await committer.write { db in
-            if let replay = try Self.existing(db, key: key.id!, idempotencyKey: input.idempotencyKey) { return replay }
+            if let replay = try Self.existing(db, key: key.id!, idempotencyKey: input.idempotencyKey) {
+                return try replay.replay(for: fingerprint, key: input.idempotencyKey)
+            }
             guard let account = try Row.fetchOne(db, sql: "SELECT plan, overage_enabled FROM account WHERE id = ?", arguments: [input.accountId])
             else {
                 throw APIError(
@@ -279,12 +284,44 @@ struct GenerationsController {
 
     // MARK: Helpers
 
-    static func existing(_ db: Database, key: ID<APIKeyRecord>, idempotencyKey: String) throws -> GenerationOutcome? {
+    /// What makes two generation requests the same request: a retry carries the same account and prompt.
+    struct RequestFingerprint: Equatable {
+        let accountId: Int64
+        let prompt: String
+    }
+
+    /// A stored answer and the request it answered.
+    struct StoredAnswer {
+        let outcome: GenerationOutcome
+        let request: RequestFingerprint
+
+        /// The stored answer for a retry of the same request; a key reused for another request is refused
+        /// (422 `idempotency_key_reused`, as Stripe and the IETF Idempotency-Key draft do).
+        func replay(for request: RequestFingerprint, key: String) throws -> GenerationOutcome {
+            guard request == self.request else {
+                throw APIError(
+                    .unprocessableContent,
+                    code: "idempotency_key_reused",
+                    message: "idempotency_key \(JSONText.quoted(key)) was already used by this API key for a request with another account_id or "
+                        + "prompt; use a new key for a new request.",
+                    field: "idempotency_key"
+                )
+            }
+            return outcome
+        }
+    }
+
+    static func existing(_ db: Database, key: ID<APIKeyRecord>, idempotencyKey: String) throws -> StoredAnswer? {
         try Row.fetchOne(
             db,
-            sql: "SELECT status, response FROM generation WHERE api_key_id = ? AND idempotency_key = ?",
+            sql: "SELECT status, response, account_id, prompt FROM generation WHERE api_key_id = ? AND idempotency_key = ?",
             arguments: [key, idempotencyKey]
-        ).map { GenerationOutcome(status: $0["status"], body: $0["response"]) }
+        ).map {
+            StoredAnswer(
+                outcome: GenerationOutcome(status: $0["status"], body: $0["response"]),
+                request: RequestFingerprint(accountId: $0["account_id"], prompt: $0["prompt"])
+            )
+        }
     }
 
     static func credits(of matches: [GateMatch]) -> [(id: Int64, name: String)] {

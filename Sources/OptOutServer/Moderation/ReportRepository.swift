@@ -365,12 +365,22 @@ struct ReportRepository: Sendable {
             "reports": .array(
                 reporters.map { .object(["category": .string($0.category.rawValue), "details": .string($0.details)]) }
             ),
-            "snapshot": ReportViews.parse(report.snapshot),
+            "snapshot": artistSnapshot(report.snapshot),
             "moderator_note": question.map(JSONValue.string) ?? .null,
             "ruling_due_at": report.rulingDueAt.map { .string(JSONText.iso($0)) } ?? .null,
             "version": .int(report.version),
             "created_at": .string(JSONText.iso(report.createdAt)),
         ])
+    }
+
+    /// The snapshot as the artist may see it: the prompt, credits and label, but not who generated the image.
+    static func artistSnapshot(_ stored: String) -> JSONValue {
+        guard case .object(var snapshot) = ReportViews.parse(stored) else { return ReportViews.parse(stored) }
+        if case .object(var generation) = snapshot["generation"] {
+            generation.removeValue(forKey: "account_id")
+            snapshot["generation"] = .object(generation)
+        }
+        return .object(snapshot)
     }
 
     /// Take-downs of generations `key` made, and their reversals, after event `after`, oldest first.

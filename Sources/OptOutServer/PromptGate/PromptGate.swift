@@ -87,6 +87,12 @@ final class PromptGate: Sendable {
 
     var current: GateSnapshot { snapshot.withLockedValue { $0 } }
 
+    /// When the snapshot last caught up with the registry (a successful refresh, or the load at start).
+    private let lastCaughtUp = NIOLockedValueBox(ContinuousClock.now)
+
+    /// How long ago the snapshot last caught up with the registry.
+    var snapshotAge: Duration { ContinuousClock.now - lastCaughtUp.withLockedValue { $0 } }
+
     /// The registered phrases in `prompt`, each span once, in prompt order.
     func check(_ prompt: String) -> (matches: [GateMatch], version: Int64) {
         let snapshot = current
@@ -104,6 +110,8 @@ final class PromptGate: Sendable {
 
     /// Applies registry changes made since the last refresh; a full rebuild when many have piled up.
     func refresh() throws {
+        let started = ContinuousClock.now
+        defer { lastCaughtUp.withLockedValue { $0 = max($0, started) } }
         try refreshState.withLockedValue { state in
             let (rows, seq, version) = try database.pool.read { db -> ([Int64: GatePhrase?], Int64, Int64) in
                 let seq = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM registry_change") ?? 0

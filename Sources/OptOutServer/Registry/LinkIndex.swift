@@ -51,7 +51,7 @@ final class LinkIndex: Sendable {
                 db,
                 sql: """
                     SELECT artist_link.url, artist.id AS artist_id FROM artist_link JOIN artist ON artist.id = artist_link.artist_id
-                    WHERE artist.withdrawn_at IS NULL
+                    WHERE artist.withdrawn_at IS NULL AND artist_link.held = 0
                     """
             )
         }

@@ -172,7 +172,7 @@ struct RegistryLookupController {
             sql: """
                 SELECT artist_link.id, artist_link.url, artist.id AS artist_id, artist.name AS artist_name
                 FROM artist_link JOIN artist ON artist.id = artist_link.artist_id
-                WHERE artist.withdrawn_at IS NULL AND artist_link.id > ? ORDER BY artist_link.id LIMIT ?
+                WHERE artist.withdrawn_at IS NULL AND artist_link.held = 0 AND artist_link.id > ? ORDER BY artist_link.id LIMIT ?
                 """,
             arguments: [after, pageSize]
         )

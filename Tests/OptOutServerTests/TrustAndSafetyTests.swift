@@ -1,0 +1,337 @@
+import Foundation
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+@testable import OptOutCore
+@testable import OptOutServer
+
+/// The holes a hostile user found (issue 10), each closed: the row numbers are the issue's.
+@Suite struct TrustAndSafetyTests {
+    // Row 1: everyday phrases wait for a moderator, whatever their length.
+    @Test func everydayPhrasesWaitForReviewAndNamesStillBlock() async throws {
+        try await withApp { client, configuration in
+            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "checker", scopes: [.check])
+            let squatter = try await client.signUp("squatter@example.org")
+            let everyday = [
+                "of the", "in the", "with a", "highly detailed", "digital art", "trending on artstation", "oil painting", "octane render",
+            ]
+            let created = try await client.call(
+                .post,
+                "/v1/artists",
+                token: squatter,
+                json: ["name": "The Glass Orchard", "aliases": everyday, "policy": "block"]
+            )
+            #expect(created.status == .created)
+            let phrases = created.json["phrases"].array
+            for phrase in phrases {
+                let text = phrase["text"].string ?? ""
+                #expect(phrase["status"].string == (text == "The Glass Orchard" ? "active" : "pending_review"), "\(text)")
+            }
+            let ordinary = try await client.call(
+                .post,
+                "/v1/prompts/check",
+                token: key,
+                json: ["prompt": "a cat in the garden, highly detailed oil painting"]
+            )
+            #expect(ordinary.json["allowed"].bool == true)
+            let named = try await client.call(
+                .post,
+                "/v1/prompts/check",
+                token: key,
+                json: ["prompt": "an orchard in the style of the glass orchard"]
+            )
+            #expect(named.json["allowed"].bool == false)
+            let artist = try await client.signUp("greg@example.org")
+            let greg = try await client.call(.post, "/v1/artists", token: artist, json: ["name": "Greg Rutkowski", "policy": "block"])
+            #expect(greg.json["phrases"][0]["status"].string == "active")
+        }
+    }
+
+    @Test func theGuardsNewRuleMovesActivePhrasesBackToReviewOnce() async throws {
+        var configuration = testConfiguration()
+        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        configuration.logLevel = .critical
+        let services = try Services(configuration: configuration)
+        #expect(services.guardHeld == 0)
+        // Phrases made active under the older rule, as a registry from before this revision holds them.
+        try services.database.write { db in
+            try db.execute(
+                sql: "INSERT INTO account (email, password_hash, display_name, created_at) VALUES ('a@example.org', 'x', 'A', ?)",
+                arguments: [Date()]
+            )
+            try db.execute(
+                sql:
+                    "INSERT INTO artist (account_id, name, name_key, policy, created_at, updated_at) VALUES (1, 'Ann Vale', 'ann vale', 'block', ?, ?)",
+                arguments: [Date(), Date()]
+            )
+            for (position, text) in ["Ann Vale", "octane render", "in the", "Quiet Harbour Lights"].enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO phrase (artist_id, text, normalized, kind, position, status, created_at)
+                        VALUES (1, ?, ?, 'alias', ?, 'active', ?)
+                        """,
+                    arguments: [text, PhraseKey.make(text), position, Date()]
+                )
+            }
+            try db.execute(sql: "DELETE FROM guard_revision")
+        }
+        let reopened = try Services(configuration: configuration)
+        #expect(reopened.guardHeld == 2)
+        let statuses = try reopened.database.read { db in
+            try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT text, status FROM phrase").map { ($0["text"] as String, $0["status"] as String) }
+            )
+        }
+        #expect(statuses == ["Ann Vale": "active", "octane render": "pending_review", "in the": "pending_review", "Quiet Harbour Lights": "active"])
+        #expect(try Services(configuration: configuration).guardHeld == nil)
+    }
+
+    // Rows 4 and 5: sign-in throttling holds in parallel and locks nobody out.
+    @Test func parallelWrongGuessesAreReservedBeforeBcrypt() async throws {
+        try await withApp { client, _ in
+            _ = try await client.signUp("target@example.org")
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<40 {
+                    group.addTask {
+                        try await client.call(.post, "/v1/sessions", json: ["email": "target@example.org", "password": "wrong password"]).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            let evaluated = statuses.filter { $0 == .unauthorized }.count
+            #expect(evaluated <= 10 && evaluated >= 1, "\(evaluated) guesses were checked")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 40 - evaluated)
+            let refused = try await client.call(.post, "/v1/sessions", json: ["email": "target@example.org", "password": "correct horse"])
+            #expect(refused.status == .tooManyRequests)
+            #expect(Int(refused.headers[.retryAfter] ?? "") ?? 0 >= 1)
+        }
+    }
+
+    @Test func failuresFromOneAddressNeverLockTheAccountForAnother() {
+        let throttle = LoginThrottle()
+        func attempt(_ email: String, _ address: String, succeeded: Bool = false) -> Bool {
+            switch throttle.reserve(keys: LoginThrottle.keys(email: email, address: address)) {
+            case .success(let reservation):
+                throttle.finish(reservation, succeeded: succeeded)
+                return true
+            case .failure: return false
+            }
+        }
+        for index in 0..<12 { _ = attempt("nobody\(index)@example.org", "127.0.0.2") }
+        let tries = (0..<12).map { _ in attempt("x@example.org", "127.0.0.3") }
+        #expect(tries.filter { $0 }.count == 10)
+        #expect(attempt("x@example.org", "127.0.0.4", succeeded: true))
+        #expect(!attempt("x@example.org", "127.0.0.3"))
+    }
+
+    @Test func locksGrowWithEachRoundOfFailures() {
+        let throttle = LoginThrottle(limit: 2, window: 60)
+        let keys = LoginThrottle.keys(email: "x@example.org", address: "127.0.0.9")
+        var now = Date(timeIntervalSince1970: 1_000_000)
+        func fail() {
+            if case .success(let reservation) = throttle.reserve(keys: keys, now: now) { throttle.finish(reservation, succeeded: false, now: now) }
+        }
+        func wait() -> Int? {
+            if case .failure(let wait) = throttle.reserve(keys: keys, now: now) { return wait.seconds }
+            return nil
+        }
+        fail()
+        fail()
+        #expect(wait() == 60)
+        now += 61
+        fail()
+        fail()
+        #expect(wait() == 120)
+    }
+
+    @Test func theClientAddressComesFromXForwardedForOnlyThroughATrustedProxy() throws {
+        let proxies = [try #require(CIDR("10.0.0.0/8")), try #require(CIDR("::1"))]
+        #expect(clientAddress(peer: "127.0.0.5", forwardedFor: ["203.0.113.7"], trustedProxies: proxies) == "127.0.0.5")
+        #expect(clientAddress(peer: "10.1.2.3", forwardedFor: ["203.0.113.7"], trustedProxies: proxies) == "203.0.113.7")
+        #expect(clientAddress(peer: "10.1.2.3", forwardedFor: ["198.51.100.1, 203.0.113.7, 10.9.9.9"], trustedProxies: proxies) == "203.0.113.7")
+        #expect(clientAddress(peer: "::1", forwardedFor: [], trustedProxies: proxies) == "::1")
+        #expect(clientAddress(peer: "10.1.2.3", forwardedFor: ["not an address"], trustedProxies: proxies) == "10.1.2.3")
+        #expect(CIDR("300.1.1.1") == nil)
+        #expect(CIDR("10.0.0.0/33") == nil)
+        #expect(try #require(CIDR("192.168.0.0/16")).contains("192.168.4.4"))
+        #expect(try #require(CIDR("192.168.0.0/16")).contains("::ffff:192.168.4.4"))
+    }
+
+    // Row 6: passwords with NUL or other control characters are refused, never truncated.
+    @Test func passwordsWithControlCharactersAreRefused() async throws {
+        try await withApp { client, _ in
+            let created = try await client.call(
+                .post,
+                "/v1/accounts",
+                json: ["email": "nul@example.org", "password": "x\u{0}secretsecret", "display_name": "Nul"]
+            )
+            #expect(created.status == .unprocessableContent)
+            #expect(created.errorCode == "password_control_characters")
+            let signIn = try await client.call(.post, "/v1/sessions", json: ["email": "nul@example.org", "password": "x\u{0}"])
+            #expect(signIn.status == .unprocessableContent)
+            #expect(try await client.call(.post, "/v1/sessions", json: ["email": "nul@example.org", "password": "x"]).status == .unauthorized)
+        }
+    }
+
+    // Row 7: verification covers the name it was given for.
+    @Test func renamingClearsVerification() async throws {
+        try await withApp { client, _ in
+            let artist = try await client.signUp("plain@example.org")
+            let id = try await client.createArtist(artist, name: "Plain Person")
+            let moderator = try await client.moderatorToken()
+            #expect(try await client.call(.post, "/v1/artists/\(id)/verify", token: moderator).json["verified"].bool == true)
+            let samePolicy = try await client.call(.patch, "/v1/artists/\(id)", token: artist, json: ["policy": "credit"])
+            #expect(samePolicy.json["verified"].bool == true)
+            let renamed = try await client.call(.patch, "/v1/artists/\(id)", token: artist, json: ["name": "Famous Painter"])
+            #expect(renamed.status == .ok)
+            #expect(renamed.json["verified"].bool == false)
+        }
+    }
+
+    // Row 8: a link cannot claim a platform.
+    @Test func aLinkCannotClaimASharedHostOrAnUnverifiedSite() async throws {
+        try await withApp { client, configuration in
+            let artist = try await client.signUp("links@example.org")
+            let id = try await client.createArtist(artist, name: "Lina Marsh")
+            for link in ["https://www.artstation.com", "https://deviantart.com/", "http://x.com"] {
+                let reply = try await client.call(.patch, "/v1/artists/\(id)", token: artist, json: ["links": [link]])
+                #expect(reply.status == .unprocessableContent, "\(link)")
+                #expect(reply.errorCode == "link_too_broad")
+                #expect(reply.json["error"]["message"].string?.contains(LinkRules.host(of: link)!) == true)
+            }
+            let site = try await client.call(.patch, "/v1/artists/\(id)", token: artist, json: ["links": ["https://linamarsh.example"]])
+            #expect(site.errorCode == "link_too_broad")
+            let page = try await client.call(.patch, "/v1/artists/\(id)", token: artist, json: ["links": ["https://www.artstation.com/linamarsh"]])
+            #expect(page.status == .ok)
+            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "dataset", scopes: [.registry])
+            let lookup = try await client.call(
+                .post,
+                "/v1/registry/lookup",
+                token: key,
+                json: ["items": [["url": "https://www.artstation.com/someoneelse/artwork/1"], ["url": "https://artstation.com/linamarsh/a"]]]
+            )
+            #expect(lookup.json["results"].array.map { $0["opted_out"].bool } == [false, true])
+        }
+    }
+
+    @Test func whole_hostLinksFromBeforeTheRuleAreHeld() throws {
+        var configuration = testConfiguration()
+        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        configuration.logLevel = .critical
+        let root = repositoryRoot.appendingPathComponent("Migrations")
+        let all = try AppDatabase.migrationFiles(in: root)
+        // A database migrated up to 0005, with an artist listing a whole platform, then the rest of the migrations.
+        let early = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: early, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: early) }
+        for file in all where file.lastPathComponent < "0006" {
+            try FileManager.default.copyItem(at: file, to: early.appendingPathComponent(file.lastPathComponent))
+        }
+        let before = try AppDatabase(dataDirectory: configuration.dataDirectory, migrationsDirectory: early)
+        try before.write { db in
+            try db.execute(
+                sql: "INSERT INTO artist (name, name_key, policy, created_at, updated_at) VALUES ('Old Artist', 'old artist', 'block', ?, ?)",
+                arguments: [Date(), Date()]
+            )
+            for (position, url) in [
+                "https://www.artstation.com", "https://artstation.com/", "https://artstation.com/old", "https://old.example/?p=1",
+            ]
+            .enumerated() {
+                try db.execute(sql: "INSERT INTO artist_link (artist_id, url, position) VALUES (1, ?, ?)", arguments: [url, position])
+            }
+        }
+        let after = try AppDatabase(dataDirectory: configuration.dataDirectory, migrationsDirectory: root)
+        let held = try after.read { db in try String.fetchAll(db, sql: "SELECT url FROM artist_link WHERE held = 1 ORDER BY position") }
+        #expect(held == ["https://www.artstation.com", "https://artstation.com/"])
+    }
+
+    // Row 10: an idempotency key belongs to one request.
+    @Test func anIdempotencyKeyReusedForAnotherRequestIsRefused() async throws {
+        try await withApp { client, configuration in
+            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
+            let account = try await client.accountId(try await client.signUp("member@example.org"))
+            let first = try await client.generate(key, account: account, prompt: "a lighthouse at dusk", idempotency: "k1")
+            #expect(first.status == .created)
+            let replay = try await client.generate(key, account: account, prompt: "a lighthouse at dusk", idempotency: "k1")
+            #expect(replay.status == .created)
+            #expect(replay.json["id"].string == first.json["id"].string)
+            let otherPrompt = try await client.generate(key, account: account, prompt: "a castle at dawn", idempotency: "k1")
+            #expect(otherPrompt.status == .unprocessableContent)
+            #expect(otherPrompt.errorCode == "idempotency_key_reused")
+            let otherAccount = try await client.generate(key, account: 0, prompt: "a lighthouse at dusk", idempotency: "k1")
+            #expect(otherAccount.errorCode == "idempotency_key_reused")
+            let nul = try await client.generate(key, account: account, prompt: "a lighthouse", idempotency: "\u{0}")
+            #expect(nul.status == .unprocessableContent)
+            #expect(nul.errorCode == "invalid_idempotency_key")
+        }
+    }
+
+    // Row 13: readiness tells the truth when the database cannot be written.
+    @Test func readinessFailsWhenTheDatabaseCannotBeWritten() async throws {
+        try await withApp { client, _ in
+            let ready = try await client.call(.get, "/health/ready")
+            #expect(ready.status == .ok)
+            #expect(ready.json["status"].string == "ready")
+        }
+        var configuration = testConfiguration()
+        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        configuration.logLevel = .critical
+        let services = try Services(configuration: configuration)
+        let gate = try PromptGate(database: services.database, ordinary: .none, logger: Logger(label: "test"))
+        let readiness = ReadinessCheck(database: services.database, gate: gate, maxSnapshotAge: .seconds(10))
+        #expect(readiness.problem() == nil)
+        try setQueryOnly(services.database, true)
+        try await Task.sleep(for: .milliseconds(1100))
+        let problem = readiness.problem()
+        #expect(problem?.contains("cannot be written") == true)
+        try setQueryOnly(services.database, false)
+        let stale = ReadinessCheck(database: services.database, gate: gate, maxSnapshotAge: .milliseconds(1))
+        try await Task.sleep(for: .milliseconds(1100))
+        #expect(stale.problem()?.contains("snapshot") == true)
+    }
+
+    // Row 14: the artist ruling on a report sees the prompt, not who generated it.
+    @Test func theRulingViewHidesTheGeneratingAccount() async throws {
+        try await withApp { client, configuration in
+            let artistToken = try await client.signUp("mira@example.org")
+            let artist = try await client.createArtist(artistToken, name: "Mira Kestrel", policy: "credit")
+            let moderator = try await client.moderatorToken()
+            _ = try await client.call(.post, "/v1/artists/\(artist)/verify", token: moderator)
+            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
+            let member = try await client.signUp("member@example.org")
+            let account = try await client.accountId(member)
+            let generated = try await client.generate(key, account: account, prompt: "a harbour like Mira Kestrel", idempotency: "one")
+            let filed = try await client.call(
+                .post,
+                "/v1/reports",
+                token: member,
+                json: ["artist_id": artist, "target": ["generation_id": generated.json["id"].string!], "category": "style_imitation"]
+            )
+            let id = filed.json["id"].int!
+            _ = try await client.call(.post, "/v1/moderation/reports/\(id)/claim", token: moderator)
+            let asked = try await client.call(
+                .post,
+                "/v1/moderation/reports/\(id)/decision",
+                token: moderator,
+                json: ["action": "ask_artist", "note": "Yours?", "version": 1]
+            )
+            #expect(asked.status == .ok)
+            let rulings = try await client.call(.get, "/v1/artists/me/rulings", token: artistToken)
+            let snapshot = rulings.json["items"][0]["snapshot"]["generation"]
+            #expect(snapshot["prompt"].string == "a harbour like Mira Kestrel")
+            #expect(snapshot["account_id"].isNull)
+            #expect(!String(buffer: rulings.body).contains("\"account_id\""))
+            // The moderator still sees who generated it.
+            let item = try await client.call(.get, "/v1/moderation/reports/\(id)", token: moderator)
+            #expect(item.json["snapshot"]["generation"]["account_id"].int == account)
+        }
+    }
+}
+
+/// Makes the database's writer refuse writes, as a full disk would.
+func setQueryOnly(_ database: AppDatabase, _ on: Bool) throws {
+    try database.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = \(on ? "ON" : "OFF")") }
+}
