@@ -143,6 +143,7 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: SecurityHeadersMiddleware(signals: configuration.signals))
     router.add(middleware: ErrorMiddleware(passRouteNotFound: false, routes: table))
+    router.add(middleware: StaticPathGuard())
     router.add(middleware: FileMiddleware(publicDirectory.path, searchForIndexHtml: true))
     router.add(middleware: ErrorMiddleware(passRouteNotFound: true, routes: table))
     let credentials = CredentialCache(lifetime: configuration.credentialCacheLifetime)

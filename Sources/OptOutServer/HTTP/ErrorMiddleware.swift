@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import Logging
+import NIOHTTP1
 import OptOutCore
 
 /// Turns every error into the API's JSON error shape with a 4xx, or a logged 500.
@@ -54,6 +55,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             )
         case let error as DecodingError:
             return Self.decodingError(error)
+        case let error as HTTPParserError:
+            // Broken framing in the body (a chunk size that is not hex, say): the client's fault, logged quietly.
+            context.logger.debug("malformed request body", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            return APIError(
+                .badRequest,
+                code: "malformed_request",
+                message: "The request's framing is broken (\(error)); send a well-formed HTTP/1.1 body.",
+                headers: [.connection: "close"]
+            )
         case let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT:
             return APIError(.conflict, code: "conflict", message: "The request conflicts with the current state of the registry.")
         case let error as any HTTPResponseError where error.status.code < 500:

@@ -25,6 +25,20 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// Refuses a path holding NUL or another control character before the static files see it: the file system
+/// would read `/app.js%00.html` as `/app.js` while the type came from `.html`.
+struct StaticPathGuard<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        if path.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+            || (path.removingPercentEncoding ?? "\u{0}").unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F })
+        {
+            throw APIError(.notFound, code: "not_found", message: "There is nothing at that path.")
+        }
+        return try await next(request, context)
+    }
+}
+
 extension SecurityHeadersMiddleware {
     /// The page without its `noai` and `tdm-reservation` meta tags, for a platform that turned them off.
     static func withoutOptOutMetaTags(_ response: Response) async throws -> Response {
