@@ -140,8 +140,89 @@ func runBenchmark() {
                 blocked
             )
         )
+        // The work budget: what typical prompts spend of it, and how many ran out (each would be refused).
+        var spent: [Double] = []
+        var exhausted = 0
+        for prompt in prompts {
+            let result = matcher.search(prompt, views: views)
+            let allowance = PhraseMatcher.workBudget(bytes: prompt.utf8.count)
+            spent.append(Double(result.work) / Double(allowance))
+            if !result.complete { exhausted += 1 }
+        }
+        spent.sort()
+        print(
+            String(
+                format: "  work budget spent by typical prompts: p50 %.1f%%, p99 %.1f%%, max %.1f%%; %d of %d ran out",
+                spent[spent.count / 2] * 100,
+                spent[spent.count * 99 / 100] * 100,
+                spent.last! * 100,
+                exhausted,
+                prompts.count
+            )
+        )
+        if CommandLine.arguments.contains("--adversarial") {
+            adversarial(matcher: matcher, phrases: phrases, views: views, typicalP50: latencies[latencies.count / 2])
+        }
         withExtendedLifetime(matcher) {}
     }
+}
+
+/// Prompts of at most 4,000 scalars built to make the matcher work hard, each timed (median of repeated checks)
+/// beside the typical prompt's p50.
+func adversarial(matcher: PhraseMatcher, phrases: [String], views: Views, typicalP50: Double) {
+    func repeated(_ unit: String, _ limit: Int = 4000) -> String {
+        var text = ""
+        var count = 0
+        let size = unit.unicodeScalars.count
+        while count + size <= limit {
+            text += unit
+            count += size
+        }
+        return text
+    }
+    let longest = phrases.max { $0.count < $1.count } ?? "Anna Karo"
+    let spacedLongest = longest.map { String($0) }.joined(separator: " ")
+    let nearName = String(longest.dropLast()) + "x"
+    let words = phrases.prefix(200).flatMap { $0.lowercased().split(separator: " ") }
+    var families: [(String, String)] = []
+    for separator in [" ", "-", ".", "_", "/", "+", ",", "\u{200B}", "\u{00AD}", "\n"] {
+        let shown = separator.unicodeScalars.map { $0.value < 0x80 && $0.value > 0x20 ? String($0) : String(format: "U+%04X", $0.value) }.joined()
+        families.append(("single letters, separator \(shown)", repeated("a" + separator)))
+    }
+    families += [
+        ("single letters a b c ... spaced", repeated("a b c d e f g h i j k l m n o p q r s t u v w x y z ")),
+        ("single digits", repeated("1 ")),
+        ("leet digits and symbols", repeated("4 3 1 0 5 7 @ $ ")),
+        ("letters with marks", repeated("a\u{0301} ")),
+        ("zero-width inside one word", repeated("a\u{200B}")),
+        ("one word of 4,000 letters", repeated("a")),
+        ("one word alternating", repeated("ab")),
+        ("registered words run together", repeated(String(words.joined().prefix(2000)))),
+        ("registered words run together, spaced", repeated(words.joined().prefix(1000).map { String($0) }.joined(separator: " "))),
+        ("a near-name repeated", repeated(nearName + " ")),
+        ("the longest name spaced out, repeated", repeated(spacedLongest + "  ")),
+        ("the longest name, leet and spaced", repeated(spacedLongest.replacingOccurrences(of: "a", with: "4") + " , ")),
+        ("emoji between letters", repeated("a\u{1F3A8}")),
+        ("Han characters", repeated("新海誠風の夕焼け")),
+    ]
+    print("  adversarial prompts (4,000 scalars at most): median us per check, and x typical p50 (\(String(format: "%.2f", typicalP50)) us)")
+    var worst = 0.0
+    for (name, prompt) in families {
+        for _ in 0..<3 { _ = matcher.matches(in: prompt, views: views) }
+        var times: [Double] = []
+        let clock = ContinuousClock()
+        for _ in 0..<15 {
+            let start = clock.now
+            _ = matcher.matches(in: prompt, views: views)
+            let elapsed = clock.now - start
+            times.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+        }
+        times.sort()
+        let median = times[times.count / 2]
+        worst = max(worst, median)
+        print(String(format: "    %-45@ %10.1f us  %8.1fx", name as NSString, median, median / typicalP50))
+    }
+    print(String(format: "  worst case: %.1f us, %.1fx the typical p50", worst, worst / typicalP50))
 }
 
 runBenchmark()

@@ -40,10 +40,13 @@ import Testing
         var hits: [String: Int] = [:]
         var totals: [String: Int] = [:]
         var misses: [String: [String]] = [:]
+        var incompleteDisguised = 0
         for row in try Self.rows("disguised.jsonl") {
             guard let category = row.category, let artist = row.artist, let expected = indexByKey[PhraseKey.make(artist)] else { continue }
             totals[category, default: 0] += 1
-            let found = matcher.matches(in: row.prompt).contains { keys[$0.phrase] == keys[expected] }
+            let result = matcher.search(row.prompt)
+            if !result.complete { incompleteDisguised += 1 }
+            let found = result.matches.contains { keys[$0.phrase] == keys[expected] }
             if found {
                 hits[category, default: 0] += 1
             } else if misses[category, default: []].count < 5 {
@@ -53,11 +56,17 @@ import Testing
         var refused = 0
         var examples: [String] = []
         let ordinary = try Self.rows("ordinary.jsonl")
+        var incompleteOrdinary = 0
+        var workPerByte: [Double] = []
         for row in ordinary {
-            let found = matcher.matches(in: row.prompt)
-            if !found.isEmpty {
+            let result = matcher.search(row.prompt)
+            workPerByte.append(Double(result.work) / Double(row.prompt.utf8.count))
+            let found = result.matches
+            // A prompt that ran out of its work budget is refused too.
+            if !result.complete { incompleteOrdinary += 1 }
+            if !found.isEmpty || !result.complete {
                 refused += 1
-                if examples.count < 10 { examples.append("\(phrases[found[0].phrase]) in: \(row.prompt)") }
+                if examples.count < 10 { examples.append("\(found.first.map { phrases[$0.phrase] } ?? "(work budget)") in: \(row.prompt)") }
             }
         }
         let falsePositiveRate = Double(refused) / Double(ordinary.count)
@@ -69,6 +78,37 @@ import Testing
             #expect(recall >= target, "\(category): recall \(recall) < \(target); missed e.g. \(misses[category] ?? [])")
         }
         report += String(format: "ordinary prompts refused %.4f%% (%d/%d)\n", falsePositiveRate * 100, refused, ordinary.count)
+        // Long ordinary prompts (up to the 4,000-scalar limit, made of the ordinary ones) stay within the budget too.
+        var longIncomplete = 0
+        var longWork: [Double] = []
+        var index = 0
+        for _ in 0..<500 {
+            var prompt = ""
+            while prompt.unicodeScalars.count < 3800 {
+                prompt += (prompt.isEmpty ? "" : ", ") + ordinary[index % ordinary.count].prompt
+                index += 7
+            }
+            let result = matcher.search(String(String.UnicodeScalarView(prompt.unicodeScalars.prefix(4000))))
+            longWork.append(Double(result.work) / Double(prompt.utf8.count))
+            if !result.complete { longIncomplete += 1 }
+        }
+        longWork.sort()
+        report += String(
+            format: "work per byte of 4,000-scalar ordinary prompts: p50 %.2f, max %.2f; %d of 500 past the budget\n",
+            longWork[250],
+            longWork.last ?? 0,
+            longIncomplete
+        )
+        #expect(longIncomplete == 0, "long ordinary prompts ran out of the work budget")
+        #expect(incompleteOrdinary == 0, "ordinary prompts ran out of the work budget")
+        workPerByte.sort()
+        report += String(
+            format: "work per byte of ordinary prompts: p50 %.2f, p99 %.2f, max %.2f\n",
+            workPerByte[workPerByte.count / 2],
+            workPerByte[workPerByte.count * 99 / 100],
+            workPerByte.last ?? 0
+        )
+        report += "prompts past the work budget: \(incompleteOrdinary) ordinary, \(incompleteDisguised) disguised\n"
         print(report)
         #expect(falsePositiveRate <= 0.001, "false positives: \(examples)")
         #expect(totals.count == 11)

@@ -282,6 +282,21 @@ struct BloomFilter: Sendable {
         }
     }
 
+    /// An empty filter sized for `count` entries, filled with ``insert(_:)``.
+    init(count: Int, bitsPerEntry: Int = 8) {
+        var size = 64
+        while size < count * bitsPerEntry { size <<= 1 }
+        bits = [UInt64](repeating: 0, count: size / 64)
+        mask = UInt64(size - 1)
+    }
+
+    mutating func insert(_ hash: UInt64) {
+        let (first, second, third) = Self.positions(hash, mask)
+        bits[Int(first >> 6)] |= 1 << (first & 63)
+        bits[Int(second >> 6)] |= 1 << (second & 63)
+        bits[Int(third >> 6)] |= 1 << (third & 63)
+    }
+
     var memoryBytes: Int { bits.capacity * 8 }
 
     @inline(__always)

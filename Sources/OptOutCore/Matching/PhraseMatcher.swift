@@ -9,6 +9,16 @@ public struct PhraseMatch: Sendable, Hashable {
     public let via: Via
 }
 
+/// What a search of one prompt found, and whether it read the prompt through every view.
+public struct MatchResult: Sendable {
+    public let matches: [PhraseMatch]
+    /// False when the prompt used up its work budget before every view was read (a prompt built to make the
+    /// matcher work hard): the caller must not treat the prompt as clean, and the server refuses it.
+    public let complete: Bool
+    /// Units of work spent (look-ups and probes), for the benchmark.
+    public let work: Int
+}
+
 /// The readings of a prompt's words beyond folding (case, marks, lookalikes, invisible characters), which always apply.
 public struct Views: OptionSet, Sendable {
     public let rawValue: UInt8
@@ -66,6 +76,7 @@ public final class PhraseMatcher: Sendable {
     /// Leet skeletons (`l` read as `i`) of the words that hold an `l`; `leetFirst` gives the first word with each
     /// skeleton and `leetNext` the next word with the same one.
     let leetWords: WordTable
+    let leetFilter: BloomFilter
     let leetFirst: [Int32]
     let leetNext: [Int32]
     /// Every one-scalar deletion of each ASCII word of six or more letters, by hash (symmetric-delete index).
@@ -78,8 +89,22 @@ public final class PhraseMatcher: Sendable {
     let nextDuplicate: [Int32]
     let maxDepth: Int
     public let phraseCount: Int
+    /// Every prefix of every phrase word, read through leet and the `l`/`i` skeleton: the spaced-out and
+    /// run-together views stop extending a piece as soon as no phrase word starts that way.
+    let prefixFilter: BloomFilter
+    /// The longest phrase word, in bytes: no piece of a run-together word is longer.
+    let maxWordBytes: Int
 
     static let minimumFuzzyLength = 6
+
+    /// The work a prompt may cost: a fixed allowance plus so much per byte of the prompt (units are look-ups and
+    /// probes of the optional views: spaced-out, run-together, misspelling; about 20 ns each). Measured on the dev
+    /// set (`EvaluationTests`): ordinary prompts spend at most 1,538 units and 17.6 a byte (short prompts full of rare
+    /// words), prompts of 4,000 scalars made of ordinary ones at most 2.2 a byte; none runs out. A prompt that
+    /// exhausts it is answered as incomplete, and the server refuses it.
+    public static let workAllowance = 3000
+    /// Per four bytes of the prompt.
+    public static let workPerFourBytes = 12
 
     /// Builds the matcher.
     /// - Parameters:
@@ -166,6 +191,10 @@ public final class PhraseMatcher: Sendable {
             hashes: (0..<wordCount).lazy.map { id in words.word(Int32(id)).withUnsafeBufferPointer { hashBytes($0) } },
             count: wordCount
         )
+        self.leetFilter = BloomFilter(
+            hashes: (0..<leetWords.count).lazy.map { id in leetWords.word(Int32(id)).withUnsafeBufferPointer { hashBytes($0) } },
+            count: leetWords.count
+        )
         self.leetWords = leetWords
         self.leetFirst = leetFirst
         self.leetNext = leetNext
@@ -176,6 +205,23 @@ public final class PhraseMatcher: Sendable {
         self.nextDuplicate = nextDuplicate
         self.maxDepth = maxDepth
         self.phraseCount = count
+        var prefixCount = 0
+        var longest = 1
+        for id in 0..<wordCount {
+            let length = words.word(Int32(id)).count
+            prefixCount += length
+            longest = max(longest, length)
+        }
+        var prefixFilter = BloomFilter(count: max(prefixCount, 1), bitsPerEntry: 8)
+        for id in 0..<wordCount {
+            var raw: UInt64 = 0
+            for (index, byte) in words.word(Int32(id)).enumerated() {
+                raw = raw &* hashMultiplier &+ UInt64(Search.skeletonByte(byte)) &+ 1
+                prefixFilter.insert(finishHash(raw, length: index + 1))
+            }
+        }
+        self.prefixFilter = prefixFilter
+        self.maxWordBytes = longest
     }
 
     /// Bytes held by the matcher's tables, the ordinary words included.
@@ -183,21 +229,32 @@ public final class PhraseMatcher: Sendable {
         words.memoryBytes + ordinaryFilter.memoryBytes + vocabularyFilter.memoryBytes + leetWords.memoryBytes + leetFirst.capacity * 4 + leetNext
             .capacity * 4 + deletes.memoryBytes
             + transitions.memoryBytes
-            + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4
+            + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4 + prefixFilter.memoryBytes
     }
 
     /// Every registered phrase in `prompt`.
     public func matches(in prompt: String, views: Views = .all) -> [PhraseMatch] {
+        search(prompt, views: views).matches
+    }
+
+    /// The work a prompt of `bytes` bytes may cost.
+    public static func workBudget(bytes: Int) -> Int { workAllowance + workPerFourBytes * bytes / 4 }
+
+    /// Every registered phrase in `prompt`, and whether every view was read within the prompt's work budget
+    /// (``workBudget(bytes:)``): the cost of one prompt is bounded by its length.
+    public func search(_ prompt: String, views: Views = .all, budget: Int? = nil) -> MatchResult {
         var scan = PromptScan(prompt: prompt, leetSymbols: false)
-        guard !scan.tokens.isEmpty else { return [] }
-        var search = Search(matcher: self, scan: scan, views: views)
+        guard !scan.tokens.isEmpty else { return MatchResult(matches: [], complete: true, work: 0) }
+        let budget = budget ?? Self.workBudget(bytes: prompt.utf8.count)
+        var search = Search(matcher: self, scan: scan, views: views, budget: budget)
         search.addTokenCandidates()
         if views.contains(.spacedOut) { search.addSpacedOutCandidates() }
         if scan.sawLeetSymbol && views.contains(.leet) {
             scan = PromptScan(prompt: prompt, leetSymbols: true)
             search.addLeetSymbolCandidates(from: scan)
         }
-        return search.walk()
+        let matches = search.walk()
+        return MatchResult(matches: matches, complete: search.budget > 0 && search.walkBudget > 0, work: budget - max(search.budget, 0))
     }
 
     // MARK: Looking words up
@@ -209,6 +266,14 @@ public final class PhraseMatcher: Sendable {
         let hash = hashBytes(bytes)
         let word = vocabularyFilter.mayContain(hash) ? words.find(bytes, hash: hash) : nil
         return (word, ordinaryFilter.mayContain(hash))
+    }
+
+    /// The leet skeleton entry of `bytes`, if any; the filter answers most look-ups without a probe.
+    @inline(__always)
+    func leetWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let hash = hashBytes(bytes)
+        guard leetFilter.mayContain(hash) else { return nil }
+        return leetWords.find(bytes, hash: hash)
     }
 
     @inline(__always)
@@ -461,6 +526,34 @@ struct PromptScan {
                         | UInt32(utf8[offset + 3] & 0x3F)
                     offset += 4
                 }
+                switch Folding.kind(of: value) {
+                case .identity:
+                    append(value, via: [])
+                    index += 1
+                    continue
+                case .mapped:
+                    let (targets, via) = Folding.mapped(value)
+                    for target in targets { append(target, via: via) }
+                    index += 1
+                    continue
+                case .droppedMark, .droppedInvisible:
+                    let via: Via = Folding.kind(of: value) == .droppedMark ? .marks : .invisible
+                    if open { current.via.formUnion(via) } else { pendingVia.formUnion(via) }
+                    index += 1
+                    continue
+                case .space, .punctuation:
+                    close()
+                    if Folding.kind(of: value) == .space {
+                        gapSpaces += 1
+                        gapOddSpace = true
+                    } else {
+                        gapOther = true
+                    }
+                    index += 1
+                    continue
+                case .slow:
+                    break
+                }
                 switch Folding.fold(Unicode.Scalar(value) ?? "\u{FFFD}") {
                 case .word(let targets, let via):
                     for target in targets { append(target, via: via) }
@@ -502,11 +595,17 @@ struct Search {
     var heads: [Int32]
     var fuzzyScratch: [Int32] = []
     var results: [PhraseMatch] = []
+    /// Work left for the optional views; below zero when they were cut short.
+    var budget: Int
+    /// Steps of the trie walk left.
+    var walkBudget: Int
 
-    init(matcher: PhraseMatcher, scan: PromptScan, views: Views) {
+    init(matcher: PhraseMatcher, scan: PromptScan, views: Views, budget: Int) {
         self.matcher = matcher
         self.scan = scan
         self.views = views
+        self.budget = budget
+        self.walkBudget = budget
         heads = [Int32](repeating: -1, count: scan.tokens.count)
         candidates.reserveCapacity(scan.tokens.count + 8)
     }
@@ -546,7 +645,10 @@ struct Search {
         }
     }
 
-    /// "m u c h a", "m.u.c.h.a": runs of one-letter words read as one word.
+    /// "m u c h a", "m.u.c.h.a": runs of one-letter words read as words. From each letter of a run, letters are
+    /// joined while some phrase word starts that way (the prefix filter), so the work is linear in the run; each
+    /// piece of two or more letters that is a phrase word (as written, or in leet) becomes a candidate spanning its
+    /// letters, and the trie walk joins pieces into phrases ("g r e g r u t k o w s k i").
     mutating func addSpacedOutCandidates() {
         let tokens = scan.tokens
         var runStart = 0
@@ -556,33 +658,49 @@ struct Search {
                 continue
             }
             var runEnd = runStart
-            while runEnd + 1 < tokens.count && tokens[runEnd + 1].scalarCount == 1 && runEnd + 1 - runStart < 40 { runEnd += 1 }
-            if runEnd - runStart >= 2 {
-                for from in runStart...(runEnd - 2) {
-                    for to in (from + 2)...runEnd {
-                        var joined: [UInt8] = []
+            while runEnd + 1 < tokens.count && tokens[runEnd + 1].scalarCount == 1 { runEnd += 1 }
+            if runEnd > runStart {
+                let capacity = matcher.maxWordBytes + 8
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { piece in
+                    for from in runStart..<runEnd {
+                        guard budget > 0 else {
+                            budget = -1
+                            return
+                        }
+                        var length = 0
+                        var raw: UInt64 = 0
                         var via = Via.spacing
                         var isASCII = true
                         var hasLeet = false
                         var hasLetter = false
-                        for position in from...to {
-                            let token = tokens[position]
-                            joined.append(contentsOf: scan.bytes[Int(token.byteStart)..<Int(token.byteEnd)])
+                        extending: for to in from...runEnd {
+                            let token = tokens[to]
+                            for index in Int(token.byteStart)..<Int(token.byteEnd) {
+                                guard length < capacity else { break extending }
+                                let byte = scan.bytes[index]
+                                piece[length] = byte
+                                length += 1
+                                raw = raw &* hashMultiplier &+ UInt64(Self.skeletonByte(byte)) &+ 1
+                            }
                             via.formUnion(token.via)
                             isASCII = isASCII && token.isASCII
                             hasLeet = hasLeet || token.hasLeetDigit
                             hasLetter = hasLetter || token.hasLetter
-                        }
-                        joined.withUnsafeBufferPointer { word in
+                            guard to > from else { continue }
+                            budget -= 2
+                            guard length <= matcher.maxWordBytes, matcher.prefixFilter.mayContain(finishHash(raw, length: length)) else {
+                                break
+                            }
                             addWordCandidates(
-                                word,
+                                UnsafeBufferPointer(rebasing: piece[0..<length]),
                                 first: from,
                                 next: to + 1,
                                 via: via,
                                 start: tokens[from].scalarStart,
                                 end: tokens[to].scalarEnd,
                                 isASCII: isASCII,
-                                hasLeet: hasLeet && hasLetter
+                                hasLeet: hasLeet && hasLetter,
+                                expensive: false
                             )
                         }
                     }
@@ -599,9 +717,15 @@ struct Search {
             for token in leetScan.tokens where token.hasLetter {
                 let word = UnsafeBufferPointer(rebasing: bytes[Int(token.byteStart)..<Int(token.byteEnd)])
                 guard word.contains(where: { $0 == UInt8(ascii: "@") || $0 == UInt8(ascii: "$") }) else { continue }
-                guard let first = tokens.firstIndex(where: { $0.scalarEnd > token.scalarStart }),
-                    let last = tokens.lastIndex(where: { $0.scalarStart < token.scalarEnd }), first <= last
-                else { continue }
+                // Tokens are in prompt order: find the ones this word covers by binary search, not by a scan.
+                let first = Self.partition(tokens) { $0.scalarEnd > token.scalarStart }
+                let last = Self.partition(tokens) { $0.scalarStart >= token.scalarEnd } - 1
+                guard first < tokens.count, last >= first else { continue }
+                guard budget > 0 else {
+                    budget = -1
+                    return
+                }
+                budget -= 2
                 addWordCandidates(
                     word,
                     first: first,
@@ -616,6 +740,17 @@ struct Search {
         }
     }
 
+    /// The index of the first token for which `isAfter` holds (it holds for every token after it), or the count.
+    static func partition(_ tokens: [PromptScan.Token], _ isAfter: (PromptScan.Token) -> Bool) -> Int {
+        var low = 0
+        var high = tokens.count
+        while low < high {
+            let middle = (low + high) / 2
+            if isAfter(tokens[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+
     /// Adds what `word` can stand for: itself, its leet readings, and (when it is no ordinary word) the words it
     /// misspells and the words run together in it.
     mutating func addWordCandidates(
@@ -626,7 +761,8 @@ struct Search {
         start: Int32,
         end: Int32,
         isASCII: Bool,
-        hasLeet: Bool
+        hasLeet: Bool,
+        expensive: Bool = true
     ) {
         var found = false
         let (exact, ordinary) = matcher.lookUp(word)
@@ -653,7 +789,7 @@ struct Search {
                     add(words: CollectionOfOne(id), first: first, next: next, via: formVia, start: start, end: end)
                     found = true
                 }
-                if let entry = matcher.leetWords.find(UnsafeBufferPointer(skeleton)) {
+                if let entry = matcher.leetWord(UnsafeBufferPointer(skeleton)) {
                     var id = matcher.leetFirst[Int(entry)]
                     while id >= 0 {
                         add(words: CollectionOfOne(id), first: first, next: next, via: formVia, start: start, end: end)
@@ -663,22 +799,30 @@ struct Search {
                 }
                 form = softWord
             }
-            guard !found, form.count >= 4, !formOrdinary, !ordinary else { return }
-            if isASCII && views.contains(.fuzzy) {
+            guard expensive, !found, form.count >= 4, !formOrdinary, !ordinary else { return }
+            guard budget > 0 else {
+                budget = -1
+                return
+            }
+            if isASCII && views.contains(.fuzzy) && form.count <= 64 {
+                budget -= form.count + 1
                 matcher.fuzzyWords(form, into: &fuzzyScratch)
                 for id in fuzzyScratch {
                     add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.fuzzy), start: start, end: end)
                 }
             }
-            guard views.contains(.runTogether) else { return }
+            // No run of at most eight phrase words is longer than eight of the longest.
+            guard views.contains(.runTogether), form.count <= 8 * matcher.maxWordBytes else { return }
             var path: [Int32] = []
             var budget = 400
+            var deadEnds = [Bool](repeating: false, count: form.count + 1)
             splitRunTogether(
                 form,
                 skeleton: hasLeet ? UnsafeBufferPointer(skeleton) : nil,
                 from: 0,
                 path: &path,
                 budget: &budget,
+                deadEnds: &deadEnds,
                 isASCII: isASCII,
                 first: first,
                 next: next,
@@ -698,6 +842,7 @@ struct Search {
         from: Int,
         path: inout [Int32],
         budget: inout Int,
+        deadEnds: inout [Bool],
         isASCII: Bool,
         first: Int,
         next: Int,
@@ -705,16 +850,40 @@ struct Search {
         start: Int32,
         end: Int32
     ) {
-        if path.count >= 8 { return }
+        if path.count >= 8 || deadEnds[from] { return }
+        // A place in the word from which no split reached the end is not tried again by another path (the
+        // word-break memo): the work per word is bounded by its length times the longest phrase word.
+        let candidatesBefore = candidates.count
+        defer { if candidates.count == candidatesBefore { deadEnds[from] = true } }
+        // Pieces no phrase word starts with end the search from here: find how far the prefix filter lets a piece
+        // reach, with the plain hash of each length on the way.
+        let reach = min(word.count - from, matcher.maxWordBytes)
+        var plainHashes = [UInt64](repeating: 0, count: reach + 1)
+        var longest = 0
+        var plainRaw: UInt64 = 0
+        var skeletonRaw: UInt64 = 0
+        while longest < reach {
+            let byte = word[from + longest]
+            plainRaw = plainRaw &* hashMultiplier &+ UInt64(byte) &+ 1
+            skeletonRaw = skeletonRaw &* hashMultiplier &+ UInt64(Self.skeletonByte(byte)) &+ 1
+            self.budget -= 1
+            guard matcher.prefixFilter.mayContain(finishHash(skeletonRaw, length: longest + 1)) else { break }
+            longest += 1
+            plainHashes[longest] = finishHash(plainRaw, length: longest)
+        }
         // Longest pieces first: natural splits come quickly, before runs of one-letter initials use up the budget.
-        var cut = path.isEmpty ? word.count - 1 : word.count
-        while cut > from && budget > 0 {
+        var cut = min(path.isEmpty ? word.count - 1 : word.count, from + longest)
+        while cut > from && budget > 0 && self.budget > 0 {
             defer { cut -= 1 }
             if cut < word.count && word[cut] & 0xC0 == 0x80 { continue }  // not a scalar boundary
             budget -= 1
+            self.budget -= 1
             var pieces: [Int32] = []
-            if let id = matcher.phraseWord(UnsafeBufferPointer(rebasing: word[from..<cut])) { pieces.append(id) }
-            if let skeleton, let entry = matcher.leetWords.find(UnsafeBufferPointer(rebasing: skeleton[from..<cut])) {
+            let hash = plainHashes[cut - from]
+            if matcher.vocabularyFilter.mayContain(hash), let id = matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<cut]), hash: hash) {
+                pieces.append(id)
+            }
+            if let skeleton, let entry = matcher.leetWord(UnsafeBufferPointer(rebasing: skeleton[from..<cut])) {
                 var id = matcher.leetFirst[Int(entry)]
                 while id >= 0 {
                     if !pieces.contains(id) { pieces.append(id) }
@@ -732,6 +901,7 @@ struct Search {
                         from: cut,
                         path: &path,
                         budget: &budget,
+                        deadEnds: &deadEnds,
                         isASCII: isASCII,
                         first: first,
                         next: next,
@@ -743,8 +913,11 @@ struct Search {
                 path.removeLast()
             }
         }
-        if isASCII, views.contains(.fuzzy), !path.isEmpty, word.count - from >= PhraseMatcher.minimumFuzzyLength - 1, budget > 0 {
+        if isASCII, views.contains(.fuzzy), !path.isEmpty, word.count - from >= PhraseMatcher.minimumFuzzyLength - 1,
+            word.count - from <= 64, budget > 0, self.budget > 0
+        {
             budget -= 10
+            self.budget -= word.count - from + 1
             var fuzzy: [Int32] = []
             matcher.fuzzyWords(UnsafeBufferPointer(rebasing: word[from...]), into: &fuzzy)
             for id in fuzzy {
@@ -753,6 +926,13 @@ struct Search {
                 path.removeLast()
             }
         }
+    }
+
+    /// A byte as the prefix filter reads it: leet digits and symbols as letters, and `l` as `i`.
+    @inline(__always)
+    static func skeletonByte(_ byte: UInt8) -> UInt8 {
+        let soft = softLeet(byte)
+        return soft == UInt8(ascii: "l") ? UInt8(ascii: "i") : soft
     }
 
     @inline(__always)
@@ -796,6 +976,14 @@ struct Search {
 
     private mutating func descend(from state: Int32, candidate index: Int32, depth: Int, start: Int32, via: Via) {
         let candidate = candidates[Int(index)]
+        if state >= 0 {
+            // Steps past the first word cost work of their own: a prompt cannot make the walk explode.
+            guard walkBudget > 0 else {
+                walkBudget = -1
+                return
+            }
+            walkBudget -= 1
+        }
         var current = state
         for offset in 0..<Int(candidate.wordCount) {
             guard let next = matcher.step(current, candidateWords[Int(candidate.wordsStart) + offset]) else { return }

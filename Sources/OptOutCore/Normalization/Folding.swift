@@ -77,6 +77,50 @@ public enum Folding {
         return table
     }()
 
+    /// How each scalar of the first two planes folds, precomputed so the prompt scan neither allocates nor asks
+    /// for Unicode properties: ``Kind`` raw values.
+    static let kinds: [UInt8] = {
+        var kinds = [UInt8](repeating: Kind.slow.rawValue, count: 0x20000)
+        for value in UInt32(0x80)..<UInt32(0x20000) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let kind: Kind =
+                switch fold(scalar) {
+                case .word(let targets, let via):
+                    targets.count == 1 && targets[0] == value && via.isEmpty ? .identity : table.entry(for: value) != nil ? .mapped : .slow
+                case .dropped(let via): via == .marks ? .droppedMark : via == .invisible ? .droppedInvisible : .slow
+                case .separator(let isSpace): isSpace ? .space : .punctuation
+                }
+            kinds[Int(value)] = kind.rawValue
+        }
+        return kinds
+    }()
+
+    /// A scalar's folding, as the prompt scan reads it.
+    enum Kind: UInt8 {
+        /// A letter or digit that folds to itself.
+        case identity
+        /// A letter whose folded scalars are in the table.
+        case mapped
+        case droppedMark
+        case droppedInvisible
+        case space
+        case punctuation
+        /// Anything else: ask ``fold(_:)``.
+        case slow
+    }
+
+    @inline(__always)
+    static func kind(of value: UInt32) -> Kind {
+        value < 0x20000 ? Kind(rawValue: kinds[Int(value)]) ?? .slow : .slow
+    }
+
+    /// The folded scalars and via of a ``Kind/mapped`` scalar.
+    @inline(__always)
+    static func mapped(_ value: UInt32) -> (targets: ArraySlice<UInt32>, via: Via) {
+        let entry = table.entry(for: value)!
+        return (table.targets[Int(entry.targetStart)..<Int(entry.targetStart + entry.targetCount)], entry.via)
+    }
+
     /// Table flags: 1 case, 2 marks, 4 confusable, 8 invisible, 16 space.
     static func via(fromTableFlags flags: UInt16) -> Via {
         var via = Via()

@@ -52,9 +52,9 @@ struct GenerationsController {
         if let replay = try database.read({ db in try Self.existing(db, key: key.id!, idempotencyKey: input.idempotencyKey) }) {
             return Self.response(try replay.replay(for: fingerprint, key: input.idempotencyKey))
         }
-        let (matches, _) = gate.check(prompt)
+        let (matches, _, complete) = try await gate.checkAnywhere(prompt)
         let views = PromptCheckController.views(of: matches)
-        let blocked = views.contains { $0.policy == .block }
+        let blocked = !complete || views.contains { $0.policy == .block }
         let credits = Self.credits(of: matches)
         let plans = self.plans
         let now = Date()
@@ -80,7 +80,13 @@ struct GenerationsController {
             let body: String
             var chargeKind: String?
             var cents = 0
-            if blocked {
+            if !complete {
+                status = 422
+                body =
+                    "{\"error\":{\"code\":\"prompt_too_complex\",\"message\":\"The prompt could not be read through within the gate's work "
+                    + "limit (it is built like an attempt to overload the gate), so it is refused.\",\"field\":\"prompt\"},"
+                    + "\"id\":\"\(publicId)\",\"matches\":[\(views.map(\.json).joined(separator: ","))]}"
+            } else if blocked {
                 status = 422
                 body =
                     "{\"error\":{\"code\":\"prompt_blocked\",\"message\":\"The prompt names an artist who opted out.\",\"field\":\"prompt\"},"

@@ -35,9 +35,15 @@ struct PromptCheckController {
         let allowed: Bool
         let matches: [MatchView]
         let registryVersion: Int64
+        /// True when the prompt ran out of the matcher's work budget: refused, as it could not be read through.
+        var incomplete = false
 
         var json: String {
-            var out = "{\"allowed\":\(allowed),\"matches\":["
+            var out = "{\"allowed\":\(allowed),"
+            if incomplete {
+                out += "\"incomplete\":true,\"reason\":\"prompt_too_complex\","
+            }
+            out += "\"matches\":["
             for (index, match) in matches.enumerated() {
                 if index > 0 { out += "," }
                 out += match.json
@@ -61,9 +67,14 @@ struct PromptCheckController {
         // The body has one key with no underscore: a plain decoder skips the snake-case conversion.
         let input = try await request.decodeJSON(as: CheckRequest.self, context: context, decoder: JSONDecoder())
         let prompt = try Self.validated(input.prompt)
-        let (matches, version) = gate.check(prompt)
+        let (matches, version, complete) = try await gate.checkAnywhere(prompt)
         let views = Self.views(of: matches)
-        return CheckResponse(allowed: !views.contains { $0.policy == .block }, matches: views, registryVersion: version)
+        return CheckResponse(
+            allowed: complete && !views.contains { $0.policy == .block },
+            matches: views,
+            registryVersion: version,
+            incomplete: !complete
+        )
     }
 
     /// A prompt of 1 to 4,000 Unicode scalars.

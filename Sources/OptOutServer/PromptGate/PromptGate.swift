@@ -93,19 +93,35 @@ final class PromptGate: Sendable {
     /// How long ago the snapshot last caught up with the registry.
     var snapshotAge: Duration { ContinuousClock.now - lastCaughtUp.withLockedValue { $0 } }
 
-    /// The registered phrases in `prompt`, each span once, in prompt order.
-    func check(_ prompt: String) -> (matches: [GateMatch], version: Int64) {
+    /// The registered phrases in `prompt`, each span once, in prompt order; `complete` is false when the prompt ran
+    /// out of the matcher's work budget before every view was read (the callers refuse such a prompt).
+    func check(_ prompt: String) -> (matches: [GateMatch], version: Int64, complete: Bool) {
         let snapshot = current
         var found: [GateMatch] = []
-        for match in snapshot.base.matcher.matches(in: prompt) {
+        let base = snapshot.base.matcher.search(prompt)
+        for match in base.matches {
             let phrase = snapshot.base.phrases[match.phrase]
             if !snapshot.superseded.contains(phrase.id) { found.append(GateMatch(phrase: phrase, match: match)) }
         }
-        for match in snapshot.overlay.matcher.matches(in: prompt) {
-            found.append(GateMatch(phrase: snapshot.overlay.phrases[match.phrase], match: match))
+        var complete = base.complete
+        if snapshot.overlay.matcher.phraseCount > 0 {
+            let overlay = snapshot.overlay.matcher.search(prompt)
+            complete = complete && overlay.complete
+            for match in overlay.matches {
+                found.append(GateMatch(phrase: snapshot.overlay.phrases[match.phrase], match: match))
+            }
         }
         found.sort { ($0.match.start, $0.match.end, $0.phrase.id) < ($1.match.start, $1.match.end, $1.phrase.id) }
-        return (found, snapshot.version)
+        return (found, snapshot.version, complete)
+    }
+
+    /// Prompts longer than this are checked on NIO's thread pool, so a long check never holds an event loop.
+    static let offLoopBytes = 1024
+
+    /// ``check(_:)``, off the event loop for a long prompt.
+    func checkAnywhere(_ prompt: String) async throws -> (matches: [GateMatch], version: Int64, complete: Bool) {
+        if prompt.utf8.count <= Self.offLoopBytes { return check(prompt) }
+        return try await NIOThreadPool.singleton.runIfActive { self.check(prompt) }
     }
 
     /// Applies registry changes made since the last refresh; a full rebuild when many have piled up.
