@@ -21,6 +21,10 @@ public enum PhraseStatus: String, Codable, Sendable, CaseIterable {
     case pendingReview = "pending_review"
     /// A moderator ruled that the phrase must not block.
     case rejected
+    /// Registered while an unverified artist held it: waits for a moderator's decision on the name dispute.
+    case disputed
+    /// Lost a name dispute: kept on the profile, never blocks.
+    case superseded
 }
 
 /// An account's role. Roles are ordered: an admin may do what a moderator may.

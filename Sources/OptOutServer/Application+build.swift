@@ -41,6 +41,11 @@ public struct AppConfiguration: Sendable {
     public var maxSnapshotAge: Duration = .seconds(10)
     /// Reverse proxies whose `X-Forwarded-For` header names the client, for per-address limits.
     public var trustedProxies: [CIDR] = []
+    /// The service's address as the world reaches it (artists' pages link to `<public URL>/artists/<id>`); by default
+    /// `http://host:port`.
+    public var publicURL: String?
+    /// Let link verification fetch private and loopback addresses (tests and closed networks only).
+    public var allowPrivateFetch = false
 
     public init() {}
 }
@@ -175,8 +180,14 @@ func buildRouter(
         sessionLifetime: configuration.sessionLifetime,
         trustedProxies: configuration.trustedProxies
     ).addRoutes(to: routes)
-    ArtistsController(repository: services.artists, gate: gate).addRoutes(to: routes)
+    ArtistsController(
+        repository: services.artists,
+        gate: gate,
+        fetcher: PageFetcher(allowPrivate: configuration.allowPrivateFetch),
+        publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)"
+    ).addRoutes(to: routes)
     PhraseReviewController(repository: services.artists, gate: gate).addRoutes(to: routes)
+    NameDisputesController(repository: services.artists, gate: gate).addRoutes(to: routes)
     PromptCheckController(gate: gate).addRoutes(to: routes)
     TrainingSignalsController(signals: configuration.signals, crawlers: services.crawlers).addRoutes(to: routes)
     GenerationsController(

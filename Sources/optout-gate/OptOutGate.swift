@@ -68,6 +68,10 @@ struct Serve: AsyncParsableCommand {
             "A reverse proxy (an address or CIDR block, repeatable) whose X-Forwarded-For header names the client, for per-address sign-in limits."
     )
     var trustedProxy: [String] = []
+    @Option(help: "The service's address as artists' pages link to it (rel=\"me\" to <public-url>/artists/<id>); default http://host:port.")
+    var publicURL: String?
+    @Flag(help: "Let link verification fetch private and loopback addresses (tests and closed networks only).")
+    var allowPrivateFetch = false
 
     func run() async throws {
         var configuration = data.configuration
@@ -83,6 +87,13 @@ struct Serve: AsyncParsableCommand {
             guard let block = CIDR(text) else { throw ValidationError("--trusted-proxy \(text) is not an IP address or CIDR block") }
             return block
         }
+        if let publicURL {
+            guard let url = URLComponents(string: publicURL), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ValidationError("--public-url must be an http or https URL")
+            }
+            configuration.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        }
+        configuration.allowPrivateFetch = allowPrivateFetch
         configuration.host = host
         configuration.port = port
         if let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }

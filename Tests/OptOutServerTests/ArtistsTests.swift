@@ -48,7 +48,9 @@ import Testing
         try await withApp { client, _ in
             let greg = try await client.signUp("greg@example.org")
             let other = try await client.signUp("other@example.org")
-            _ = try await client.createArtist(greg, name: "Greg Rutkowski", aliases: ["Dragonlord"])
+            let gregId = try await client.createArtist(greg, name: "Greg Rutkowski", aliases: ["Dragonlord"])
+            // A phrase held by a verified artist stays a 409 (an unverified holder faces a name dispute instead).
+            _ = try await client.call(.post, "/v1/artists/\(gregId)/verify", token: try await client.moderatorToken())
             let clash = try await client.call(.post, "/v1/artists", token: other, json: ["name": "Imposter Person", "aliases": ["DRAGONLORD"]])
             #expect(clash.status == .conflict)
             #expect(clash.errorCode == "phrase_taken")

@@ -117,6 +117,17 @@ public struct ArtistRepository: Sendable {
                 throw DomainError(.conflict, code: "artist_withdrawn", message: "Artist \(id) was withdrawn and can no longer be edited.")
             }
             let current = try Self.view(db, id: id)!
+            if let policy = edit.policy, policy != current.policy, try Self.holdsDisputedPhrase(db, artist: id),
+                try !Self.verifiedForDisputes(db, artist: id)
+            {
+                throw DomainError(
+                    .conflict,
+                    code: "phrase_disputed",
+                    message: "Another artist disputes one of this artist's phrases: the policy cannot change until a moderator decides, "
+                        + "or until this artist is verified.",
+                    field: "policy"
+                )
+            }
             let verifiedHosts = try Self.verifiedHosts(db, artist: id)
             let submission = try ArtistSubmission(
                 name: edit.name ?? current.name,
@@ -143,12 +154,15 @@ public struct ArtistRepository: Sendable {
             artist.withdrawnAt = now
             artist.updatedAt = now
             try artist.update(db)
+            let released = try Int64.fetchAll(db, sql: "SELECT id FROM phrase WHERE artist_id = ? AND released_at IS NULL", arguments: [id])
             try db.execute(sql: "UPDATE phrase SET released_at = ? WHERE artist_id = ? AND released_at IS NULL", arguments: [now, id])
+            for phrase in released { try Self.settleReleased(db, phrase: phrase, now: now) }
             return try Self.view(db, id: id)!
         }
     }
 
-    func setVerified(id: ID<ArtistRecord>) throws -> ArtistView {
+    /// A moderator verifies the artist: it wins its open name disputes against unverified artists.
+    func setVerified(id: ID<ArtistRecord>, by moderator: ID<AccountRecord>? = nil) throws -> ArtistView {
         try database.pool.write { db in
             guard var artist = try ArtistRecord.fetchOne(db, key: id.rawValue), artist.withdrawnAt == nil else {
                 throw DomainError(.notFound, code: "not_found", message: "Artist \(id) was not found.")
@@ -156,6 +170,7 @@ public struct ArtistRepository: Sendable {
             artist.verified = true
             artist.updatedAt = Date()
             try artist.update(db)
+            try Self.settleByVerification(db, artist: id, actor: moderator, now: Date())
             return try Self.view(db, id: id)!
         }
     }
@@ -258,6 +273,20 @@ public struct ArtistRepository: Sendable {
                 createdAt: now,
                 releasedAt: nil
             )
+            // Held by another artist: a verified one keeps it (409); an unverified one faces a name dispute.
+            let holder = try Self.holder(db, key: key)
+            if let holder {
+                if try Self.verifiedForDisputes(db, artist: holder.artistId) {
+                    throw DomainError(
+                        .conflict,
+                        code: "phrase_taken",
+                        message: "The phrase \"\(phrase.text)\" is already held by a verified artist.",
+                        field: phrase.kind == .name ? "name" : phrase.kind == .alias ? "aliases" : "creations"
+                    )
+                }
+                record.status = .disputed
+                record.reviewReason = "\"\(phrase.text)\" is held by another, unverified artist: a moderator decides the name dispute"
+            }
             do {
                 try record.insert(db)
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -268,12 +297,14 @@ public struct ArtistRepository: Sendable {
                     field: phrase.kind == .name ? "name" : phrase.kind == .alias ? "aliases" : "creations"
                 )
             }
+            if let holder { try Self.openDispute(db, holder: holder, challenger: record, actor: nil, now: now) }
             changes.inserted += 1
-            if reason != nil { changes.heldForReview += 1 }
+            if reason != nil || holder != nil { changes.heldForReview += 1 }
         }
         for var stale in live.values {
             stale.releasedAt = now
             try stale.update(db)
+            try Self.settleReleased(db, phrase: stale.id!.rawValue, now: now)
             changes.released += 1
         }
         return changes
@@ -325,6 +356,13 @@ public struct ArtistRepository: Sendable {
         try database.pool.write { db in
             guard var phrase = try PhraseRecord.fetchOne(db, key: id.rawValue), phrase.releasedAt == nil else {
                 throw DomainError(.notFound, code: "not_found", message: "Phrase \(id) was not found, or its artist removed it.")
+            }
+            guard phrase.status != .disputed, phrase.status != .superseded, status != .disputed, status != .superseded else {
+                throw DomainError(
+                    .conflict,
+                    code: "phrase_disputed",
+                    message: "Phrase \(id) is part of a name dispute (\(phrase.status.rawValue)): decide the dispute instead."
+                )
             }
             if phrase.status != status {
                 phrase.status = status

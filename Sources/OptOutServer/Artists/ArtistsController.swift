@@ -7,6 +7,10 @@ struct ArtistsController {
     let repository: ArtistRepository
     /// Refreshed after each change, so the artist's own edits block (or stop blocking) before the response.
     let gate: PromptGate
+    /// Fetches the pages artists verify.
+    let fetcher: PageFetcher
+    /// The service's own address as artists' pages link to it (`--public-url`), without a trailing slash.
+    let publicURL: String
 
     struct ArtistInput: Decodable {
         let name: String
@@ -32,6 +36,8 @@ struct ArtistsController {
         routes.patch("/v1/artists/:id", use: update)
         routes.delete("/v1/artists/:id", use: withdraw)
         routes.post("/v1/artists/:id/verify", use: verify)
+        routes.get("/v1/artists/:id/links/verify", use: verificationInstructions)
+        routes.post("/v1/artists/:id/links/verify", use: verifyLink)
         routes.get("/v1/moderation/artists/:id", use: record)
     }
 
@@ -115,10 +121,85 @@ struct ArtistsController {
         return withdrawn
     }
 
+    struct LinkVerification: Decodable {
+        let url: String
+    }
+
+    /// Where an artist's profile lives on this service: the `rel="me"` target of a verified page.
+    func profileURL(_ artist: ID<ArtistRecord>) -> String {
+        "\(publicURL)/artists/\(artist)"
+    }
+
+    /// `GET /v1/artists/{id}/links/verify`: how to prove a listed page is the artist's own.
+    @Sendable func verificationInstructions(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let artist = try ownedArtist(request, context: context)
+        try Self.requireLive(artist)
+        let token = try repository.verificationToken(artist: artist.id!)
+        return try Response.json(
+            .object([
+                "profile_url": .string(profileURL(artist.id!)),
+                "token": .string(token),
+                "verified_links": .array(try repository.verifiedLinks(artist: artist.id!).map(JSONValue.string)),
+                "instructions": .string(
+                    "Put <a rel=\"me\" href=\"\(profileURL(artist.id!))\"> or the token on a page you list, then POST its URL here."
+                ),
+            ])
+        )
+    }
+
+    /// `POST /v1/artists/{id}/links/verify {url}`: fetches a listed page and accepts it when it links back to the
+    /// artist's profile with `rel="me"` or carries the artist's token.
+    @Sendable func verifyLink(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let artist = try ownedArtist(request, context: context)
+        try Self.requireLive(artist)
+        var request = request
+        let input = try await request.decodeJSON(as: LinkVerification.self, context: context)
+        let url = input.url.trimmingCharacters(in: .whitespacesAndNewlines)
+        let listed = try repository.view(of: artist.id!)?.links ?? []
+        guard listed.contains(url), let target = URL(string: url) else {
+            throw APIError(
+                .unprocessableContent,
+                code: "link_not_listed",
+                message: "Only a link on the artist's profile can be verified; add it to links first.",
+                field: "url"
+            )
+        }
+        let token = try repository.verificationToken(artist: artist.id!)
+        let page: (url: URL, body: Data)
+        do {
+            page = try await fetcher.fetch(target)
+        } catch {
+            throw APIError(.unprocessableContent, code: error.code, message: error.message, field: "url")
+        }
+        let html = String(decoding: page.body, as: UTF8.self)
+        guard let method = SiteProof.method(in: html, profileURL: profileURL(artist.id!), token: token) else {
+            throw APIError(
+                .unprocessableContent,
+                code: "link_not_verified",
+                message: "The page carries neither a rel=\"me\" link to \(profileURL(artist.id!)) nor the token \(token).",
+                field: "url",
+                extra: ["profile_url": .string(profileURL(artist.id!)), "token": .string(token)]
+            )
+        }
+        let view = try repository.recordVerifiedLink(artist: artist.id!, url: url, method: method)
+        try await gate.refreshInBackground()
+        return try Response.json(
+            .object([
+                "verified": .bool(true),
+                "url": .string(url),
+                "host": .string(LinkRules.host(of: url) ?? ""),
+                "method": .string(method.rawValue),
+                "artist_id": .int(view.id.rawValue),
+            ])
+        )
+    }
+
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
-        _ = try context.requireRole(.moderator)
+        let moderator = try context.requireRole(.moderator)
         let id: ID<ArtistRecord> = try Input.pathID(context, noun: "artist")
-        return try repository.setVerified(id: id)
+        let verified = try repository.setVerified(id: id, by: moderator.id)
+        try await gate.refreshInBackground()
+        return verified
     }
 
     /// A 404 `artist_withdrawn` for an artist who withdrew: to its owner it is gone.

@@ -1,0 +1,306 @@
+import Foundation
+import GRDB
+import OptOutCore
+
+/// Name disputes: a phrase held by an unverified artist that another artist registered too.
+///
+/// The second artist's phrase waits as `disputed` (it does not block) while a moderator compares the two profiles.
+/// The dispute ends when a moderator decides it, when a moderator verifies one side (or an artist verifies a site of
+/// theirs) while the other is not verified, or when one side lets the phrase go; the winner's phrase becomes
+/// `active` (the holder's stays as it was), the loser's `superseded`.
+extension ArtistRepository {
+    /// Whether an artist counts as verified in a dispute: verified by a moderator, or the owner of a verified site.
+    static func verifiedForDisputes(_ db: Database, artist: ID<ArtistRecord>) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT artist.verified OR EXISTS (SELECT 1 FROM artist_verified_link WHERE artist_id = artist.id)
+                FROM artist WHERE id = ?
+                """,
+            arguments: [artist]
+        ) ?? false
+    }
+
+    /// The live phrase that holds `key` now, if any.
+    static func holder(_ db: Database, key: String) throws -> PhraseRecord? {
+        try PhraseRecord.filter(
+            Column("normalized") == key && Column("released_at") == nil
+                && [PhraseStatus.active.rawValue, PhraseStatus.pendingReview.rawValue].contains(Column("status"))
+        ).fetchOne(db)
+    }
+
+    /// Opens a dispute of `challenger` against the phrase `holder`.
+    static func openDispute(_ db: Database, holder: PhraseRecord, challenger: PhraseRecord, actor: ID<AccountRecord>?, now: Date) throws {
+        try db.execute(
+            sql: "INSERT INTO name_dispute (holder_phrase_id, challenger_phrase_id, created_at) VALUES (?, ?, ?)",
+            arguments: [holder.id, challenger.id, now]
+        )
+        try event(db, dispute: db.lastInsertedRowID, action: "opened", actor: actor, note: "\"\(challenger.text)\" is held by another artist", now: now)
+    }
+
+    static func event(_ db: Database, dispute: Int64, action: String, actor: ID<AccountRecord>?, note: String?, now: Date) throws {
+        try db.execute(
+            sql: "INSERT INTO name_dispute_event (dispute_id, actor_account_id, action, note, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [dispute, actor, action, note, now]
+        )
+    }
+
+    enum DisputeSide: String, Codable, Sendable {
+        case holder
+        case challenger
+    }
+
+    /// Ends an open dispute: the loser's phrase is superseded, then the winner's (when it waited as disputed)
+    /// becomes active.
+    static func settle(
+        _ db: Database,
+        dispute id: Int64,
+        winner: DisputeSide,
+        how: String,
+        actor: ID<AccountRecord>?,
+        note: String?,
+        now: Date
+    ) throws {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM name_dispute WHERE id = ? AND status = 'open'", arguments: [id]) else { return }
+        let holderId: Int64 = row["holder_phrase_id"]
+        let challengerId: Int64 = row["challenger_phrase_id"]
+        let (winnerId, loserId) = winner == .holder ? (holderId, challengerId) : (challengerId, holderId)
+        try db.execute(
+            sql: "UPDATE phrase SET status = 'superseded' WHERE id = ? AND released_at IS NULL AND status <> 'rejected'",
+            arguments: [loserId]
+        )
+        if winner == .challenger {
+            // Other challengers of the same holder now face the new holder: they stay disputed, pointed at it.
+            try db.execute(sql: "UPDATE phrase SET status = 'active' WHERE id = ? AND released_at IS NULL", arguments: [winnerId])
+            try db.execute(
+                sql: "UPDATE name_dispute SET holder_phrase_id = ? WHERE holder_phrase_id = ? AND status = 'open' AND id <> ?",
+                arguments: [winnerId, holderId, id]
+            )
+        }
+        try db.execute(
+            sql: """
+                UPDATE name_dispute SET status = 'decided', winner = ?, decided_how = ?, decided_by = ?, decided_at = ?, version = version + 1
+                WHERE id = ?
+                """,
+            arguments: [winner.rawValue, how, actor, now, id]
+        )
+        let action = how == "released" ? "released" : "decided_\(winner.rawValue)"
+        try event(db, dispute: id, action: action, actor: actor, note: note, now: now)
+    }
+
+    /// Ends the open disputes a released phrase was part of: the other side wins.
+    static func settleReleased(_ db: Database, phrase: Int64, now: Date) throws {
+        let asHolder = try Int64.fetchAll(db, sql: "SELECT id FROM name_dispute WHERE holder_phrase_id = ? AND status = 'open' ORDER BY id", arguments: [phrase])
+        // The oldest challenger takes the name; later ones stay disputed against it.
+        if let first = asHolder.first {
+            try settle(db, dispute: first, winner: .challenger, how: "released", actor: nil, note: "the holder let the phrase go", now: now)
+        }
+        let asChallenger = try Int64.fetchAll(
+            db,
+            sql: "SELECT id FROM name_dispute WHERE challenger_phrase_id = ? AND status = 'open'",
+            arguments: [phrase]
+        )
+        for id in asChallenger {
+            try settle(db, dispute: id, winner: .holder, how: "released", actor: nil, note: "the challenger let the phrase go", now: now)
+        }
+    }
+
+    /// Ends the open disputes of `artist` that its verification decides: against an unverified other side, the
+    /// verified side wins.
+    static func settleByVerification(_ db: Database, artist: ID<ArtistRecord>, actor: ID<AccountRecord>?, now: Date) throws {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT name_dispute.id, holder.artist_id AS holder_artist, challenger.artist_id AS challenger_artist
+                FROM name_dispute
+                JOIN phrase AS holder ON holder.id = name_dispute.holder_phrase_id
+                JOIN phrase AS challenger ON challenger.id = name_dispute.challenger_phrase_id
+                WHERE name_dispute.status = 'open' AND (holder.artist_id = ? OR challenger.artist_id = ?)
+                ORDER BY name_dispute.id
+                """,
+            arguments: [artist, artist]
+        )
+        for row in rows {
+            let holderArtist = ID<ArtistRecord>(row["holder_artist"] as Int64)
+            let challengerArtist = ID<ArtistRecord>(row["challenger_artist"] as Int64)
+            let side: DisputeSide = holderArtist == artist ? .holder : .challenger
+            let other = side == .holder ? challengerArtist : holderArtist
+            guard try !verifiedForDisputes(db, artist: other) else { continue }
+            // A challenger wins only while its phrase still waits (another challenger may have taken the name).
+            try settle(db, dispute: row["id"], winner: side, how: "verification", actor: actor, note: "artist \(artist) was verified", now: now)
+        }
+    }
+
+    /// Whether the artist holds a phrase that another artist disputes.
+    static func holdsDisputedPhrase(_ db: Database, artist: ID<ArtistRecord>) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM name_dispute JOIN phrase ON phrase.id = name_dispute.holder_phrase_id
+                               WHERE name_dispute.status = 'open' AND phrase.artist_id = ?)
+                """,
+            arguments: [artist]
+        ) ?? false
+    }
+
+    // MARK: The moderators' view
+
+    /// Open disputes first, then decided ones, oldest first; `after` is the last id seen.
+    func disputes(status: String?, after: Int64, limit: Int) throws -> [JSONValue] {
+        try database.read { db in
+            let ids = try Int64.fetchAll(
+                db,
+                sql: "SELECT id FROM name_dispute WHERE (? IS NULL OR status = ?) AND id > ? ORDER BY id LIMIT ?",
+                arguments: [status, status, after, limit]
+            )
+            return try ids.compactMap { try Self.disputeView(db, id: $0, full: false) }
+        }
+    }
+
+    func dispute(id: Int64) throws -> JSONValue? {
+        try database.read { db in try Self.disputeView(db, id: id, full: true) }
+    }
+
+    static func disputeView(_ db: Database, id: Int64, full: Bool) throws -> JSONValue? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM name_dispute WHERE id = ?", arguments: [id]) else { return nil }
+        func side(_ phraseId: Int64) throws -> JSONValue {
+            guard let phrase = try PhraseRecord.fetchOne(db, key: phraseId),
+                let artist = try ArtistRecord.fetchOne(db, key: phrase.artistId.rawValue)
+            else { return .null }
+            var view: [String: JSONValue] = [
+                "artist_id": .int(artist.id!.rawValue),
+                "artist_name": .string(artist.name),
+                "phrase_id": .int(phraseId),
+                "phrase": .string(phrase.text),
+                "phrase_status": .string(phrase.releasedAt == nil ? phrase.status.rawValue : "released"),
+                "verified": .bool(artist.verified),
+                "verified_for_disputes": .bool(try verifiedForDisputes(db, artist: artist.id!)),
+                "artist_created_at": .string(JSONText.iso(artist.createdAt)),
+            ]
+            if full {
+                let links = try String.fetchAll(db, sql: "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", arguments: [artist.id])
+                let verifiedLinks = try String.fetchAll(
+                    db,
+                    sql: "SELECT url FROM artist_verified_link WHERE artist_id = ? ORDER BY id",
+                    arguments: [artist.id]
+                )
+                view["links"] = .array(links.map(JSONValue.string))
+                view["verified_links"] = .array(verifiedLinks.map(JSONValue.string))
+                if let accountId = artist.accountId, let account = try AccountRecord.fetchOne(db, key: accountId.rawValue) {
+                    view["account"] = .object([
+                        "id": .int(accountId.rawValue),
+                        "created_at": .string(JSONText.iso(account.createdAt)),
+                        "age_days": .int(Int64(max(0, Date().timeIntervalSince(account.createdAt)) / 86_400)),
+                    ])
+                } else {
+                    view["account"] = .null
+                }
+            }
+            return .object(view)
+        }
+        var view: [String: JSONValue] = [
+            "id": .int(id),
+            "kind": .string("name_dispute"),
+            "status": .string(row["status"]),
+            "winner": (row["winner"] as String?).map(JSONValue.string) ?? .null,
+            "decided_how": (row["decided_how"] as String?).map(JSONValue.string) ?? .null,
+            "version": .int(row["version"]),
+            "created_at": .string(JSONText.iso(row["created_at"])),
+            "decided_at": (row["decided_at"] as Date?).map { .string(JSONText.iso($0)) } ?? .null,
+            "holder": try side(row["holder_phrase_id"]),
+            "challenger": try side(row["challenger_phrase_id"]),
+        ]
+        if full {
+            let events = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT name_dispute_event.*, account.email FROM name_dispute_event
+                    LEFT JOIN account ON account.id = name_dispute_event.actor_account_id
+                    WHERE dispute_id = ? ORDER BY name_dispute_event.id
+                    """,
+                arguments: [id]
+            )
+            view["history"] = .array(
+                events.map { event in
+                    .object([
+                        "action": .string(event["action"]),
+                        "account_id": (event["actor_account_id"] as Int64?).map(JSONValue.int) ?? .null,
+                        "note": (event["note"] as String?).map(JSONValue.string) ?? .null,
+                        "at": .string(JSONText.iso(event["created_at"])),
+                    ])
+                }
+            )
+        }
+        return .object(view)
+    }
+
+    /// A moderator's decision on an open dispute.
+    func decideDispute(id: Int64, winner: DisputeSide, note: String, version: Int64?, by moderator: ID<AccountRecord>) throws -> JSONValue {
+        try database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT status, version FROM name_dispute WHERE id = ?", arguments: [id]) else {
+                throw DomainError(.notFound, code: "not_found", message: "Name dispute \(id) was not found.")
+            }
+            guard row["status"] as String == "open" else {
+                throw DomainError(.conflict, code: "dispute_decided", message: "Name dispute \(id) was already decided.")
+            }
+            if let version, version != row["version"] as Int64 {
+                throw DomainError(
+                    .conflict,
+                    code: "version_conflict",
+                    message: "Name dispute \(id) changed since version \(version); it is at version \(row["version"] as Int64)."
+                )
+            }
+            try Self.settle(db, dispute: id, winner: winner, how: "moderator", actor: moderator, note: note, now: Date())
+            return try Self.disputeView(db, id: id, full: true)!
+        }
+    }
+}
+
+// MARK: Verified sites
+
+extension ArtistRepository {
+    /// The token the artist may put on a listed page to verify it; made on first use.
+    func verificationToken(artist: ID<ArtistRecord>) throws -> String {
+        try database.write { db in
+            if let token = try String.fetchOne(db, sql: "SELECT token FROM artist_verification_token WHERE artist_id = ?", arguments: [artist]) {
+                return token
+            }
+            let token = "optout-verify-" + BearerSecret.generate(prefix: "").prefix(32)
+            try db.execute(
+                sql: "INSERT INTO artist_verification_token (artist_id, token, created_at) VALUES (?, ?, ?)",
+                arguments: [artist, token, Date()]
+            )
+            return token
+        }
+    }
+
+    /// Records a listed page the artist proved is theirs: links to all of its host are no longer held, and the artist
+    /// wins its open name disputes against unverified artists.
+    func recordVerifiedLink(artist: ID<ArtistRecord>, url: String, method: SiteProof.Method) throws -> ArtistView {
+        try database.write { db in
+            guard let host = LinkRules.host(of: url) else {
+                throw DomainError(.invalid, code: "invalid_link", message: "\(url) is not an http or https URL.", field: "url")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO artist_verified_link (artist_id, url, host, method, verified_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (artist_id, url) DO UPDATE SET method = excluded.method, verified_at = excluded.verified_at
+                    """,
+                arguments: [artist, url, host, method.rawValue, Date()]
+            )
+            let held = try Row.fetchAll(db, sql: "SELECT id, url FROM artist_link WHERE artist_id = ? AND held = 1", arguments: [artist])
+            for link in held where LinkRules.host(of: link["url"]) == host {
+                try db.execute(sql: "UPDATE artist_link SET held = 0 WHERE id = ?", arguments: [link["id"] as Int64])
+            }
+            try Self.settleByVerification(db, artist: artist, actor: nil, now: Date())
+            return try Self.view(db, id: artist)!
+        }
+    }
+
+    /// The pages the artist verified.
+    func verifiedLinks(artist: ID<ArtistRecord>) throws -> [String] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT url FROM artist_verified_link WHERE artist_id = ? ORDER BY id", arguments: [artist])
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import OptOutCore
+
+/// Moderators' name disputes: two artists registered one phrase while the first was unverified.
+struct NameDisputesController {
+    let repository: ArtistRepository
+    let gate: PromptGate
+
+    enum StatusFilter: String, CaseIterable {
+        case open
+        case decided
+    }
+
+    struct Decision: Decodable {
+        let winner: ArtistRepository.DisputeSide
+        let note: String
+        let version: Int64?
+    }
+
+    func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
+        routes.get("/v1/moderation/disputes", use: list)
+        routes.get("/v1/moderation/disputes/:id", use: show)
+        routes.post("/v1/moderation/disputes/:id/decision", use: decide)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireRole(.moderator)
+        let status = try request.uri.queryParameters["status"].map {
+            try Input.choice(String($0), as: StatusFilter.self, field: "status", code: "invalid_status")
+        }
+        let limit = try Input.integer(request, "limit", default: 50, range: 1...200)
+        let after = try Input.integer(request, "after", default: 0, range: 0...Int.max)
+        let items = try repository.disputes(status: status?.rawValue, after: Int64(after), limit: limit)
+        let last: Int64? = items.last.flatMap { item in
+            if case .object(let fields) = item, case .int(let id) = fields["id"] { return id }
+            return nil
+        }
+        return try Response.page(items, next: items.count == limit ? last.map(String.init) : nil)
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.requireRole(.moderator)
+        let id: ID<ArtistRecord> = try Input.pathID(context, noun: "name dispute")
+        guard let view = try repository.dispute(id: id.rawValue) else { throw APIError.notFound("Name dispute \(id)") }
+        return try Response.json(view)
+    }
+
+    @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let moderator = try context.requireRole(.moderator)
+        let id: ID<ArtistRecord> = try Input.pathID(context, noun: "name dispute")
+        var request = request
+        let input = try await request.decodeJSON(as: Decision.self, context: context)
+        let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
+        let view = try repository.decideDispute(id: id.rawValue, winner: input.winner, note: note, version: input.version, by: moderator.id!)
+        try await gate.refreshInBackground()
+        return try Response.json(view)
+    }
+}
