@@ -67,7 +67,7 @@ $("signup-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
   clearErrors(form);
-  const email = $("signup-email").value, password = $("signup-password").value;
+  const email = $("signup-email").value.trim(), password = $("signup-password").value;
   try {
     await api("POST", "/v1/accounts", { email, password, display_name: $("signup-display-name").value });
     await signIn(email, password);
@@ -78,7 +78,7 @@ $("signin-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
   clearErrors(form);
-  try { await signIn($("signin-email").value, $("signin-password").value); }
+  try { await signIn($("signin-email").value.trim(), $("signin-password").value); }
   catch (error) { showError("signin", error); }
 });
 

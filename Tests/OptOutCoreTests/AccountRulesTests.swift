@@ -3,11 +3,15 @@ import Testing
 @testable import OptOutCore
 
 @Suite struct AccountRulesTests {
-    @Test func emailsAreTrimmedAndLowerCased() throws {
-        #expect(try AccountRules.normalizedEmail("  Ann@Example.ORG ") == "ann@example.org")
+    @Test func emailsAreLowerCasedAndMatchThePublishedPattern() throws {
+        #expect(try AccountRules.normalizedEmail("Ann@Example.ORG") == "ann@example.org")
+        #expect(try AccountRules.normalizedEmail("zoë@exämple.de") == "zoë@exämple.de")
     }
 
-    @Test(arguments: ["", "ann", "ann@", "@example.org", "ann@example", "a b@example.org", "ann@@example.org", "ann@.org"])
+    @Test(arguments: [
+        "", "ann", "ann@", "@example.org", "ann@example", "a b@example.org", "ann@@example.org", "ann@.org", " ann@example.org",
+        "ann@example..org", "ann@example.org.", "a\u{85}@example.org",
+    ])
     func malformedEmailsAreRefused(_ email: String) {
         #expect(throws: DomainError.self) { try AccountRules.normalizedEmail(email) }
     }

@@ -13,10 +13,21 @@ import Testing
     }
 
     @Test func aValidSubmissionIsTrimmed() throws {
-        let result = try ArtistSubmission(name: "  Greg Rutkowski ", aliases: [" Rutkowski"], links: [" https://example.org/a "]).validated()
+        let result = try ArtistSubmission(name: "  Greg Rutkowski ", aliases: [" Rutkowski"], links: ["https://example.org/a"]).validated()
         #expect(result.name == "Greg Rutkowski")
         #expect(result.aliases == ["Rutkowski"])
         #expect(result.links == ["https://example.org/a"])
+    }
+
+    @Test func linksFollowThePublishedPattern() throws {
+        #expect(code(.init(name: "Greg", links: [" https://example.org/a"])) == "invalid_link")
+        #expect(code(.init(name: "Greg", links: ["https://example.org/a b"])) == "invalid_link")
+        #expect(code(.init(name: "Greg", links: ["https://example.org/%zz"])) == "invalid_link")
+        #expect(code(.init(name: "Greg", links: ["ftp://example.org/a"])) == "invalid_link")
+        #expect(code(.init(name: "Greg", links: ["https://example.org/a?b=c"])) == nil)
+        #expect(code(.init(name: "Greg", links: ["https://example.org//"])) == "link_too_broad")
+        #expect(code(.init(name: "Greg", links: ["https://example.org"])) == "link_too_broad")
+        #expect(try ArtistSubmission(name: "Greg", links: ["https://example.org/"]).validated(verifiedHosts: ["example.org"]).links.count == 1)
     }
 
     @Test func nameLengthIsBounded() {

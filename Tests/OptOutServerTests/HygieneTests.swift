@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Testing
 
+@testable import OptOutCore
 @testable import OptOutServer
 
 @Suite struct HygieneTests {
@@ -106,6 +107,19 @@ import Testing
             #expect(reply.status == .ok)
             #expect(String(buffer: reply.body).hasPrefix("openapi: 3.1"))
         }
+    }
+
+    /// The shape rules the server applies are the patterns the document publishes, to the letter.
+    @Test func theOpenAPIDocumentPublishesTheServersShapeRules() throws {
+        let document = try String(contentsOf: repositoryRoot.appendingPathComponent("Public/openapi.yaml"), encoding: .utf8)
+        func quoted(_ pattern: String) -> String { "pattern: '" + pattern.replacingOccurrences(of: "'", with: "''") + "'" }
+        #expect(document.contains(quoted(ShapeRules.emailPattern)))
+        #expect(document.contains(quoted(ShapeRules.linkPattern)))
+        #expect(document.components(separatedBy: quoted(ShapeRules.noControlPattern)).count - 1 >= 5)
+        #expect(document.components(separatedBy: quoted(ShapeRules.noteCharactersPattern)).count - 1 >= 5)
+        // The published patterns decide exactly as the server's checks do.
+        #expect(ShapeRules.isEmail("ann@example.org") && !ShapeRules.isEmail("ann@example"))
+        #expect(ShapeRules.isLink("https://example.org/ann") && !ShapeRules.isLink("https://example.org"))
     }
 
     /// Every route the server answers is in `Public/openapi.yaml` with its methods, and the document has no others.

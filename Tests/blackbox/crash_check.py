@@ -9,6 +9,7 @@ import json
 import os
 import random
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +22,13 @@ import uuid
 
 BIN = os.path.abspath(sys.argv[1])
 CYCLES = int(sys.argv[2]) if len(sys.argv) > 2 else 50
-PORT = 18095
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = free_port()
 BASE = f"http://127.0.0.1:{PORT}"
 rng = random.Random(20261126)
 

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=$(realpath "${1:-.build/debug/optout-gate}")
-PORT=${OPTOUT_TEST_PORT:-18080}
+# A free port, unless one is given: never test whatever else already listens.
+PORT=${OPTOUT_TEST_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 WORK=$(mktemp -d)
 BASE="http://127.0.0.1:$PORT"
 export OPTOUT_BIN="$BIN" OPTOUT_BASE_URL="$BASE" OPTOUT_SERVER_DATA="$WORK/data"
@@ -16,9 +17,15 @@ OPTOUT_PASSWORD="moderator password" "$BIN" create-moderator --data-dir "$WORK/d
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
-    curl -fsS "$BASE/health" >/dev/null 2>&1 && break
+    kill -0 $SERVER 2>/dev/null || break
+    grep -q "listening on 127.0.0.1:$PORT" "$WORK/server.log" && curl -fsS "$BASE/health" >/dev/null 2>&1 && break
     sleep 0.2
 done
+if ! kill -0 $SERVER 2>/dev/null || ! grep -q "listening on 127.0.0.1:$PORT" "$WORK/server.log"; then
+    echo "FAIL: the test server did not start listening on port $PORT (it cannot bind, or it exited):"
+    tail -n 20 "$WORK/server.log"
+    exit 1
+fi
 curl -fsS "$BASE/health" >/dev/null
 
 python3 Tests/blackbox/idle_check.py 127.0.0.1 "$PORT" >"$WORK/idle.log" 2>&1 &

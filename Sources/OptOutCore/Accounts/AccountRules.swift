@@ -9,25 +9,20 @@ public enum AccountRules {
 
     /// Returns the email trimmed and lower-cased, after checking its shape.
     public static func normalizedEmail(_ raw: String) throws(DomainError) -> String {
-        guard raw.utf8.count <= maxEmailLength else {
+        // Counted in Unicode scalars, as JSON Schema's maxLength counts; the shape is ShapeRules.emailPattern exactly.
+        guard raw.unicodeScalars.count <= maxEmailLength else {
             throw .invalid("email", code: "invalid_email", "An email address has at most \(maxEmailLength) characters.")
         }
-        let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard email.utf8.count <= maxEmailLength,
-            parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-            !email.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control })
-        else {
-            throw .invalid("email", code: "invalid_email", "Enter an email address such as name@example.org.")
+        guard ShapeRules.isEmail(raw) else {
+            throw .invalid("email", code: "invalid_email", "Enter an email address such as name@example.org, without spaces.")
         }
-        return email
+        return raw.lowercased()
     }
 
     /// Whether `password` holds a NUL or another control character: bcrypt stops at NUL, so such a password would
     /// be stored as its prefix; it is refused instead, at sign-up and at sign-in.
     public static func hasControlCharacters(_ password: String) -> Bool {
-        password.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        ShapeRules.hasControlCharacters(password)
     }
 
     public static func checkPassword(_ password: String) throws(DomainError) {
@@ -54,7 +49,7 @@ public enum AccountRules {
     public static func normalizedDisplayName(_ raw: String) throws(DomainError) -> String {
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard raw.unicodeScalars.count <= displayNameLength.upperBound, name.unicodeScalars.count >= displayNameLength.lowerBound,
-            !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            !ShapeRules.hasControlCharacters(raw)
         else {
             throw .invalid(
                 "display_name",

@@ -71,7 +71,7 @@ public struct ArtistSubmission: Sendable, Equatable {
 
     static func checkPhrase(_ raw: String, field: String, range: ClosedRange<Int>) throws(DomainError) -> String {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if ShapeRules.hasControlCharacters(raw) {
             throw .invalid(field, code: "control_characters", "\(label(field)) must not contain control characters.")
         }
         // Lengths count Unicode scalars, as JSON Schema's minLength and maxLength do; the upper bound applies to the
@@ -94,19 +94,20 @@ public struct ArtistSubmission: Sendable, Equatable {
     }
 
     static func checkLink(_ raw: String) throws(DomainError) -> String {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard text.utf8.count <= maxLinkLength,
-            let components = URLComponents(string: text),
-            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = components.host, !host.isEmpty, !host.contains(" ")
-        else {
+        // The shape is ShapeRules.linkPattern exactly (ASCII, so its length in bytes is its length in characters).
+        guard raw.utf8.count <= maxLinkLength, ShapeRules.isLink(raw) || isWholeHostLink(raw) else {
             throw .invalid(
                 "links",
                 code: "invalid_link",
-                "Links must be http or https URLs of at most \(maxLinkLength) bytes; \"\(text.prefix(80))\" is not."
+                "Links are http or https URLs of at most \(maxLinkLength) characters, with a path: \"\(raw.prefix(80))\" is not."
             )
         }
-        return text
+        return raw
+    }
+
+    /// `https://host` or `https://host/`: well formed, but claiming the whole host (refused unless the host is verified).
+    static func isWholeHostLink(_ raw: String) -> Bool {
+        LinkRules.claimsWholeHost(raw) && ShapeRules.isLink(raw.hasSuffix("/") ? raw + "x" : raw + "/x")
     }
 
     private static func singular(_ field: String) -> String {

@@ -33,8 +33,7 @@ public enum LinkRules {
     /// Whether `url` names no path (nor query), and so would claim its whole host.
     public static func claimsWholeHost(_ url: String) -> Bool {
         guard let components = URLComponents(string: url) else { return false }
-        let path = components.percentEncodedPath
-        return (path.isEmpty || path == "/") && components.percentEncodedQuery == nil
+        return components.percentEncodedPath.allSatisfy { $0 == "/" } && components.percentEncodedQuery == nil
     }
 
     /// Whether `host` is a shared host. A subdomain (`greg.tumblr.com`) is one person's site: it is not shared, but a

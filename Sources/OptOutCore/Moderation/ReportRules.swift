@@ -98,8 +98,8 @@ public enum ReportLimits {
             throw .invalid(field, code: "\(field)_too_long", "\(field) has at most \(maxLength) characters.")
         }
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !"\n\r\t".unicodeScalars.contains($0) })
-        else {
+        // Anywhere in the text as sent (ShapeRules.noteCharactersPattern), not only inside the trimmed part.
+        guard !ShapeRules.hasControlCharacters(raw, allowingLineBreaks: true) else {
             throw .invalid(field, code: "invalid_\(field)", "\(field) must not contain control characters.")
         }
         if required && !trimmed.unicodeScalars.contains(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }) {

@@ -1,0 +1,320 @@
+"""A hostile user against the real binary (issue 10): each test is one of the holes it found, closed.
+
+The server here is this module's own (a free port, its own data folder, --allow-private-fetch so a local web server
+can stand in for an artist's site). Different source addresses on 127.0.0.0/8 stand in for different clients.
+"""
+import concurrent.futures
+import http.client
+import http.server
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+
+import pytest
+
+BIN = os.environ.get("OPTOUT_BIN", ".build/debug/optout-gate")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    def __init__(self):
+        self.data = tempfile.mkdtemp(prefix="optout-abuse-")
+        self.port = free_port()
+        subprocess.run([BIN, "migrate", "--data-dir", self.data], check=True, capture_output=True)
+        env = {**os.environ, "OPTOUT_PASSWORD": "moderator password"}
+        subprocess.run([BIN, "create-moderator", "--data-dir", self.data, "--email", "mod@example.org"], check=True, capture_output=True, env=env)
+        self.keys = {
+            scope: subprocess.run(
+                [BIN, "create-api-key", "--data-dir", self.data, "--name", f"abuse-{scope}", "--scope", scope],
+                check=True, capture_output=True, text=True,
+            ).stdout.strip().splitlines()[-1]
+            for scope in ("check", "generate", "registry")
+        }
+        self.log = open(os.path.join(self.data, "server.log"), "w")
+        self.process = subprocess.Popen(
+            [BIN, "serve", "--port", str(self.port), "--data-dir", self.data, "--allow-private-fetch",
+             "--public-url", f"http://127.0.0.1:{self.port}"],
+            stdout=self.log, stderr=self.log,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, "the abuse-test server exited at start"
+            try:
+                if self.call("GET", "/health")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("the abuse-test server did not answer")
+
+    def call(self, method, path, body=None, token=None, source="127.0.0.1", raw=None, headers=None, timeout=60):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout, source_address=(source, 0))
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        fields = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            fields["Authorization"] = "Bearer " + token
+        try:
+            connection.request(method, path, body=data, headers=fields)
+            response = connection.getresponse()
+            payload = response.read()
+            try:
+                parsed = json.loads(payload) if payload else None
+            except ValueError:
+                parsed = None
+            return response.status, parsed, response
+        finally:
+            connection.close()
+
+    def account(self, email=None, password="correct horse battery", source="127.0.0.1"):
+        email = email or f"user-{uuid.uuid4().hex[:10]}@example.org"
+        status, _, _ = self.call("POST", "/v1/accounts", {"email": email, "password": password, "display_name": "User"}, source=source)
+        assert status == 201
+        status, body, _ = self.call("POST", "/v1/sessions", {"email": email, "password": password}, source=source)
+        assert status == 201, body
+        return email, body["token"]
+
+    def moderator(self):
+        return self.call("POST", "/v1/sessions", {"email": "mod@example.org", "password": "moderator password"})[1]["token"]
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def server():
+    instance = Server()
+    yield instance
+    instance.stop()
+
+
+def test_row1_everyday_phrases_wait_for_review(server):
+    _, token = server.account()
+    everyday = ["of the", "in the", "with a", "highly detailed", "digital art", "trending on artstation", "oil painting", "octane render"]
+    status, artist, _ = server.call("POST", "/v1/artists", {"name": "The Glass Orchard", "aliases": everyday}, token=token)
+    assert status == 201
+    statuses = {phrase["text"]: phrase["status"] for phrase in artist["phrases"]}
+    assert statuses.pop("The Glass Orchard") == "active"
+    assert set(statuses.values()) == {"pending_review"}
+    _, check, _ = server.call("POST", "/v1/prompts/check", {"prompt": "a cat in the garden, highly detailed, digital art"}, token=server.keys["check"])
+    assert check["allowed"] is True
+
+
+def test_row2_a_long_hostile_prompt_costs_little_and_others_still_answer(server):
+    prompts = ["a " * 2000, "a-" * 2000, "a." * 2000, "a\u200b" * 2000, "4 3 1 0 5 7 @ $ " * 250]
+    health = []
+    stop = threading.Event()
+
+    def poll_health():
+        while not stop.is_set():
+            started = time.monotonic()
+            assert server.call("GET", "/health")[0] == 200
+            health.append(time.monotonic() - started)
+
+    def hammer(prompt):
+        times = []
+        for _ in range(5):
+            started = time.monotonic()
+            status, body, _ = server.call("POST", "/v1/prompts/check", {"prompt": prompt}, token=server.keys["check"])
+            times.append(time.monotonic() - started)
+            assert status == 200 and isinstance(body["allowed"], bool)
+        return max(times)
+
+    poller = threading.Thread(target=poll_health)
+    poller.start()
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        worst = max(pool.map(hammer, prompts * 2))
+    stop.set()
+    poller.join()
+    # A debug build: the release figures are in README (scripts/bench-matcher.sh); before the bound one such check
+    # took 140-360 ms in release and four of them stalled /health for 2 s.
+    assert worst < 1.0, f"a hostile check took {worst:.3f} s"
+    assert health and max(health) < 1.0, f"/health took {max(health):.3f} s while hostile checks ran"
+
+
+def test_row3_ten_thousand_worst_case_names_answer_and_bodies_are_capped(server):
+    names = [{"name": ("a " * 30) + str(index)} for index in range(10_000)]
+    started = time.monotonic()
+    status, body, _ = server.call("POST", "/v1/registry/lookup", {"items": names}, token=server.keys["registry"])
+    elapsed = time.monotonic() - started
+    assert status == 200
+    assert len(body["results"]) == 10_000
+    assert elapsed < 20, f"10,000 names took {elapsed:.1f} s in the debug build"
+    big = json.dumps({"items": [{"url": "https://example.org/" + "x" * 1000}] * 1100}).encode()
+    assert len(big) > 1 << 20
+    assert server.call("POST", "/v1/registry/lookup", raw=big, token=server.keys["registry"])[0] == 413
+
+
+def test_row4_parallel_wrong_passwords_are_reserved_before_bcrypt(server):
+    email, _ = server.account()
+
+    def guess(_):
+        status, _, response = server.call("POST", "/v1/sessions", {"email": email, "password": "wrong password!"}, source="127.0.0.2")
+        return status, response.getheader("Retry-After")
+
+    with concurrent.futures.ThreadPoolExecutor(40) as pool:
+        results = list(pool.map(guess, range(40)))
+    evaluated = sum(1 for status, _ in results if status == 401)
+    refused = [retry for status, retry in results if status == 429]
+    assert 1 <= evaluated <= 10, results
+    assert len(refused) == 40 - evaluated
+    assert all(retry and int(retry) >= 1 for retry in refused)
+
+
+def test_row5_failures_from_one_address_lock_nobody_out(server):
+    email, _ = server.account(password="the right password")
+    for index in range(12):
+        server.call("POST", "/v1/sessions", {"email": f"nobody-{index}@example.org", "password": "whatever password"}, source="127.0.0.3")
+    for _ in range(12):
+        server.call("POST", "/v1/sessions", {"email": email, "password": "not the password"}, source="127.0.0.4")
+    assert server.call("POST", "/v1/sessions", {"email": email, "password": "the right password"}, source="127.0.0.4")[0] == 429
+    status, body, _ = server.call("POST", "/v1/sessions", {"email": email, "password": "the right password"}, source="127.0.0.5")
+    assert status == 201, body
+
+
+def test_row6_a_password_with_nul_is_refused_not_truncated(server):
+    email = f"nul-{uuid.uuid4().hex[:8]}@example.org"
+    status, body, _ = server.call("POST", "/v1/accounts", {"email": email, "password": "x\u0000secretsecret", "display_name": "Nul"})
+    assert status == 422 and body["error"]["code"] == "password_control_characters"
+    assert server.call("POST", "/v1/sessions", {"email": email, "password": "x"})[0] == 401
+
+
+def test_row7_renaming_clears_verification(server):
+    _, token = server.account()
+    _, artist, _ = server.call("POST", "/v1/artists", {"name": "Plain Person"}, token=token)
+    _, verified, _ = server.call("POST", f"/v1/artists/{artist['id']}/verify", token=server.moderator())
+    assert verified["verified"] is True
+    _, renamed, _ = server.call("PATCH", f"/v1/artists/{artist['id']}", {"name": "Famous Painter"}, token=token)
+    assert renamed["verified"] is False
+
+
+def test_row8_a_link_cannot_claim_a_platform(server):
+    _, token = server.account()
+    status, body, _ = server.call("POST", "/v1/artists", {"name": "Link Claimer", "links": ["https://www.artstation.com"]}, token=token)
+    assert status == 422 and body["error"]["code"] == "link_too_broad" and "artstation.com" in body["error"]["message"]
+    _, lookup, _ = server.call("POST", "/v1/registry/lookup", {"items": [{"url": "https://www.artstation.com/someone/artwork/1"}]},
+                               token=server.keys["registry"])
+    assert lookup["results"][0]["opted_out"] is False
+
+
+class ArtistSite(http.server.BaseHTTPRequestHandler):
+    pages = {}
+
+    def do_GET(self):
+        page = self.pages.get(self.path)
+        if page is None:
+            self.send_response(404)
+            self.end_headers()
+            return
+        if page.startswith("redirect:"):
+            self.send_response(302)
+            self.send_header("Location", page[len("redirect:"):])
+            self.end_headers()
+            return
+        body = page.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_row9_a_squatter_loses_to_an_artist_who_verifies_their_site(server):
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ArtistSite)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{site.server_address[1]}"
+    try:
+        _, squatter = server.account()
+        status, held, _ = server.call("POST", "/v1/artists", {"name": "Wren Halloway"}, token=squatter)
+        assert status == 201 and held["phrases"][0]["status"] == "active"
+        _, real = server.account()
+        status, mine, _ = server.call("POST", "/v1/artists", {"name": "Wren Halloway", "links": [f"{origin}/about", f"{origin}/token"]}, token=real)
+        assert status == 201 and mine["phrases"][0]["status"] == "disputed"
+        # The squatter cannot switch the disputed phrase to credit.
+        assert server.call("PATCH", f"/v1/artists/{held['id']}", {"policy": "credit"}, token=squatter)[1]["error"]["code"] == "phrase_disputed"
+        # A page without proof is refused, with the token and profile URL to put there.
+        ArtistSite.pages["/about"] = "<html><body>Hello</body></html>"
+        status, refused, _ = server.call("POST", f"/v1/artists/{mine['id']}/links/verify", {"url": f"{origin}/about"}, token=real)
+        assert status == 422 and refused["error"]["code"] == "link_not_verified"
+        profile, token = refused["profile_url"], refused["token"]
+        # The token, reached through a redirect, proves the page.
+        ArtistSite.pages["/token"] = f"redirect:{origin}/token-page"
+        ArtistSite.pages["/token-page"] = f"<p>{token}</p>"
+        status, proved, _ = server.call("POST", f"/v1/artists/{mine['id']}/links/verify", {"url": f"{origin}/token"}, token=real)
+        assert status == 200 and proved["method"] == "token"
+        # rel="me" proves it too.
+        ArtistSite.pages["/about"] = f'<a rel="me" href="{profile}">my opt-out</a>'
+        status, proved, _ = server.call("POST", f"/v1/artists/{mine['id']}/links/verify", {"url": f"{origin}/about"}, token=real)
+        assert status == 200 and proved["method"] == "rel_me"
+        _, view, _ = server.call("GET", f"/v1/artists/{mine['id']}", token=real)
+        assert view["phrases"][0]["status"] == "active"
+        _, check, _ = server.call("POST", "/v1/prompts/check", {"prompt": "by wren halloway"}, token=server.keys["check"])
+        assert [match["artist_id"] for match in check["matches"]] == [mine["id"]]
+        _, disputes, _ = server.call("GET", "/v1/moderation/disputes?status=decided", token=server.moderator())
+        decided = [item for item in disputes["items"] if item["challenger"]["artist_id"] == mine["id"]]
+        assert decided and decided[0]["winner"] == "challenger" and decided[0]["decided_how"] == "verification"
+        # Someone else's listed page cannot be verified by another account.
+        assert server.call("POST", f"/v1/artists/{mine['id']}/links/verify", {"url": f"{origin}/about"}, token=squatter)[0] == 403
+    finally:
+        site.shutdown()
+
+
+def test_row10_an_idempotency_key_belongs_to_one_request(server):
+    _, token = server.account()
+    _, me, _ = server.call("GET", "/v1/accounts/me", token=token)
+    first = server.call("POST", "/v1/generations", {"account_id": me["id"], "prompt": "a lighthouse", "idempotency_key": "abuse-1"},
+                        token=server.keys["generate"])
+    assert first[0] == 201
+    replay = server.call("POST", "/v1/generations", {"account_id": me["id"], "prompt": "a lighthouse", "idempotency_key": "abuse-1"},
+                         token=server.keys["generate"])
+    assert replay[0] == 201 and replay[1]["id"] == first[1]["id"]
+    other = server.call("POST", "/v1/generations", {"account_id": 0, "prompt": "a castle", "idempotency_key": "abuse-1"},
+                        token=server.keys["generate"])
+    assert other[0] == 422 and other[1]["error"]["code"] == "idempotency_key_reused"
+
+
+def raw_exchange(port, data):
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(data)
+        received = b""
+        while True:
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            received += chunk
+    return received
+
+
+def test_row11_a_malformed_chunked_body_is_a_400_with_the_envelope(server):
+    answer = raw_exchange(server.port, b"POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                       b"Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n")
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), head
+    assert b"X-Content-Type-Options: nosniff" in head
+    assert json.loads(body)["error"]["code"] == "malformed_request"
+    with open(os.path.join(server.data, "server.log")) as log:
+        assert "unexpected error" not in log.read()
+
+
+def test_row12_a_control_character_in_a_static_path_is_404(server):
+    answer = raw_exchange(server.port, b"GET /app.js%00.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 404"), answer[:100]
+    assert b"text/html" not in answer.partition(b"\r\n\r\n")[0]
+
+
+def test_row13_readiness_answers_and_is_separate_from_liveness(server):
+    status, body, _ = server.call("GET", "/health/ready")
+    assert status == 200 and body == {"status": "ready"}
