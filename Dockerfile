@@ -26,6 +26,6 @@ USER optout
 VOLUME /data
 EXPOSE 8080
 ENV OPTOUT_ROOT=/app
-HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD curl -fsS http://127.0.0.1:8080/health || exit 1
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 CMD curl -fsS http://127.0.0.1:8080/health/ready || exit 1
 ENTRYPOINT ["/app/optout-gate"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "8080", "--data-dir", "/data"]

@@ -13,6 +13,47 @@ function setSignedIn(account) {
   $("account-role").textContent = account ? account.role : "";
   if (account && !moderator) $("signin-form-error").textContent = "This page is for moderators; " + account.email + " is a " + account.role + ".";
   if (!moderator) $("item-section").hidden = true;
+  $("disputes-section").hidden = !moderator;
+}
+
+// One side of a name dispute, in words: who, since when, how proven.
+function disputeSide(side) {
+  const account = side.account ? "account " + side.account.age_days + " days old" : "imported, no account";
+  const proof = side.verified ? "verified" : side.verified_for_disputes ? "verified site" : "not verified";
+  const links = (side.links || []).join(" ");
+  return side.artist_name + " (#" + side.artist_id + "; " + account + "; " + proof + (links ? "; " + links : "") + ")";
+}
+
+async function loadDisputes() {
+  $("disputes-error").textContent = "";
+  try {
+    const page = await api("GET", "/v1/moderation/disputes?status=open");
+    const details = await Promise.all(page.items.map((item) => api("GET", "/v1/moderation/disputes/" + item.id)));
+    const rows = details.map((item) => {
+      const row = document.createElement("tr");
+      row.append(cell(item.id), cell(item.holder.phrase), cell(disputeSide(item.holder)), cell(disputeSide(item.challenger)));
+      const actions = document.createElement("td");
+      for (const winner of ["holder", "challenger"]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.id = "dispute-" + item.id + "-" + winner;
+        button.textContent = winner === "holder" ? "Holder keeps it" : "Challenger gets it";
+        button.addEventListener("click", async () => {
+          const note = window.prompt("Why? (the note goes into the dispute's history)");
+          if (!note) return;
+          try {
+            await api("POST", "/v1/moderation/disputes/" + item.id + "/decision", { winner, note, version: item.version });
+            await loadDisputes();
+          } catch (error) { $("disputes-error").textContent = error.message; }
+        });
+        actions.appendChild(button);
+      }
+      row.appendChild(actions);
+      return row;
+    });
+    $("disputes").querySelector("tbody").replaceChildren(...rows);
+    $("disputes-empty").hidden = rows.length > 0;
+  } catch (error) { $("disputes-error").textContent = error.message; }
 }
 
 async function loadQueue(append) {
@@ -103,7 +144,7 @@ async function loadAccount() {
   try {
     const account = await api("GET", "/v1/accounts/me");
     setSignedIn(account);
-    if (account.role === "moderator" || account.role === "admin") await loadQueue(false);
+    if (account.role === "moderator" || account.role === "admin") { await loadQueue(false); await loadDisputes(); }
   } catch (error) {
     if (error.status === 401) { forgetSession(); setSignedIn(null); }
     else $("signin-form-error").textContent = error.message;
@@ -114,7 +155,7 @@ $("signin-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   clearErrors(event.currentTarget);
   try {
-    await startSession($("signin-email").value, $("signin-password").value);
+    await startSession($("signin-email").value.trim(), $("signin-password").value);
     await loadAccount();
   } catch (error) { showError("signin", error); }
 });

@@ -11,7 +11,7 @@ swift build -c release --product optout-bench >/dev/null
 dump=$(mktemp -d)
 trap 'rm -rf "$dump"' EXIT
 echo "== OptOutGate PhraseMatcher (folding, leet, fuzzy, run-together and spaced-out views; whole words)"
-.build/release/optout-bench --sizes "$sizes" --prompts "$prompts" --dump "$dump" | tee "$dump/swift.txt"
+.build/release/optout-bench --sizes "$sizes" --prompts "$prompts" --dump "$dump" --adversarial | tee "$dump/swift.txt"
 echo
 echo "== OptOutGate PhraseMatcher, exact whole words only (folding still on): the plain multi-pattern search"
 .build/release/optout-bench --sizes "$sizes" --prompts "$prompts" --exact-words-only | tee "$dump/swift-exact.txt"

@@ -100,9 +100,19 @@ import Testing
                 json: ["winner": "holder", "note": "Old account, real portfolio.", "version": 7]
             )
             #expect(stale.errorCode == "version_conflict")
-            let noNote = try await client.call(.post, "/v1/moderation/disputes/\(id)/decision", token: moderator, json: ["winner": "holder", "note": ""])
+            let noNote = try await client.call(
+                .post,
+                "/v1/moderation/disputes/\(id)/decision",
+                token: moderator,
+                json: ["winner": "holder", "note": ""]
+            )
             #expect(noNote.status == .unprocessableContent)
-            let badWinner = try await client.call(.post, "/v1/moderation/disputes/\(id)/decision", token: moderator, json: ["winner": "both", "note": "x"])
+            let badWinner = try await client.call(
+                .post,
+                "/v1/moderation/disputes/\(id)/decision",
+                token: moderator,
+                json: ["winner": "both", "note": "x"]
+            )
             #expect(badWinner.status == .unprocessableContent)
             let decided = try await client.call(
                 .post,
@@ -162,7 +172,10 @@ import Testing
             #expect(local.status == .unprocessableContent)
             #expect(local.errorCode == "private_address")
             let other = try await client.signUp("other@example.org")
-            #expect(try await client.call(.post, "/v1/artists/\(id)/links/verify", token: other, json: ["url": "http://127.0.0.1:9/about"]).status == .forbidden)
+            #expect(
+                try await client.call(.post, "/v1/artists/\(id)/links/verify", token: other, json: ["url": "http://127.0.0.1:9/about"]).status
+                    == .forbidden
+            )
             let instructions = try await client.call(.get, "/v1/artists/\(id)/links/verify", token: artist)
             #expect(instructions.json["token"].string?.hasPrefix("optout-verify-") == true)
             #expect(instructions.json["profile_url"].string?.hasSuffix("/artists/\(id)") == true)

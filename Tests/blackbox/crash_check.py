@@ -76,7 +76,7 @@ def main():
         accounts[account_id] = {"email": email, "plan": plan, "overage": overage == "on"}
     time.sleep(1.2)  # let the server's one-second credential cache forget nothing it needs; plans are read per request
 
-    attempted = {}      # idempotency key -> account id
+    attempted = {}      # idempotency key -> (account id, prompt): a retry sends the same request again
     acknowledged = {}   # idempotency key -> (status, body)
     retry = []          # keys whose request got no answer: sent again after the restart
     lock = threading.Lock()
@@ -88,12 +88,12 @@ def main():
             with lock:
                 if retry:
                     idem = retry.pop()
-                    account = attempted[idem]
+                    account, prompt = attempted[idem]
                 else:
                     idem = uuid.uuid4().hex
-                    account = local.choice(list(accounts))
-                    attempted[idem] = account
-            body = {"account_id": account, "prompt": f"a landscape, study {local.randint(0, 9999)}", "idempotency_key": idem}
+                    account, prompt = local.choice(list(accounts)), f"a landscape, study {local.randint(0, 9999)}"
+                    attempted[idem] = (account, prompt)
+            body = {"account_id": account, "prompt": prompt, "idempotency_key": idem}
             try:
                 status, text = call("POST", "/v1/generations", body, token=key, timeout=5)
             except (OSError, urllib.error.URLError):
@@ -122,7 +122,8 @@ def main():
     stop.clear()
     while retry:
         idem = retry.pop()
-        status, text = call("POST", "/v1/generations", {"account_id": attempted[idem], "prompt": "settle", "idempotency_key": idem}, token=key)
+        account, prompt = attempted[idem]
+        status, text = call("POST", "/v1/generations", {"account_id": account, "prompt": prompt, "idempotency_key": idem}, token=key)
         acknowledged[idem] = (status, text)
     server.send_signal(signal.SIGTERM)
     server.wait()

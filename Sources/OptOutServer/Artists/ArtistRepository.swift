@@ -92,7 +92,13 @@ public struct ArtistRepository: Sendable {
             if try ArtistRecord.filter(Column("account_id") == account && Column("withdrawn_at") == nil).fetchCount(db) > 0 {
                 throw DomainError(.conflict, code: "artist_exists", message: "This account already has an artist profile; edit it instead.")
             }
-            let id = try insertArtist(db, account: account, submission: submission, now: Date()).id!
+            let id: ID<ArtistRecord>
+            do {
+                id = try insertArtist(db, account: account, submission: submission, now: Date()).id!
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                // Two sign-ups of one account's profile at once: the partial unique index lets one through.
+                throw DomainError(.conflict, code: "artist_exists", message: "This account already has an artist profile; edit it instead.")
+            }
             _ = try replacePhrases(db, artist: id, with: submission.phrases, now: Date())
             return try Self.view(db, id: id)!
         }

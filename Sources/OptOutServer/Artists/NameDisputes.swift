@@ -35,7 +35,14 @@ extension ArtistRepository {
             sql: "INSERT INTO name_dispute (holder_phrase_id, challenger_phrase_id, created_at) VALUES (?, ?, ?)",
             arguments: [holder.id, challenger.id, now]
         )
-        try event(db, dispute: db.lastInsertedRowID, action: "opened", actor: actor, note: "\"\(challenger.text)\" is held by another artist", now: now)
+        try event(
+            db,
+            dispute: db.lastInsertedRowID,
+            action: "opened",
+            actor: actor,
+            note: "\"\(challenger.text)\" is held by another artist",
+            now: now
+        )
     }
 
     static func event(_ db: Database, dispute: Int64, action: String, actor: ID<AccountRecord>?, note: String?, now: Date) throws {
@@ -90,7 +97,11 @@ extension ArtistRepository {
 
     /// Ends the open disputes a released phrase was part of: the other side wins.
     static func settleReleased(_ db: Database, phrase: Int64, now: Date) throws {
-        let asHolder = try Int64.fetchAll(db, sql: "SELECT id FROM name_dispute WHERE holder_phrase_id = ? AND status = 'open' ORDER BY id", arguments: [phrase])
+        let asHolder = try Int64.fetchAll(
+            db,
+            sql: "SELECT id FROM name_dispute WHERE holder_phrase_id = ? AND status = 'open' ORDER BY id",
+            arguments: [phrase]
+        )
         // The oldest challenger takes the name; later ones stay disputed against it.
         if let first = asHolder.first {
             try settle(db, dispute: first, winner: .challenger, how: "released", actor: nil, note: "the holder let the phrase go", now: now)

@@ -65,6 +65,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 headers: [.connection: "close"]
             )
         case let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT:
+            // Every constraint a client can reach has its own error where it is written (phrase_taken, artist_exists,
+            // email_taken, ...); one that gets here is a gap in that mapping: still the client's 409, but logged.
+            context.logger.warning(
+                "unmapped constraint failure",
+                metadata: ["error": "\(error.message ?? "")", "path": "\(request.uri.path)", "method": "\(request.method.rawValue)"]
+            )
             return APIError(.conflict, code: "conflict", message: "The request conflicts with the current state of the registry.")
         case let error as any HTTPResponseError where error.status.code < 500:
             return APIError(error.status, code: Self.code(for: error.status), message: Self.message(for: error.status))

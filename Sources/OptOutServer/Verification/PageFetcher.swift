@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 import OptOutCore
 
 #if canImport(FoundationNetworking)
-    import FoundationNetworking
+import FoundationNetworking
 #endif
 
 /// Fetches an artist's listed page to verify it: http or https only, 5 s in all, 1 MiB at most, at most 3 redirects
@@ -107,7 +107,9 @@ struct PageFetcher: Sendable {
     /// Gathers one response, refusing redirects (they are followed by hand) and bodies past the cap.
     final class Collector: NSObject, URLSessionDataDelegate, @unchecked Sendable {
         let maxBytes: Int
-        private let state = NIOLockedValueBox<(data: Data, response: HTTPURLResponse?, continuation: CheckedContinuation<(HTTPURLResponse, Data), any Error>?)>(
+        private let state = NIOLockedValueBox<
+            (data: Data, response: HTTPURLResponse?, continuation: CheckedContinuation<(HTTPURLResponse, Data), any Error>?)
+        >(
             (Data(), nil, nil)
         )
 
