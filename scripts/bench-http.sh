@@ -91,6 +91,29 @@ for _ in 1 2 3 4 5; do
 done | awk '{ printf "lookup of 10,000 URLs: %.0f ms\n", $1 * 1000 }'
 python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; print(sum(1 for x in r if x.get('opted_out')), 'of', len(r), 'opted out')" "$work/lookup-out.json"
 
+echo "== registry look-up: 10,000 worst-case names a request (issue 10: under 2 s), 3 requests of each kind"
+python3 - "$work/artists.jsonl" "$work" <<'PY'
+import json, sys
+names = [json.loads(line)["name"] for line, _ in zip(open(sys.argv[1]), range(10000))]
+longest = max(names, key=len)
+kinds = {
+    "single-letters": ["a " * 40 + str(i) for i in range(10000)],
+    "spaced-names": [" ".join(name) for name in names],
+    "near-names": [name[:-1] + "x" + " " + name[::-1] for name in names],
+    "leet-spaced-longest": [" ".join(longest.replace("a", "4").replace("e", "3")) + f" {i}" for i in range(10000)],
+}
+for kind, items in kinds.items():
+    body = json.dumps({"items": [{"name": name} for name in items]})
+    assert len(body) < 1 << 20, kind
+    open(f"{sys.argv[2]}/names-{kind}.json", "w").write(body)
+PY
+for kind in single-letters spaced-names near-names leet-spaced-longest; do
+    for _ in 1 2 3; do
+        curl -fsS -o /dev/null -w '%{time_total}\n' -X POST "http://127.0.0.1:$port/v1/registry/lookup" \
+            -H "Authorization: Bearer $registry_key" -H 'Content-Type: application/json' --data-binary @"$work/names-$kind.json"
+    done | sort -n | tail -n 1 | awk -v kind="$kind" '{ printf "lookup of 10,000 names (%s): worst of 3 %.0f ms\n", kind, $1 * 1000 }'
+done
+
 echo "== wrk, 2 threads, 64 connections, ${seconds} s each"
 trivial=$(run "GET /health" health "http://127.0.0.1:$port/health")
 check=$(run "POST /v1/prompts/check" check -s "$work/prompts.lua" "http://127.0.0.1:$port/v1/prompts/check")

@@ -815,21 +815,23 @@ struct Search {
             guard views.contains(.runTogether), form.count <= 8 * matcher.maxWordBytes else { return }
             var path: [Int32] = []
             var budget = 400
-            var deadEnds = [Bool](repeating: false, count: form.count + 1)
-            splitRunTogether(
-                form,
-                skeleton: hasLeet ? UnsafeBufferPointer(skeleton) : nil,
-                from: 0,
-                path: &path,
-                budget: &budget,
-                deadEnds: &deadEnds,
-                isASCII: isASCII,
-                first: first,
-                next: next,
-                via: formVia.union(.concatenation),
-                start: start,
-                end: end
-            )
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: form.count + 1) { deadEnds in
+                deadEnds.initialize(repeating: false)
+                splitRunTogether(
+                    form,
+                    skeleton: hasLeet ? UnsafeBufferPointer(skeleton) : nil,
+                    from: 0,
+                    path: &path,
+                    budget: &budget,
+                    deadEnds: deadEnds,
+                    isASCII: isASCII,
+                    first: first,
+                    next: next,
+                    via: formVia.union(.concatenation),
+                    start: start,
+                    end: end
+                )
+            }
         }
     }
 
@@ -842,7 +844,7 @@ struct Search {
         from: Int,
         path: inout [Int32],
         budget: inout Int,
-        deadEnds: inout [Bool],
+        deadEnds: UnsafeMutableBufferPointer<Bool>,
         isASCII: Bool,
         first: Int,
         next: Int,
@@ -858,59 +860,61 @@ struct Search {
         // Pieces no phrase word starts with end the search from here: find how far the prefix filter lets a piece
         // reach, with the plain hash of each length on the way.
         let reach = min(word.count - from, matcher.maxWordBytes)
-        var plainHashes = [UInt64](repeating: 0, count: reach + 1)
-        var longest = 0
-        var plainRaw: UInt64 = 0
-        var skeletonRaw: UInt64 = 0
-        while longest < reach {
-            let byte = word[from + longest]
-            plainRaw = plainRaw &* hashMultiplier &+ UInt64(byte) &+ 1
-            skeletonRaw = skeletonRaw &* hashMultiplier &+ UInt64(Self.skeletonByte(byte)) &+ 1
-            self.budget -= 1
-            guard matcher.prefixFilter.mayContain(finishHash(skeletonRaw, length: longest + 1)) else { break }
-            longest += 1
-            plainHashes[longest] = finishHash(plainRaw, length: longest)
-        }
-        // Longest pieces first: natural splits come quickly, before runs of one-letter initials use up the budget.
-        var cut = min(path.isEmpty ? word.count - 1 : word.count, from + longest)
-        while cut > from && budget > 0 && self.budget > 0 {
-            defer { cut -= 1 }
-            if cut < word.count && word[cut] & 0xC0 == 0x80 { continue }  // not a scalar boundary
-            budget -= 1
-            self.budget -= 1
-            var pieces: [Int32] = []
-            let hash = plainHashes[cut - from]
-            if matcher.vocabularyFilter.mayContain(hash), let id = matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<cut]), hash: hash) {
-                pieces.append(id)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: reach + 1) { plainHashes in
+            var longest = 0
+            var plainRaw: UInt64 = 0
+            var skeletonRaw: UInt64 = 0
+            while longest < reach {
+                let byte = word[from + longest]
+                plainRaw = plainRaw &* hashMultiplier &+ UInt64(byte) &+ 1
+                skeletonRaw = skeletonRaw &* hashMultiplier &+ UInt64(Self.skeletonByte(byte)) &+ 1
+                self.budget -= 1
+                guard matcher.prefixFilter.mayContain(finishHash(skeletonRaw, length: longest + 1)) else { break }
+                longest += 1
+                plainHashes[longest] = finishHash(plainRaw, length: longest)
             }
-            if let skeleton, let entry = matcher.leetWord(UnsafeBufferPointer(rebasing: skeleton[from..<cut])) {
-                var id = matcher.leetFirst[Int(entry)]
-                while id >= 0 {
-                    if !pieces.contains(id) { pieces.append(id) }
-                    id = matcher.leetNext[Int(id)]
+            // Longest pieces first: natural splits come quickly, before runs of one-letter initials use up the budget.
+            var cut = min(path.isEmpty ? word.count - 1 : word.count, from + longest)
+            while cut > from && budget > 0 && self.budget > 0 {
+                defer { cut -= 1 }
+                if cut < word.count && word[cut] & 0xC0 == 0x80 { continue }  // not a scalar boundary
+                budget -= 1
+                self.budget -= 1
+                var pieces: [Int32] = []
+                let hash = plainHashes[cut - from]
+                if matcher.vocabularyFilter.mayContain(hash), let id = matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<cut]), hash: hash)
+                {
+                    pieces.append(id)
                 }
-            }
-            for id in pieces {
-                path.append(id)
-                if cut == word.count {
-                    add(words: path, first: first, next: next, via: via, start: start, end: end)
-                } else {
-                    splitRunTogether(
-                        word,
-                        skeleton: skeleton,
-                        from: cut,
-                        path: &path,
-                        budget: &budget,
-                        deadEnds: &deadEnds,
-                        isASCII: isASCII,
-                        first: first,
-                        next: next,
-                        via: via,
-                        start: start,
-                        end: end
-                    )
+                if let skeleton, let entry = matcher.leetWord(UnsafeBufferPointer(rebasing: skeleton[from..<cut])) {
+                    var id = matcher.leetFirst[Int(entry)]
+                    while id >= 0 {
+                        if !pieces.contains(id) { pieces.append(id) }
+                        id = matcher.leetNext[Int(id)]
+                    }
                 }
-                path.removeLast()
+                for id in pieces {
+                    path.append(id)
+                    if cut == word.count {
+                        add(words: path, first: first, next: next, via: via, start: start, end: end)
+                    } else {
+                        splitRunTogether(
+                            word,
+                            skeleton: skeleton,
+                            from: cut,
+                            path: &path,
+                            budget: &budget,
+                            deadEnds: deadEnds,
+                            isASCII: isASCII,
+                            first: first,
+                            next: next,
+                            via: via,
+                            start: start,
+                            end: end
+                        )
+                    }
+                    path.removeLast()
+                }
             }
         }
         if isASCII, views.contains(.fuzzy), !path.isEmpty, word.count - from >= PhraseMatcher.minimumFuzzyLength - 1,
@@ -918,9 +922,8 @@ struct Search {
         {
             budget -= 10
             self.budget -= word.count - from + 1
-            var fuzzy: [Int32] = []
-            matcher.fuzzyWords(UnsafeBufferPointer(rebasing: word[from...]), into: &fuzzy)
-            for id in fuzzy {
+            matcher.fuzzyWords(UnsafeBufferPointer(rebasing: word[from...]), into: &fuzzyScratch)
+            for id in fuzzyScratch {
                 path.append(id)
                 add(words: path, first: first, next: next, via: via.union(.fuzzy), start: start, end: end)
                 path.removeLast()
