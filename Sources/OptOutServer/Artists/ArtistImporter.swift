@@ -129,7 +129,7 @@ public struct ArtistImporter: Sendable {
             let now = Date()
             let findArtist = try db.cachedStatement(sql: "SELECT id, account_id FROM artist WHERE name_key = ? AND withdrawn_at IS NULL LIMIT 1")
             let heldBy = try db.cachedStatement(
-                sql: "SELECT artist_id FROM phrase WHERE normalized = ? AND released_at IS NULL AND status <> 'rejected' LIMIT 1"
+                sql: "SELECT artist_id FROM phrase WHERE normalized = ? AND released_at IS NULL AND status IN ('active', 'pending_review') LIMIT 1"
             )
             let insertArtist = try db.cachedStatement(
                 sql: "INSERT INTO artist (account_id, name, name_key, policy, verified, created_at, updated_at) VALUES (NULL, ?, ?, ?, 0, ?, ?)"
