@@ -51,7 +51,8 @@ public struct ArtistSubmission: Sendable, Equatable {
         }
         result.links = try links.map { link throws(DomainError) in
             let checked = try Self.checkLink(link)
-            if !existingLinks.contains(checked) { try LinkRules.checkScope(checked, verifiedHosts: verifiedHosts) }
+            // A link of the published pattern names a path or query; only a whole-host one needs its scope checked.
+            if !ShapeRules.isLink(checked), !existingLinks.contains(checked) { try LinkRules.checkScope(checked, verifiedHosts: verifiedHosts) }
             return checked
         }
         return result
