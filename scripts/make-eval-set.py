@@ -194,6 +194,17 @@ def main():
 
     clean = [f for f in flavors if not names_an_artist(f)]
     print(f"{len(artists)} artists; {len(clean)} of {len(flavors)} fragments name no artist")
+    # The ordinary prompts also leave out fragments that name an artist surname first ("shinkai makoto",
+    # "bowater charlie"), which the gate reads as names since it reads word order; the disguised prompts keep `clean`
+    # so they stay as they were.
+    rotated = {n[-1:] + n[:-1] for n in name_words if len(n) in (2, 3)}
+
+    def names_an_artist_surname_first(fragment):
+        ws = words(fragment)
+        return any(tuple(ws[i:i + n]) in rotated for n in (2, 3) for i in range(len(ws) - n + 1))
+
+    ordinary_fragments = [f for f in clean if not names_an_artist_surname_first(f)]
+    print(f"{len(clean) - len(ordinary_fragments)} more fragments name an artist surname first")
 
     def context(disguised):
         before = ", ".join(rng.sample(clean, rng.randint(2, 5)))
@@ -231,7 +242,7 @@ def main():
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     with open(os.path.join(OUT, "ordinary.jsonl"), "w") as out:
         for _ in range(ORDINARY):
-            out.write(json.dumps({"prompt": ", ".join(rng.sample(clean, rng.randint(4, 12)))}, ensure_ascii=False) + "\n")
+            out.write(json.dumps({"prompt": ", ".join(rng.sample(ordinary_fragments, rng.randint(4, 12)))}, ensure_ascii=False) + "\n")
     print(f"{len(rows)} disguised prompts, {ORDINARY} ordinary prompts -> {OUT}")
 
 

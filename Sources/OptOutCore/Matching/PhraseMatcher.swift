@@ -28,7 +28,9 @@ public struct Views: OptionSet, Sendable {
     public static let fuzzy = Views(rawValue: 1 << 1)
     public static let runTogether = Views(rawValue: 1 << 2)
     public static let spacedOut = Views(rawValue: 1 << 3)
-    public static let all: Views = [.leet, .fuzzy, .runTogether, .spacedOut]
+    /// Plural and derived forms, and handles.
+    public static let forms = Views(rawValue: 1 << 4)
+    public static let all: Views = [.leet, .fuzzy, .runTogether, .spacedOut, .forms]
     /// Whole folded words only: the plain multi-pattern search.
     public static let exactWords: Views = []
 }
@@ -87,6 +89,9 @@ public final class PhraseMatcher: Sendable {
     let hasChildren: [Bool]
     /// Per phrase: the next phrase with the same words, or -1.
     let nextDuplicate: [Int32]
+    /// Per state: the first phrase whose surname-first path ends there, or -1; and per phrase the next such phrase.
+    let orderTerminals: [Int32]
+    let nextOrdered: [Int32]
     let maxDepth: Int
     public let phraseCount: Int
     /// Every prefix of every phrase word, read through leet and the `l`/`i` skeleton: the spaced-out and
@@ -110,7 +115,14 @@ public final class PhraseMatcher: Sendable {
     /// - Parameters:
     ///   - phrases: the phrases, in the order their indices will be reported.
     ///   - ordinaryWords: words never read as misspellings or run-together names.
-    public init(phrases: some Sequence<String>, ordinaryWords: OrdinaryWords) {
+    public convenience init(phrases: some Sequence<String>, ordinaryWords: OrdinaryWords) {
+        self.init(phrases: phrases, ordinaryWords: ordinaryWords, wordOrder: nil)
+    }
+
+    /// - Parameter wordOrder: per phrase, whether a two- or three-word phrase is also found surname first
+    ///   ("Rutkowski Greg", "Rutkowski, Greg", "Kowalska Anna Maria"); nil for every phrase. Names take it, titles
+    ///   of works do not ("Sky Blue" is not "Blue Sky").
+    public init(phrases: some Sequence<String>, ordinaryWords: OrdinaryWords, wordOrder: [Bool]?) {
         var words = WordTable(capacity: 1024)
         var sequence: [Int32] = []
         var sequenceStarts: [Int32] = [0]
@@ -150,6 +162,38 @@ public final class PhraseMatcher: Sendable {
                 let previous = lastDuplicate[state] ?? terminals[Int(state)]
                 nextDuplicate[Int(previous)] = Int32(phrase)
                 lastDuplicate[state] = Int32(phrase)
+            }
+        }
+        // Surname first: the last word moved to the front, a second path to the same phrase, marked `order`.
+        var orderTerminals = [Int32](repeating: -1, count: terminals.count)
+        var nextOrdered = [Int32](repeating: -1, count: count)
+        var lastOrdered = [Int32: Int32]()
+        for phrase in 0..<count where wordOrder.map({ phrase < $0.count && $0[phrase] }) ?? true {
+            let start = Int(sequenceStarts[phrase])
+            let end = Int(sequenceStarts[phrase + 1])
+            guard end - start == 2 || end - start == 3 else { continue }
+            let words = Array(sequence[start..<end])
+            let moved = [words[words.count - 1]] + words[0..<(words.count - 1)]
+            guard moved != words else { continue }
+            var state = moved[0]
+            for word in moved.dropFirst() {
+                hasChildren[Int(state)] = true
+                state = transitions.child(state, word) {
+                    terminals.append(-1)
+                    hasChildren.append(false)
+                    orderTerminals.append(-1)
+                    return Int32(terminals.count - 1)
+                }
+            }
+            if orderTerminals.count < terminals.count {
+                orderTerminals.append(contentsOf: repeatElement(-1, count: terminals.count - orderTerminals.count))
+            }
+            if orderTerminals[Int(state)] < 0 {
+                orderTerminals[Int(state)] = Int32(phrase)
+            } else {
+                let previous = lastOrdered[state] ?? orderTerminals[Int(state)]
+                nextOrdered[Int(previous)] = Int32(phrase)
+                lastOrdered[state] = Int32(phrase)
             }
         }
 
@@ -203,6 +247,8 @@ public final class PhraseMatcher: Sendable {
         self.terminals = terminals
         self.hasChildren = hasChildren
         self.nextDuplicate = nextDuplicate
+        self.orderTerminals = orderTerminals
+        self.nextOrdered = nextOrdered
         self.maxDepth = maxDepth
         self.phraseCount = count
         var prefixCount = 0
@@ -230,6 +276,7 @@ public final class PhraseMatcher: Sendable {
             .capacity * 4 + deletes.memoryBytes
             + transitions.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4 + prefixFilter.memoryBytes
+            + orderTerminals.capacity * 4 + nextOrdered.capacity * 4
     }
 
     /// Every registered phrase in `prompt`.
@@ -283,9 +330,9 @@ public final class PhraseMatcher: Sendable {
         return words.find(bytes, hash: hash)
     }
 
-    /// Words of six or more letters one substitution, deletion or adjacent transposition from `query` (the
+    /// Words of six or more letters one substitution, deletion, insertion or adjacent transposition from `query` (the
     /// symmetric-delete method: `query` itself, and each of its one-byte deletions, looked up among the words'
-    /// one-byte deletions; every hit verified).
+    /// one-byte deletions, and each deletion among the words themselves; every hit verified).
     func fuzzyWords(_ query: UnsafeBufferPointer<UInt8>, into results: inout [Int32]) {
         let length = query.count
         guard length >= Self.minimumFuzzyLength - 1, length <= 64 else { return }
@@ -306,7 +353,19 @@ public final class PhraseMatcher: Sendable {
             for skip in 0..<length {
                 if skip == 0 || query[skip] != query[skip - 1] {
                     let raw = prefix &* hashPowers[length - 1 - skip] &+ suffix[skip + 1]
-                    deletes.forEach(hash: finishHash(raw, length: length - 1)) { consider($0) }
+                    let hash = finishHash(raw, length: length - 1)
+                    deletes.forEach(hash: hash) { consider($0) }
+                    // An inserted letter ("Rutkowsski"): the query without it is a phrase word itself.
+                    if length - 1 >= Self.minimumFuzzyLength, vocabularyFilter.mayContain(hash) {
+                        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length - 1) { shorter in
+                            var count = 0
+                            for index in 0..<length where index != skip {
+                                shorter[count] = query[index]
+                                count += 1
+                            }
+                            if let id = words.find(UnsafeBufferPointer(shorter), hash: hash) { consider(id) }
+                        }
+                    }
                 }
                 prefix = prefix &* hashMultiplier &+ UInt64(query[skip]) &+ 1
             }
@@ -394,6 +453,8 @@ struct PromptScan {
         isASCII: true
     )
     private var pendingVia = Via()
+    /// A symbol followed the open word: it joins the word if a letter comes next, or acts as a space.
+    private var symbolPending = false
     private var gapSpaces = 0
     private var gapOther = false
     private var gapOddSpace = false
@@ -420,6 +481,11 @@ struct PromptScan {
 
     @inline(__always)
     private mutating func append(_ value: UInt32, via: Via) {
+        if symbolPending {
+            // A symbol between two letters of a word: dropped, and said.
+            symbolPending = false
+            current.via.insert(.symbol)
+        }
         if !open {
             open = true
             current = Token(
@@ -478,6 +544,12 @@ struct PromptScan {
         gapSpaces = 0
         gapOther = false
         gapOddSpace = false
+        if symbolPending {
+            // A symbol that ended a word stands between words: a space.
+            symbolPending = false
+            gapSpaces = 1
+            gapOddSpace = true
+        }
     }
 
     private mutating func scan(_ utf8: UnsafeBufferPointer<UInt8>) {
@@ -548,6 +620,15 @@ struct PromptScan {
                         gapOddSpace = true
                     } else {
                         gapOther = true
+                    }
+                    index += 1
+                    continue
+                case .symbol:
+                    if open {
+                        symbolPending = true
+                    } else {
+                        gapSpaces += 1
+                        gapOddSpace = true
                     }
                     index += 1
                     continue
@@ -811,29 +892,85 @@ struct Search {
                     add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.fuzzy), start: start, end: end)
                 }
             }
-            // No run of at most eight phrase words is longer than eight of the longest.
-            guard views.contains(.runTogether), form.count <= 8 * matcher.maxWordBytes else { return }
-            var path: [Int32] = []
-            var budget = 400
-            withUnsafeTemporaryAllocation(of: Bool.self, capacity: form.count + 1) { deadEnds in
-                deadEnds.initialize(repeating: false)
-                splitRunTogether(
-                    form,
-                    skeleton: hasLeet ? UnsafeBufferPointer(skeleton) : nil,
-                    from: 0,
-                    path: &path,
-                    budget: &budget,
-                    deadEnds: deadEnds,
-                    isASCII: isASCII,
-                    first: first,
-                    next: next,
-                    via: formVia.union(.concatenation),
-                    start: start,
-                    end: end
-                )
+            let leetSkeleton: UnsafeBufferPointer<UInt8>? = hasLeet ? UnsafeBufferPointer(skeleton) : nil
+            runTogether(form, skeleton: leetSkeleton, first: first, next: next, via: formVia.union(.concatenation), start: start, end: end)
+            guard views.contains(.forms), isASCII else { return }
+            // Plural and derived forms ("Rutkowskis", "Rutkowskiesque"): a phrase word with a suffix people add.
+            // A plural needs a stem of six letters or more ("muchas" is Spanish, not more than one Mucha).
+            for suffix in Self.formSuffixes
+            where form.count >= suffix.count + (suffix.count <= 2 ? 6 : 4) && form.suffix(suffix.count).elementsEqual(suffix) {
+                budget -= 1
+                let stem = UnsafeBufferPointer(rebasing: form[0..<(form.count - suffix.count)])
+                if let id = matcher.phraseWord(stem) {
+                    add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.form), start: start, end: end)
+                }
+            }
+            // Handles ("@gregrutkowskiofficial", "thegregrutkowski"): a run-together name with a prefix or suffix
+            // accounts add.
+            for affix in Self.handleSuffixes where form.count >= affix.count + 6 && form.suffix(affix.count).elementsEqual(affix) {
+                let stem = UnsafeBufferPointer(rebasing: form[0..<(form.count - affix.count)])
+                handle(stem, first: first, next: next, via: formVia, start: start, end: end)
+            }
+            for affix in Self.handlePrefixes where form.count >= affix.count + 6 && form.prefix(affix.count).elementsEqual(affix) {
+                let stem = UnsafeBufferPointer(rebasing: form[affix.count...])
+                handle(stem, first: first, next: next, via: formVia, start: start, end: end)
             }
         }
     }
+
+    /// The stem of a handle: one phrase word, or phrase words run together.
+    private mutating func handle(_ stem: UnsafeBufferPointer<UInt8>, first: Int, next: Int, via: Via, start: Int32, end: Int32) {
+        guard budget > 0 else { return }
+        budget -= 1
+        if let id = matcher.phraseWord(stem) {
+            add(words: CollectionOfOne(id), first: first, next: next, via: via.union(.handle), start: start, end: end)
+        }
+        runTogether(stem, skeleton: nil, first: first, next: next, via: via.union([.handle, .concatenation]), start: start, end: end)
+    }
+
+    /// Reads `word` as phrase words run together, within the view's own budget and the prompt's.
+    private mutating func runTogether(
+        _ word: UnsafeBufferPointer<UInt8>,
+        skeleton: UnsafeBufferPointer<UInt8>?,
+        first: Int,
+        next: Int,
+        via: Via,
+        start: Int32,
+        end: Int32
+    ) {
+        // No run of at most eight phrase words is longer than eight of the longest.
+        guard views.contains(.runTogether), word.count <= 8 * matcher.maxWordBytes, budget > 0 else { return }
+        var path: [Int32] = []
+        var budget = 400
+        withUnsafeTemporaryAllocation(of: Bool.self, capacity: word.count + 1) { deadEnds in
+            deadEnds.initialize(repeating: false)
+            splitRunTogether(
+                word,
+                skeleton: skeleton,
+                from: 0,
+                path: &path,
+                budget: &budget,
+                deadEnds: deadEnds,
+                isASCII: true,
+                first: first,
+                next: next,
+                via: via,
+                start: start,
+                end: end
+            )
+        }
+    }
+
+    /// Endings of plural and derived forms: "Rutkowskis", "Rutkowskiesque", "Rutkowskiish", "Rutkowskilike" (not
+    /// "-ian": "lovecraftian horror" is a genre as much as a name).
+    static let formSuffixes: [[UInt8]] = ["s", "es", "esque", "ish", "like"].map { Array($0.utf8) }
+    /// What accounts add to a name: "gregrutkowskiofficial", "gregrutkowskiart", "realgregrutkowski".
+    static let handleSuffixes: [[UInt8]] = [
+        "official", "art", "arts", "artist", "artwork", "artworks", "studio", "studios", "illustration", "illustrations", "illustrator",
+        "draws", "drawing", "drawings", "paints", "painting", "paintings", "design", "designs", "works", "gallery", "official1", "tv",
+        "creates", "makes", "comics", "sketches", "ink", "photo", "photography",
+    ].map { Array($0.utf8) }
+    static let handlePrefixes: [[UInt8]] = ["the", "real", "iam", "its", "official", "art", "by", "mr", "ms", "dr", "itsme"].map { Array($0.utf8) }
 
     /// Reads `word[from...]` as known words run together (two or more); the walk of the trie then decides whether
     /// they make a phrase, alone or with the words around them. In leet forms a piece may also be read through its
@@ -1004,6 +1141,18 @@ struct Search {
         while phrase >= 0 {
             results.append(PhraseMatch(phrase: Int(phrase), start: Int(start), end: Int(candidate.scalarEnd), via: via))
             phrase = matcher.nextDuplicate[Int(phrase)]
+        }
+        phrase = matcher.orderTerminals[Int(current)]
+        // "Harris, John" is a name surname first only when it ends there: in "the isle of harris, john cena" the
+        // comma joins two fragments, and the next word shows "john" starts another name.
+        if phrase >= 0, via.contains(.separator), Int(candidate.next) < scan.tokens.count,
+            scan.tokens[Int(candidate.next)].gap != .punctuation
+        {
+            phrase = -1
+        }
+        while phrase >= 0 {
+            results.append(PhraseMatch(phrase: Int(phrase), start: Int(start), end: Int(candidate.scalarEnd), via: via.union(.order)))
+            phrase = matcher.nextOrdered[Int(phrase)]
         }
         let depth = depth + Int(candidate.wordCount)
         guard depth < matcher.maxDepth, matcher.hasChildren[Int(current)], Int(candidate.next) < heads.count else { return }

@@ -16,12 +16,21 @@ public struct Via: OptionSet, Sendable, Hashable {
     public static let leet = Via(rawValue: 1 << 7)
     /// A one-letter misspelling of a long word.
     public static let fuzzy = Via(rawValue: 1 << 8)
+    /// The words of a name in another order: surname first ("Rutkowski, Greg").
+    public static let order = Via(rawValue: 1 << 9)
+    /// A plural or derived form ("the Rutkowskis", "Rutkowskiesque").
+    public static let form = Via(rawValue: 1 << 10)
+    /// A handle: a name with the prefix or suffix accounts add ("@gregrutkowskiofficial").
+    public static let handle = Via(rawValue: 1 << 11)
+    /// An emoji or other symbol inside a word ("Gr🎨eg").
+    public static let symbol = Via(rawValue: 1 << 12)
 
     /// The names the API uses, in a fixed order; `["exact"]` when nothing had to be undone.
     public var names: [String] {
         let all: [(Via, String)] = [
             (.caseFolded, "case"), (.marks, "marks"), (.confusable, "confusable"), (.invisible, "invisible"),
             (.spacing, "spacing"), (.separator, "separator"), (.concatenation, "concatenation"), (.leet, "leet"), (.fuzzy, "fuzzy"),
+            (.order, "order"), (.form, "form"), (.handle, "handle"), (.symbol, "symbol"),
         ]
         let names = all.filter { contains($0.0) }.map(\.1)
         return names.isEmpty ? ["exact"] : names
@@ -88,7 +97,10 @@ public enum Folding {
                 case .word(let targets, let via):
                     targets.count == 1 && targets[0] == value && via.isEmpty ? .identity : table.entry(for: value) != nil ? .mapped : .slow
                 case .dropped(let via): via == .marks ? .droppedMark : via == .invisible ? .droppedInvisible : .slow
-                case .separator(let isSpace): isSpace ? .space : .punctuation
+                case .separator(let isSpace):
+                    isSpace
+                        ? .space
+                        : [.otherSymbol, .modifierSymbol].contains(scalar.properties.generalCategory) ? .symbol : .punctuation
                 }
             kinds[Int(value)] = kind.rawValue
         }
@@ -105,6 +117,8 @@ public enum Folding {
         case droppedInvisible
         case space
         case punctuation
+        /// An emoji or other symbol: dropped between two letters of a word ("Gr🎨eg"), a space between words.
+        case symbol
         /// Anything else: ask ``fold(_:)``.
         case slow
     }

@@ -31,7 +31,8 @@ struct IndexedMatcher: Sendable {
 
     init(_ phrases: [GatePhrase], ordinary: OrdinaryWords) {
         self.phrases = phrases
-        matcher = PhraseMatcher(phrases: phrases.lazy.map(\.text), ordinaryWords: ordinary)
+        // Names and aliases are also found surname first; titles of works keep their order.
+        matcher = PhraseMatcher(phrases: phrases.lazy.map(\.text), ordinaryWords: ordinary, wordOrder: phrases.map { $0.kind != .creation })
     }
 }
 

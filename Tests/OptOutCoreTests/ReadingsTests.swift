@@ -1,0 +1,70 @@
+import Testing
+
+@testable import OptOutCore
+
+/// Readings of issue 11 that the matcher gained: word order and inserted letters.
+@Suite struct ReadingsTests {
+    let matcher = PhraseMatcher(
+        phrases: ["Greg Rutkowski", "Anna Maria Kowalska", "The Glass Orchard", "Wojciech Siudmak"],
+        ordinaryWords: OrdinaryWords(["glass", "orchard", "the", "garden"]),
+        wordOrder: [true, true, false, true]
+    )
+
+    @Test func namesAreFoundSurnameFirst() {
+        for prompt in ["by Rutkowski Greg", "by Rutkowski, Greg", "portrait, Kowalska Anna Maria, oil"] {
+            let found = matcher.matches(in: prompt)
+            #expect(found.count == 1, "\(prompt)")
+            #expect(found.first?.via.contains(.order) == true, "\(prompt)")
+        }
+        #expect(matcher.matches(in: "by rutkowski, greg").first?.via.names == ["separator", "order"])
+        #expect(matcher.matches(in: "greg rutkowski").first?.via.names == ["exact"])
+        // Titles of works keep their order, and a name is not found in just any order.
+        #expect(matcher.matches(in: "orchard the glass").isEmpty)
+        #expect(matcher.matches(in: "Maria Kowalska Anna").isEmpty)
+    }
+
+    @Test func anInsertedLetterIsAMisspelling() {
+        let found = matcher.matches(in: "in the style of Greg Rutkowsski")
+        #expect(found.map(\.phrase) == [0])
+        #expect(found.first?.via.contains(.fuzzy) == true)
+        #expect(matcher.matches(in: "Wojciech Siudmaak").map(\.phrase) == [3])
+        #expect(matcher.matches(in: "Woijciech Siudmak").map(\.phrase) == [3])
+        // Ordinary words are never read as misspelt names.
+        #expect(PhraseMatcher(phrases: ["Gardens Smith"], ordinaryWords: OrdinaryWords(["garden"])).matches(in: "garden smith").isEmpty)
+    }
+}
+
+@Suite struct FormsAndHandlesTests {
+    let matcher = PhraseMatcher(phrases: ["Greg Rutkowski", "Alphonse Mucha", "Mucha"], ordinaryWords: OrdinaryWords(["garden", "the"]))
+
+    @Test func pluralAndDerivedFormsAreRead() {
+        for prompt in ["the Greg Rutkowskis", "a very Greg Rutkowski-ish sky", "Alphonse Muchaesque poster"] {
+            #expect(!matcher.matches(in: prompt).isEmpty, "\(prompt)")
+        }
+        #expect(matcher.matches(in: "the Greg Rutkowskis").first?.via.contains(.form) == true)
+        // A short name takes no plural: "muchas gracias" names nobody.
+        #expect(matcher.matches(in: "muchas gracias").isEmpty)
+    }
+
+    @Test func handlesAreRead() {
+        for prompt in ["@gregrutkowskiofficial", "gregrutkowski_studio", "#realgregrutkowski", "alphonsemuchaart"] {
+            #expect(!matcher.matches(in: prompt).isEmpty, "\(prompt)")
+        }
+        #expect(matcher.matches(in: "@gregrutkowskiofficial").first?.via.contains(.handle) == true)
+    }
+}
+
+@Suite struct SymbolTests {
+    let matcher = PhraseMatcher(phrases: ["Greg Rutkowski", "Mucha"], ordinaryWords: .none)
+
+    @Test func aSymbolInsideANameIsDroppedAndBetweenWordsIsASpace() {
+        let inside = matcher.matches(in: "art by Gr🎨eg Rutkowski")
+        #expect(inside.map(\.phrase) == [0])
+        #expect(inside.first?.via.contains(.symbol) == true)
+        #expect(inside.first?.start == 7)
+        #expect(inside.first?.end == 22)
+        #expect(matcher.matches(in: "Greg ✨ Rutkowski").map(\.phrase) == [0])
+        #expect(matcher.matches(in: "Mu\u{2728}\u{FE0F}cha").map(\.phrase) == [1])
+        #expect(matcher.matches(in: "🎨Mucha🎨").map(\.phrase) == [1])
+    }
+}
