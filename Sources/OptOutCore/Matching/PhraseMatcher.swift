@@ -89,9 +89,8 @@ public final class PhraseMatcher: Sendable {
     let hasChildren: [Bool]
     /// Per phrase: the next phrase with the same words, or -1.
     let nextDuplicate: [Int32]
-    /// Per state: the first phrase whose surname-first path ends there, or -1; and per phrase the next such phrase.
-    let orderTerminals: [Int32]
-    let nextOrdered: [Int32]
+    /// Per phrase, a bit: whether a two- or three-word phrase is also found surname first.
+    let orderable: [UInt64]
     let maxDepth: Int
     public let phraseCount: Int
     /// Every prefix of every phrase word, read through leet and the `l`/`i` skeleton: the spaced-out and
@@ -164,37 +163,10 @@ public final class PhraseMatcher: Sendable {
                 lastDuplicate[state] = Int32(phrase)
             }
         }
-        // Surname first: the last word moved to the front, a second path to the same phrase, marked `order`.
-        var orderTerminals = [Int32](repeating: -1, count: terminals.count)
-        var nextOrdered = [Int32](repeating: -1, count: count)
-        var lastOrdered = [Int32: Int32]()
+        // Surname first is read at walk time (no second path in the trie): one bit a phrase says whether it may be.
+        var orderable = [UInt64](repeating: 0, count: (count + 63) / 64)
         for phrase in 0..<count where wordOrder.map({ phrase < $0.count && $0[phrase] }) ?? true {
-            let start = Int(sequenceStarts[phrase])
-            let end = Int(sequenceStarts[phrase + 1])
-            guard end - start == 2 || end - start == 3 else { continue }
-            let words = Array(sequence[start..<end])
-            let moved = [words[words.count - 1]] + words[0..<(words.count - 1)]
-            guard moved != words else { continue }
-            var state = moved[0]
-            for word in moved.dropFirst() {
-                hasChildren[Int(state)] = true
-                state = transitions.child(state, word) {
-                    terminals.append(-1)
-                    hasChildren.append(false)
-                    orderTerminals.append(-1)
-                    return Int32(terminals.count - 1)
-                }
-            }
-            if orderTerminals.count < terminals.count {
-                orderTerminals.append(contentsOf: repeatElement(-1, count: terminals.count - orderTerminals.count))
-            }
-            if orderTerminals[Int(state)] < 0 {
-                orderTerminals[Int(state)] = Int32(phrase)
-            } else {
-                let previous = lastOrdered[state] ?? orderTerminals[Int(state)]
-                nextOrdered[Int(previous)] = Int32(phrase)
-                lastOrdered[state] = Int32(phrase)
-            }
+            orderable[phrase >> 6] |= 1 << UInt64(phrase & 63)
         }
 
         var leetWords = WordTable(capacity: 64)
@@ -247,8 +219,7 @@ public final class PhraseMatcher: Sendable {
         self.terminals = terminals
         self.hasChildren = hasChildren
         self.nextDuplicate = nextDuplicate
-        self.orderTerminals = orderTerminals
-        self.nextOrdered = nextOrdered
+        self.orderable = orderable
         self.maxDepth = maxDepth
         self.phraseCount = count
         var prefixCount = 0
@@ -276,7 +247,7 @@ public final class PhraseMatcher: Sendable {
             .capacity * 4 + deletes.memoryBytes
             + transitions.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4 + prefixFilter.memoryBytes
-            + orderTerminals.capacity * 4 + nextOrdered.capacity * 4
+            + orderable.capacity * 8
     }
 
     /// Every registered phrase in `prompt`.
@@ -1094,6 +1065,7 @@ struct Search {
             var index = heads[position]
             while index >= 0 {
                 descend(from: -1, candidate: index, depth: 0, start: candidates[Int(index)].scalarStart, via: [])
+                surnameFirst(candidate: index)
                 index = candidates[Int(index)].nextInList
             }
         }
@@ -1112,6 +1084,62 @@ struct Search {
             }
         }
         return best.sorted { ($0.start, $0.end, $0.phrase) < ($1.start, $1.end, $1.phrase) }
+    }
+
+    /// Names read surname first, from a one-word candidate `index` (the surname) followed by one or two one-word
+    /// candidates (the given names): the trie is walked in the name's own order, given names then surname, so this
+    /// reading needs no second path in the trie. "Rutkowski Greg", "Rutkowski, Greg", "Kowalska Anna Maria".
+    private mutating func surnameFirst(candidate index: Int32) {
+        let surname = candidates[Int(index)]
+        guard surname.wordCount == 1, Int(surname.next) < heads.count, matcher.maxDepth >= 2 else { return }
+        let surnameWord = candidateWords[Int(surname.wordsStart)]
+        var given = heads[Int(surname.next)]
+        while given >= 0 {
+            let first = candidates[Int(given)]
+            defer { given = first.nextInList }
+            guard first.wordCount == 1, walkBudget > 0 else { continue }
+            walkBudget -= 1
+            let firstWord = candidateWords[Int(first.wordsStart)]
+            var via = surname.via.union(first.via).union(gapVia(first.first))
+            if let two = matcher.step(firstWord, surnameWord) {
+                report(state: two, start: surname.scalarStart, end: first.scalarEnd, next: Int(first.next), via: via)
+            }
+            guard matcher.maxDepth >= 3, Int(first.next) < heads.count else { continue }
+            var middle = heads[Int(first.next)]
+            while middle >= 0 {
+                let second = candidates[Int(middle)]
+                defer { middle = second.nextInList }
+                guard second.wordCount == 1, walkBudget > 0 else { continue }
+                walkBudget -= 1
+                if let pair = matcher.step(firstWord, candidateWords[Int(second.wordsStart)]), let three = matcher.step(pair, surnameWord) {
+                    via = surname.via.union(first.via).union(second.via).union(gapVia(first.first)).union(gapVia(second.first))
+                    report(state: three, start: surname.scalarStart, end: second.scalarEnd, next: Int(second.next), via: via)
+                }
+            }
+        }
+    }
+
+    /// What the gap before the token at `position` says of how words were joined.
+    private func gapVia(_ position: Int32) -> Via {
+        switch scan.tokens[Int(position)].gap {
+        case .none, .space: []
+        case .whitespace: .spacing
+        case .punctuation: .separator
+        }
+    }
+
+    /// Reports the orderable phrases that end at `state`, read surname first.
+    private mutating func report(state: Int32, start: Int32, end: Int32, next: Int, via: Via) {
+        // "Harris, John" is a name surname first only when it ends there: in "the isle of harris, john cena" the
+        // comma joins two fragments, and the next word shows "john" starts another name.
+        if via.contains(.separator), next < scan.tokens.count, scan.tokens[next].gap != .punctuation { return }
+        var phrase = matcher.terminals[Int(state)]
+        while phrase >= 0 {
+            if matcher.orderable[Int(phrase) >> 6] & (1 << UInt64(phrase & 63)) != 0 {
+                results.append(PhraseMatch(phrase: Int(phrase), start: Int(start), end: Int(end), via: via.union(.order)))
+            }
+            phrase = matcher.nextDuplicate[Int(phrase)]
+        }
     }
 
     private mutating func descend(from state: Int32, candidate index: Int32, depth: Int, start: Int32, via: Via) {
@@ -1141,18 +1169,6 @@ struct Search {
         while phrase >= 0 {
             results.append(PhraseMatch(phrase: Int(phrase), start: Int(start), end: Int(candidate.scalarEnd), via: via))
             phrase = matcher.nextDuplicate[Int(phrase)]
-        }
-        phrase = matcher.orderTerminals[Int(current)]
-        // "Harris, John" is a name surname first only when it ends there: in "the isle of harris, john cena" the
-        // comma joins two fragments, and the next word shows "john" starts another name.
-        if phrase >= 0, via.contains(.separator), Int(candidate.next) < scan.tokens.count,
-            scan.tokens[Int(candidate.next)].gap != .punctuation
-        {
-            phrase = -1
-        }
-        while phrase >= 0 {
-            results.append(PhraseMatch(phrase: Int(phrase), start: Int(start), end: Int(candidate.scalarEnd), via: via.union(.order)))
-            phrase = matcher.nextOrdered[Int(phrase)]
         }
         let depth = depth + Int(candidate.wordCount)
         guard depth < matcher.maxDepth, matcher.hasChildren[Int(current)], Int(candidate.next) < heads.count else { return }
