@@ -10,7 +10,10 @@ struct OptOutGate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optout-gate",
         abstract: "Keeps opted-out artists' names out of AI image generation.",
-        subcommands: [Serve.self, Migrate.self, CreateModerator.self, CreateAPIKey.self, RevokeAPIKey.self, ImportArtists.self, SetPlan.self],
+        subcommands: [
+            Serve.self, Migrate.self, CreateModerator.self, CreateAPIKey.self, RevokeAPIKey.self, ImportArtists.self, SetPlan.self,
+            Evaluate.self,
+        ],
         defaultSubcommand: Serve.self
     )
 }
@@ -219,6 +222,24 @@ struct ImportArtists: AsyncParsableCommand {
                 + "held for review \(summary.heldForReview) (\(summary.phrasesHeldForReview) phrases), rejected \(summary.rejected.count)"
         )
         print(String(format: "%d lines in %.2f s (%.0f artists/s)", lines, seconds, seconds > 0 ? Double(lines) / seconds : 0))
+    }
+}
+
+struct Evaluate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the prompt gate on your own data: recall per disguise and the ordinary prompts it refuses (no database)."
+    )
+
+    @Option(help: "Artists as JSON Lines, as import-artists reads them: {\"name\", \"aliases\", \"creations\"}.")
+    var registry: String
+    @Option(help: "Labelled prompts as JSON Lines: {\"prompt\", \"artist\": the name it names or null, \"category\": the disguise}.")
+    var prompts: String
+
+    func run() async throws {
+        guard let registryData = FileManager.default.contents(atPath: registry) else { throw ValidationError("cannot read \(registry)") }
+        guard let promptData = FileManager.default.contents(atPath: prompts) else { throw ValidationError("cannot read \(prompts)") }
+        let report = try await reportingErrors { try GateEvaluation.run(registry: registryData, prompts: promptData) }
+        print(report.text, terminator: "")
     }
 }
 

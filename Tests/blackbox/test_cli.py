@@ -100,3 +100,29 @@ def test_a_missing_resource_folder_is_a_clear_error_not_a_crash(data_dir):
     assert result.returncode == 1
     assert "Migrations" in result.stderr
     assert "Fatal error" not in result.stderr
+
+
+def test_evaluate_measures_the_gate_on_a_platforms_own_data(data_dir):
+    registry = os.path.join(data_dir, "artists.jsonl")
+    prompts = os.path.join(data_dir, "labelled.jsonl")
+    with open(registry, "w") as out:
+        for artist in [{"name": "Greg Rutkowski", "aliases": ["Dragonlord"]}, {"name": "Mira Kestrel"}, {"name": "Rose"}]:
+            out.write(json.dumps(artist) + "\n")
+    with open(prompts, "w") as out:
+        for row in [
+            {"prompt": "castle, art by Gr3g Rutk0wski", "artist": "Greg Rutkowski", "category": "leet"},
+            {"prompt": "by Rutkowski, Greg", "artist": "Greg Rutkowski", "category": "order"},
+            {"prompt": "a harbour, m i r a k e s t r e l", "artist": "Mira Kestrel", "category": "spacing"},
+            {"prompt": "a harbour by someone else", "artist": "Mira Kestrel", "category": "spacing"},
+            {"prompt": "a rose garden at dawn", "artist": None},
+        ]:
+            out.write(json.dumps(row) + "\n")
+    result = run("evaluate", "--registry", registry, "--prompts", prompts)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "registry: 3 phrases block, 1 held by the collision guard (as the server would)" in lines
+    assert re.search(r"^leet +1 +100\.00 %$", result.stdout, re.M)
+    assert re.search(r"^order +1 +100\.00 %$", result.stdout, re.M)
+    assert re.search(r"^spacing +2 +50\.00 %$", result.stdout, re.M)
+    assert "ordinary prompts refused: 0 of 1 (0.000 %)" in lines
+    assert run("evaluate", "--registry", os.path.join(data_dir, "missing.jsonl"), "--prompts", prompts).returncode != 0
