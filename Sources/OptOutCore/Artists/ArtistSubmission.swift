@@ -50,9 +50,9 @@ public struct ArtistSubmission: Sendable, Equatable {
             try Self.checkPhrase(creation, field: "creations", range: Self.phraseLength)
         }
         result.links = try links.map { link throws(DomainError) in
-            let checked = try Self.checkLink(link)
+            let (checked, wholeHost) = try Self.checkLink(link)
             // A link of the published pattern names a path or query; only a whole-host one needs its scope checked.
-            if !ShapeRules.isLink(checked), !existingLinks.contains(checked) { try LinkRules.checkScope(checked, verifiedHosts: verifiedHosts) }
+            if wholeHost, !existingLinks.contains(checked) { try LinkRules.checkScope(checked, verifiedHosts: verifiedHosts) }
             return checked
         }
         return result
@@ -94,16 +94,19 @@ public struct ArtistSubmission: Sendable, Equatable {
         return text
     }
 
-    static func checkLink(_ raw: String) throws(DomainError) -> String {
+    /// The link, and whether it names a whole host (well formed, but a claim to check against verified hosts).
+    static func checkLink(_ raw: String) throws(DomainError) -> (link: String, wholeHost: Bool) {
         // The shape is ShapeRules.linkPattern exactly (ASCII, so its length in bytes is its length in characters).
-        guard raw.utf8.count <= maxLinkLength, ShapeRules.isLink(raw) || isWholeHostLink(raw) else {
+        let wellFormed = ShapeRules.isLink(raw)
+        let wholeHost = !wellFormed && isWholeHostLink(raw)
+        guard raw.utf8.count <= maxLinkLength, wellFormed || wholeHost else {
             throw .invalid(
                 "links",
                 code: "invalid_link",
                 "Links are http or https URLs of at most \(maxLinkLength) characters, with a path: \"\(raw.prefix(80))\" is not."
             )
         }
-        return raw
+        return (raw, wholeHost)
     }
 
     /// `https://host` or `https://host/`: well formed, but claiming the whole host (refused unless the host is verified).

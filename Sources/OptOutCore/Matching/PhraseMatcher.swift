@@ -569,7 +569,8 @@ struct PromptScan {
                         | UInt32(utf8[offset + 3] & 0x3F)
                     offset += 4
                 }
-                switch Folding.kind(of: value) {
+                let kind = Folding.kind(of: value)
+                switch kind {
                 case .identity:
                     append(value, via: [])
                     index += 1
@@ -580,13 +581,13 @@ struct PromptScan {
                     index += 1
                     continue
                 case .droppedMark, .droppedInvisible:
-                    let via: Via = Folding.kind(of: value) == .droppedMark ? .marks : .invisible
+                    let via: Via = kind == .droppedMark ? .marks : .invisible
                     if open { current.via.formUnion(via) } else { pendingVia.formUnion(via) }
                     index += 1
                     continue
                 case .space, .punctuation:
                     close()
-                    if Folding.kind(of: value) == .space {
+                    if kind == .space {
                         gapSpaces += 1
                         gapOddSpace = true
                     } else {
@@ -1100,7 +1101,7 @@ struct Search {
             guard first.wordCount == 1, walkBudget > 0 else { continue }
             walkBudget -= 1
             let firstWord = candidateWords[Int(first.wordsStart)]
-            var via = surname.via.union(first.via).union(gapVia(first.first))
+            let via = surname.via.union(first.via).union(gapVia(first.first))
             if let two = matcher.step(firstWord, surnameWord) {
                 report(state: two, start: surname.scalarStart, end: first.scalarEnd, next: Int(first.next), via: via)
             }
@@ -1112,8 +1113,13 @@ struct Search {
                 guard second.wordCount == 1, walkBudget > 0 else { continue }
                 walkBudget -= 1
                 if let pair = matcher.step(firstWord, candidateWords[Int(second.wordsStart)]), let three = matcher.step(pair, surnameWord) {
-                    via = surname.via.union(first.via).union(second.via).union(gapVia(first.first)).union(gapVia(second.first))
-                    report(state: three, start: surname.scalarStart, end: second.scalarEnd, next: Int(second.next), via: via)
+                    report(
+                        state: three,
+                        start: surname.scalarStart,
+                        end: second.scalarEnd,
+                        next: Int(second.next),
+                        via: via.union(second.via).union(gapVia(second.first))
+                    )
                 }
             }
         }
@@ -1158,13 +1164,7 @@ struct Search {
             current = next
         }
         var via = via.union(candidate.via)
-        if state >= 0 {
-            switch scan.tokens[Int(candidate.first)].gap {
-            case .none, .space: break
-            case .whitespace: via.insert(.spacing)
-            case .punctuation: via.insert(.separator)
-            }
-        }
+        if state >= 0 { via.formUnion(gapVia(candidate.first)) }
         var phrase = matcher.terminals[Int(current)]
         while phrase >= 0 {
             results.append(PhraseMatch(phrase: Int(phrase), start: Int(start), end: Int(candidate.scalarEnd), via: via))
