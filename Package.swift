@@ -47,7 +47,7 @@ let package = Package(
             ],
             resources: [
                 .copy("Resources/english-words.txt"), .copy("Resources/english-words.LICENSE"), .copy("Resources/ai-crawlers.txt"),
-                .copy("Resources/common-phrases.txt"),
+                .copy("Resources/common-phrases.txt"), .copy("Resources/cjk-common-words.txt"),
             ],
             swiftSettings: swiftSettings
         ),

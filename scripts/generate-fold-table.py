@@ -63,6 +63,9 @@ def fold(cp, confusables):
         return " ", SPACE
     flags = 0
     decomposed = unicodedata.normalize("NFKD", char)
+    if category in ("So", "Sk", "Sm") and len(decomposed) > 1:
+        return None  # a symbol spelled with letters (trade mark, telephone sign): a symbol, not the letters
+
     if decomposed != unicodedata.normalize("NFD", char):
         flags |= CONFUSABLE  # a compatibility form: fullwidth, mathematical, circled ...
     stripped = "".join(c for c in decomposed if unicodedata.category(c) not in ("Mn", "Mc", "Me"))
@@ -73,6 +76,11 @@ def fold(cp, confusables):
     if folded != stripped:
         flags |= CASE
     for c in folded:
+        if c in STROKE:
+            # A letter with a stroke or a ligature that does not decompose: its base letters.
+            flags |= MARKS
+            out.append(STROKE[c])
+            continue
         if not c.isascii():
             # Both cases of a letter must fold alike, so a small letter also takes its capital's confusable
             # (Greek small kappa folds to k because capital kappa is confusable with K).
@@ -91,6 +99,14 @@ def fold(cp, confusables):
 
 
 IGNORABLE = set(EXTRA_IGNORABLE)
+
+# Letters with a stroke, bar or hook, and ligatures, that have no decomposition: folded (after case folding) to the
+# letters they are written as without it (Vietnamese đ, Polish ł, Danish ø, Maltese ħ, Turkish ı, German ß, æ, œ,
+# Icelandic þ and ð).
+STROKE = {"đ": "d", "ð": "d", "ł": "l", "ƚ": "l", "ŀ": "l", "ø": "o", "ħ": "h", "ŧ": "t", "ı": "i", "ß": "ss",
+          "ẞ": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ƀ": "b", "ɨ": "i", "ʉ": "u", "ƶ": "z", "ȥ": "z", "ȼ": "c",
+          "ɇ": "e", "ɉ": "j", "ɍ": "r", "ɏ": "y", "ǥ": "g", "ɖ": "d", "ɗ": "d", "ƈ": "c", "ƙ": "k", "ƥ": "p",
+          "ƭ": "t", "ɓ": "b", "ɠ": "g", "ʈ": "t", "ɦ": "h", "ĳ": "ij", "ŉ": "n", "ſ": "s"}
 
 
 def main():

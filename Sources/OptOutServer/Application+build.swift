@@ -242,7 +242,8 @@ enum WordList {
     /// Loaded once a process: the list is the same for every app and folding 64,000 words takes a moment.
     static let shared: Result<(ordinary: OrdinaryWords, collisionGuard: CollisionGuard), any Error> = Result {
         let words = try load("english-words")
-        return (OrdinaryWords(words), CollisionGuard(dictionary: words, commonPhrases: try load("common-phrases")))
+        let guardian = CollisionGuard(dictionary: words + (try load("cjk-common-words")), commonPhrases: try load("common-phrases"))
+        return (OrdinaryWords(words), guardian)
     }
 
     static func load(_ name: String) throws -> [String] {

@@ -68,3 +68,48 @@ import Testing
         #expect(matcher.matches(in: "🎨Mucha🎨").map(\.phrase) == [1])
     }
 }
+
+/// Folding for every script, and scripts written without spaces.
+@Suite struct ScriptsTests {
+    let matcher = PhraseMatcher(
+        phrases: ["Łukasz Wójcik", "Đặng Đình Linh", "Søren Ærø", "新海誠", "中島 零", "남궁은정", "Carina Toft"],
+        ordinaryWords: OrdinaryWords(["the", "garden"])
+    )
+
+    @Test func lettersWithAStrokeFoldToTheirBase() {
+        #expect(PhraseKey.make("Łukasz Đình Søren Ærø straße þór") == "lukasz dinh soren aero strasse thor")
+        #expect(matcher.matches(in: "by Lukasz Wojcik").map(\.phrase) == [0])
+        #expect(matcher.matches(in: "style of Dang Dinh Linh, oil").map(\.phrase) == [1])
+        #expect(matcher.matches(in: "SOREN AERO").map(\.phrase) == [2])
+    }
+
+    @Test func unspacedScriptsAreFoundInsideRuns() {
+        let inside = matcher.matches(in: "新海誠風の夕焼け")
+        #expect(inside.map(\.phrase) == [3])
+        #expect(inside.first.map { ($0.start, $0.end) }! == (0, 3))
+        #expect(inside.first?.via.names == ["script"])
+        #expect(matcher.matches(in: "남궁은정풍 밤하늘").map(\.phrase) == [5])
+        // Spaced out or with invisible characters between them, the characters join; the key joins them too.
+        #expect(matcher.matches(in: "新 海 誠 の 夕焼け").map(\.phrase) == [3])
+        #expect(matcher.matches(in: "남\u{200B}궁\u{3000}은정").map(\.phrase) == [5])
+        #expect(matcher.matches(in: "中島零スタイル").map(\.phrase) == [4])
+        #expect(PhraseKey.make("中島 零") == "中島零")
+        // A change of script parts words: a Latin name directly followed by kana is found.
+        #expect(PhraseMatcher(phrases: ["Haruka Yamazaki"], ordinaryWords: .none).matches(in: "Haruka Yamazaki風の").count == 1)
+        // Text of the script that does not hold the phrase.
+        #expect(matcher.matches(in: "新海の夕焼け、誠実な人").isEmpty)
+    }
+
+    @Test func symbolsSpelledWithLettersAreSymbols() {
+        #expect(matcher.matches(in: "by Carina ™ Toft").map(\.phrase) == [6])
+        #expect(matcher.matches(in: "by Car™ina Toft").map(\.phrase) == [6])
+    }
+
+    @Test func shortUnspacedNamesWaitUnlessTheyAreWordsAndOneCharacterAlwaysWaits() {
+        let guardian = CollisionGuard(dictionary: ["中国"])
+        #expect(guardian.reviewReason(for: "王倩") == nil)
+        #expect(guardian.reviewReason(for: "中国") != nil)
+        #expect(guardian.reviewReason(for: "王") != nil)
+        #expect(guardian.reviewReason(for: "新海誠") == nil)
+    }
+}

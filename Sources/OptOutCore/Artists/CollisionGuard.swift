@@ -13,9 +13,11 @@
 /// block at once.
 public struct CollisionGuard: Sendable {
     public static let minimumLetters = 4
-    /// Raised whenever the rule holds more phrases than before: a start that finds phrases checked under an older
+    /// The same for a phrase written in a script without spaces (Han, kana, Hangul, Thai ...): characters.
+    public static let minimumUnspacedCharacters = 2
+    /// Raised whenever the rule holds more phrases than before, or folding changes keys: a start that finds phrases checked under an older
     /// revision moves the active ones now under the rule back to review, once.
-    public static let revision = 2
+    public static let revision = 3
 
     /// English function words: articles, prepositions, conjunctions, pronouns, auxiliaries and a few determiners.
     public static let functionWords: Set<String> = [
@@ -46,7 +48,13 @@ public struct CollisionGuard: Sendable {
     public func reviewReason(for text: String) -> String? {
         let key = PhraseKey.make(text)
         let letters = key.unicodeScalars.reduce(0) { $0 + ($1.properties.isAlphabetic ? 1 : 0) }
-        if letters < Self.minimumLetters {
+        if !key.isEmpty && key.unicodeScalars.allSatisfy({ Folding.isUnspaced($0.value) }) {
+            // Han, kana and Hangul characters carry a syllable each, and such a phrase is found inside runs of its
+            // script: a name of one or two characters occurs inside ordinary text of that script.
+            if letters < Self.minimumUnspacedCharacters {
+                return "has fewer than \(Self.minimumUnspacedCharacters) characters"
+            }
+        } else if letters < Self.minimumLetters {
             return "has fewer than \(Self.minimumLetters) letters"
         }
         let words = key.split(separator: " ")

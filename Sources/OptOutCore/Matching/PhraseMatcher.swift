@@ -396,6 +396,10 @@ struct PromptScan {
         var hasLeetDigit: Bool
         var hasLetter: Bool
         var isASCII: Bool
+        /// A run of a script written without spaces (``Folding/isUnspaced(_:)``): phrases are found inside it.
+        var unspaced: Bool = false
+        /// For an unspaced run: where its bytes' scalar offsets start in ``PromptScan/origins``.
+        var originStart: Int32 = 0
     }
 
     enum Gap: UInt8 {
@@ -409,6 +413,10 @@ struct PromptScan {
     var tokens: [Token] = []
     /// Whether the prompt holds `@` or `$`, which a second scan reads as letters.
     var sawLeetSymbol = false
+    /// Whether the prompt holds letters of a script other than Latin, which the transliterated reading reads again.
+    var sawOtherScript = false
+    /// Per byte of an unspaced run, the offset of the scalar it came from.
+    var origins: [Int32] = []
 
     private var open = false
     private var current = Token(
@@ -430,6 +438,10 @@ struct PromptScan {
     private var gapOther = false
     private var gapOddSpace = false
     private var seenToken = false
+    /// White space seen after an open unspaced run: it joins the run if another character of such a script
+    /// follows, and parts words otherwise.
+    private var unspacedSpaces = 0
+    private var unspacedOddSpace = false
     private var index: Int32 = 0
     private let leetSymbols: Bool
 
@@ -452,6 +464,16 @@ struct PromptScan {
 
     @inline(__always)
     private mutating func append(_ value: UInt32, via: Via) {
+        let unspaced = value >= 0x0E00 && Folding.isUnspaced(value)
+        if open && unspaced != current.unspaced {
+            // A change between a script written without spaces and another parts words ("Yamazaki風").
+            close()
+        } else if open && unspacedSpaces > 0 {
+            // White space between two characters of a script written without spaces: they join.
+            unspacedSpaces = 0
+            unspacedOddSpace = false
+            current.via.insert(.spacing)
+        }
         if symbolPending {
             // A symbol between two letters of a word: dropped, and said.
             symbolPending = false
@@ -469,7 +491,9 @@ struct PromptScan {
                 gap: gap(),
                 hasLeetDigit: false,
                 hasLetter: false,
-                isASCII: true
+                isASCII: true,
+                unspaced: unspaced,
+                originStart: Int32(origins.count)
             )
             pendingVia = []
         }
@@ -490,6 +514,11 @@ struct PromptScan {
         } else {
             current.isASCII = false
             current.hasLetter = true
+            if !sawOtherScript && Self.isOtherScriptLetter(value) { sawOtherScript = true }
+            if unspaced {
+                let count = value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
+                for _ in 0..<count { origins.append(index) }
+            }
             if value < 0x800 {
                 bytes.append(UInt8(0xC0 | (value >> 6)))
                 bytes.append(UInt8(0x80 | (value & 0x3F)))
@@ -512,15 +541,39 @@ struct PromptScan {
         current.byteEnd = Int32(bytes.count)
         tokens.append(current)
         seenToken = true
-        gapSpaces = 0
+        gapSpaces = unspacedSpaces
         gapOther = false
-        gapOddSpace = false
+        gapOddSpace = unspacedOddSpace
+        unspacedSpaces = 0
+        unspacedOddSpace = false
         if symbolPending {
             // A symbol that ended a word stands between words: a space.
             symbolPending = false
             gapSpaces = 1
             gapOddSpace = true
         }
+    }
+
+    /// White space: it ends the open word, unless that word is a run of a script written without spaces, which the
+    /// next character may continue.
+    @inline(__always)
+    private mutating func space(odd: Bool) {
+        if open && current.unspaced && !symbolPending {
+            unspacedSpaces += 1
+            unspacedOddSpace = unspacedOddSpace || odd
+            return
+        }
+        close()
+        gapSpaces += 1
+        if odd { gapOddSpace = true }
+    }
+
+    /// A letter of a script other than Latin (and other than the scripts of symbols): Greek and after, but not Latin
+    /// Extended Additional, the Latin ligatures or fullwidth Latin.
+    @inline(__always)
+    static func isOtherScriptLetter(_ value: UInt32) -> Bool {
+        value >= 0x0370 && !(0x1D00...0x1EFF).contains(value) && !(0x2C60...0x2C7F).contains(value)
+            && !(0xA720...0xA7FF).contains(value) && !(0xFB00...0xFB06).contains(value) && !(0xFF21...0xFF5A).contains(value)
     }
 
     private mutating func scan(_ utf8: UnsafeBufferPointer<UInt8>) {
@@ -543,16 +596,11 @@ struct PromptScan {
                         close()
                         gapOther = true
                     }
+                } else if value == 0x20 || value == 0x09 || value == 0x0A || value == 0x0D {
+                    space(odd: value != 0x20)
                 } else {
                     close()
-                    if value == 0x20 {
-                        gapSpaces += 1
-                    } else if value == 0x09 || value == 0x0A || value == 0x0D {
-                        gapSpaces += 1
-                        gapOddSpace = true
-                    } else {
-                        gapOther = true
-                    }
+                    gapOther = true
                 }
             } else {
                 // Swift strings hold valid UTF-8: decode one scalar.
@@ -585,14 +633,13 @@ struct PromptScan {
                     if open { current.via.formUnion(via) } else { pendingVia.formUnion(via) }
                     index += 1
                     continue
-                case .space, .punctuation:
+                case .space:
+                    space(odd: true)
+                    index += 1
+                    continue
+                case .punctuation:
                     close()
-                    if kind == .space {
-                        gapSpaces += 1
-                        gapOddSpace = true
-                    } else {
-                        gapOther = true
-                    }
+                    gapOther = true
                     index += 1
                     continue
                 case .symbol:
@@ -613,11 +660,10 @@ struct PromptScan {
                 case .dropped(let via):
                     if open { current.via.formUnion(via) } else { pendingVia.formUnion(via) }
                 case .separator(let isSpace):
-                    close()
                     if isSpace {
-                        gapSpaces += 1
-                        gapOddSpace = true
+                        space(odd: true)
                     } else {
+                        close()
                         gapOther = true
                     }
                 }
@@ -692,9 +738,52 @@ struct Search {
                     start: token.scalarStart,
                     end: token.scalarEnd,
                     isASCII: token.isASCII,
-                    hasLeet: token.hasLeetDigit && (token.hasLetter || token.scalarCount == 1)
+                    hasLeet: token.hasLeetDigit && (token.hasLetter || token.scalarCount == 1),
+                    expensive: !token.unspaced
                 )
+                if token.unspaced && token.scalarCount > 1 { addInsideCandidates(position, token, bytes) }
             }
+        }
+    }
+
+    /// Phrases of a script written without spaces found inside a run of it ("新海誠" in "新海誠風の夕焼け"): from each
+    /// character, characters are joined while some phrase word starts that way (the prefix filter), and each piece
+    /// that is a phrase word becomes a candidate spanning its characters.
+    mutating func addInsideCandidates(_ position: Int, _ token: PromptScan.Token, _ bytes: UnsafeBufferPointer<UInt8>) {
+        let start = Int(token.byteStart)
+        let end = Int(token.byteEnd)
+        @inline(__always) func width(_ lead: UInt8) -> Int { lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4 }
+        var from = start
+        while from < end {
+            guard budget > 0 else {
+                budget = -1
+                return
+            }
+            var raw: UInt64 = 0
+            var to = from
+            while to < end {
+                let next = to + width(bytes[to])
+                while to < next {
+                    raw = raw &* hashMultiplier &+ UInt64(Self.skeletonByte(bytes[to])) &+ 1
+                    to += 1
+                }
+                budget -= 1
+                let length = to - from
+                guard length <= matcher.maxWordBytes, matcher.prefixFilter.mayContain(finishHash(raw, length: length)) else { break }
+                if from == start && to == end { break }  // the whole run was looked up as a word
+                if let id = matcher.phraseWord(UnsafeBufferPointer(rebasing: bytes[from..<to])) {
+                    let origin = Int(token.originStart) - start
+                    add(
+                        words: CollectionOfOne(id),
+                        first: position,
+                        next: position + 1,
+                        via: token.via.union(.script),
+                        start: scan.origins[origin + from],
+                        end: scan.origins[origin + to - 1] + 1
+                    )
+                }
+            }
+            from += width(bytes[from])
         }
     }
 

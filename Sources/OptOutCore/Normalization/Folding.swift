@@ -1,7 +1,7 @@
 /// What folding undid to reveal a word; the gate reports these as `via`.
 public struct Via: OptionSet, Sendable, Hashable {
-    public let rawValue: UInt16
-    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
 
     public static let caseFolded = Via(rawValue: 1 << 0)
     public static let marks = Via(rawValue: 1 << 1)
@@ -24,13 +24,25 @@ public struct Via: OptionSet, Sendable, Hashable {
     public static let handle = Via(rawValue: 1 << 11)
     /// An emoji or other symbol inside a word ("Gr🎨eg").
     public static let symbol = Via(rawValue: 1 << 12)
+    /// A phrase of a script written without spaces found inside a run of it ("新海誠風の夕焼け").
+    public static let script = Via(rawValue: 1 << 13)
+    /// The prompt's letters read in another script: transliterated to Latin and compared with the phrase's Latin
+    /// reading ("Грег Рутковски", "Nikiforova" for "Никифорова").
+    public static let transliteration = Via(rawValue: 1 << 14)
+    /// A spelling that sounds the same: w/v, ph/f, ck/c/k, y/i, ou/u, doubled letters ("Rutkovsky").
+    public static let phonetic = Via(rawValue: 1 << 15)
+    /// Internal: a slip in a word of four or five letters, which counts only when the rest of the phrase is exact.
+    static let shortSlip = Via(rawValue: 1 << 24)
+    /// Internal: the views the API reports.
+    static let reported = Via(rawValue: (1 << 16) - 1)
 
     /// The names the API uses, in a fixed order; `["exact"]` when nothing had to be undone.
     public var names: [String] {
         let all: [(Via, String)] = [
             (.caseFolded, "case"), (.marks, "marks"), (.confusable, "confusable"), (.invisible, "invisible"),
             (.spacing, "spacing"), (.separator, "separator"), (.concatenation, "concatenation"), (.leet, "leet"), (.fuzzy, "fuzzy"),
-            (.order, "order"), (.form, "form"), (.handle, "handle"), (.symbol, "symbol"),
+            (.order, "order"), (.form, "form"), (.handle, "handle"), (.symbol, "symbol"), (.script, "script"),
+            (.transliteration, "transliteration"), (.phonetic, "phonetic"),
         ]
         let names = all.filter { contains($0.0) }.map(\.1)
         return names.isEmpty ? ["exact"] : names
@@ -179,21 +191,56 @@ public enum Folding {
         return .separator(isSpace: scalar.properties.isWhitespace)
     }
 
-    /// The folded words of `text`, for registering phrases: "Grég  RUTKOWSKI" is `["greg", "rutkowski"]`.
+    /// Whether a folded scalar belongs to a script written without spaces between words (Han, kana, Hangul, Thai,
+    /// Lao, Khmer, Myanmar): a phrase in such a script is found inside a run of it, and white space between two of
+    /// its characters does not part words.
+    @inline(__always)
+    public static func isUnspaced(_ value: UInt32) -> Bool {
+        if value < 0x0E00 { return false }
+        switch value {
+        case 0x0E00...0x0EFF, 0x1000...0x109F, 0x1100...0x11FF, 0x1780...0x17FF, 0x3040...0x30FF, 0x3130...0x318F,
+            0x31F0...0x31FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA960...0xA97F, 0xAC00...0xD7FF, 0xF900...0xFAFF,
+            0xFF66...0xFF9F, 0x20000...0x3FFFF:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// The folded words of `text`, for registering phrases: "Grég  RUTKOWSKI" is `["greg", "rutkowski"]`. Words
+    /// part where the text changes between a script written without spaces and another ("Yamazaki風" is two words),
+    /// and white space between two characters of such a script joins them ("中島 零" is one word, `中島零`), as the
+    /// prompt scan reads them.
     public static func words(of text: String) -> [String] {
         var words: [String] = []
         var current = String.UnicodeScalarView()
+        var lastUnspaced = false
+        var spaceAfterUnspaced = false
         for scalar in text.unicodeScalars {
             switch fold(scalar) {
             case .word(let targets, _):
-                for target in targets { current.append(Unicode.Scalar(target)!) }
+                for target in targets {
+                    let unspaced = isUnspaced(target)
+                    if !current.isEmpty && unspaced != lastUnspaced || spaceAfterUnspaced && !unspaced {
+                        words.append(String(current))
+                        current = String.UnicodeScalarView()
+                    }
+                    spaceAfterUnspaced = false
+                    lastUnspaced = unspaced
+                    current.append(Unicode.Scalar(target)!)
+                }
             case .dropped:
                 continue
-            case .separator:
+            case .separator(let isSpace):
+                if isSpace && lastUnspaced && !current.isEmpty {
+                    spaceAfterUnspaced = true
+                    continue
+                }
                 if !current.isEmpty {
                     words.append(String(current))
                     current = String.UnicodeScalarView()
                 }
+                spaceAfterUnspaced = false
             }
         }
         if !current.isEmpty { words.append(String(current)) }

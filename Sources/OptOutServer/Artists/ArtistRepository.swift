@@ -393,6 +393,38 @@ public struct ArtistRepository: Sendable {
             let applied = try Int.fetchOne(db, sql: "SELECT max(revision) FROM guard_revision") ?? 0
             guard applied < CollisionGuard.revision else { return nil }
             var held = 0
+            // Folding revisions change keys (revision 3: letters with a stroke fold to their base, ligatures to
+            // their letters, white space inside Han, kana and Hangul joins): keys are recomputed first. A phrase whose
+            // new key another live phrase already holds is the later of two spellings of one name: it is rejected,
+            // with the reason, and the first holder keeps it.
+            for row in try Row.fetchAll(db, sql: "SELECT id, name, name_key FROM artist WHERE withdrawn_at IS NULL") {
+                let key = PhraseKey.make(row["name"] as String)
+                if key != row["name_key"] as String {
+                    try db.execute(sql: "UPDATE artist SET name_key = ? WHERE id = ?", arguments: [key, row["id"] as Int64])
+                }
+            }
+            let live = try Row.fetchAll(
+                db,
+                sql: "SELECT id, text, normalized FROM phrase WHERE released_at IS NULL AND status IN ('active', 'pending_review') ORDER BY id"
+            )
+            for row in live {
+                let text: String = row["text"]
+                let key = PhraseKey.make(text)
+                guard key != row["normalized"] as String, !key.isEmpty else { continue }
+                let id: Int64 = row["id"]
+                let taken = try Bool.fetchOne(
+                    db,
+                    sql: "SELECT 1 FROM phrase WHERE normalized = ? AND released_at IS NULL AND status IN ('active', 'pending_review') AND id != ?",
+                    arguments: [key, id]
+                )
+                if taken == true {
+                    try db.execute(
+                        sql: "UPDATE phrase SET status = 'rejected', review_reason = ? WHERE id = ?",
+                        arguments: ["\"\(text)\" now reads as another live phrase (folding revision \(CollisionGuard.revision))", id]
+                    )
+                }
+                try db.execute(sql: "UPDATE phrase SET normalized = ? WHERE id = ?", arguments: [key, id])
+            }
             let rows = try Row.fetchAll(db, sql: "SELECT id, text FROM phrase WHERE status = 'active' AND released_at IS NULL")
             for row in rows {
                 let text: String = row["text"]
