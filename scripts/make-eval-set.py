@@ -40,6 +40,45 @@ def load():
     return [a.strip() for a in artists if a.strip()], [f.strip() for f in flavors if f.strip()]
 
 
+def skeleton(word):
+    """The gate's phonetic skeleton (Sources/OptOutCore/Normalization/Transliteration.swift, Phonetic)."""
+    out = []
+    i = 0
+    def push(c):
+        if not out or out[-1] != c:
+            out.append(c)
+    while i < len(word):
+        pair = word[i:i + 2]
+        if pair in ("sh", "zh"):
+            push(word[i]); i += 2
+        elif pair in ("kh", "gh"):
+            push("h" if pair == "kh" else "g"); i += 2
+        elif pair in ("ch", "ck"):
+            push("k"); i += 2
+        elif pair == "ph":
+            push("f"); i += 2
+        elif pair == "th":
+            push("t"); i += 2
+        elif pair in ("ts", "tz", "dz"):
+            push("z"); i += 2
+        elif pair == "ou":
+            push("u"); i += 2
+        else:
+            c = word[i]
+            if c in "cq":
+                push("k")
+            elif c == "w":
+                push("v")
+            elif c in "yj":
+                push("i")
+            elif c == "x":
+                push("k"); push("s")
+            else:
+                push(c)
+            i += 1
+    return "".join(out)
+
+
 def words(text):
     stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return re.findall(r"[a-z0-9]+", stripped.lower())
@@ -205,6 +244,33 @@ def main():
 
     ordinary_fragments = [f for f in clean if not names_an_artist_surname_first(f)]
     print(f"{len(clean) - len(ordinary_fragments)} more fragments name an artist surname first")
+    # Since the gate reads a slip in a word of four or five letters when the rest of the name is exact ("patrick
+    # nagle"), and spellings that sound alike ("vlop" for WLOP), fragments that name an artist so are left out too.
+    sounds = {tuple(skeleton(w) for w in n) for n in name_words}
+    short_slips = {}
+    for n in name_words:
+        if len(n) < 2:
+            continue
+        for i, w in enumerate(n):
+            if 4 <= len(w) <= 5:
+                short_slips.setdefault(n[:i] + ("*",) + n[i + 1:], []).append(w)
+
+    def names_an_artist_by_ear_or_slip(fragment):
+        ws = words(fragment)
+        for n in range(1, max_len + 1):
+            for i in range(len(ws) - n + 1):
+                window = tuple(ws[i:i + n])
+                if tuple(skeleton(w) for w in window) in sounds:
+                    return True
+                for j in range(n):
+                    key = window[:j] + ("*",) + window[j + 1:]
+                    if any(one_edit(window[j], w) for w in short_slips.get(key, [])):
+                        return True
+        return False
+
+    before = len(ordinary_fragments)
+    ordinary_fragments = [f for f in ordinary_fragments if not names_an_artist_by_ear_or_slip(f)]
+    print(f"{before - len(ordinary_fragments)} more fragments name an artist by ear or with a slip in a short word")
 
     def context(disguised):
         before = ", ".join(rng.sample(clean, rng.randint(2, 5)))

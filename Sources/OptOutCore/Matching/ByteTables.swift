@@ -124,6 +124,10 @@ struct WordTable: Sendable {
         arena[Int(starts[Int(id)])..<Int(starts[Int(id) + 1])]
     }
 
+    /// The length of word `id` in bytes.
+    @inline(__always)
+    func length(_ id: Int32) -> Int { Int(starts[Int(id) + 1] &- starts[Int(id)]) }
+
     private mutating func place(id: Int, hash: UInt64) {
         var index = Int(truncatingIfNeeded: hash) & mask
         while slots[index] != 0 { index = (index + 1) & mask }

@@ -30,7 +30,12 @@ public struct Views: OptionSet, Sendable {
     public static let spacedOut = Views(rawValue: 1 << 3)
     /// Plural and derived forms, and handles.
     public static let forms = Views(rawValue: 1 << 4)
-    public static let all: Views = [.leet, .fuzzy, .runTogether, .spacedOut, .forms]
+    /// Spellings that sound alike ("Rutkovsky").
+    public static let phonetic = Views(rawValue: 1 << 5)
+    /// Greek and Cyrillic letters read in Latin ones ("Грег Рутковски"); phrases in other scripts always have their
+    /// Latin reading.
+    public static let transliteration = Views(rawValue: 1 << 6)
+    public static let all: Views = [.leet, .fuzzy, .runTogether, .spacedOut, .forms, .phonetic, .transliteration]
     /// Whole folded words only: the plain multi-pattern search.
     public static let exactWords: Views = []
 }
@@ -81,8 +86,14 @@ public final class PhraseMatcher: Sendable {
     let leetFilter: BloomFilter
     let leetFirst: [Int32]
     let leetNext: [Int32]
-    /// Every one-scalar deletion of each ASCII word of six or more letters, by hash (symmetric-delete index).
+    /// Every one-scalar deletion of each word of four or more letters, by hash (symmetric-delete index): ASCII words
+    /// as they are, words of one alphabet of another script (Greek, Cyrillic, Hebrew, Arabic, Devanagari ...) in their
+    /// narrow form (``narrowForm(_:into:)``), which is also indexed whole.
     let deletes: HashMultiMap
+    /// Phrase words by the hash of their phonetic skeleton (``Phonetic``): ASCII words of four or more letters.
+    let skeletons: HashMultiMap
+    /// Per entry past the phrases (the Latin readings of phrases in other scripts): the phrase it reads.
+    let readingOwners: [Int32]
     let transitions: TransitionTable
     /// Per state: the first phrase ending there, or -1. States below `words.count` are one-word paths.
     let terminals: [Int32]
@@ -100,6 +111,10 @@ public final class PhraseMatcher: Sendable {
     let maxWordBytes: Int
 
     static let minimumFuzzyLength = 6
+    /// Words of four or five letters may have one slip too, when the rest of the phrase is exact.
+    static let minimumShortSlipLength = 4
+    /// Two slips are read in a phrase of at least this many letters.
+    static let minimumTwoSlipLetters = 12
 
     /// The work a prompt may cost: a fixed allowance plus so much per byte of the prompt (units are look-ups and
     /// probes of the optional views: spaced-out, run-together, misspelling; about 20 ns each). Measured on the dev
@@ -126,13 +141,31 @@ public final class PhraseMatcher: Sendable {
         var sequence: [Int32] = []
         var sequenceStarts: [Int32] = [0]
         var count = 0
+        var readings: [(owner: Int32, words: [String])] = []
         for phrase in phrases {
-            for word in Folding.words(of: phrase) {
+            let folded = Folding.words(of: phrase)
+            for word in folded {
                 sequence.append(words.insert(Array(word.utf8)))
             }
             sequenceStarts.append(Int32(sequence.count))
+            // A phrase in another script is also found in its Latin reading, unless that reading is one ordinary
+            // word or too short to tell apart.
+            if let reading = Transliteration.phraseReading(phrase) {
+                let readingWords = Folding.words(of: reading)
+                let letters = readingWords.reduce(0) { $0 + $1.utf8.count }
+                let ordinary = readingWords.allSatisfy { ordinaryWords.filter.mayContain(Array($0.utf8).withUnsafeBufferPointer { hashBytes($0) }) }
+                if readingWords != folded, letters >= 4, !readingWords.isEmpty, !ordinary {
+                    readings.append((Int32(count), readingWords))
+                }
+            }
             count += 1
         }
+        for reading in readings {
+            for word in reading.words { sequence.append(words.insert(Array(word.utf8))) }
+            sequenceStarts.append(Int32(sequence.count))
+        }
+        let phraseCount = count
+        count += readings.count
         let wordCount = words.count
         words.shrink()
         var transitions = TransitionTable()
@@ -165,8 +198,10 @@ public final class PhraseMatcher: Sendable {
         }
         // Surname first is read at walk time (no second path in the trie): one bit a phrase says whether it may be.
         var orderable = [UInt64](repeating: 0, count: (count + 63) / 64)
-        for phrase in 0..<count where wordOrder.map({ phrase < $0.count && $0[phrase] }) ?? true {
-            orderable[phrase >> 6] |= 1 << UInt64(phrase & 63)
+        for entry in 0..<count {
+            let phrase = entry < phraseCount ? entry : Int(readings[entry - phraseCount].owner)
+            guard wordOrder.map({ phrase < $0.count && $0[phrase] }) ?? true else { continue }
+            orderable[entry >> 6] |= 1 << UInt64(entry & 63)
         }
 
         var leetWords = WordTable(capacity: 64)
@@ -174,9 +209,12 @@ public final class PhraseMatcher: Sendable {
         var leetNext = [Int32](repeating: -1, count: wordCount)
         var leetLast: [Int32] = []
         var deletePairs: [(UInt64, Int32)] = []
+        var skeletonPairs: [(UInt64, Int32)] = []
+        var skeletonScratch: [UInt8] = []
+        var narrowScratch: [UInt8] = []
         var scratch = [UInt8](repeating: 0, count: 256)
         for id in 0..<wordCount {
-            let word = Array(words.word(Int32(id)))
+            var word = Array(words.word(Int32(id)))
             if word.contains(UInt8(ascii: "l")) {
                 let skeleton = word.map { $0 == UInt8(ascii: "l") ? UInt8(ascii: "i") : $0 }
                 let entry = Int(leetWords.insert(skeleton))
@@ -188,7 +226,17 @@ public final class PhraseMatcher: Sendable {
                     leetLast[entry] = Int32(id)
                 }
             }
-            guard word.count >= Self.minimumFuzzyLength, word.count <= 64, word.allSatisfy({ $0 < 0x80 }) else { continue }
+            if word.allSatisfy({ $0 < 0x80 }) {
+                guard word.count >= Self.minimumShortSlipLength, word.count <= 64 else { continue }
+                word.withUnsafeBufferPointer { Phonetic.skeleton($0, into: &skeletonScratch) }
+                skeletonPairs.append((skeletonScratch.withUnsafeBufferPointer { hashBytes($0) }, Int32(id)))
+            } else {
+                guard word.withUnsafeBufferPointer({ Self.narrowForm($0, into: &narrowScratch) }), narrowScratch.count > Self.minimumFuzzyLength,
+                    narrowScratch.count <= 64
+                else { continue }
+                word = narrowScratch
+                deletePairs.append((word.withUnsafeBufferPointer { hashBytes($0) }, Int32(id)))
+            }
             for skip in 0..<word.count {
                 if skip > 0 && word[skip] == word[skip - 1] { continue }
                 var length = 0
@@ -215,13 +263,15 @@ public final class PhraseMatcher: Sendable {
         self.leetFirst = leetFirst
         self.leetNext = leetNext
         self.deletes = HashMultiMap(deletePairs)
+        self.skeletons = HashMultiMap(skeletonPairs)
+        self.readingOwners = readings.map(\.owner)
         self.transitions = transitions
         self.terminals = terminals
         self.hasChildren = hasChildren
         self.nextDuplicate = nextDuplicate
         self.orderable = orderable
         self.maxDepth = maxDepth
-        self.phraseCount = count
+        self.phraseCount = phraseCount
         var prefixCount = 0
         var longest = 1
         for id in 0..<wordCount {
@@ -247,7 +297,7 @@ public final class PhraseMatcher: Sendable {
             .capacity * 4 + deletes.memoryBytes
             + transitions.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4 + prefixFilter.memoryBytes
-            + orderable.capacity * 8
+            + orderable.capacity * 8 + skeletons.memoryBytes + readingOwners.capacity * 4
     }
 
     /// Every registered phrase in `prompt`.
@@ -271,8 +321,24 @@ public final class PhraseMatcher: Sendable {
             scan = PromptScan(prompt: prompt, leetSymbols: true)
             search.addLeetSymbolCandidates(from: scan)
         }
-        let matches = search.walk()
-        return MatchResult(matches: matches, complete: search.budget > 0 && search.walkBudget > 0, work: budget - max(search.budget, 0))
+        var matches = search.walk()
+        var complete = search.budget > 0 && search.walkBudget > 0
+        var spent = budget - max(search.budget, 0)
+        // Greek and Cyrillic letters read in Latin ones: the reading is searched with what is left of the budget, and
+        // its matches cover the prompt's letters they were read from.
+        if scan.sawOtherScript && views.contains(.transliteration), complete, let reading = Transliteration.promptReading(prompt) {
+            let inner = self.search(reading.text, views: views.subtracting(.transliteration), budget: budget - spent)
+            spent += inner.work
+            complete = inner.complete
+            for match in inner.matches where match.end > match.start {
+                let start = Int(reading.starts[match.start])
+                let end = Int(reading.ends[match.end - 1])
+                if matches.contains(where: { $0.phrase == match.phrase && $0.start < end && start < $0.end }) { continue }
+                matches.append(PhraseMatch(phrase: match.phrase, start: start, end: end, via: match.via.union(.transliteration)))
+            }
+            matches.sort { ($0.start, $0.end, $0.phrase) < ($1.start, $1.end, $1.phrase) }
+        }
+        return MatchResult(matches: matches, complete: complete, work: spent)
     }
 
     // MARK: Looking words up
@@ -304,12 +370,23 @@ public final class PhraseMatcher: Sendable {
     /// Words of six or more letters one substitution, deletion, insertion or adjacent transposition from `query` (the
     /// symmetric-delete method: `query` itself, and each of its one-byte deletions, looked up among the words'
     /// one-byte deletions, and each deletion among the words themselves; every hit verified).
-    func fuzzyWords(_ query: UnsafeBufferPointer<UInt8>, into results: inout [Int32]) {
+    func fuzzyWords(_ query: UnsafeBufferPointer<UInt8>, narrow: Bool = false, into results: inout [Int32]) {
         let length = query.count
-        guard length >= Self.minimumFuzzyLength - 1, length <= 64 else { return }
         results.removeAll(keepingCapacity: true)
+        guard length >= (narrow ? Self.minimumFuzzyLength : Self.minimumShortSlipLength - 1), length <= 64 else { return }
+        var narrowWord: [UInt8] = []
         func consider(_ id: Int32) {
-            if !results.contains(id), isOneEditApart(id, query) { results.append(id) }
+            guard !results.contains(id) else { return }
+            if narrow {
+                let isNarrow = words.word(id).withUnsafeBufferPointer { Self.narrowForm($0, into: &narrowWord) }
+                if isNarrow, narrowWord.count > Self.minimumFuzzyLength,
+                    narrowWord.withUnsafeBufferPointer({ Self.isOneEditApart($0, query) })
+                {
+                    results.append(id)
+                }
+            } else if isOneEditApart(id, query) {
+                results.append(id)
+            }
         }
         deletes.forEach(hash: hashBytes(query)) { consider($0) }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: length + 1) { suffix in
@@ -326,8 +403,9 @@ public final class PhraseMatcher: Sendable {
                     let raw = prefix &* hashPowers[length - 1 - skip] &+ suffix[skip + 1]
                     let hash = finishHash(raw, length: length - 1)
                     deletes.forEach(hash: hash) { consider($0) }
-                    // An inserted letter ("Rutkowsski"): the query without it is a phrase word itself.
-                    if length - 1 >= Self.minimumFuzzyLength, vocabularyFilter.mayContain(hash) {
+                    // An inserted letter ("Rutkowsski"): the query without it is a phrase word itself (a narrow form
+                    // is found whole among the deletions).
+                    if !narrow, length - 1 >= Self.minimumShortSlipLength, vocabularyFilter.mayContain(hash) {
                         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length - 1) { shorter in
                             var count = 0
                             for index in 0..<length where index != skip {
@@ -343,12 +421,16 @@ public final class PhraseMatcher: Sendable {
         }
     }
 
-    /// Restricted Damerau-Levenshtein distance of at most one, for a word of six or more bytes.
+    /// Restricted Damerau-Levenshtein distance of at most one, for an ASCII word of four or more bytes.
     func isOneEditApart(_ id: Int32, _ query: UnsafeBufferPointer<UInt8>) -> Bool {
         let word = words.word(id)
-        guard word.count >= Self.minimumFuzzyLength else { return false }
-        return word.withUnsafeBufferPointer { word in
-            let (a, b) = (word, query)
+        guard word.count >= Self.minimumShortSlipLength else { return false }
+        return word.withUnsafeBufferPointer { Self.isOneEditApart($0, query) }
+    }
+
+    /// Restricted Damerau-Levenshtein distance of exactly one between two byte strings.
+    static func isOneEditApart(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        do {
             if a.count == b.count {
                 var first = -1
                 var second = -1
@@ -372,6 +454,55 @@ public final class PhraseMatcher: Sendable {
             while index < short.count && long[index + 1] == short[index] { index += 1 }
             return index == short.count
         }
+    }
+
+    /// A word written in one small alphabet (Greek, Cyrillic, Armenian, Hebrew, Arabic, Devanagari, Bengali,
+    /// Georgian), ASCII letters mixed in (folding maps lookalikes to them), as one byte a letter: a tag for the
+    /// alphabet, then ASCII bytes as they are and the alphabet's letters as 0x80 plus their offset. The misspelling
+    /// index reads such words by letter, as it reads ASCII words by byte. False for any other word.
+    static func narrowForm(_ word: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        out.append(0)
+        var tag: UInt8 = 0
+        var index = 0
+        while index < word.count {
+            let lead = word[index]
+            if lead < 0x80 {
+                out.append(lead)
+                index += 1
+                continue
+            }
+            guard lead < 0xF0, index + (lead < 0xE0 ? 1 : 2) < word.count else { return false }
+            let value: UInt32
+            if lead < 0xE0 {
+                value = UInt32(lead & 0x1F) << 6 | UInt32(word[index + 1] & 0x3F)
+                index += 2
+            } else {
+                value = UInt32(lead & 0x0F) << 12 | UInt32(word[index + 1] & 0x3F) << 6 | UInt32(word[index + 2] & 0x3F)
+                index += 3
+            }
+            let block: UInt8
+            let base: UInt32
+            switch value {
+            case 0x0380..<0x0400: (block, base) = (1, 0x0380)
+            case 0x0400..<0x0480: (block, base) = (2, 0x0400)
+            case 0x0530..<0x0590: (block, base) = (3, 0x0530)
+            case 0x0590..<0x0600: (block, base) = (4, 0x0580)
+            case 0x0600..<0x0680: (block, base) = (5, 0x0600)
+            case 0x0900..<0x0980: (block, base) = (6, 0x0900)
+            case 0x0980..<0x0A00: (block, base) = (7, 0x0980)
+            case 0x10A0..<0x1100: (block, base) = (8, 0x10A0)
+            default: return false
+            }
+            if tag == 0 {
+                tag = block
+                out[0] = tag
+            } else if tag != block {
+                return false
+            }
+            out.append(0x80 | UInt8(value - base))
+        }
+        return tag != 0
     }
 
     @inline(__always)
@@ -413,7 +544,7 @@ struct PromptScan {
     var tokens: [Token] = []
     /// Whether the prompt holds `@` or `$`, which a second scan reads as letters.
     var sawLeetSymbol = false
-    /// Whether the prompt holds letters of a script other than Latin, which the transliterated reading reads again.
+    /// Whether the prompt holds Greek or Cyrillic letters, which the transliterated reading reads again.
     var sawOtherScript = false
     /// Per byte of an unspaced run, the offset of the scalar it came from.
     var origins: [Int32] = []
@@ -514,7 +645,6 @@ struct PromptScan {
         } else {
             current.isASCII = false
             current.hasLetter = true
-            if !sawOtherScript && Self.isOtherScriptLetter(value) { sawOtherScript = true }
             if unspaced {
                 let count = value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
                 for _ in 0..<count { origins.append(index) }
@@ -568,14 +698,6 @@ struct PromptScan {
         if odd { gapOddSpace = true }
     }
 
-    /// A letter of a script other than Latin (and other than the scripts of symbols): Greek and after, but not Latin
-    /// Extended Additional, the Latin ligatures or fullwidth Latin.
-    @inline(__always)
-    static func isOtherScriptLetter(_ value: UInt32) -> Bool {
-        value >= 0x0370 && !(0x1D00...0x1EFF).contains(value) && !(0x2C60...0x2C7F).contains(value)
-            && !(0xA720...0xA7FF).contains(value) && !(0xFB00...0xFB06).contains(value) && !(0xFF21...0xFF5A).contains(value)
-    }
-
     private mutating func scan(_ utf8: UnsafeBufferPointer<UInt8>) {
         var offset = 0
         let count = utf8.count
@@ -617,6 +739,7 @@ struct PromptScan {
                         | UInt32(utf8[offset + 3] & 0x3F)
                     offset += 4
                 }
+                if value >= 0x0370 && value < 0x0530 || value >= 0x1F00 && value < 0x2000 { sawOtherScript = true }
                 let kind = Folding.kind(of: value)
                 switch kind {
                 case .identity:
@@ -693,6 +816,9 @@ struct Search {
     var candidateWords: [Int32] = []
     var heads: [Int32]
     var fuzzyScratch: [Int32] = []
+    var narrowScratch: [UInt8] = []
+    var skeletonScratch: [UInt8] = []
+    var skeletonWord: [UInt8] = []
     var results: [PhraseMatch] = []
     /// Work left for the optional views; below zero when they were cut short.
     var budget: Int
@@ -950,7 +1076,33 @@ struct Search {
                 budget -= form.count + 1
                 matcher.fuzzyWords(form, into: &fuzzyScratch)
                 for id in fuzzyScratch {
-                    add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.fuzzy), start: start, end: end)
+                    add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(slip(id)), start: start, end: end)
+                }
+            } else if !isASCII && views.contains(.fuzzy) && form.count <= 128 {
+                // A slip in a word of another alphabet ("Веесловъ"), read letter by letter in its narrow form.
+                if PhraseMatcher.narrowForm(form, into: &narrowScratch) {
+                    budget -= narrowScratch.count + 1
+                    narrowScratch.withUnsafeBufferPointer { matcher.fuzzyWords($0, narrow: true, into: &fuzzyScratch) }
+                    for id in fuzzyScratch {
+                        add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.fuzzy), start: start, end: end)
+                    }
+                }
+            }
+            if isASCII && views.contains(.phonetic) && form.count <= 64 {
+                // Spellings that sound alike: the word's phonetic skeleton is a phrase word's.
+                budget -= form.count + 1
+                Phonetic.skeleton(form, into: &skeletonScratch)
+                let hash = skeletonScratch.withUnsafeBufferPointer { hashBytes($0) }
+                var hits: [Int32] = []
+                matcher.skeletons.forEach(hash: hash) { id in
+                    if !hits.contains(id) { hits.append(id) }
+                }
+                for id in hits {
+                    let same = matcher.words.word(id).withUnsafeBufferPointer { word -> Bool in
+                        Phonetic.skeleton(word, into: &skeletonWord)
+                        return skeletonWord == skeletonScratch
+                    }
+                    if same { add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.phonetic), start: start, end: end) }
                 }
             }
             let leetSkeleton: UnsafeBufferPointer<UInt8>? = hasLeet ? UnsafeBufferPointer(skeleton) : nil
@@ -1123,10 +1275,17 @@ struct Search {
             matcher.fuzzyWords(UnsafeBufferPointer(rebasing: word[from...]), into: &fuzzyScratch)
             for id in fuzzyScratch {
                 path.append(id)
-                add(words: path, first: first, next: next, via: via.union(.fuzzy), start: start, end: end)
+                add(words: path, first: first, next: next, via: via.union(slip(id)), start: start, end: end)
                 path.removeLast()
             }
         }
+    }
+
+    /// What a misspelling of phrase word `id` is called: a slip in a word of four or five letters counts only when
+    /// the rest of the phrase is exact (the walk decides).
+    @inline(__always)
+    func slip(_ id: Int32) -> Via {
+        matcher.words.word(id).count < PhraseMatcher.minimumFuzzyLength ? .shortSlip : .fuzzy
     }
 
     /// A byte as the prefix filter reads it: leet digits and symbols as letters, and `l` as `i`.
@@ -1228,16 +1387,44 @@ struct Search {
         // "Harris, John" is a name surname first only when it ends there: in "the isle of harris, john cena" the
         // comma joins two fragments, and the next word shows "john" starts another name.
         if via.contains(.separator), next < scan.tokens.count, scan.tokens[next].gap != .punctuation { return }
-        var phrase = matcher.terminals[Int(state)]
-        while phrase >= 0 {
-            if matcher.orderable[Int(phrase) >> 6] & (1 << UInt64(phrase & 63)) != 0 {
-                results.append(PhraseMatch(phrase: Int(phrase), start: Int(start), end: Int(end), via: via.union(.order)))
+        // Surname first is itself a reading: a short-word slip does not join it, and one slip at most.
+        if via.contains(.shortSlip) { return }
+        var entry = matcher.terminals[Int(state)]
+        while entry >= 0 {
+            if matcher.orderable[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0 {
+                let (phrase, reportedVia) = reported(entry, via: via.union(.order))
+                results.append(PhraseMatch(phrase: phrase, start: Int(start), end: Int(end), via: reportedVia))
             }
-            phrase = matcher.nextDuplicate[Int(phrase)]
+            entry = matcher.nextDuplicate[Int(entry)]
         }
     }
 
+    /// Whether a phrase of `words` words and `letters` letters reached through `via` (with `slips` misspelt words)
+    /// counts: a slip in a short word only when it is the one slip of a phrase of two words or more, two slips only in
+    /// a phrase of twelve letters or more, never three.
+    @inline(__always)
+    static func slipsAllowed(via: Via, slips: Int, words: Int, letters: Int) -> Bool {
+        if slips == 0 { return true }
+        if via.contains(.shortSlip) && (slips > 1 || words < 2) { return false }
+        if slips >= 2 { return slips == 2 && letters >= PhraseMatcher.minimumTwoSlipLetters }
+        return true
+    }
+
+    /// The reported phrase and via of trie entry `entry`: a Latin reading reports the phrase it reads.
+    @inline(__always)
+    func reported(_ entry: Int32, via: Via) -> (phrase: Int, via: Via) {
+        let read = via
+        var via = via.intersection(.reported)
+        if read.contains(.shortSlip) { via.insert(.fuzzy) }
+        if Int(entry) < matcher.phraseCount { return (Int(entry), via) }
+        return (Int(matcher.readingOwners[Int(entry) - matcher.phraseCount]), via.union(.transliteration))
+    }
+
     private mutating func descend(from state: Int32, candidate index: Int32, depth: Int, start: Int32, via: Via) {
+        descend(from: state, candidate: index, depth: depth, start: start, via: via, slips: 0, letters: 0)
+    }
+
+    private mutating func descend(from state: Int32, candidate index: Int32, depth: Int, start: Int32, via: Via, slips: Int, letters: Int) {
         let candidate = candidates[Int(index)]
         if state >= 0 {
             // Steps past the first word cost work of their own: a prompt cannot make the walk explode.
@@ -1248,22 +1435,29 @@ struct Search {
             walkBudget -= 1
         }
         var current = state
+        var letters = letters
         for offset in 0..<Int(candidate.wordCount) {
-            guard let next = matcher.step(current, candidateWords[Int(candidate.wordsStart) + offset]) else { return }
+            let word = candidateWords[Int(candidate.wordsStart) + offset]
+            guard let next = matcher.step(current, word) else { return }
+            letters += matcher.words.length(word)
             current = next
         }
+        let slips = slips + (candidate.via.isDisjoint(with: [.fuzzy, .shortSlip]) ? 0 : 1)
         var via = via.union(candidate.via)
         if state >= 0 { via.formUnion(gapVia(candidate.first)) }
-        var phrase = matcher.terminals[Int(current)]
-        while phrase >= 0 {
-            results.append(PhraseMatch(phrase: Int(phrase), start: Int(start), end: Int(candidate.scalarEnd), via: via))
-            phrase = matcher.nextDuplicate[Int(phrase)]
-        }
         let depth = depth + Int(candidate.wordCount)
+        var entry = matcher.terminals[Int(current)]
+        if entry >= 0 && Self.slipsAllowed(via: via, slips: slips, words: depth, letters: letters) {
+            while entry >= 0 {
+                let (phrase, reportedVia) = reported(entry, via: via)
+                results.append(PhraseMatch(phrase: phrase, start: Int(start), end: Int(candidate.scalarEnd), via: reportedVia))
+                entry = matcher.nextDuplicate[Int(entry)]
+            }
+        }
         guard depth < matcher.maxDepth, matcher.hasChildren[Int(current)], Int(candidate.next) < heads.count else { return }
         var following = heads[Int(candidate.next)]
         while following >= 0 {
-            descend(from: current, candidate: following, depth: depth, start: start, via: via)
+            descend(from: current, candidate: following, depth: depth, start: start, via: via, slips: slips, letters: letters)
             following = candidates[Int(following)].nextInList
         }
     }

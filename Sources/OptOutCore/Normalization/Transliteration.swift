@@ -1,0 +1,238 @@
+import Foundation
+
+/// Latin readings of text in other scripts, so that a name is found when a prompt writes it in other letters than
+/// the registry does.
+///
+/// - A phrase in another script gets a Latin reading when the matcher is built (``phraseReading(_:)``): ICU's
+///   Any-Latin and Latin-ASCII through Foundation's `applyingTransform`, with the Cyrillic and Greek tables below
+///   instead of ICU's scholarly ones (people write "Zhukov", not "Žukov"), a Hindi word's final inherent vowel
+///   dropped ("सुमन" is "Suman"), and a Korean name's family syllable set apart ("김지혜" is "Gim Jihye"). "Никифорова"
+///   is then found as "Nikiforova", "남궁은정" as "Namgung Eunjeong".
+/// - A prompt's Cyrillic and Greek letters get a Latin reading when it is searched (``promptReading(_:)``, tables
+///   only, no ICU, linear in the prompt): "Грег Рутковски" is read "greg rutkovski", and the phonetic view closes the
+///   last gap (v for w). Greek letters read as a Greek writes a foreign name: μπ, ντ, γκ are b, d, g.
+///
+/// Han text reads as Mandarin pinyin, which is not how Japanese names are read: a Japanese artist's romanized name is
+/// an alias to register.
+public enum Transliteration {
+    /// Whether `value` is a letter of a script other than Latin (Greek and after, Latin extensions and fullwidth
+    /// Latin aside).
+    @inline(__always)
+    public static func isOtherScript(_ value: UInt32) -> Bool {
+        value >= 0x0370 && !(0x1D00...0x1EFF).contains(value) && !(0x2C60...0x2C7F).contains(value)
+            && !(0xA720...0xA7FF).contains(value) && !(0xFB00...0xFB06).contains(value) && !(0xFF21...0xFF5A).contains(value)
+            && !(0x2000...0x2BFF).contains(value) && !(0x1F000...0x1FBFF).contains(value)
+    }
+
+    /// The Latin reading of a phrase written (at least partly) in another script, or nil when it has no letters of
+    /// another script.
+    public static func phraseReading(_ text: String) -> String? {
+        guard text.unicodeScalars.contains(where: { isOtherScript($0.value) && $0.properties.isAlphabetic }) else { return nil }
+        var out = ""
+        for word in text.split(whereSeparator: { $0.isWhitespace }) {
+            if !out.isEmpty { out += " " }
+            out += readWord(String(word))
+        }
+        return out
+    }
+
+    private static func readWord(_ word: String) -> String {
+        let scalars = Array(word.unicodeScalars)
+        guard let first = scalars.first(where: { $0.properties.isAlphabetic }) else { return word }
+        switch first.value {
+        case 0x0370...0x03FF, 0x1F00...0x1FFF, 0x0400...0x052F:
+            var reading = ""
+            appendTableReading(of: scalars[...], foreign: false, to: &reading)
+            return reading
+        case 0xAC00...0xD7A3 where scalars.count >= 3 && scalars.allSatisfy({ (0xAC00...0xD7A3).contains($0.value) }):
+            // A Korean name of three or four syllables written as one word: the family syllable first.
+            let family = String(String.UnicodeScalarView(scalars[0..<1]))
+            let given = String(String.UnicodeScalarView(scalars[1...]))
+            return icu(family) + " " + icu(given)
+        case 0x0900...0x097F:
+            // ISO 15919 writes every inherent vowel; Hindi drops the last one ("sumana" is "suman").
+            var latin = word.applyingTransform(.toLatin, reverse: false) ?? word
+            latin = latin.replacingOccurrences(of: "ś", with: "sh").replacingOccurrences(of: "ṣ", with: "sh")
+            if latin.count > 3, latin.hasSuffix("a"), let before = latin.dropLast().last, !"aeiouāēīōū".contains(before) {
+                latin.removeLast()
+            }
+            return latin.applyingTransform(.stripDiacritics, reverse: false) ?? latin
+        default:
+            return icu(word)
+        }
+    }
+
+    private static func icu(_ text: String) -> String {
+        let latin = text.applyingTransform(.toLatin, reverse: false) ?? text
+        return latin.applyingTransform(.stripDiacritics, reverse: false) ?? latin
+    }
+
+    /// A prompt with its Cyrillic and Greek letters read in Latin ones, and for each scalar of the reading the span
+    /// of the prompt's scalars it came from; nil when the prompt has no such letters.
+    public static func promptReading(_ prompt: String) -> (text: String, starts: [Int32], ends: [Int32])? {
+        let scalars = Array(prompt.unicodeScalars)
+        guard scalars.contains(where: { isTableScript($0.value) }) else { return nil }
+        var text = String.UnicodeScalarView()
+        var starts: [Int32] = []
+        var ends: [Int32] = []
+        var index = 0
+        var piece = ""
+        while index < scalars.count {
+            let scalar = scalars[index]
+            guard isTableScript(scalar.value) else {
+                text.append(scalar)
+                starts.append(Int32(index))
+                ends.append(Int32(index + 1))
+                index += 1
+                continue
+            }
+            // One letter, or a Greek digraph, at a time: each output scalar keeps the span it came from.
+            let consumed = readOne(scalars, at: index, foreign: true, into: &piece)
+            for output in piece.unicodeScalars {
+                text.append(output)
+                starts.append(Int32(index))
+                ends.append(Int32(index + consumed))
+            }
+            piece.removeAll(keepingCapacity: true)
+            index += consumed
+        }
+        return (String(text), starts, ends)
+    }
+
+    @inline(__always)
+    static func isTableScript(_ value: UInt32) -> Bool {
+        (0x0370...0x052F).contains(value) || (0x1F00...0x1FFF).contains(value)
+    }
+
+    private static func appendTableReading(of scalars: ArraySlice<Unicode.Scalar>, foreign: Bool, to out: inout String) {
+        let array = Array(scalars)
+        var index = 0
+        while index < array.count {
+            if isTableScript(array[index].value) {
+                index += readOne(array, at: index, foreign: foreign, into: &out)
+            } else {
+                out.unicodeScalars.append(array[index])
+                index += 1
+            }
+        }
+    }
+
+    /// Reads the letter at `index` (two for a Greek digraph) into `out`; returns how many scalars it took. Marks
+    /// are dropped and case kept only as lower case.
+    private static func readOne(_ scalars: [Unicode.Scalar], at index: Int, foreign: Bool, into out: inout String) -> Int {
+        let value = base(scalars[index])
+        if let latin = cyrillic[value] {
+            out += latin
+            return 1
+        }
+        if index + 1 < scalars.count {
+            let next = base(scalars[index + 1])
+            let pair = String(UnicodeScalarType(value)!) + String(UnicodeScalarType(next)!)
+            if let latin = foreign ? (greekForeignPairs[pair] ?? greekPairs[pair]) : greekPairs[pair] {
+                out += latin
+                return 2
+            }
+        }
+        if let latin = greek[value] {
+            out += latin
+            return 1
+        }
+        let properties = scalars[index].properties
+        if properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark { return 1 }
+        out.unicodeScalars.append(scalars[index])
+        return 1
+    }
+
+    private typealias UnicodeScalarType = Unicode.Scalar
+
+    /// Lower case, accents removed (ά is α, Ё is е with a diaeresis, kept apart below).
+    private static func base(_ scalar: Unicode.Scalar) -> UInt32 {
+        let lower = scalar.properties.lowercaseMapping.unicodeScalars.first ?? scalar
+        if lower.value == 0x0451 || lower.value == 0x0457 || lower.value == 0x0439 { return lower.value }  // ё ї й
+        if let decomposed = String(lower).decomposedStringWithCanonicalMapping.unicodeScalars.first { return decomposed.value }
+        return lower.value
+    }
+
+    /// Russian, Ukrainian, Belarusian, Bulgarian, Serbian and Macedonian letters, as names are usually written in
+    /// English (BGN/PCGN, simplified).
+    static let cyrillic: [UInt32: String] = {
+        let pairs: [(Character, String)] = [
+            ("а", "a"), ("б", "b"), ("в", "v"), ("г", "g"), ("д", "d"), ("е", "e"), ("ё", "yo"), ("ж", "zh"), ("з", "z"),
+            ("и", "i"), ("й", "y"), ("к", "k"), ("л", "l"), ("м", "m"), ("н", "n"), ("о", "o"), ("п", "p"), ("р", "r"),
+            ("с", "s"), ("т", "t"), ("у", "u"), ("ф", "f"), ("х", "kh"), ("ц", "ts"), ("ч", "ch"), ("ш", "sh"),
+            ("щ", "shch"), ("ъ", ""), ("ы", "y"), ("ь", ""), ("э", "e"), ("ю", "yu"), ("я", "ya"), ("і", "i"), ("ї", "yi"),
+            ("є", "ye"), ("ґ", "g"), ("ў", "u"), ("ђ", "dj"), ("ј", "j"), ("љ", "lj"), ("њ", "nj"), ("ћ", "c"), ("џ", "dz"),
+            ("ѓ", "g"), ("ќ", "k"), ("ѕ", "dz"),
+        ]
+        return Dictionary(uniqueKeysWithValues: pairs.map { ($0.0.unicodeScalars.first!.value, $0.1) })
+    }()
+
+    static let greek: [UInt32: String] = {
+        let pairs: [(Character, String)] = [
+            ("α", "a"), ("β", "v"), ("γ", "g"), ("δ", "d"), ("ε", "e"), ("ζ", "z"), ("η", "i"), ("θ", "th"), ("ι", "i"),
+            ("κ", "k"), ("λ", "l"), ("μ", "m"), ("ν", "n"), ("ξ", "x"), ("ο", "o"), ("π", "p"), ("ρ", "r"), ("σ", "s"),
+            ("ς", "s"), ("τ", "t"), ("υ", "y"), ("φ", "f"), ("χ", "kh"), ("ψ", "ps"), ("ω", "o"),
+        ]
+        return Dictionary(uniqueKeysWithValues: pairs.map { ($0.0.unicodeScalars.first!.value, $0.1) })
+    }()
+
+    static let greekPairs: [String: String] = [
+        "ου": "ou", "αι": "ai", "ει": "ei", "οι": "oi", "αυ": "av", "ευ": "ev", "μπ": "mp", "ντ": "nt", "γκ": "gk",
+        "γγ": "ng", "τζ": "tz", "τσ": "ts",
+    ]
+    /// How Greek writes a foreign name's b, d, g and u.
+    static let greekForeignPairs: [String: String] = ["μπ": "b", "ντ": "d", "γκ": "g", "ου": "u"]
+}
+
+/// The phonetic view: a word reduced to how it sounds, so that spellings that sound alike meet ("Rutkovsky",
+/// "Rutkowski"). Reads folded ASCII words; both the phrase words and the prompt's words are reduced the same way.
+public enum Phonetic {
+    /// The skeleton of a folded ASCII word: digraphs to one letter (sh, zh, kh, ch, ph, th, gh, ck, ts, tz, ou),
+    /// c and q to k, w to v, y and j to i, x to ks, then doubled letters single.
+    public static func skeleton(_ word: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        var index = 0
+        let count = word.count
+        @inline(__always) func push(_ byte: UInt8) {
+            if out.last != byte { out.append(byte) }
+        }
+        while index < count {
+            let byte = word[index]
+            let next: UInt8 = index + 1 < count ? word[index + 1] : 0
+            switch (byte, next) {
+            case (UInt8(ascii: "s"), UInt8(ascii: "h")), (UInt8(ascii: "z"), UInt8(ascii: "h")):
+                push(byte)
+                index += 2
+            case (UInt8(ascii: "k"), UInt8(ascii: "h")), (UInt8(ascii: "g"), UInt8(ascii: "h")):
+                push(byte == UInt8(ascii: "k") ? UInt8(ascii: "h") : UInt8(ascii: "g"))
+                index += 2
+            case (UInt8(ascii: "c"), UInt8(ascii: "h")), (UInt8(ascii: "c"), UInt8(ascii: "k")):
+                push(UInt8(ascii: "k"))
+                index += 2
+            case (UInt8(ascii: "p"), UInt8(ascii: "h")):
+                push(UInt8(ascii: "f"))
+                index += 2
+            case (UInt8(ascii: "t"), UInt8(ascii: "h")):
+                push(UInt8(ascii: "t"))
+                index += 2
+            case (UInt8(ascii: "t"), UInt8(ascii: "s")), (UInt8(ascii: "t"), UInt8(ascii: "z")), (UInt8(ascii: "d"), UInt8(ascii: "z")):
+                push(UInt8(ascii: "z"))
+                index += 2
+            case (UInt8(ascii: "o"), UInt8(ascii: "u")):
+                push(UInt8(ascii: "u"))
+                index += 2
+            default:
+                switch byte {
+                case UInt8(ascii: "c"), UInt8(ascii: "q"): push(UInt8(ascii: "k"))
+                case UInt8(ascii: "w"): push(UInt8(ascii: "v"))
+                case UInt8(ascii: "y"), UInt8(ascii: "j"): push(UInt8(ascii: "i"))
+                case UInt8(ascii: "x"):
+                    push(UInt8(ascii: "k"))
+                    push(UInt8(ascii: "s"))
+                default: push(byte)
+                }
+                index += 1
+            }
+        }
+    }
+}
