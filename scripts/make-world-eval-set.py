@@ -5,8 +5,9 @@ Names the gate was never tuned on: artists made by Faker (PyPI faker, MIT) in 24
 (Latin with its letters, Cyrillic, Greek, Han, kana, Hangul, Arabic, Hebrew, Devanagari), some with aliases (Japanese
 artists always with their romanized name) and named works. Disguised prompts name one of them inside real prompt
 fragments (clip-interrogator 0.6.0's flavors.txt, as the first dev set) or inside text of the name's own language.
-Romanizations come from Unidecode (PyPI, GPL), not from ICU, which the gate uses: the set does not agree with the
-gate by construction. Ordinary prompts: prompt fragments, portraits of people who are not registered but share a
+Romanizations come from Unidecode (PyPI, GPL) for Cyrillic and Greek, hangul-romanize (PyPI) with customary family
+names for Korean, and indic-transliteration's IAST (PyPI) with Hindi schwa deletion for Devanagari, not from ICU, which
+the gate uses: the set does not agree with the gate by construction. Ordinary prompts: prompt fragments, portraits of people who are not registered but share a
 first name or a surname with an artist, and ordinary text in Japanese and Chinese (Faker's word lists), Korean (bill
 and constitution text from KoNLPy 0.6.0's corpora, GPL) and Russian, Greek, Arabic, Hebrew (Faker).
 
@@ -253,6 +254,50 @@ def stroke(name):
     return "".join(STROKE.get(c, c) for c in name)
 
 
+# How Korean family names are usually written (a hand list, not the gate's).
+KOREAN_FAMILY = {"김": "Kim", "이": "Lee", "박": "Park", "최": "Choi", "정": "Jeong", "강": "Kang", "조": "Jo", "윤": "Yun",
+                 "장": "Jang", "임": "Im", "한": "Han", "오": "Oh", "서": "Seo", "신": "Shin", "권": "Gwon", "황": "Hwang",
+                 "안": "An", "송": "Song", "류": "Ryu", "홍": "Hong"}
+VOWELS = set("aeiou")
+
+
+def hindi_roman(word):
+    """IAST without marks, with Hindi schwa deletion: the final inherent vowel, and a medial one between a vowel-consonant
+    and a consonant-vowel ("mehata" is "mehta")."""
+    from indic_transliteration import sanscript
+    latin = sanscript.transliterate(word, sanscript.DEVANAGARI, sanscript.IAST)
+    inherent = [i for i, c in enumerate(latin) if c == "a"]  # long vowels are ā, so a plain a is inherent
+    plain = first.words(latin)
+    latin = "".join(plain)
+    if len(latin) > 3 and latin.endswith("a") and latin[-2] not in VOWELS:
+        latin = latin[:-1]
+    for i in range(len(latin) - 3, 1, -1):
+        if latin[i] == "a" and latin[i - 1] not in VOWELS and latin[i - 2] in VOWELS and latin[i + 1] not in VOWELS \
+                and i + 2 < len(latin) and latin[i + 2] in VOWELS:
+            latin = latin[:i] + latin[i + 1:]
+            break
+    return latin[:1].upper() + latin[1:]
+
+
+def romanize(name, locale):
+    if locale == "hi_IN":
+        return " ".join(hindi_roman(w) for w in name.split())
+    if locale == "ko_KR":
+        from hangul_romanize import Transliter
+        from hangul_romanize.rule import academic
+        translit = Transliter(academic)
+        family, given = name[0], name[1:]
+        family_latin = KOREAN_FAMILY.get(family) if rng.random() < 0.6 else None
+        family_latin = family_latin or translit.translit(family).capitalize()
+        syllables = [translit.translit(c) for c in given]
+        style = rng.choice(["joined", "hyphen", "spaced"])
+        given_latin = {"joined": "".join(syllables), "hyphen": "-".join(syllables), "spaced": " ".join(syllables)}[style]
+        given_latin = given_latin[:1].upper() + given_latin[1:]
+        return f"{family_latin} {given_latin}" if rng.random() < 0.7 else f"{given_latin} {family_latin}"
+    latin = unidecode(name)
+    return latin if rng.random() < 0.7 else latin.lower()
+
+
 def spaced_no_space_script(name):
     letters = [c for c in name if not c.isspace()]
     return rng.choice([" ", "\u200b", " ", "\u3000", "\u200c"]).join(letters)
@@ -358,7 +403,7 @@ def main():
         "stroke": (with_stroke, simple(stroke)),
         "in_cyrillic": (latin, lambda a: transcribe(a["name"], TO_CYRILLIC)),
         "in_greek": (latin, lambda a: transcribe(a["name"], TO_GREEK)),
-        "romanized": (romanizable, lambda a: unidecode(a["name"]) if rng.random() < 0.7 else unidecode(a["name"]).lower()),
+        "romanized": (romanizable, lambda a: romanize(a["name"], a["locale"])),
         "no_space_inline": (no_space, lambda a: ("NATIVE", a["name"].replace(" ", ""))),
         "no_space_spaced": (no_space, lambda a: ("NATIVE", spaced_no_space_script(a["name"]))),
         "native_fuzzy": ([a for a in non_latin if native_fuzzy(a["name"])], lambda a: native_fuzzy(a["name"])),

@@ -85,6 +85,7 @@ import Testing
             #expect(recall >= target, "\(category): recall \(recall) < \(target); missed e.g. \(misses[category] ?? [])")
         }
         report += String(format: "ordinary prompts refused %.4f%% (%d/%d)\n", falsePositiveRate * 100, refused, ordinary.count)
+        for example in examples { report += "    refused: \(example)\n" }
         // Long ordinary prompts (up to the 4,000-scalar limit, made of the ordinary ones) stay within the budget too.
         var longIncomplete = 0
         var longWork: [Double] = []

@@ -150,10 +150,11 @@ public final class PhraseMatcher: Sendable {
             sequenceStarts.append(Int32(sequence.count))
             // A phrase in another script is also found in its Latin reading, unless that reading is one ordinary
             // word or too short to tell apart.
-            if let reading = Transliteration.phraseReading(phrase) {
+            for reading in Transliteration.phraseReadings(phrase) {
                 let readingWords = Folding.words(of: reading)
                 let letters = readingWords.reduce(0) { $0 + $1.utf8.count }
-                let ordinary = readingWords.allSatisfy { ordinaryWords.filter.mayContain(Array($0.utf8).withUnsafeBufferPointer { hashBytes($0) }) }
+                let ordinary =
+                    readingWords.count == 1 && ordinaryWords.filter.mayContain(Array(readingWords[0].utf8).withUnsafeBufferPointer { hashBytes($0) })
                 if readingWords != folded, letters >= 4, !readingWords.isEmpty, !ordinary {
                     readings.append((Int32(count), readingWords))
                 }
@@ -227,9 +228,10 @@ public final class PhraseMatcher: Sendable {
                 }
             }
             if word.allSatisfy({ $0 < 0x80 }) {
-                guard word.count >= Self.minimumShortSlipLength, word.count <= 64 else { continue }
+                guard word.count >= 3, word.count <= 64 else { continue }
                 word.withUnsafeBufferPointer { Phonetic.skeleton($0, into: &skeletonScratch) }
                 skeletonPairs.append((skeletonScratch.withUnsafeBufferPointer { hashBytes($0) }, Int32(id)))
+                guard word.count >= Self.minimumShortSlipLength else { continue }
             } else {
                 guard word.withUnsafeBufferPointer({ Self.narrowForm($0, into: &narrowScratch) }), narrowScratch.count > Self.minimumFuzzyLength,
                     narrowScratch.count <= 64
@@ -565,6 +567,9 @@ struct PromptScan {
     private var pendingVia = Via()
     /// A symbol followed the open word: it joins the word if a letter comes next, or acts as a space.
     private var symbolPending = false
+    /// An apostrophe followed the open word: dropped if a letter comes next ("Krasil'nikova", "O'Brien"), or
+    /// punctuation.
+    private var apostrophePending = false
     private var gapSpaces = 0
     private var gapOther = false
     private var gapOddSpace = false
@@ -605,6 +610,7 @@ struct PromptScan {
             unspacedOddSpace = false
             current.via.insert(.spacing)
         }
+        apostrophePending = false
         if symbolPending {
             // A symbol between two letters of a word: dropped, and said.
             symbolPending = false
@@ -672,7 +678,8 @@ struct PromptScan {
         tokens.append(current)
         seenToken = true
         gapSpaces = unspacedSpaces
-        gapOther = false
+        gapOther = apostrophePending
+        apostrophePending = false
         gapOddSpace = unspacedOddSpace
         unspacedSpaces = 0
         unspacedOddSpace = false
@@ -681,6 +688,24 @@ struct PromptScan {
             symbolPending = false
             gapSpaces = 1
             gapOddSpace = true
+        }
+    }
+
+    /// Whether the bytes at `offset` are an `s` that ends a word: after an apostrophe, a possessive ("Mucha's").
+    @inline(__always)
+    static func isPossessiveEnding(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        guard offset < utf8.count, utf8[offset] | 0x20 == UInt8(ascii: "s") else { return false }
+        guard offset + 1 < utf8.count else { return true }
+        let next = utf8[offset + 1] | 0x20
+        return next < 0x80 && !(next >= UInt8(ascii: "a") && next <= UInt8(ascii: "z"))
+    }
+
+    private mutating func apostrophe(possessive: Bool) {
+        if open && !symbolPending && !possessive {
+            apostrophePending = true
+        } else {
+            close()
+            gapOther = true
         }
     }
 
@@ -720,6 +745,8 @@ struct PromptScan {
                     }
                 } else if value == 0x20 || value == 0x09 || value == 0x0A || value == 0x0D {
                     space(odd: value != 0x20)
+                } else if value == 0x27 {
+                    apostrophe(possessive: Self.isPossessiveEnding(utf8, at: offset))
                 } else {
                     close()
                     gapOther = true
@@ -740,6 +767,11 @@ struct PromptScan {
                     offset += 4
                 }
                 if value >= 0x0370 && value < 0x0530 || value >= 0x1F00 && value < 0x2000 { sawOtherScript = true }
+                if Folding.isApostrophe(value) {
+                    apostrophe(possessive: Self.isPossessiveEnding(utf8, at: offset))
+                    index += 1
+                    continue
+                }
                 let kind = Folding.kind(of: value)
                 switch kind {
                 case .identity:
@@ -1067,7 +1099,7 @@ struct Search {
                 }
                 form = softWord
             }
-            guard expensive, !found, form.count >= 4, !formOrdinary, !ordinary else { return }
+            guard expensive, !found, form.count >= 3, !formOrdinary, !ordinary else { return }
             guard budget > 0 else {
                 budget = -1
                 return
@@ -1110,12 +1142,20 @@ struct Search {
             guard views.contains(.forms), isASCII else { return }
             // Plural and derived forms ("Rutkowskis", "Rutkowskiesque"): a phrase word with a suffix people add.
             // A plural needs a stem of six letters or more ("muchas" is Spanish, not more than one Mucha).
-            for suffix in Self.formSuffixes
-            where form.count >= suffix.count + (suffix.count <= 2 ? 6 : 4) && form.suffix(suffix.count).elementsEqual(suffix) {
+            // A plural of a shorter stem ("the Kiss Péters") counts only when the rest of the phrase is exact.
+            for suffix in Self.formSuffixes where form.count >= suffix.count + 4 && form.suffix(suffix.count).elementsEqual(suffix) {
                 budget -= 1
                 let stem = UnsafeBufferPointer(rebasing: form[0..<(form.count - suffix.count)])
                 if let id = matcher.phraseWord(stem) {
-                    add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.form), start: start, end: end)
+                    let weak = suffix.count <= 2 && stem.count < 6
+                    add(
+                        words: CollectionOfOne(id),
+                        first: first,
+                        next: next,
+                        via: formVia.union(weak ? [.form, .weakForm] : .form),
+                        start: start,
+                        end: end
+                    )
                 }
             }
             // Handles ("@gregrutkowskiofficial", "thegregrutkowski"): a run-together name with a prefix or suffix
@@ -1388,7 +1428,7 @@ struct Search {
         // comma joins two fragments, and the next word shows "john" starts another name.
         if via.contains(.separator), next < scan.tokens.count, scan.tokens[next].gap != .punctuation { return }
         // Surname first is itself a reading: a short-word slip does not join it, and one slip at most.
-        if via.contains(.shortSlip) { return }
+        if !via.isDisjoint(with: [.shortSlip, .weakForm]) { return }
         var entry = matcher.terminals[Int(state)]
         while entry >= 0 {
             if matcher.orderable[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0 {
@@ -1405,7 +1445,7 @@ struct Search {
     @inline(__always)
     static func slipsAllowed(via: Via, slips: Int, words: Int, letters: Int) -> Bool {
         if slips == 0 { return true }
-        if via.contains(.shortSlip) && (slips > 1 || words < 2) { return false }
+        if !via.isDisjoint(with: [.shortSlip, .weakForm]) && (slips > 1 || words < 2) { return false }
         if slips >= 2 { return slips == 2 && letters >= PhraseMatcher.minimumTwoSlipLetters }
         return true
     }
@@ -1442,7 +1482,7 @@ struct Search {
             letters += matcher.words.length(word)
             current = next
         }
-        let slips = slips + (candidate.via.isDisjoint(with: [.fuzzy, .shortSlip]) ? 0 : 1)
+        let slips = slips + (candidate.via.isDisjoint(with: [.fuzzy, .shortSlip, .weakForm]) ? 0 : 1)
         var via = via.union(candidate.via)
         if state >= 0 { via.formUnion(gapVia(candidate.first)) }
         let depth = depth + Int(candidate.wordCount)

@@ -33,6 +33,8 @@ public struct Via: OptionSet, Sendable, Hashable {
     public static let phonetic = Via(rawValue: 1 << 15)
     /// Internal: a slip in a word of four or five letters, which counts only when the rest of the phrase is exact.
     static let shortSlip = Via(rawValue: 1 << 24)
+    /// Internal: a plural of a stem under six letters, which counts only when the rest of the phrase is exact.
+    static let weakForm = Via(rawValue: 1 << 25)
     /// Internal: the views the API reports.
     static let reported = Via(rawValue: (1 << 16) - 1)
 
@@ -191,6 +193,12 @@ public enum Folding {
         return .separator(isSpace: scalar.properties.isWhitespace)
     }
 
+    /// An apostrophe (', ’, ʼ, ʹ): dropped between two letters of a word, punctuation elsewhere.
+    @inline(__always)
+    static func isApostrophe(_ value: UInt32) -> Bool {
+        value == 0x27 || value == 0x2019 || value == 0x02BC || value == 0x02B9
+    }
+
     /// Whether a folded scalar belongs to a script written without spaces between words (Han, kana, Hangul, Thai,
     /// Lao, Khmer, Myanmar): a phrase in such a script is found inside a run of it, and white space between two of
     /// its characters does not part words.
@@ -216,7 +224,33 @@ public enum Folding {
         var current = String.UnicodeScalarView()
         var lastUnspaced = false
         var spaceAfterUnspaced = false
-        for scalar in text.unicodeScalars {
+        var apostrophe = false
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            if isApostrophe(scalar.value) {
+                // Between two letters an apostrophe is dropped ("O'Brien" is one word, `obrien`), but not before the
+                // `s` of a possessive ("Mucha's").
+                let possessive =
+                    index + 1 < scalars.count && (scalars[index + 1] == "s" || scalars[index + 1] == "S")
+                    && (index + 2 == scalars.count || !scalars[index + 2].properties.isAlphabetic)
+                if current.isEmpty || apostrophe || possessive {
+                    if !current.isEmpty && possessive {
+                        words.append(String(current))
+                        current = String.UnicodeScalarView()
+                    }
+                    continue
+                }
+                apostrophe = true
+                continue
+            }
+            if apostrophe {
+                apostrophe = false
+                if case .word = fold(scalar) {
+                } else if !current.isEmpty {
+                    words.append(String(current))
+                    current = String.UnicodeScalarView()
+                }
+            }
             switch fold(scalar) {
             case .word(let targets, _):
                 for target in targets {

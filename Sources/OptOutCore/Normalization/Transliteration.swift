@@ -24,17 +24,60 @@ public enum Transliteration {
             && !(0x2000...0x2BFF).contains(value) && !(0x1F000...0x1FBFF).contains(value)
     }
 
-    /// The Latin reading of a phrase written (at least partly) in another script, or nil when it has no letters of
-    /// another script.
-    public static func phraseReading(_ text: String) -> String? {
-        guard text.unicodeScalars.contains(where: { isOtherScript($0.value) && $0.properties.isAlphabetic }) else { return nil }
+    /// The Latin readings of a phrase written (at least partly) in another script: none when it has no letters of
+    /// another script, two for a Korean name whose family name has a customary spelling ("이민재" is "I Min Jae"
+    /// and "Lee Min Jae").
+    public static func phraseReadings(_ text: String) -> [String] {
+        guard text.unicodeScalars.contains(where: { isOtherScript($0.value) && $0.properties.isAlphabetic }) else { return [] }
+        var readings: [String] = []
+        for reading in readingsInStyle(text, scholarly: false) + readingsInStyle(text, scholarly: true)
+        where !readings.contains(where: { $0.lowercased() == reading.lowercased() }) {
+            readings.append(reading)
+        }
+        return readings
+    }
+
+    /// Readings in one style: the tables for Greek and Cyrillic ("Nefeli"), or ICU's scholarly one for every
+    /// script ("Nephele"); a Korean name also family name last.
+    private static func readingsInStyle(_ text: String, scholarly: Bool) -> [String] {
         var out = ""
+        var customary: String?
+        var familyLast: [String] = []
         for word in text.split(whereSeparator: { $0.isWhitespace }) {
             if !out.isEmpty { out += " " }
-            out += readWord(String(word))
+            let scalars = Array(String(word).unicodeScalars)
+            if out.isEmpty, scalars.count >= 2, scalars.allSatisfy({ (0xAC00...0xD7A3).contains($0.value) }) {
+                // A Korean name: one word a syllable, so that "Minjae", "Min-jae" and "Min Jae" all read it; the
+                // family name (one syllable, or two for the compound ones) also in its customary spelling.
+                let familyLength = scalars.count >= 3 && compoundKoreanFamilies.contains(String(String.UnicodeScalarView(scalars[0..<2]))) ? 2 : 1
+                let family = String(String.UnicodeScalarView(scalars[0..<familyLength]))
+                let given = scalars[familyLength...].map { icu(String($0)) }.joined(separator: " ")
+                out += icu(family) + (given.isEmpty ? "" : " " + given)
+                if let spelled = koreanFamilies[family] { customary = spelled + (given.isEmpty ? "" : " " + given) }
+                if !given.isEmpty {
+                    familyLast = [given + " " + icu(family)] + (koreanFamilies[family].map { [given + " " + $0] } ?? [])
+                }
+                continue
+            }
+            out += scholarly ? icu(String(word)) : readWord(String(word))
         }
-        return out
+        return [out] + (customary.map { [$0] } ?? []) + familyLast
     }
+
+    /// Korean family names as they are customarily written in Latin letters (not the Revised Romanization).
+    static let koreanFamilies: [String: String] = [
+        "김": "Kim", "이": "Lee", "박": "Park", "최": "Choi", "정": "Jung", "강": "Kang", "조": "Cho", "윤": "Yoon", "장": "Jang",
+        "임": "Lim", "한": "Han", "오": "Oh", "서": "Seo", "신": "Shin", "권": "Kwon", "황": "Hwang", "안": "Ahn", "송": "Song",
+        "류": "Ryu", "유": "Yoo", "전": "Jeon", "홍": "Hong", "고": "Ko", "문": "Moon", "양": "Yang", "손": "Son", "배": "Bae",
+        "백": "Baek", "허": "Heo", "남": "Nam", "심": "Shim", "노": "Noh", "하": "Ha", "곽": "Kwak", "성": "Sung", "차": "Cha",
+        "주": "Joo", "우": "Woo", "구": "Koo", "민": "Min", "진": "Jin", "나": "Na", "지": "Ji", "엄": "Um", "변": "Byun",
+        "채": "Chae", "원": "Won", "천": "Chun", "방": "Bang", "공": "Kong", "현": "Hyun", "함": "Ham", "여": "Yeo", "추": "Choo",
+        "도": "Do", "석": "Seok", "선": "Sun", "설": "Seol", "마": "Ma", "길": "Gil", "연": "Yeon", "표": "Pyo", "명": "Myung",
+        "기": "Ki", "반": "Ban", "왕": "Wang", "금": "Keum", "옥": "Ok", "육": "Yook", "인": "In", "맹": "Maeng", "제": "Je",
+        "모": "Mo", "탁": "Tak", "국": "Kook", "은": "Eun", "용": "Yong", "예": "Ye", "경": "Kyung", "봉": "Bong", "염": "Yeom",
+        "남궁": "Namgoong", "황보": "Hwangbo", "선우": "Sunwoo", "제갈": "Jegal", "독고": "Dokgo", "사공": "Sagong",
+    ]
+    static let compoundKoreanFamilies: Set<String> = ["남궁", "황보", "선우", "제갈", "독고", "사공", "서문", "동방"]
 
     private static func readWord(_ word: String) -> String {
         let scalars = Array(word.unicodeScalars)
@@ -44,11 +87,9 @@ public enum Transliteration {
             var reading = ""
             appendTableReading(of: scalars[...], foreign: false, to: &reading)
             return reading
-        case 0xAC00...0xD7A3 where scalars.count >= 3 && scalars.allSatisfy({ (0xAC00...0xD7A3).contains($0.value) }):
-            // A Korean name of three or four syllables written as one word: the family syllable first.
-            let family = String(String.UnicodeScalarView(scalars[0..<1]))
-            let given = String(String.UnicodeScalarView(scalars[1...]))
-            return icu(family) + " " + icu(given)
+        case 0xAC00...0xD7A3:
+            // Korean: one word a syllable.
+            return scalars.map { icu(String($0)) }.joined(separator: " ")
         case 0x0900...0x097F:
             // ISO 15919 writes every inherent vowel; Hindi drops the last one ("sumana" is "suman").
             var latin = word.applyingTransform(.toLatin, reverse: false) ?? word
@@ -121,6 +162,10 @@ public enum Transliteration {
     /// are dropped and case kept only as lower case.
     private static func readOne(_ scalars: [Unicode.Scalar], at index: Int, foreign: Bool, into out: inout String) -> Int {
         let value = base(scalars[index])
+        if index + 1 < scalars.count, value == 0x0434, base(scalars[index + 1]) == 0x0436 {
+            out += "j"  // дж: how Cyrillic writes j ("Джон")
+            return 2
+        }
         if let latin = cyrillic[value] {
             out += latin
             return 1
@@ -181,7 +226,7 @@ public enum Transliteration {
         "γγ": "ng", "τζ": "tz", "τσ": "ts",
     ]
     /// How Greek writes a foreign name's b, d, g and u.
-    static let greekForeignPairs: [String: String] = ["μπ": "b", "ντ": "d", "γκ": "g", "ου": "u"]
+    static let greekForeignPairs: [String: String] = ["μπ": "b", "ντ": "d", "γκ": "g", "ου": "u", "τζ": "j"]
 }
 
 /// The phonetic view: a word reduced to how it sounds, so that spellings that sound alike meet ("Rutkovsky",
