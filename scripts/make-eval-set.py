@@ -255,8 +255,35 @@ def main():
             if 4 <= len(w) <= 5:
                 short_slips.setdefault(n[:i] + ("*",) + n[i + 1:], []).append(w)
 
+    anchored = {}
+    for n in name_words:
+        if len(n) >= 2 and sum(len(w) for w in n) >= 12:
+            for j, w in enumerate(n):
+                anchored.setdefault((len(n), j, w), []).append(n)
+
+    def distance(a, b, limit=2):
+        if abs(len(a) - len(b)) > limit:
+            return limit + 1
+        previous2, previous = None, list(range(len(b) + 1))
+        for i in range(1, len(a) + 1):
+            current = [i] + [0] * len(b)
+            for j in range(1, len(b) + 1):
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+                if previous2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                    current[j] = min(current[j], previous2[j - 2] + 1)
+            previous2, previous = previous, current
+        return previous[-1]
+
     def names_an_artist_by_ear_or_slip(fragment):
-        ws = words(fragment)
+        # Words with a resolution stuck to them ("frazetta8k") are read without it, as the gate reads them.
+        ws = [re.sub(r"\d+k$", "", w) for w in words(fragment)]
+        for n in range(2, max_len + 1):
+            for i in range(len(ws) - n + 1):
+                window = tuple(ws[i:i + n])
+                for j, w in enumerate(window):
+                    for name in anchored.get((n, j, w), []):
+                        if sum(distance(x, y) for x, y in zip(window, name)) <= 2:
+                            return True
         for n in range(1, max_len + 1):
             for i in range(len(ws) - n + 1):
                 window = tuple(ws[i:i + n])

@@ -61,7 +61,7 @@ public enum GateEvaluation {
     }
 
     /// Evaluates the gate: `registry` and `prompts` are JSON Lines.
-    public static func run(registry: Data, prompts: Data) throws -> Report {
+    public static func run(registry: Data, prompts: Data, examples: Int = 3) throws -> Report {
         let words = try WordList.shared.get()
         let decoder = JSONDecoder()
         var report = Report()
@@ -99,14 +99,14 @@ public enum GateEvaluation {
                 report.caught[category, default: (0, 0)].total += 1
                 if hit {
                     report.caught[category]!.caught += 1
-                } else if report.missedExamples[category, default: []].count < 3 {
+                } else if report.missedExamples[category, default: []].count < examples {
                     report.missedExamples[category, default: []].append(row.prompt)
                 }
             } else {
                 report.ordinary += 1
                 if !result.matches.isEmpty || !result.complete {
                     report.ordinaryRefused += 1
-                    if report.refusedExamples.count < 10 {
+                    if report.refusedExamples.count < max(examples, 10) {
                         let why = result.matches.first.map { texts[$0.phrase] } ?? "(work budget)"
                         report.refusedExamples.append("\(why) in: \(row.prompt)")
                     }

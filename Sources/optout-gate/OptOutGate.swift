@@ -234,11 +234,14 @@ struct Evaluate: AsyncParsableCommand {
     var registry: String
     @Option(help: "Labelled prompts as JSON Lines: {\"prompt\", \"artist\": the name it names or null, \"category\": the disguise}.")
     var prompts: String
+    @Option(help: "How many missed and refused prompts to show per disguise (default 3).")
+    var examples: Int = 3
 
     func run() async throws {
         guard let registryData = FileManager.default.contents(atPath: registry) else { throw ValidationError("cannot read \(registry)") }
         guard let promptData = FileManager.default.contents(atPath: prompts) else { throw ValidationError("cannot read \(prompts)") }
-        let report = try await reportingErrors { try GateEvaluation.run(registry: registryData, prompts: promptData) }
+        guard examples >= 0 else { throw ValidationError("--examples must be 0 or more") }
+        let report = try await reportingErrors { try GateEvaluation.run(registry: registryData, prompts: promptData, examples: examples) }
         print(report.text, terminator: "")
     }
 }

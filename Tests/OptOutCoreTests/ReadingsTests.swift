@@ -114,3 +114,18 @@ import Testing
         #expect(guardian.reviewReason(for: "新海誠") == nil)
     }
 }
+
+/// Names written in another script, and spellings that sound alike.
+@Suite struct AcrossScriptsTests {
+    @Test func aLatinNameInCyrillicOrGreekLettersIsFound() {
+        let matcher = PhraseMatcher(phrases: ["Greg Rutkowski", "Tobias Smith", "Vlasta Jelinek"], ordinaryWords: OrdinaryWords(["the", "smith"]))
+        for (prompt, phrase) in [("by Грег Рутковски", 0), ("by Тобиас Смит", 1), ("art by Βλαστα Τζελινεκ", 2), ("Γκρεγκ Ρουτκοβσκι", 0)] {
+            let found = matcher.matches(in: prompt)
+            #expect(found.map(\.phrase) == [phrase], "\(prompt)")
+            #expect(found.first?.via.contains(.transliteration) == true, "\(prompt)")
+        }
+        // Offsets cover the Cyrillic letters as submitted.
+        let hit = matcher.matches(in: "by Грег Рутковски, oil").first
+        #expect(hit.map { ($0.start, $0.end) }! == (3, 17))
+    }
+}

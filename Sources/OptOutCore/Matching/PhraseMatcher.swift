@@ -103,6 +103,13 @@ public final class PhraseMatcher: Sendable {
     /// Per phrase, a bit: whether a two- or three-word phrase is also found surname first.
     let orderable: [UInt64]
     let maxDepth: Int
+    /// Every entry's words (phrases, then readings): `entryWords[entryStarts[e]..<entryStarts[e + 1]]`.
+    let entryWords: [Int32]
+    let entryStarts: [Int32]
+    /// Per word, the entries of two words or more that hold it: `anchorEntries[anchorStarts[w]..<anchorStarts[w + 1]]`.
+    /// A word that sits next to one of them in a prompt may be that entry's word with two slips.
+    let anchorStarts: [Int32]
+    let anchorEntries: [Int32]
     public let phraseCount: Int
     /// Every prefix of every phrase word, read through leet and the `l`/`i` skeleton: the spaced-out and
     /// run-together views stop extending a piece as soon as no phrase word starts that way.
@@ -273,6 +280,24 @@ public final class PhraseMatcher: Sendable {
         self.nextDuplicate = nextDuplicate
         self.orderable = orderable
         self.maxDepth = maxDepth
+        var anchorCounts = [Int32](repeating: 0, count: wordCount + 1)
+        for entry in 0..<count where sequenceStarts[entry + 1] - sequenceStarts[entry] >= 2 {
+            for position in Int(sequenceStarts[entry])..<Int(sequenceStarts[entry + 1]) { anchorCounts[Int(sequence[position]) + 1] += 1 }
+        }
+        for index in 0..<wordCount { anchorCounts[index + 1] += anchorCounts[index] }
+        var anchorEntries = [Int32](repeating: 0, count: Int(anchorCounts[wordCount]))
+        var fill = anchorCounts
+        for entry in 0..<count where sequenceStarts[entry + 1] - sequenceStarts[entry] >= 2 {
+            for position in Int(sequenceStarts[entry])..<Int(sequenceStarts[entry + 1]) {
+                let word = Int(sequence[position])
+                anchorEntries[Int(fill[word])] = Int32(entry)
+                fill[word] += 1
+            }
+        }
+        self.anchorStarts = anchorCounts
+        self.anchorEntries = anchorEntries
+        self.entryWords = sequence
+        self.entryStarts = sequenceStarts
         self.phraseCount = phraseCount
         var prefixCount = 0
         var longest = 1
@@ -299,7 +324,8 @@ public final class PhraseMatcher: Sendable {
             .capacity * 4 + deletes.memoryBytes
             + transitions.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4 + prefixFilter.memoryBytes
-            + orderable.capacity * 8 + skeletons.memoryBytes + readingOwners.capacity * 4
+            + orderable.capacity * 8 + skeletons.memoryBytes + readingOwners.capacity * 4 + entryWords.capacity * 4
+            + entryStarts.capacity * 4 + anchorStarts.capacity * 4 + anchorEntries.capacity * 4
     }
 
     /// Every registered phrase in `prompt`.
@@ -318,6 +344,7 @@ public final class PhraseMatcher: Sendable {
         let budget = budget ?? Self.workBudget(bytes: prompt.utf8.count)
         var search = Search(matcher: self, scan: scan, views: views, budget: budget)
         search.addTokenCandidates()
+        if views.contains(.fuzzy) { search.addNeighbourSlipCandidates() }
         if views.contains(.spacedOut) { search.addSpacedOutCandidates() }
         if scan.sawLeetSymbol && views.contains(.leet) {
             scan = PromptScan(prompt: prompt, leetSymbols: true)
@@ -336,6 +363,8 @@ public final class PhraseMatcher: Sendable {
                 let start = Int(reading.starts[match.start])
                 let end = Int(reading.ends[match.end - 1])
                 if matches.contains(where: { $0.phrase == match.phrase && $0.start < end && start < $0.end }) { continue }
+                // A reading never turns a phrase found as written into another.
+                if matches.contains(where: { $0.via.isDisjoint(with: [.fuzzy, .phonetic]) && $0.start <= start && $0.end >= end }) { continue }
                 matches.append(PhraseMatch(phrase: match.phrase, start: start, end: end, via: match.via.union(.transliteration)))
             }
             matches.sort { ($0.start, $0.end, $0.phrase) < ($1.start, $1.end, $1.phrase) }
@@ -456,6 +485,29 @@ public final class PhraseMatcher: Sendable {
             while index < short.count && long[index + 1] == short[index] { index += 1 }
             return index == short.count
         }
+    }
+
+    /// The restricted Damerau-Levenshtein distance between `a` and `b`, or `limit + 1` when it is larger.
+    static func editDistance(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, limit: Int) -> Int {
+        let (n, m) = (a.count, b.count)
+        guard abs(n - m) <= limit, n <= 64, m <= 64 else { return limit + 1 }
+        var previous2 = [Int](repeating: 0, count: m + 1)
+        var previous = Array(0...m)
+        var current = [Int](repeating: 0, count: m + 1)
+        for i in 1...max(n, 1) where n > 0 {
+            current[0] = i
+            var rowMinimum = i
+            for j in 1...max(m, 1) where m > 0 {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] { value = min(value, previous2[j - 2] + 1) }
+                current[j] = value
+                rowMinimum = min(rowMinimum, value)
+            }
+            if rowMinimum > limit { return limit + 1 }
+            (previous2, previous, current) = (previous, current, previous2)
+        }
+        return min(previous[m], limit + 1)
     }
 
     /// A word written in one small alphabet (Greek, Cyrillic, Armenian, Hebrew, Arabic, Devanagari, Bengali,
@@ -904,6 +956,61 @@ struct Search {
         }
     }
 
+    /// Two slips in one word of a long phrase ("Henrkgi Juhlin"): a word the other views found nothing for, next to
+    /// a word found as written, is compared with the word that stands beside that one in each phrase holding it
+    /// (a bounded edit distance of two). The walk keeps it only in a phrase of twelve letters or more whose other
+    /// words are exact. Words that many phrases hold are not anchors: the work stays bounded.
+    mutating func addNeighbourSlipCandidates() {
+        let tokens = scan.tokens
+        guard tokens.count >= 2, matcher.maxDepth >= 2 else { return }
+        var seen: [Int32] = []
+        scan.bytes.withUnsafeBufferPointer { bytes in
+            for (position, token) in tokens.enumerated() where heads[position] < 0 && token.isASCII && token.byteEnd - token.byteStart >= 5 {
+                let word = UnsafeBufferPointer(rebasing: bytes[Int(token.byteStart)..<Int(token.byteEnd)])
+                guard budget > 0 else {
+                    budget = -1
+                    return
+                }
+                if matcher.ordinaryFilter.mayContain(hashBytes(word)) { continue }
+                seen.removeAll(keepingCapacity: true)
+                for (neighbour, offset) in [(position - 1, 1), (position + 1, -1)] where neighbour >= 0 && neighbour < tokens.count {
+                    var index = heads[neighbour]
+                    while index >= 0 {
+                        let candidate = candidates[Int(index)]
+                        index = candidate.nextInList
+                        guard candidate.wordCount == 1, candidate.via.isDisjoint(with: [.fuzzy, .shortSlip, .twoSlips, .weakForm]) else { continue }
+                        let anchor = Int(candidateWords[Int(candidate.wordsStart)])
+                        let from = Int(matcher.anchorStarts[anchor])
+                        let to = Int(matcher.anchorStarts[anchor + 1])
+                        guard to - from <= 64 else { continue }
+                        budget -= to - from
+                        for entry in matcher.anchorEntries[from..<to] {
+                            let start = Int(matcher.entryStarts[Int(entry)])
+                            let end = Int(matcher.entryStarts[Int(entry) + 1])
+                            for place in start..<end where Int(matcher.entryWords[place]) == anchor {
+                                let target = place + offset
+                                guard target >= start && target < end else { continue }
+                                let id = matcher.entryWords[target]
+                                guard !seen.contains(id), matcher.words.length(id) >= 5 else { continue }
+                                seen.append(id)
+                                let distance = matcher.words.word(id).withUnsafeBufferPointer { PhraseMatcher.editDistance($0, word, limit: 2) }
+                                guard distance == 2 else { continue }
+                                add(
+                                    words: CollectionOfOne(id),
+                                    first: position,
+                                    next: position + 1,
+                                    via: token.via.union(.twoSlips),
+                                    start: token.scalarStart,
+                                    end: token.scalarEnd
+                                )
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Phrases of a script written without spaces found inside a run of it ("新海誠" in "新海誠風の夕焼け"): from each
     /// character, characters are joined while some phrase word starts that way (the prefix filter), and each piece
     /// that is a phrase word becomes a candidate spanning its characters.
@@ -1099,7 +1206,30 @@ struct Search {
                 }
                 form = softWord
             }
-            guard expensive, !found, form.count >= 3, !formOrdinary, !ordinary else { return }
+            // Spellings that sound alike are read even when the word is itself a phrase word ("Erika" of one artist
+            // may be "Erica" of another): the walk keeps an exact phrase over a phonetic one on the same words.
+            guard expensive, !formOrdinary, !ordinary else { return }
+            if isASCII && views.contains(.phonetic) && form.count <= 64 && form.count >= 4 {
+                // Spellings that sound alike: the word's phonetic skeleton is a phrase word's (one probe, behind a
+                // filter).
+                budget -= 2 + form.count / 8
+                Phonetic.skeleton(form, into: &skeletonScratch)
+                let hash = skeletonScratch.withUnsafeBufferPointer { hashBytes($0) }
+                var hits: [Int32] = []
+                matcher.skeletons.forEach(hash: hash) { id in
+                    if !hits.contains(id) { hits.append(id) }
+                }
+                for id in hits {
+                    let same = matcher.words.word(id).withUnsafeBufferPointer { word -> Bool in
+                        Phonetic.skeleton(word, into: &skeletonWord)
+                        return skeletonWord == skeletonScratch
+                    }
+                    if same && id != exact {
+                        add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.phonetic), start: start, end: end)
+                    }
+                }
+            }
+            guard !found, form.count >= 3 else { return }
             guard budget > 0 else {
                 budget = -1
                 return
@@ -1118,23 +1248,6 @@ struct Search {
                     for id in fuzzyScratch {
                         add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.fuzzy), start: start, end: end)
                     }
-                }
-            }
-            if isASCII && views.contains(.phonetic) && form.count <= 64 {
-                // Spellings that sound alike: the word's phonetic skeleton is a phrase word's.
-                budget -= form.count + 1
-                Phonetic.skeleton(form, into: &skeletonScratch)
-                let hash = skeletonScratch.withUnsafeBufferPointer { hashBytes($0) }
-                var hits: [Int32] = []
-                matcher.skeletons.forEach(hash: hash) { id in
-                    if !hits.contains(id) { hits.append(id) }
-                }
-                for id in hits {
-                    let same = matcher.words.word(id).withUnsafeBufferPointer { word -> Bool in
-                        Phonetic.skeleton(word, into: &skeletonWord)
-                        return skeletonWord == skeletonScratch
-                    }
-                    if same { add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.phonetic), start: start, end: end) }
                 }
             }
             let leetSkeleton: UnsafeBufferPointer<UInt8>? = hasLeet ? UnsafeBufferPointer(skeleton) : nil
@@ -1359,6 +1472,16 @@ struct Search {
             }
         }
         guard results.count > 1 else { return results }
+        // A reading never turns a registered phrase into another: a phrase read through a slip, a sound or another
+        // script gives way to a different phrase found exactly on the same words.
+        let read: Via = [.fuzzy, .phonetic, .transliteration]
+        let found = results
+        results.removeAll { match in
+            !match.via.isDisjoint(with: read)
+                && found.contains { other in
+                    other.phrase != match.phrase && other.via.isDisjoint(with: read) && other.start <= match.start && other.end >= match.end
+                }
+        }
         var best: [PhraseMatch] = []
         for match in results {
             if let existing = best.firstIndex(where: { $0.phrase == match.phrase && $0.start < match.end && match.start < $0.end }) {
@@ -1428,7 +1551,7 @@ struct Search {
         // comma joins two fragments, and the next word shows "john" starts another name.
         if via.contains(.separator), next < scan.tokens.count, scan.tokens[next].gap != .punctuation { return }
         // Surname first is itself a reading: a short-word slip does not join it, and one slip at most.
-        if !via.isDisjoint(with: [.shortSlip, .weakForm]) { return }
+        if !via.isDisjoint(with: [.shortSlip, .weakForm, .twoSlips]) { return }
         var entry = matcher.terminals[Int(state)]
         while entry >= 0 {
             if matcher.orderable[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0 {
@@ -1455,7 +1578,7 @@ struct Search {
     func reported(_ entry: Int32, via: Via) -> (phrase: Int, via: Via) {
         let read = via
         var via = via.intersection(.reported)
-        if read.contains(.shortSlip) { via.insert(.fuzzy) }
+        if !read.isDisjoint(with: [.shortSlip, .twoSlips]) { via.insert(.fuzzy) }
         if Int(entry) < matcher.phraseCount { return (Int(entry), via) }
         return (Int(matcher.readingOwners[Int(entry) - matcher.phraseCount]), via.union(.transliteration))
     }
@@ -1482,7 +1605,8 @@ struct Search {
             letters += matcher.words.length(word)
             current = next
         }
-        let slips = slips + (candidate.via.isDisjoint(with: [.fuzzy, .shortSlip, .weakForm]) ? 0 : 1)
+        let slips =
+            slips + (candidate.via.contains(.twoSlips) ? 2 : candidate.via.isDisjoint(with: [.fuzzy, .shortSlip, .weakForm]) ? 0 : 1)
         var via = via.union(candidate.via)
         if state >= 0 { via.formUnion(gapVia(candidate.first)) }
         let depth = depth + Int(candidate.wordCount)

@@ -35,6 +35,8 @@ public struct Via: OptionSet, Sendable, Hashable {
     static let shortSlip = Via(rawValue: 1 << 24)
     /// Internal: a plural of a stem under six letters, which counts only when the rest of the phrase is exact.
     static let weakForm = Via(rawValue: 1 << 25)
+    /// Internal: two slips in one word, which count only in a phrase of twelve letters or more.
+    static let twoSlips = Via(rawValue: 1 << 26)
     /// Internal: the views the API reports.
     static let reported = Via(rawValue: (1 << 16) - 1)
 
