@@ -63,6 +63,8 @@ def skeleton(word):
             push("z"); i += 2
         elif pair == "ou":
             push("u"); i += 2
+        elif pair == "nd":
+            push("n"); push("t"); i += 2
         else:
             c = word[i]
             if c in "cq":

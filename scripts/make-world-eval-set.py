@@ -113,7 +113,7 @@ TO_GREEK = [("th", "θ"), ("ph", "φ"), ("ch", "χ"), ("ps", "ψ"), ("a", "α"),
 def transcribe(name, table):
     out = []
     for word in name.split():
-        w = first.words(word)
+        w = first.words(unidecode(word))
         if not w:
             return None
         w = "".join(w)

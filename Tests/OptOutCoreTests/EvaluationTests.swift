@@ -34,6 +34,90 @@ import Testing
         return (PhraseMatcher(phrases: phrases, ordinaryWords: OrdinaryWords(dictionary)), phrases)
     }
 
+    struct WorldArtist: Decodable {
+        let name: String
+        let aliases: [String]
+        let creations: [String]
+        let locale: String
+    }
+
+    /// The world dev set (scripts/make-world-eval-set.py): 2,400 artists from 24 locales in their own scripts, 27
+    /// disguises, ordinary prompts that name unregistered people and ordinary text in other scripts. Registered as
+    /// the server would: names and aliases read in either word order, creations not; the collision guard holds what
+    /// it holds.
+    @Test func theWorldSetMeetsTheTargets() throws {
+        let resources = Self.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources/OptOutServer/Resources")
+        func lines(_ name: String) throws -> [String] {
+            try String(contentsOf: resources.appendingPathComponent(name), encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }
+                .map(String.init)
+        }
+        let english = try lines("english-words.txt")
+        let guardian = CollisionGuard(dictionary: english + (try lines("cjk-common-words.txt")), commonPhrases: try lines("common-phrases.txt"))
+        let decoder = JSONDecoder()
+        let data = try Data(contentsOf: Self.root.appendingPathComponent("Eval/world/artists.jsonl"))
+        var texts: [String] = []
+        var owners: [String] = []
+        var orderable: [Bool] = []
+        var held = 0
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            let artist = try decoder.decode(WorldArtist.self, from: Data(line))
+            for (text, isName) in [(artist.name, true)] + artist.aliases.map({ ($0, true) }) + artist.creations.map({ ($0, false) }) {
+                if guardian.reviewReason(for: text) != nil {
+                    held += 1
+                    continue
+                }
+                texts.append(text)
+                owners.append(artist.name)
+                orderable.append(isName)
+            }
+        }
+        let matcher = PhraseMatcher(phrases: texts, ordinaryWords: OrdinaryWords(english), wordOrder: orderable)
+        var hits: [String: Int] = [:]
+        var totals: [String: Int] = [:]
+        var misses: [String: [String]] = [:]
+        for row in try Self.rows("world/disguised.jsonl") {
+            guard let category = row.category, let artist = row.artist else { continue }
+            totals[category, default: 0] += 1
+            if matcher.search(row.prompt).matches.contains(where: { owners[$0.phrase] == artist }) {
+                hits[category, default: 0] += 1
+            } else if misses[category, default: []].count < 5 {
+                misses[category, default: []].append(row.prompt)
+            }
+        }
+        let ordinary = try Self.rows("world/ordinary.jsonl")
+        var refused: [String] = []
+        for row in ordinary {
+            let result = matcher.search(row.prompt)
+            if !result.matches.isEmpty || !result.complete {
+                refused.append("\(result.matches.first.map { texts[$0.phrase] } ?? "(work budget)") in: \(row.prompt)")
+            }
+        }
+        // Misspellings and readings across scripts: 90 %; every other disguise: 95 %.
+        let lenient: Set = ["fuzzy", "insertion", "short_word_slip", "two_slips", "phonetic", "native_fuzzy", "in_cyrillic", "in_greek", "romanized"]
+        var report = "world set: \(texts.count) phrases block, \(held) held by the collision guard\n"
+        var all = (0, 0)
+        for category in totals.keys.sorted() {
+            let recall = Double(hits[category, default: 0]) / Double(totals[category]!)
+            all = (all.0 + hits[category, default: 0], all.1 + totals[category]!)
+            report +=
+                category.padding(toLength: 16, withPad: " ", startingAt: 0)
+                + String(format: " recall %.4f (%d/%d)\n", recall, hits[category, default: 0], totals[category]!)
+            let target = lenient.contains(category) ? 0.90 : 0.95
+            #expect(recall >= target, "\(category): recall \(recall) < \(target); missed e.g. \(misses[category] ?? [])")
+        }
+        report += String(format: "all              recall %.4f (%d/%d)\n", Double(all.0) / Double(all.1), all.0, all.1)
+        report += String(
+            format: "ordinary prompts refused %.4f%% (%d/%d)\n",
+            100 * Double(refused.count) / Double(ordinary.count),
+            refused.count,
+            ordinary.count
+        )
+        for example in refused.prefix(10) { report += "    refused: \(example)\n" }
+        print(report)
+        #expect(totals.count == 27)
+        #expect(Double(refused.count) / Double(ordinary.count) <= 0.001, "false positives: \(refused.prefix(10))")
+    }
+
     static var nameCount: Int {
         ((try? String(contentsOf: root.appendingPathComponent("Eval/phrases.txt"), encoding: .utf8)) ?? "").split(separator: "\n").count
     }

@@ -355,7 +355,7 @@ public final class PhraseMatcher: Sendable {
         var spent = budget - max(search.budget, 0)
         // Greek and Cyrillic letters read in Latin ones: the reading is searched with what is left of the budget, and
         // its matches cover the prompt's letters they were read from.
-        if scan.sawOtherScript && views.contains(.transliteration), complete, let reading = Transliteration.promptReading(prompt) {
+        for reading in scan.sawOtherScript && views.contains(.transliteration) ? Transliteration.promptReadings(prompt) : [] where complete {
             let inner = self.search(reading.text, views: views.subtracting(.transliteration), budget: budget - spent)
             spent += inner.work
             complete = inner.complete

@@ -108,11 +108,22 @@ public enum Transliteration {
         return latin.applyingTransform(.stripDiacritics, reverse: false) ?? latin
     }
 
-    /// A prompt with its Cyrillic and Greek letters read in Latin ones, and for each scalar of the reading the span
-    /// of the prompt's scalars it came from; nil when the prompt has no such letters.
-    public static func promptReading(_ prompt: String) -> (text: String, starts: [Int32], ends: [Int32])? {
+    /// A prompt's readings with its Cyrillic and Greek letters in Latin ones, and for each scalar of a reading the
+    /// span of the prompt's scalars it came from; none when the prompt has no such letters. Greek μπ, ντ, γκ stand
+    /// for a foreign b, d, g ("Νορμπερτ") as well as for mp, nt, gk ("Αντονέλλα"): a prompt that holds them is read
+    /// both ways.
+    public static func promptReadings(_ prompt: String) -> [(text: String, starts: [Int32], ends: [Int32])] {
         let scalars = Array(prompt.unicodeScalars)
-        guard scalars.contains(where: { isTableScript($0.value) }) else { return nil }
+        guard scalars.contains(where: { isTableScript($0.value) }) else { return [] }
+        let foreign = promptReading(scalars, foreign: true)
+        let hasPair = zip(scalars, scalars.dropFirst()).contains { pair in
+            let key = String(Unicode.Scalar(base(pair.0))!) + String(Unicode.Scalar(base(pair.1))!)
+            return greekForeignPairs[key] != nil && key != "ου"
+        }
+        return hasPair ? [foreign, promptReading(scalars, foreign: false)] : [foreign]
+    }
+
+    private static func promptReading(_ scalars: [Unicode.Scalar], foreign: Bool) -> (text: String, starts: [Int32], ends: [Int32]) {
         var text = String.UnicodeScalarView()
         var starts: [Int32] = []
         var ends: [Int32] = []
@@ -128,7 +139,7 @@ public enum Transliteration {
                 continue
             }
             // One letter, or a Greek digraph, at a time: each output scalar keeps the span it came from.
-            let consumed = readOne(scalars, at: index, foreign: true, into: &piece)
+            let consumed = readOne(scalars, at: index, foreign: foreign, into: &piece)
             for output in piece.unicodeScalars {
                 text.append(output)
                 starts.append(Int32(index))
@@ -232,7 +243,7 @@ public enum Transliteration {
 /// The phonetic view: a word reduced to how it sounds, so that spellings that sound alike meet ("Rutkovsky",
 /// "Rutkowski"). Reads folded ASCII words; both the phrase words and the prompt's words are reduced the same way.
 public enum Phonetic {
-    /// The skeleton of a folded ASCII word: digraphs to one letter (sh, zh, kh, ch, ph, th, gh, ck, ts, tz, ou),
+    /// The skeleton of a folded ASCII word: digraphs to one letter (sh, zh, kh, ch, ph, th, gh, ck, ts, tz, ou), nd as nt,
     /// c and q to k, w to v, y and j to i, x to ks, then doubled letters single.
     public static func skeleton(_ word: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
@@ -265,6 +276,11 @@ public enum Phonetic {
                 index += 2
             case (UInt8(ascii: "o"), UInt8(ascii: "u")):
                 push(UInt8(ascii: "u"))
+                index += 2
+            case (UInt8(ascii: "n"), UInt8(ascii: "d")):
+                // Greek writes nd and nt alike (ντ).
+                push(UInt8(ascii: "n"))
+                push(UInt8(ascii: "t"))
                 index += 2
             default:
                 switch byte {
