@@ -394,9 +394,9 @@ public struct ArtistRepository: Sendable {
             guard applied < CollisionGuard.revision else { return nil }
             var held = 0
             // Folding revisions change keys (revision 3: letters with a stroke fold to their base, ligatures to
-            // their letters, white space inside Han, kana and Hangul joins): keys are recomputed first. A phrase whose
-            // new key another live phrase already holds is the later of two spellings of one name: it is rejected,
-            // with the reason, and the first holder keeps it.
+            // their letters, white space inside Han, kana and Hangul joins, apostrophes between letters drop): keys
+            // are recomputed first. A phrase whose new key another live phrase already holds is a second spelling of
+            // one name: it is rejected, with the reason, and the phrase that already held the key keeps it.
             for row in try Row.fetchAll(db, sql: "SELECT id, name, name_key FROM artist WHERE withdrawn_at IS NULL") {
                 let key = PhraseKey.make(row["name"] as String)
                 if key != row["name_key"] as String {
