@@ -28,6 +28,24 @@ func argument(_ name: String) -> String? {
     return CommandLine.arguments[index + 1]
 }
 
+let cyrillic: [Character: String] = [
+    "a": "а", "b": "б", "c": "к", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х", "i": "и", "j": "й", "k": "к", "l": "л", "m": "м",
+    "n": "н", "o": "о", "p": "п", "q": "к", "r": "р", "s": "с", "t": "т", "u": "у", "v": "в", "w": "в", "x": "кс", "y": "ы", "z": "з",
+]
+let greek: [Character: String] = [
+    "a": "α", "b": "β", "c": "κ", "d": "δ", "e": "ε", "f": "φ", "g": "γ", "h": "χ", "i": "ι", "j": "ι", "k": "κ", "l": "λ", "m": "μ",
+    "n": "ν", "o": "ο", "p": "π", "q": "κ", "r": "ρ", "s": "σ", "t": "τ", "u": "υ", "v": "β", "w": "β", "x": "ξ", "y": "υ", "z": "ζ",
+]
+
+/// Latin text in Cyrillic or Greek letters, letter by letter.
+func otherLetters(_ text: String, _ table: [Character: String]) -> String {
+    text.map { character in
+        let lower = Character(character.lowercased())
+        guard let other = table[lower] else { return String(character) }
+        return character.isUppercase ? other.uppercased() : other
+    }.joined()
+}
+
 func runBenchmark() {
     let sizes = (argument("--sizes") ?? "10000,100000,1000000").split(separator: ",").compactMap { Int($0) }
     let promptCount = Int(argument("--prompts") ?? "20000") ?? 20000
@@ -48,13 +66,24 @@ func runBenchmark() {
     func surname() -> String {
         (0..<Int.random(in: 2...3, using: &random)).map { _ in syllables.randomElement(using: &random)! }.joined()
     }
+    // With --scripts, one phrase in ten is written in another script: Cyrillic or Greek letters for the same
+    // syllables, or three Hangul or Han characters.
+    let scripts = CommandLine.arguments.contains("--scripts")
     func makePhrases(_ count: Int) -> [String] {
         var seen = Set<String>()
         var phrases: [String] = []
         phrases.reserveCapacity(count)
         while phrases.count < count {
             let first = firstNames.randomElement(using: &random)!
-            let name = "\(first.prefix(1).uppercased())\(first.dropFirst()) \(surname().capitalized)"
+            var name = "\(first.prefix(1).uppercased())\(first.dropFirst()) \(surname().capitalized)"
+            if scripts && phrases.count % 10 == 9 {
+                switch phrases.count / 10 % 4 {
+                case 0: name = otherLetters(name, cyrillic)
+                case 1: name = otherLetters(name, greek)
+                case 2: name = String(String.UnicodeScalarView((0..<3).map { _ in Unicode.Scalar(UInt32.random(in: 0xAC00...0xD7A3, using: &random))! }))
+                default: name = String(String.UnicodeScalarView((0..<3).map { _ in Unicode.Scalar(UInt32.random(in: 0x4E00...0x9FA5, using: &random))! }))
+                }
+            }
             if seen.insert(name.lowercased()).inserted { phrases.append(name) }
         }
         return phrases
@@ -91,8 +120,14 @@ func runBenchmark() {
     )
     let ordinary = OrdinaryWords(dictionary)
     print("ordinary words: \(ordinary.count); prompt fragments: \(fragments.count)")
-    let views: Views = CommandLine.arguments.contains("--exact-words-only") ? .exactWords : .all
-    print("views: \(views == .all ? "all (leet, fuzzy, run-together, spaced-out)" : "exact words only")")
+    var views: Views = CommandLine.arguments.contains("--exact-words-only") ? .exactWords : .all
+    // --without phonetic,fuzzy,...: what one view costs.
+    let named: [String: Views] = [
+        "leet": .leet, "fuzzy": .fuzzy, "run-together": .runTogether, "spaced-out": .spacedOut, "forms": .forms, "phonetic": .phonetic,
+        "transliteration": .transliteration,
+    ]
+    for name in (argument("--without") ?? "").split(separator: ",") { views.subtract(named[String(name)] ?? []) }
+    print("views: \(views == .all ? "all (leet, fuzzy, run-together, spaced-out, forms, phonetic, transliteration)" : views == .exactWords ? "exact words only" : "all but --without \(argument("--without") ?? "")")")
     print("phrases     build s   table B/phrase   RSS B/phrase   p50 us   p99 us   mean us   checks/s   blocked")
 
     for size in sizes {
@@ -160,6 +195,48 @@ func runBenchmark() {
                 prompts.count
             )
         )
+        if scripts {
+            // Prompts in other scripts: the same fragments in Cyrillic or Greek letters, or Han, kana and Hangul text
+            // from the world dev set, one in ten naming a registered phrase of another script.
+            let worldURL = URL(fileURLWithPath: evalDirectory).appendingPathComponent("world/ordinary.jsonl")
+            let unspaced = ((try? Data(contentsOf: worldURL)) ?? Data()).split(separator: UInt8(ascii: "\n"))
+                .compactMap { try? JSONDecoder().decode(Row.self, from: Data($0)).prompt }
+                .filter { $0.unicodeScalars.contains { Folding.isUnspaced($0.value) } }
+            let others = phrases.enumerated().filter { $0.offset % 10 == 9 }.map(\.element)
+            var otherPrompts: [String] = []
+            for index in 0..<promptCount {
+                var prompt: String
+                switch index % 3 {
+                case 0: prompt = otherLetters(makePrompts(1, naming: phrases)[0].lowercased(), cyrillic)
+                case 1: prompt = otherLetters(makePrompts(1, naming: phrases)[0].lowercased(), greek)
+                default: prompt = (0..<4).map { _ in unspaced.randomElement(using: &random) ?? "新海誠風の夕焼け" }.joined(separator: "、")
+                }
+                if index % 10 == 0, let name = others.randomElement(using: &random) { prompt += ", " + name }
+                otherPrompts.append(String(String.UnicodeScalarView(prompt.unicodeScalars.prefix(200))))
+            }
+            var otherLatencies: [Double] = []
+            var otherBlocked = 0
+            for prompt in otherPrompts.prefix(1000) { _ = matcher.matches(in: prompt, views: views) }
+            for prompt in otherPrompts {
+                let start = clock.now
+                let found = matcher.matches(in: prompt, views: views)
+                let elapsed = clock.now - start
+                otherLatencies.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+                if !found.isEmpty { otherBlocked += 1 }
+            }
+            otherLatencies.sort()
+            let bytes = otherPrompts.reduce(0) { $0 + $1.utf8.count } / max(otherPrompts.count, 1)
+            print(
+                String(
+                    format: "  non-Latin prompts (%d, about %d bytes; Cyrillic, Greek, Han/kana/Hangul): p50 %.2f us, p99 %.2f us, %d blocked",
+                    otherPrompts.count,
+                    bytes,
+                    otherLatencies[otherLatencies.count / 2],
+                    otherLatencies[otherLatencies.count * 99 / 100],
+                    otherBlocked
+                )
+            )
+        }
         if CommandLine.arguments.contains("--adversarial") {
             adversarial(matcher: matcher, phrases: phrases, views: views, typicalP50: latencies[latencies.count / 2])
         }

@@ -90,6 +90,8 @@ public final class PhraseMatcher: Sendable {
     /// as they are, words of one alphabet of another script (Greek, Cyrillic, Hebrew, Arabic, Devanagari ...) in their
     /// narrow form (``narrowForm(_:into:)``), which is also indexed whole.
     let deletes: HashMultiMap
+    /// The same for ASCII words of four or five letters, each also indexed whole.
+    let shortDeletes: HashMultiMap
     /// Phrase words by the hash of their phonetic skeleton (``Phonetic``): ASCII words of four or more letters.
     let skeletons: HashMultiMap
     /// Per entry past the phrases (the Latin readings of phrases in other scripts): the phrase it reads.
@@ -217,6 +219,7 @@ public final class PhraseMatcher: Sendable {
         var leetNext = [Int32](repeating: -1, count: wordCount)
         var leetLast: [Int32] = []
         var deletePairs: [(UInt64, Int32)] = []
+        var shortDeletePairs: [(UInt64, Int32)] = []
         var skeletonPairs: [(UInt64, Int32)] = []
         var skeletonScratch: [UInt8] = []
         var narrowScratch: [UInt8] = []
@@ -239,6 +242,16 @@ public final class PhraseMatcher: Sendable {
                 word.withUnsafeBufferPointer { Phonetic.skeleton($0, into: &skeletonScratch) }
                 skeletonPairs.append((skeletonScratch.withUnsafeBufferPointer { hashBytes($0) }, Int32(id)))
                 guard word.count >= Self.minimumShortSlipLength else { continue }
+                if word.count < Self.minimumFuzzyLength {
+                    // Words of four or five letters: their own index, read only beside a word found as written.
+                    shortDeletePairs.append((word.withUnsafeBufferPointer { hashBytes($0) }, Int32(id)))
+                    for skip in 0..<word.count where skip == 0 || word[skip] != word[skip - 1] {
+                        var shorter = word
+                        shorter.remove(at: skip)
+                        shortDeletePairs.append((shorter.withUnsafeBufferPointer { hashBytes($0) }, Int32(id)))
+                    }
+                    continue
+                }
             } else {
                 guard word.withUnsafeBufferPointer({ Self.narrowForm($0, into: &narrowScratch) }), narrowScratch.count > Self.minimumFuzzyLength,
                     narrowScratch.count <= 64
@@ -272,6 +285,7 @@ public final class PhraseMatcher: Sendable {
         self.leetFirst = leetFirst
         self.leetNext = leetNext
         self.deletes = HashMultiMap(deletePairs)
+        self.shortDeletes = HashMultiMap(shortDeletePairs)
         self.skeletons = HashMultiMap(skeletonPairs)
         self.readingOwners = readings.map(\.owner)
         self.transitions = transitions
@@ -324,7 +338,7 @@ public final class PhraseMatcher: Sendable {
             .capacity * 4 + deletes.memoryBytes
             + transitions.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4 + prefixFilter.memoryBytes
-            + orderable.capacity * 8 + skeletons.memoryBytes + readingOwners.capacity * 4 + entryWords.capacity * 4
+            + orderable.capacity * 8 + skeletons.memoryBytes + shortDeletes.memoryBytes + readingOwners.capacity * 4 + entryWords.capacity * 4
             + entryStarts.capacity * 4 + anchorStarts.capacity * 4 + anchorEntries.capacity * 4
     }
 
@@ -404,7 +418,7 @@ public final class PhraseMatcher: Sendable {
     func fuzzyWords(_ query: UnsafeBufferPointer<UInt8>, narrow: Bool = false, into results: inout [Int32]) {
         let length = query.count
         results.removeAll(keepingCapacity: true)
-        guard length >= (narrow ? Self.minimumFuzzyLength : Self.minimumShortSlipLength - 1), length <= 64 else { return }
+        guard length >= Self.minimumFuzzyLength - (narrow ? 0 : 1), length <= 64 else { return }
         var narrowWord: [UInt8] = []
         func consider(_ id: Int32) {
             guard !results.contains(id) else { return }
@@ -436,7 +450,7 @@ public final class PhraseMatcher: Sendable {
                     deletes.forEach(hash: hash) { consider($0) }
                     // An inserted letter ("Rutkowsski"): the query without it is a phrase word itself (a narrow form
                     // is found whole among the deletions).
-                    if !narrow, length - 1 >= Self.minimumShortSlipLength, vocabularyFilter.mayContain(hash) {
+                    if !narrow, length - 1 >= Self.minimumFuzzyLength, vocabularyFilter.mayContain(hash) {
                         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length - 1) { shorter in
                             var count = 0
                             for index in 0..<length where index != skip {
@@ -448,6 +462,26 @@ public final class PhraseMatcher: Sendable {
                     }
                 }
                 prefix = prefix &* hashMultiplier &+ UInt64(query[skip]) &+ 1
+            }
+        }
+    }
+
+    /// Words of four or five letters one slip from `query` (three to six letters), by their own index.
+    func shortSlipWords(_ query: UnsafeBufferPointer<UInt8>, into results: inout [Int32]) {
+        results.removeAll(keepingCapacity: true)
+        guard query.count >= Self.minimumShortSlipLength - 1, query.count <= Self.minimumFuzzyLength else { return }
+        func consider(_ id: Int32) {
+            if !results.contains(id), isOneEditApart(id, query) { results.append(id) }
+        }
+        shortDeletes.forEach(hash: hashBytes(query)) { consider($0) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: query.count) { shorter in
+            for skip in 0..<query.count where skip == 0 || query[skip] != query[skip - 1] {
+                var count = 0
+                for index in 0..<query.count where index != skip {
+                    shorter[count] = query[index]
+                    count += 1
+                }
+                shortDeletes.forEach(hash: hashBytes(UnsafeBufferPointer(rebasing: shorter[0..<count]))) { consider($0) }
             }
         }
     }
@@ -903,6 +937,7 @@ struct Search {
     var narrowScratch: [UInt8] = []
     var skeletonScratch: [UInt8] = []
     var skeletonWord: [UInt8] = []
+    var phoneticHits: [Int32] = []
     var results: [PhraseMatch] = []
     /// Work left for the optional views; below zero when they were cut short.
     var budget: Int
@@ -965,15 +1000,28 @@ struct Search {
         guard tokens.count >= 2, matcher.maxDepth >= 2 else { return }
         var seen: [Int32] = []
         scan.bytes.withUnsafeBufferPointer { bytes in
-            for (position, token) in tokens.enumerated() where heads[position] < 0 && token.isASCII && token.byteEnd - token.byteStart >= 5 {
+            for (position, token) in tokens.enumerated() where heads[position] < 0 && token.isASCII && token.byteEnd - token.byteStart >= 3 {
+                // Only beside a word found as written.
+                let before = position > 0 && heads[position - 1] >= 0
+                let after = position + 1 < tokens.count && heads[position + 1] >= 0
+                guard before || after else { continue }
                 let word = UnsafeBufferPointer(rebasing: bytes[Int(token.byteStart)..<Int(token.byteEnd)])
                 guard budget > 0 else {
                     budget = -1
                     return
                 }
                 if matcher.ordinaryFilter.mayContain(hashBytes(word)) { continue }
+                // A slip in a word of four or five letters.
+                budget -= word.count + 1
+                matcher.shortSlipWords(word, into: &fuzzyScratch)
+                for id in fuzzyScratch {
+                    add(words: CollectionOfOne(id), first: position, next: position + 1, via: token.via.union(.shortSlip), start: token.scalarStart, end: token.scalarEnd)
+                }
+                guard word.count >= 5 else { continue }
                 seen.removeAll(keepingCapacity: true)
-                for (neighbour, offset) in [(position - 1, 1), (position + 1, -1)] where neighbour >= 0 && neighbour < tokens.count {
+                for side in 0..<2 {
+                    let (neighbour, offset) = side == 0 ? (position - 1, 1) : (position + 1, -1)
+                    guard neighbour >= 0 && neighbour < tokens.count else { continue }
                     var index = heads[neighbour]
                     while index >= 0 {
                         let candidate = candidates[Int(index)]
@@ -1213,23 +1261,27 @@ struct Search {
                 // Spellings that sound alike: the word's phonetic skeleton is a phrase word's (one probe, behind a
                 // filter).
                 budget -= 2 + form.count / 8
-                Phonetic.skeleton(form, into: &skeletonScratch)
-                let hash = skeletonScratch.withUnsafeBufferPointer { hashBytes($0) }
-                var hits: [Int32] = []
-                matcher.skeletons.forEach(hash: hash) { id in
-                    if !hits.contains(id) { hits.append(id) }
-                }
-                for id in hits {
-                    let same = matcher.words.word(id).withUnsafeBufferPointer { word -> Bool in
-                        Phonetic.skeleton(word, into: &skeletonWord)
-                        return skeletonWord == skeletonScratch
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * form.count + 2 * matcher.maxWordBytes + 2) { buffer in
+                    let query = UnsafeMutableBufferPointer(rebasing: buffer[0..<(2 * form.count + 1)])
+                    let length = Phonetic.skeleton(form, into: query)
+                    let skeleton = UnsafeBufferPointer(rebasing: query[0..<length])
+                    let other = UnsafeMutableBufferPointer(rebasing: buffer[(2 * form.count + 1)...])
+                    matcher.skeletons.forEach(hash: hashBytes(skeleton)) { id in
+                        guard id != exact, !phoneticHits.contains(id) else { return }
+                        let same = matcher.words.word(id).withUnsafeBufferPointer { word -> Bool in
+                            guard 2 * word.count + 1 <= other.count else { return false }
+                            let count = Phonetic.skeleton(word, into: other)
+                            return count == length && UnsafeBufferPointer(rebasing: other[0..<count]).elementsEqual(skeleton)
+                        }
+                        if same { phoneticHits.append(id) }
                     }
-                    if same && id != exact {
-                        add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.phonetic), start: start, end: end)
-                    }
                 }
+                for id in phoneticHits {
+                    add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.phonetic), start: start, end: end)
+                }
+                phoneticHits.removeAll(keepingCapacity: true)
             }
-            guard !found, form.count >= 3 else { return }
+            guard !found, form.count >= 4 else { return }
             guard budget > 0 else {
                 budget = -1
                 return

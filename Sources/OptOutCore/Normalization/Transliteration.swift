@@ -247,29 +247,55 @@ public enum Phonetic {
     /// c and q to k, w to v, y and j to i, x to ks, then doubled letters single.
     public static func skeleton(_ word: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.removeAll(keepingCapacity: true)
-        var index = 0
-        let count = word.count
-        @inline(__always) func push(_ byte: UInt8) {
-            if out.last != byte { out.append(byte) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count * 2 + 1) { buffer in
+            let count = skeleton(word, into: buffer)
+            out.append(contentsOf: buffer[0..<count])
         }
-        while index < count {
+    }
+
+    /// The skeleton written into `out` (room for twice the word), without allocating; returns its length.
+    @inline(__always)
+    public static func skeleton(_ word: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 0
+        var index = 0
+        let length = word.count
+        @inline(__always) func push(_ byte: UInt8) {
+            if count == 0 || out[count - 1] != byte {
+                out[count] = byte
+                count += 1
+            }
+        }
+        while index < length {
             let byte = word[index]
-            let next: UInt8 = index + 1 < count ? word[index + 1] : 0
+            let next: UInt8 = index + 1 < length ? word[index + 1] : 0
+            if next == UInt8(ascii: "h") {
+                switch byte {
+                case UInt8(ascii: "s"), UInt8(ascii: "z"), UInt8(ascii: "g"):
+                    push(byte)
+                    index += 2
+                    continue
+                case UInt8(ascii: "k"):
+                    push(UInt8(ascii: "h"))
+                    index += 2
+                    continue
+                case UInt8(ascii: "c"):
+                    push(UInt8(ascii: "k"))
+                    index += 2
+                    continue
+                case UInt8(ascii: "p"):
+                    push(UInt8(ascii: "f"))
+                    index += 2
+                    continue
+                case UInt8(ascii: "t"):
+                    push(UInt8(ascii: "t"))
+                    index += 2
+                    continue
+                default: break
+                }
+            }
             switch (byte, next) {
-            case (UInt8(ascii: "s"), UInt8(ascii: "h")), (UInt8(ascii: "z"), UInt8(ascii: "h")):
-                push(byte)
-                index += 2
-            case (UInt8(ascii: "k"), UInt8(ascii: "h")), (UInt8(ascii: "g"), UInt8(ascii: "h")):
-                push(byte == UInt8(ascii: "k") ? UInt8(ascii: "h") : UInt8(ascii: "g"))
-                index += 2
-            case (UInt8(ascii: "c"), UInt8(ascii: "h")), (UInt8(ascii: "c"), UInt8(ascii: "k")):
+            case (UInt8(ascii: "c"), UInt8(ascii: "k")):
                 push(UInt8(ascii: "k"))
-                index += 2
-            case (UInt8(ascii: "p"), UInt8(ascii: "h")):
-                push(UInt8(ascii: "f"))
-                index += 2
-            case (UInt8(ascii: "t"), UInt8(ascii: "h")):
-                push(UInt8(ascii: "t"))
                 index += 2
             case (UInt8(ascii: "t"), UInt8(ascii: "s")), (UInt8(ascii: "t"), UInt8(ascii: "z")), (UInt8(ascii: "d"), UInt8(ascii: "z")):
                 push(UInt8(ascii: "z"))
@@ -295,5 +321,6 @@ public enum Phonetic {
                 index += 1
             }
         }
+        return count
     }
 }
