@@ -276,9 +276,14 @@ def main():
             previous2, previous = previous, current
         return previous[-1]
 
+    single_words = {n[0] for n in name_words if len(n) == 1}
+
     def names_an_artist_by_ear_or_slip(fragment):
         # Words with a resolution stuck to them ("frazetta8k") are read without it, as the gate reads them.
         ws = [re.sub(r"\d+k$", "", w) for w in words(fragment)]
+        # A one-word name written as two short words ("ross draws").
+        if any(a + b in single_words for a, b in zip(ws, ws[1:]) if len(a) <= 5 and len(b) <= 5):
+            return True
         for n in range(2, max_len + 1):
             for i in range(len(ws) - n + 1):
                 window = tuple(ws[i:i + n])

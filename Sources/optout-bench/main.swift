@@ -80,8 +80,15 @@ func runBenchmark() {
                 switch phrases.count / 10 % 4 {
                 case 0: name = otherLetters(name, cyrillic)
                 case 1: name = otherLetters(name, greek)
-                case 2: name = String(String.UnicodeScalarView((0..<3).map { _ in Unicode.Scalar(UInt32.random(in: 0xAC00...0xD7A3, using: &random))! }))
-                default: name = String(String.UnicodeScalarView((0..<3).map { _ in Unicode.Scalar(UInt32.random(in: 0x4E00...0x9FA5, using: &random))! }))
+                // A family name of the twenty most common, and a given name of two characters.
+                case 2:
+                    name =
+                        String("김이박최정강조윤장임한오서신권황안송류홍".randomElement(using: &random)!)
+                        + String(String.UnicodeScalarView((0..<2).map { _ in Unicode.Scalar(UInt32.random(in: 0xAC00...0xD7A3, using: &random))! }))
+                default:
+                    name =
+                        String("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗".randomElement(using: &random)!)
+                        + String(String.UnicodeScalarView((0..<2).map { _ in Unicode.Scalar(UInt32.random(in: 0x4E00...0x9FA5, using: &random))! }))
                 }
             }
             if seen.insert(name.lowercased()).inserted { phrases.append(name) }
@@ -127,7 +134,9 @@ func runBenchmark() {
         "transliteration": .transliteration,
     ]
     for name in (argument("--without") ?? "").split(separator: ",") { views.subtract(named[String(name)] ?? []) }
-    print("views: \(views == .all ? "all (leet, fuzzy, run-together, spaced-out, forms, phonetic, transliteration)" : views == .exactWords ? "exact words only" : "all but --without \(argument("--without") ?? "")")")
+    print(
+        "views: \(views == .all ? "all (leet, fuzzy, run-together, spaced-out, forms, phonetic, transliteration)" : views == .exactWords ? "exact words only" : "all but --without \(argument("--without") ?? "")")"
+    )
     print("phrases     build s   table B/phrase   RSS B/phrase   p50 us   p99 us   mean us   checks/s   blocked")
 
     for size in sizes {

@@ -358,6 +358,7 @@ public final class PhraseMatcher: Sendable {
         let budget = budget ?? Self.workBudget(bytes: prompt.utf8.count)
         var search = Search(matcher: self, scan: scan, views: views, budget: budget)
         search.addTokenCandidates()
+        search.addJoinedCandidates()
         if views.contains(.fuzzy) { search.addNeighbourSlipCandidates() }
         if views.contains(.spacedOut) { search.addSpacedOutCandidates() }
         if scan.sawLeetSymbol && views.contains(.leet) {
@@ -419,19 +420,9 @@ public final class PhraseMatcher: Sendable {
         let length = query.count
         results.removeAll(keepingCapacity: true)
         guard length >= Self.minimumFuzzyLength - (narrow ? 0 : 1), length <= 64 else { return }
-        var narrowWord: [UInt8] = []
         func consider(_ id: Int32) {
             guard !results.contains(id) else { return }
-            if narrow {
-                let isNarrow = words.word(id).withUnsafeBufferPointer { Self.narrowForm($0, into: &narrowWord) }
-                if isNarrow, narrowWord.count > Self.minimumFuzzyLength,
-                    narrowWord.withUnsafeBufferPointer({ Self.isOneEditApart($0, query) })
-                {
-                    results.append(id)
-                }
-            } else if isOneEditApart(id, query) {
-                results.append(id)
-            }
+            if narrow ? isNarrowOneEditApart(id, query) : isOneEditApart(id, query) { results.append(id) }
         }
         deletes.forEach(hash: hashBytes(query)) { consider($0) }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: length + 1) { suffix in
@@ -464,6 +455,14 @@ public final class PhraseMatcher: Sendable {
                 prefix = prefix &* hashMultiplier &+ UInt64(query[skip]) &+ 1
             }
         }
+    }
+
+    /// Whether phrase word `id`, in its narrow form, is one edit from the narrow `query`.
+    func isNarrowOneEditApart(_ id: Int32, _ query: UnsafeBufferPointer<UInt8>) -> Bool {
+        var narrowWord: [UInt8] = []
+        narrowWord.reserveCapacity(query.count + 2)
+        let isNarrow = words.word(id).withUnsafeBufferPointer { Self.narrowForm($0, into: &narrowWord) }
+        return isNarrow && narrowWord.count > Self.minimumFuzzyLength && narrowWord.withUnsafeBufferPointer { Self.isOneEditApart($0, query) }
     }
 
     /// Words of four or five letters one slip from `query` (three to six letters), by their own index.
@@ -938,6 +937,8 @@ struct Search {
     var skeletonScratch: [UInt8] = []
     var skeletonWord: [UInt8] = []
     var phoneticHits: [Int32] = []
+    /// Per token: whether it is an ordinary word.
+    var ordinaryTokens: [Bool]
     var results: [PhraseMatch] = []
     /// Work left for the optional views; below zero when they were cut short.
     var budget: Int
@@ -951,6 +952,7 @@ struct Search {
         self.budget = budget
         self.walkBudget = budget
         heads = [Int32](repeating: -1, count: scan.tokens.count)
+        ordinaryTokens = [Bool](repeating: false, count: scan.tokens.count)
         candidates.reserveCapacity(scan.tokens.count + 8)
     }
 
@@ -991,6 +993,37 @@ struct Search {
         }
     }
 
+    /// Two short words that are one phrase word written apart ("Min-jae", "Xiu Ying" for `minjae`, `xiuying`): one
+    /// probe a pair of short words, unless both are ordinary.
+    mutating func addJoinedCandidates() {
+        let tokens = scan.tokens
+        guard tokens.count >= 2 else { return }
+        scan.bytes.withUnsafeBufferPointer { bytes in
+            for position in 0..<(tokens.count - 1) {
+                let (left, right) = (tokens[position], tokens[position + 1])
+                let leftLength = Int(left.byteEnd - left.byteStart)
+                let rightLength = Int(right.byteEnd - right.byteStart)
+                guard left.isASCII, right.isASCII, leftLength <= 5, rightLength <= 5, leftLength + rightLength >= 4, right.gap != .whitespace,
+                    !(ordinaryTokens[position] && ordinaryTokens[position + 1]),
+                    right.byteStart == left.byteEnd
+                else { continue }
+                // The two words' bytes lie side by side in the folded prompt: one span.
+                let joined = UnsafeBufferPointer(rebasing: bytes[Int(left.byteStart)..<Int(right.byteEnd)])
+                budget -= 1
+                if let id = matcher.phraseWord(joined) {
+                    add(
+                        words: CollectionOfOne(id),
+                        first: position,
+                        next: position + 2,
+                        via: left.via.union(right.via).union(right.gap == .space ? .spacing : .separator),
+                        start: left.scalarStart,
+                        end: right.scalarEnd
+                    )
+                }
+            }
+        }
+    }
+
     /// Two slips in one word of a long phrase ("Henrkgi Juhlin"): a word the other views found nothing for, next to
     /// a word found as written, is compared with the word that stands beside that one in each phrase holding it
     /// (a bounded edit distance of two). The walk keeps it only in a phrase of twelve letters or more whose other
@@ -1015,7 +1048,14 @@ struct Search {
                 budget -= word.count + 1
                 matcher.shortSlipWords(word, into: &fuzzyScratch)
                 for id in fuzzyScratch {
-                    add(words: CollectionOfOne(id), first: position, next: position + 1, via: token.via.union(.shortSlip), start: token.scalarStart, end: token.scalarEnd)
+                    add(
+                        words: CollectionOfOne(id),
+                        first: position,
+                        next: position + 1,
+                        via: token.via.union(.shortSlip),
+                        start: token.scalarStart,
+                        end: token.scalarEnd
+                    )
                 }
                 guard word.count >= 5 else { continue }
                 seen.removeAll(keepingCapacity: true)
@@ -1221,6 +1261,7 @@ struct Search {
     ) {
         var found = false
         let (exact, ordinary) = matcher.lookUp(word)
+        if ordinary && next == first + 1 { ordinaryTokens[first] = true }
         if let id = exact {
             add(words: CollectionOfOne(id), first: first, next: next, via: via, start: start, end: end)
             found = true

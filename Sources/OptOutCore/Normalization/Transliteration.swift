@@ -30,7 +30,9 @@ public enum Transliteration {
     public static func phraseReadings(_ text: String) -> [String] {
         guard text.unicodeScalars.contains(where: { isOtherScript($0.value) && $0.properties.isAlphabetic }) else { return [] }
         var readings: [String] = []
-        for reading in readingsInStyle(text, scholarly: false) + readingsInStyle(text, scholarly: true)
+        // The scholarly style differs from the tables only for Greek.
+        let greek = text.unicodeScalars.contains { (0x0370...0x03FF).contains($0.value) || (0x1F00...0x1FFF).contains($0.value) }
+        for reading in readingsInStyle(text, scholarly: false) + (greek ? readingsInStyle(text, scholarly: true) : [])
         where !readings.contains(where: { $0.lowercased() == reading.lowercased() }) {
             readings.append(reading)
         }
@@ -47,11 +49,11 @@ public enum Transliteration {
             if !out.isEmpty { out += " " }
             let scalars = Array(String(word).unicodeScalars)
             if out.isEmpty, scalars.count >= 2, scalars.allSatisfy({ (0xAC00...0xD7A3).contains($0.value) }) {
-                // A Korean name: one word a syllable, so that "Minjae", "Min-jae" and "Min Jae" all read it; the
-                // family name (one syllable, or two for the compound ones) also in its customary spelling.
+                // A Korean name: the family name (one syllable, or two for the compound ones), also in its customary
+                // spelling, then the given name as one word ("Min-jae" and "Min Jae" are read joined by the matcher).
                 let familyLength = scalars.count >= 3 && compoundKoreanFamilies.contains(String(String.UnicodeScalarView(scalars[0..<2]))) ? 2 : 1
                 let family = String(String.UnicodeScalarView(scalars[0..<familyLength]))
-                let given = scalars[familyLength...].map { icu(String($0)) }.joined(separator: " ")
+                let given = scalars[familyLength...].map { icu(String($0)) }.joined()
                 out += icu(family) + (given.isEmpty ? "" : " " + given)
                 if let spelled = koreanFamilies[family] { customary = spelled + (given.isEmpty ? "" : " " + given) }
                 if !given.isEmpty {
@@ -88,8 +90,7 @@ public enum Transliteration {
             appendTableReading(of: scalars[...], foreign: false, to: &reading)
             return reading
         case 0xAC00...0xD7A3:
-            // Korean: one word a syllable.
-            return scalars.map { icu(String($0)) }.joined(separator: " ")
+            return scalars.map { icu(String($0)) }.joined()
         case 0x0900...0x097F:
             // ISO 15919 writes every inherent vowel; Hindi drops the last one ("sumana" is "suman").
             var latin = word.applyingTransform(.toLatin, reverse: false) ?? word
@@ -98,15 +99,45 @@ public enum Transliteration {
                 latin.removeLast()
             }
             return latin.applyingTransform(.stripDiacritics, reverse: false) ?? latin
+        case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3FFFF:
+            // Han: pinyin a character, each read once a process; a Chinese name is a family name of one character
+            // and a given name of one word ("王秀英" is "Wang Xiuying").
+            let syllables = scalars.map { icu(String($0)) }
+            return syllables.count >= 2 ? syllables[0] + " " + syllables.dropFirst().joined() : syllables.joined()
         default:
             return icu(word)
         }
     }
 
+    /// ICU's Any-Latin then Latin-ASCII, remembered: a registry of a million phrases repeats its characters and
+    /// words, and ICU takes microseconds a call.
     private static func icu(_ text: String) -> String {
+        if let known = cache.value(for: text) { return known }
         let latin = text.applyingTransform(.toLatin, reverse: false) ?? text
-        return latin.applyingTransform(.stripDiacritics, reverse: false) ?? latin
+        let reading = latin.applyingTransform(.stripDiacritics, reverse: false) ?? latin
+        cache.store(reading, for: text)
+        return reading
     }
+
+    private final class Cache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var readings: [String: String] = [:]
+
+        func value(for key: String) -> String? {
+            lock.lock()
+            defer { lock.unlock() }
+            return readings[key]
+        }
+
+        func store(_ value: String, for key: String) {
+            lock.lock()
+            defer { lock.unlock() }
+            if readings.count >= 500_000 { readings.removeAll(keepingCapacity: true) }
+            readings[key] = value
+        }
+    }
+
+    private static let cache = Cache()
 
     /// A prompt's readings with its Cyrillic and Greek letters in Latin ones, and for each scalar of a reading the
     /// span of the prompt's scalars it came from; none when the prompt has no such letters. Greek μπ, ντ, γκ stand
@@ -117,8 +148,8 @@ public enum Transliteration {
         guard scalars.contains(where: { isTableScript($0.value) }) else { return [] }
         let foreign = promptReading(scalars, foreign: true)
         let hasPair = zip(scalars, scalars.dropFirst()).contains { pair in
-            let key = String(Unicode.Scalar(base(pair.0))!) + String(Unicode.Scalar(base(pair.1))!)
-            return greekForeignPairs[key] != nil && key != "ου"
+            let key = base(pair.0) << 16 | base(pair.1)
+            return greekForeignPairCodes[key] != nil && key != (0x03BF << 16 | 0x03C5)
         }
         return hasPair ? [foreign, promptReading(scalars, foreign: false)] : [foreign]
     }
@@ -181,10 +212,9 @@ public enum Transliteration {
             out += latin
             return 1
         }
-        if index + 1 < scalars.count {
-            let next = base(scalars[index + 1])
-            let pair = String(UnicodeScalarType(value)!) + String(UnicodeScalarType(next)!)
-            if let latin = foreign ? (greekForeignPairs[pair] ?? greekPairs[pair]) : greekPairs[pair] {
+        if index + 1 < scalars.count, value >= 0x03B1, value <= 0x03C9 {
+            let pair = value << 16 | base(scalars[index + 1])
+            if let latin = foreign ? (greekForeignPairCodes[pair] ?? greekPairCodes[pair]) : greekPairCodes[pair] {
                 out += latin
                 return 2
             }
@@ -201,13 +231,32 @@ public enum Transliteration {
 
     private typealias UnicodeScalarType = Unicode.Scalar
 
-    /// Lower case, accents removed (ά is α, Ё is е with a diaeresis, kept apart below).
+    /// Lower case, accents removed (ά is α; ё, ї and й kept apart), from a table of the Greek and Cyrillic blocks.
+    @inline(__always)
     private static func base(_ scalar: Unicode.Scalar) -> UInt32 {
-        let lower = scalar.properties.lowercaseMapping.unicodeScalars.first ?? scalar
-        if lower.value == 0x0451 || lower.value == 0x0457 || lower.value == 0x0439 { return lower.value }  // ё ї й
-        if let decomposed = String(lower).decomposedStringWithCanonicalMapping.unicodeScalars.first { return decomposed.value }
-        return lower.value
+        let value = scalar.value
+        if value >= 0x0370 && value < 0x0530 { return UInt32(baseTable[Int(value - 0x0370)]) }
+        if value >= 0x1F00 && value < 0x2000 { return UInt32(baseTable[Int(value - 0x1F00 + 0x01C0)]) }
+        return value
     }
+
+    private static let baseTable: [UInt16] = {
+        var table: [UInt16] = []
+        for value in Array(0x0370..<0x0530) + Array(0x1F00..<0x2000) {
+            guard let scalar = Unicode.Scalar(UInt32(value)) else {
+                table.append(UInt16(value))
+                continue
+            }
+            let lower = scalar.properties.lowercaseMapping.unicodeScalars.first ?? scalar
+            if lower.value == 0x0451 || lower.value == 0x0457 || lower.value == 0x0439 || lower.value > 0xFFFF {
+                table.append(UInt16(truncatingIfNeeded: lower.value))
+                continue
+            }
+            let decomposed = String(lower).decomposedStringWithCanonicalMapping.unicodeScalars.first ?? lower
+            table.append(UInt16(truncatingIfNeeded: decomposed.value))
+        }
+        return table
+    }()
 
     /// Russian, Ukrainian, Belarusian, Bulgarian, Serbian and Macedonian letters, as names are usually written in
     /// English (BGN/PCGN, simplified).
@@ -236,6 +285,18 @@ public enum Transliteration {
         "ου": "ou", "αι": "ai", "ει": "ei", "οι": "oi", "αυ": "av", "ευ": "ev", "μπ": "mp", "ντ": "nt", "γκ": "gk",
         "γγ": "ng", "τζ": "tz", "τσ": "ts",
     ]
+    static let greekPairCodes = codes(greekPairs)
+    static let greekForeignPairCodes = codes(greekForeignPairs)
+
+    private static func codes(_ pairs: [String: String]) -> [UInt32: String] {
+        Dictionary(
+            uniqueKeysWithValues: pairs.map { key, value in
+                let scalars = Array(key.unicodeScalars)
+                return (scalars[0].value << 16 | scalars[1].value, value)
+            }
+        )
+    }
+
     /// How Greek writes a foreign name's b, d, g and u.
     static let greekForeignPairs: [String: String] = ["μπ": "b", "ντ": "d", "γκ": "g", "ου": "u", "τζ": "j"]
 }
