@@ -459,10 +459,13 @@ public final class PhraseMatcher: Sendable {
 
     /// Whether phrase word `id`, in its narrow form, is one edit from the narrow `query`.
     func isNarrowOneEditApart(_ id: Int32, _ query: UnsafeBufferPointer<UInt8>) -> Bool {
-        var narrowWord: [UInt8] = []
-        narrowWord.reserveCapacity(query.count + 2)
-        let isNarrow = words.word(id).withUnsafeBufferPointer { Self.narrowForm($0, into: &narrowWord) }
-        return isNarrow && narrowWord.count > Self.minimumFuzzyLength && narrowWord.withUnsafeBufferPointer { Self.isOneEditApart($0, query) }
+        guard words.length(id) <= 256 else { return false }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: words.length(id) + 1) { buffer in
+            guard let count = words.word(id).withUnsafeBufferPointer({ Self.narrowForm($0, into: buffer) }), count > Self.minimumFuzzyLength else {
+                return false
+            }
+            return Self.isOneEditApart(UnsafeBufferPointer(rebasing: buffer[0..<count]), query)
+        }
     }
 
     /// Words of four or five letters one slip from `query` (three to six letters), by their own index.
@@ -549,17 +552,29 @@ public final class PhraseMatcher: Sendable {
     /// index reads such words by letter, as it reads ASCII words by byte. False for any other word.
     static func narrowForm(_ word: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
         out.removeAll(keepingCapacity: true)
-        out.append(0)
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count + 1) { buffer in
+            guard let count = narrowForm(word, into: buffer) else { return false }
+            out.append(contentsOf: buffer[0..<count])
+            return true
+        }
+    }
+
+    /// The narrow form written into `out` (room for the word's bytes and one), without allocating; nil for a word
+    /// that has none.
+    static func narrowForm(_ word: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        var count = 1
+        out[0] = 0
         var tag: UInt8 = 0
         var index = 0
         while index < word.count {
             let lead = word[index]
             if lead < 0x80 {
-                out.append(lead)
+                out[count] = lead
+                count += 1
                 index += 1
                 continue
             }
-            guard lead < 0xF0, index + (lead < 0xE0 ? 1 : 2) < word.count else { return false }
+            guard lead < 0xF0, index + (lead < 0xE0 ? 1 : 2) < word.count else { return nil }
             let value: UInt32
             if lead < 0xE0 {
                 value = UInt32(lead & 0x1F) << 6 | UInt32(word[index + 1] & 0x3F)
@@ -579,17 +594,18 @@ public final class PhraseMatcher: Sendable {
             case 0x0900..<0x0980: (block, base) = (6, 0x0900)
             case 0x0980..<0x0A00: (block, base) = (7, 0x0980)
             case 0x10A0..<0x1100: (block, base) = (8, 0x10A0)
-            default: return false
+            default: return nil
             }
             if tag == 0 {
                 tag = block
                 out[0] = tag
             } else if tag != block {
-                return false
+                return nil
             }
-            out.append(0x80 | UInt8(value - base))
+            out[count] = 0x80 | UInt8(value - base)
+            count += 1
         }
-        return tag != 0
+        return tag != 0 ? count : nil
     }
 
     @inline(__always)
