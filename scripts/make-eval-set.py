@@ -278,9 +278,28 @@ def main():
 
     single_words = {n[0] for n in name_words if len(n) == 1}
 
+    joined_names = {"".join(n) for n in name_words if len(n) >= 2 and len("".join(n)) >= 10}
+    for n in name_words:
+        if len(n) in (2, 3):
+            rotated_name = n[-1:] + n[:-1]
+            if sum(len(w) for w in n) >= 12:
+                for j, w in enumerate(rotated_name):
+                    anchored.setdefault((len(n), j, w), []).append(rotated_name)
+
     def names_an_artist_by_ear_or_slip(fragment):
-        # Words with a resolution stuck to them ("frazetta8k") are read without it, as the gate reads them.
         ws = [re.sub(r"\d+k$", "", w) for w in words(fragment)]
+        # A name run together ("krenzcushart"), or written with a short word split ("le - page").
+        if any(w in joined_names for w in ws):
+            return True
+        for i in range(len(ws) - 1):
+            if len(ws[i]) <= 5 and len(ws[i + 1]) <= 5:
+                joined = ws[:i] + [ws[i] + ws[i + 1]] + ws[i + 2:]
+                if any(tuple(joined[k:k + n]) in name_words for n in range(1, max_len + 1) for k in range(len(joined) - n + 1)):
+                    return True
+        return by_ear_or_slip(ws)
+
+    def by_ear_or_slip(ws):
+        # Words with a resolution stuck to them ("frazetta8k") are read without it, as the gate reads them.
         # A one-word name written as two short words ("ross draws").
         if any(a + b in single_words for a, b in zip(ws, ws[1:]) if len(a) <= 5 and len(b) <= 5):
             return True

@@ -953,8 +953,9 @@ struct Search {
     var skeletonScratch: [UInt8] = []
     var skeletonWord: [UInt8] = []
     var phoneticHits: [Int32] = []
-    /// Per token: whether it is an ordinary word.
-    var ordinaryTokens: [Bool]
+    /// Per token: whether it is an ordinary word (bit 0) and whether it was found as a phrase word as written or in
+    /// leet (bit 1).
+    var tokenFlags: [UInt8]
     var results: [PhraseMatch] = []
     /// Work left for the optional views; below zero when they were cut short.
     var budget: Int
@@ -968,7 +969,7 @@ struct Search {
         self.budget = budget
         self.walkBudget = budget
         heads = [Int32](repeating: -1, count: scan.tokens.count)
-        ordinaryTokens = [Bool](repeating: false, count: scan.tokens.count)
+        tokenFlags = [UInt8](repeating: 0, count: scan.tokens.count)
         candidates.reserveCapacity(scan.tokens.count + 8)
     }
 
@@ -1020,7 +1021,7 @@ struct Search {
                 let leftLength = Int(left.byteEnd - left.byteStart)
                 let rightLength = Int(right.byteEnd - right.byteStart)
                 guard left.isASCII, right.isASCII, leftLength <= 5, rightLength <= 5, leftLength + rightLength >= 4, right.gap != .whitespace,
-                    !(ordinaryTokens[position] && ordinaryTokens[position + 1]),
+                    tokenFlags[position] & tokenFlags[position + 1] & 1 == 0,
                     right.byteStart == left.byteEnd
                 else { continue }
                 // The two words' bytes lie side by side in the folded prompt: one span.
@@ -1049,7 +1050,8 @@ struct Search {
         guard tokens.count >= 2, matcher.maxDepth >= 2 else { return }
         var seen: [Int32] = []
         scan.bytes.withUnsafeBufferPointer { bytes in
-            for (position, token) in tokens.enumerated() where heads[position] < 0 && token.isASCII && token.byteEnd - token.byteStart >= 3 {
+            for (position, token) in tokens.enumerated() where tokenFlags[position] & 2 == 0 && token.isASCII && token.byteEnd - token.byteStart >= 3
+            {
                 // Only beside a word found as written.
                 let before = position > 0 && heads[position - 1] >= 0
                 let after = position + 1 < tokens.count && heads[position + 1] >= 0
@@ -1060,7 +1062,9 @@ struct Search {
                     return
                 }
                 if matcher.ordinaryFilter.mayContain(hashBytes(word)) { continue }
-                // A slip in a word of four or five letters.
+                // A slip in a word of four or five letters, beside a word found as written that is no ordinary word
+                // ("Grge Rutkowski"; not "marx, black" for Mary Black).
+                // (the walk keeps it only when another word of the phrase is no ordinary word).
                 budget -= word.count + 1
                 matcher.shortSlipWords(word, into: &fuzzyScratch)
                 for id in fuzzyScratch {
@@ -1277,7 +1281,7 @@ struct Search {
     ) {
         var found = false
         let (exact, ordinary) = matcher.lookUp(word)
-        if ordinary && next == first + 1 { ordinaryTokens[first] = true }
+        if ordinary && next == first + 1 { tokenFlags[first] |= 1 }
         if let id = exact {
             add(words: CollectionOfOne(id), first: first, next: next, via: via, start: start, end: end)
             found = true
@@ -1313,6 +1317,7 @@ struct Search {
             }
             // Spellings that sound alike are read even when the word is itself a phrase word ("Erika" of one artist
             // may be "Erica" of another): the walk keeps an exact phrase over a phonetic one on the same words.
+            if found && next == first + 1 { tokenFlags[first] |= 2 }
             guard expensive, !formOrdinary, !ordinary else { return }
             if isASCII && views.contains(.phonetic) && form.count <= 64 && form.count >= 4 {
                 // Spellings that sound alike: the word's phonetic skeleton is a phrase word's (one probe, behind a
@@ -1693,10 +1698,24 @@ struct Search {
     }
 
     private mutating func descend(from state: Int32, candidate index: Int32, depth: Int, start: Int32, via: Via) {
-        descend(from: state, candidate: index, depth: depth, start: start, via: via, slips: 0, letters: 0)
+        descend(from: state, candidate: index, depth: depth, start: start, via: via, slips: 0, letters: 0, anchored: false)
     }
 
-    private mutating func descend(from state: Int32, candidate index: Int32, depth: Int, start: Int32, via: Via, slips: Int, letters: Int) {
+    /// A phrase this long needs no distinctive word beside a slip in a short word ("Sarha Wright").
+    static let minimumUnanchoredLetters = 11
+
+    /// `anchored`: a word of the path so far was found as written and is no ordinary word, which a slip in a short
+    /// word needs beside it.
+    private mutating func descend(
+        from state: Int32,
+        candidate index: Int32,
+        depth: Int,
+        start: Int32,
+        via: Via,
+        slips: Int,
+        letters: Int,
+        anchored: Bool
+    ) {
         let candidate = candidates[Int(index)]
         if state >= 0 {
             // Steps past the first word cost work of their own: a prompt cannot make the walk explode.
@@ -1714,13 +1733,16 @@ struct Search {
             letters += matcher.words.length(word)
             current = next
         }
-        let slips =
-            slips + (candidate.via.contains(.twoSlips) ? 2 : candidate.via.isDisjoint(with: [.fuzzy, .shortSlip, .weakForm]) ? 0 : 1)
+        let slipped = !candidate.via.isDisjoint(with: [.fuzzy, .shortSlip, .weakForm, .twoSlips])
+        let slips = slips + (candidate.via.contains(.twoSlips) ? 2 : slipped ? 1 : 0)
+        let anchored = anchored || !slipped && candidate.wordCount == 1 && tokenFlags[Int(candidate.first)] & 1 == 0
         var via = via.union(candidate.via)
         if state >= 0 { via.formUnion(gapVia(candidate.first)) }
         let depth = depth + Int(candidate.wordCount)
         var entry = matcher.terminals[Int(current)]
-        if entry >= 0 && Self.slipsAllowed(via: via, slips: slips, words: depth, letters: letters) {
+        if entry >= 0 && Self.slipsAllowed(via: via, slips: slips, words: depth, letters: letters)
+            && (anchored || letters >= Self.minimumUnanchoredLetters || via.isDisjoint(with: [.shortSlip, .weakForm]))
+        {
             while entry >= 0 {
                 let (phrase, reportedVia) = reported(entry, via: via)
                 results.append(PhraseMatch(phrase: phrase, start: Int(start), end: Int(candidate.scalarEnd), via: reportedVia))
@@ -1730,7 +1752,7 @@ struct Search {
         guard depth < matcher.maxDepth, matcher.hasChildren[Int(current)], Int(candidate.next) < heads.count else { return }
         var following = heads[Int(candidate.next)]
         while following >= 0 {
-            descend(from: current, candidate: following, depth: depth, start: start, via: via, slips: slips, letters: letters)
+            descend(from: current, candidate: following, depth: depth, start: start, via: via, slips: slips, letters: letters, anchored: anchored)
             following = candidates[Int(following)].nextInList
         }
     }
