@@ -1601,9 +1601,9 @@ struct Search {
             if let existing = best.firstIndex(where: { $0.phrase == match.phrase && $0.start < match.end && match.start < $0.end }) {
                 let current = best[existing]
                 let longer = match.end - match.start > current.end - current.start
-                let plainer =
-                    match.end - match.start == current.end - current.start
-                    && match.via.rawValue.nonzeroBitCount < current.via.rawValue.nonzeroBitCount
+                // On the same words, a reading without a misspelling wins, then the one that undid less.
+                func cost(_ via: Via) -> (Int, Int) { (via.contains(.fuzzy) ? 1 : 0, via.rawValue.nonzeroBitCount) }
+                let plainer = match.end - match.start == current.end - current.start && cost(match.via) < cost(current.via)
                 if longer || plainer { best[existing] = match }
             } else {
                 best.append(match)
