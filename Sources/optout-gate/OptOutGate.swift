@@ -56,9 +56,13 @@ struct Serve: AsyncParsableCommand {
     var logLevel = "info"
     @Option(
         help:
-            "Turn off a training opt-out signal: x-robots-tag, tdm-header, meta, tdmrep, robots-txt or ai-txt (repeatable; also OPTOUT_DISABLE_SIGNALS, comma-separated)."
+            "Turn off a training opt-out signal: x-robots-tag, tdm-header, meta, tdmrep, robots-txt, ai-txt, content-usage or content-signal (repeatable; also OPTOUT_DISABLE_SIGNALS, comma-separated)."
     )
     var disableSignal: [String] = []
+    @Option(help: "The AI Preferences Content-Usage value, an RFC 9651 dictionary of train-ai and search to y or n (default train-ai=n).")
+    var contentUsage: String?
+    @Option(help: "The Content-Signal value in robots.txt: search, ai-train, ai-input to yes or no (default search=yes, ai-train=no, ai-input=no).")
+    var contentSignal: String?
     @Option(help: "A TDMRep policy URL to publish as tdm-policy.")
     var tdmPolicy: String?
     @OptionGroup var plans: PlanOptions
@@ -104,6 +108,8 @@ struct Serve: AsyncParsableCommand {
         configuration.signals.tdmPolicy = tdmPolicy
         let app = try await reportingErrors {
             try configuration.signals.disable(fromEnvironment + disableSignal)
+            if let contentUsage { try configuration.signals.setContentUsage(contentUsage) }
+            if let contentSignal { try configuration.signals.setContentSignal(contentSignal) }
             configuration.plans = try plans.catalog()
             return try buildApplication(configuration: configuration)
         }

@@ -37,6 +37,53 @@ import Testing
         }
     }
 
+    @Test func aiPreferencesAndContentSignalsAreOnByDefault() async throws {
+        try await withApp { client, _ in
+            for path in ["/", "/health", "/robots.txt", "/v1/nothing"] {
+                #expect(try await client.call(.get, path).headers[.init("Content-Usage")!] == "train-ai=n", "\(path)")
+            }
+            let robots = String(buffer: try await client.call(.get, "/robots.txt").body)
+            let everyone = try #require(robots.components(separatedBy: "\n\n").first { $0.contains("User-agent: *") })
+            let lines = everyone.split(separator: "\n").map(String.init)
+            #expect(lines.contains("Content-Signal: search=yes, ai-train=no, ai-input=no"))
+            #expect(lines.contains("Content-Usage: train-ai=n"))
+            #expect(robots.contains("ARTICLE 4 OF THE\n# EUROPEAN UNION DIRECTIVE 2019/790"))
+        }
+    }
+
+    @Test func aPlatformChoosesTheValuesAndBadOnesStopTheStart() async throws {
+        var signals = TrainingSignals()
+        try signals.setContentUsage("train-ai=n,search=y")
+        #expect(signals.contentUsageValue == "train-ai=n, search=y")
+        try signals.setContentSignal(" search=yes , ai-train=no ")
+        #expect(signals.contentSignalValue == "search=yes, ai-train=no")
+        for bad in ["", "train-ai", "ai=n", "train-ai=maybe", "train-ai=n, train-ai=y", "Train-AI=n", "train-ai=n;q=1", "train-ai=\"n\""] {
+            #expect(throws: StartupError.self, "\(bad)") { try signals.setContentUsage(bad) }
+        }
+        for bad in ["ai-train=n", "crawl=no", "search"] {
+            #expect(throws: StartupError.self, "\(bad)") { try signals.setContentSignal(bad) }
+        }
+        let chosen = signals
+        try await withApp(
+            configure: { $0.signals = chosen },
+            body: { client, _ in
+                #expect(try await client.call(.get, "/").headers[.init("Content-Usage")!] == "train-ai=n, search=y")
+                let robots = String(buffer: try await client.call(.get, "/robots.txt").body)
+                #expect(robots.contains("Content-Signal: search=yes, ai-train=no\n"))
+                #expect(robots.contains("Content-Usage: train-ai=n, search=y\n"))
+            }
+        )
+        try await withApp(
+            configure: { try? $0.signals.disable(["content-usage", "content-signal"]) },
+            body: { client, _ in
+                #expect(try await client.call(.get, "/").headers[.init("Content-Usage")!] == nil)
+                let robots = String(buffer: try await client.call(.get, "/robots.txt").body)
+                #expect(!robots.contains("Content-Usage") && !robots.contains("Content-Signal") && !robots.contains("ARTICLE 4"))
+                #expect(robots.contains("User-agent: GPTBot"))
+            }
+        )
+    }
+
     @Test func aiTxtAndTDMRepFileAreServed() async throws {
         try await withApp { client, _ in
             let ai = String(buffer: try await client.call(.get, "/ai.txt").body)

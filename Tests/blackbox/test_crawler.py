@@ -31,6 +31,23 @@ def test_a_page_says_noai_in_its_header_and_its_meta_tags():
     assert parser.meta["tdm-reservation"] == "1"
 
 
+def test_ai_preferences_header_is_an_rfc9651_dictionary_and_robots_txt_carries_the_signals():
+    import http_sfv
+    for path in ["/", "/robots.txt", "/health"]:
+        with urllib.request.urlopen(BASE_URL + path, timeout=10) as response:
+            usage = http_sfv.Dictionary()
+            usage.parse(response.headers["Content-Usage"].encode())
+            assert str(usage["train-ai"].value) == "n", path
+    robots = request("GET", "/robots.txt").body.decode()
+    everyone = [group for group in robots.split("\n\n") if "User-agent: *" in group][0].splitlines()
+    assert "Content-Signal: search=yes, ai-train=no, ai-input=no" in everyone
+    usage_line = [line for line in everyone if line.startswith("Content-Usage:")][0]
+    parsed = http_sfv.Dictionary()
+    parsed.parse(usage_line.split(":", 1)[1].strip().encode())
+    assert str(parsed["train-ai"].value) == "n"
+    assert "ARTICLE 4" in robots
+
+
 def test_robots_txt_disallows_ai_crawlers_and_allows_search():
     robots = urllib.robotparser.RobotFileParser(BASE_URL + "/robots.txt")
     robots.read()

@@ -12,6 +12,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         var response = try await next(request, context)
         if signals.xRobotsTag { response.headers[.xRobotsTag] = "noai, noimageai" }
         if signals.tdmHeader { response.headers[.tdmReservation] = "1" }
+        if signals.contentUsage { response.headers[.contentUsage] = signals.contentUsageValue }
         if !signals.metaTags, response.headers[.contentType]?.hasPrefix("text/html") == true {
             response = try await Self.withoutOptOutMetaTags(response)
         }
@@ -66,6 +67,7 @@ final class CollectingWriter: ResponseBodyWriter, Sendable {
 
 extension HTTPField.Name {
     static var tdmReservation: Self { .init("tdm-reservation")! }
+    static var contentUsage: Self { .init("Content-Usage")! }
     static var xRobotsTag: Self { .init("X-Robots-Tag")! }
     static var xContentTypeOptions: Self { .init("X-Content-Type-Options")! }
     static var referrerPolicy: Self { .init("Referrer-Policy")! }

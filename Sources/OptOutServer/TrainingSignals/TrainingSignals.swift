@@ -18,11 +18,76 @@ public struct TrainingSignals: Sendable, Equatable {
     public var aiTxt = true
     /// A TDMRep policy URL, published as `tdm-policy` when set.
     public var tdmPolicy: String?
+    /// IETF AI Preferences (draft-ietf-aipref-attach): `Content-Usage` on every response and in robots.txt.
+    public var contentUsage = true
+    /// Cloudflare's Content Signals: `Content-Signal` in robots.txt, with the reservation of rights under Article 4 of
+    /// the EU DSM Directive.
+    public var contentSignal = true
+    /// The `Content-Usage` value: an RFC 9651 dictionary of AIPREF categories (`train-ai`, `search`) to `y` or `n`.
+    public private(set) var contentUsageValue = "train-ai=n"
+    /// The `Content-Signal` value: `search`, `ai-train`, `ai-input` to `yes` or `no`.
+    public private(set) var contentSignalValue = "search=yes, ai-train=no, ai-input=no"
 
     public init() {}
 
     /// The names `--disable-signal` and `OPTOUT_DISABLE_SIGNALS` take.
-    public static let names = ["x-robots-tag", "tdm-header", "meta", "tdmrep", "robots-txt", "ai-txt"]
+    public static let names = ["x-robots-tag", "tdm-header", "meta", "tdmrep", "robots-txt", "ai-txt", "content-usage", "content-signal"]
+
+    /// AIPREF's vocabulary (draft-ietf-aipref-vocab-08).
+    public static let contentUsageCategories: Set<String> = ["train-ai", "search"]
+    public static let contentSignalCategories: Set<String> = ["search", "ai-train", "ai-input"]
+
+    /// Sets the `Content-Usage` value, checked as an RFC 9651 dictionary whose keys are AIPREF categories and whose
+    /// values are the tokens `y` or `n` (parameters are not used); written back in canonical form.
+    /// - Throws: `StartupError` naming what is wrong.
+    public mutating func setContentUsage(_ text: String) throws {
+        let members = try Self.members(of: text, flag: "--content-usage")
+        for (key, value) in members {
+            guard Self.contentUsageCategories.contains(key) else {
+                throw StartupError(
+                    "--content-usage: \(key) is not an AI Preferences category (\(Self.contentUsageCategories.sorted().joined(separator: ", ")))"
+                )
+            }
+            guard value == "y" || value == "n" else { throw StartupError("--content-usage: \(key) must be y or n, not \(value)") }
+        }
+        contentUsageValue = members.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+    }
+
+    /// Sets the `Content-Signal` value: `search`, `ai-train`, `ai-input` to `yes` or `no`.
+    public mutating func setContentSignal(_ text: String) throws {
+        let members = try Self.members(of: text, flag: "--content-signal")
+        for (key, value) in members {
+            guard Self.contentSignalCategories.contains(key) else {
+                throw StartupError(
+                    "--content-signal: \(key) is not a content signal (\(Self.contentSignalCategories.sorted().joined(separator: ", ")))"
+                )
+            }
+            guard value == "yes" || value == "no" else { throw StartupError("--content-signal: \(key) must be yes or no, not \(value)") }
+        }
+        contentSignalValue = members.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+    }
+
+    /// The members of a dictionary `key=token, key=token` (RFC 9651 keys: a lower-case letter or `*`, then lower-case
+    /// letters, digits, `_ - . *`; tokens: a letter, then token characters), each key once.
+    static func members(of text: String, flag: String) throws -> [(key: String, value: String)] {
+        var members: [(key: String, value: String)] = []
+        for raw in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let member = raw.trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+            let parts = member.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2, let first = parts[0].unicodeScalars.first,
+                first == "*" || ("a"..."z").contains(first),
+                parts[0].unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || "_-.*".unicodeScalars.contains($0) }),
+                let lead = parts[1].unicodeScalars.first, ("a"..."z").contains(lead) || ("A"..."Z").contains(lead),
+                parts[1].unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+            else {
+                throw StartupError("\(flag): \"\(member)\" is not key=value (a dictionary such as \"train-ai=n\")")
+            }
+            guard !members.contains(where: { $0.key == parts[0] }) else { throw StartupError("\(flag): \(parts[0]) is given twice") }
+            members.append((parts[0], parts[1]))
+        }
+        guard !members.isEmpty else { throw StartupError("\(flag) is empty") }
+        return members
+    }
 
     /// Turns off the named signals.
     /// - Throws: `StartupError` for a name that is not one of ``names``.
@@ -36,6 +101,8 @@ public struct TrainingSignals: Sendable, Equatable {
             case "tdmrep": tdmrepJSON = false
             case "robots-txt": robotsTxt = false
             case "ai-txt": aiTxt = false
+            case "content-usage": contentUsage = false
+            case "content-signal": contentSignal = false
             default: throw StartupError("unknown signal \(raw); the signals are \(Self.names.joined(separator: ", "))")
             }
         }
@@ -49,7 +116,7 @@ struct TrainingSignalsController {
 
     func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
         if signals.robotsTxt {
-            let body = Self.robotsTxt(crawlers: crawlers)
+            let body = Self.robotsTxt(crawlers: crawlers, signals: signals)
             routes.get("/robots.txt") { _, _ in Self.text(body) }
         }
         if signals.aiTxt {
@@ -68,13 +135,37 @@ struct TrainingSignalsController {
         Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
-    /// AI training crawlers may fetch nothing; everyone else may fetch the pages but not the API.
-    static func robotsTxt(crawlers: [String]) -> String {
+    /// AI training crawlers may fetch nothing; everyone else may fetch the pages but not the API. The group for
+    /// everyone carries the AI Preferences (`Content-Usage`) and Content Signals (`Content-Signal`) lines, which
+    /// crawlers that do not know them ignore.
+    static func robotsTxt(crawlers: [String], signals: TrainingSignals = TrainingSignals()) -> String {
         var out = "# OptOutGate: this site's content may not be used to train AI models.\n"
+        if signals.contentSignal {
+            out += """
+                #
+                # As a condition of accessing this website, you agree to abide by the following content signals:
+                # (a) If a content-signal = yes, you may collect content for the corresponding use.
+                # (b) If a content-signal = no, you may not collect content for the corresponding use.
+                # (c) If the website operator does not include a content signal for a corresponding use, the website
+                #     operator neither grants nor restricts permission via content signal with respect to the corresponding use.
+                # The content signals and their meanings are:
+                # search: building a search index and providing search results (e.g., returning hyperlinks and short
+                #     excerpts from your website's contents). Search does not include providing AI-generated search summaries.
+                # ai-input: inputting content into one or more AI models (e.g., retrieval augmented generation, grounding,
+                #     or other real-time taking of content for generative AI search answers).
+                # ai-train: training or fine-tuning AI models.
+                # ANY RESTRICTIONS EXPRESSED VIA CONTENT SIGNALS ARE EXPRESS RESERVATIONS OF RIGHTS UNDER ARTICLE 4 OF THE
+                # EUROPEAN UNION DIRECTIVE 2019/790 ON COPYRIGHT AND RELATED RIGHTS IN THE DIGITAL SINGLE MARKET.
+
+                """
+        }
         out += "# AI training crawlers (the list: Sources/OptOutServer/Resources/ai-crawlers.txt)\n"
         for crawler in crawlers { out += "User-agent: \(crawler)\n" }
         out += "Disallow: /\n\n"
-        out += "# Ordinary search engines and everyone else\nUser-agent: *\nAllow: /\nDisallow: /v1/\n"
+        out += "# Ordinary search engines and everyone else\nUser-agent: *\n"
+        if signals.contentSignal { out += "Content-Signal: \(signals.contentSignalValue)\n" }
+        if signals.contentUsage { out += "Content-Usage: \(signals.contentUsageValue)\n" }
+        out += "Allow: /\nDisallow: /v1/\n"
         return out
     }
 
