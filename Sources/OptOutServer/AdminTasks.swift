@@ -43,8 +43,8 @@ public struct AdminTasks: Sendable {
     }
 
     /// Imports JSON Lines of artists.
-    public func importArtists(_ data: Data) throws -> ArtistImporter.Summary {
-        try ArtistImporter(repository: services.artists).importLines(data)
+    public func importArtists(_ data: Data, progress: ((ArtistImporter.Progress) -> Void)? = nil) throws -> ArtistImporter.Summary {
+        try ArtistImporter(repository: services.artists).importLines(data, progress: progress)
     }
 
     /// Sets an account's plan and, when given, whether it pays for prompts past the allowance.

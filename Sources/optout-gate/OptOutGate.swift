@@ -216,7 +216,30 @@ struct ImportArtists: AsyncParsableCommand {
         }
         let tasks = try await reportingErrors { try AdminTasks(configuration: data.configuration) }
         let start = ContinuousClock.now
-        let summary = try await reportingErrors { try tasks.importArtists(contents) }
+        // On a terminal, a progress line (lines, rate, share done, time left) rewritten at most five times a second;
+        // elsewhere (a log, a pipe) only the summary below.
+        let onTerminal = isatty(STDERR_FILENO) == 1
+        var lastShown = ContinuousClock.now - .seconds(1)
+        let progress: ((ArtistImporter.Progress) -> Void)? =
+            onTerminal
+            ? { step in
+                let now = ContinuousClock.now
+                guard now - lastShown >= .milliseconds(200) || step.bytes == step.totalBytes else { return }
+                lastShown = now
+                let elapsed = max((now - start).seconds, 0.001)
+                let share = step.totalBytes > 0 ? Double(step.bytes) / Double(step.totalBytes) : 1
+                let left = share > 0 ? elapsed * (1 - share) / share : 0
+                let line = String(
+                    format: "\r%d lines, %.0f lines/s, %.0f %% done, ETA %.0f s   ",
+                    step.lines,
+                    Double(step.lines) / elapsed,
+                    share * 100,
+                    left
+                )
+                FileHandle.standardError.write(Data(line.utf8))
+            } : nil
+        let summary = try await reportingErrors { try tasks.importArtists(contents, progress: progress) }
+        if onTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
         let seconds = (ContinuousClock.now - start).seconds
         let lines = summary.imported + summary.updated + summary.unchanged + summary.rejected.count
         for rejection in summary.rejected.prefix(1000) {

@@ -95,6 +95,35 @@ def test_import_artists_reports_and_is_idempotent(data_dir, tmp_path):
     assert statuses == [("Greg Rutkowski", "active"), ("Rutkowski", "active"), ("Alphonse Mucha", "active"), ("Rose", "pending_review")]
 
 
+def test_import_artists_shows_progress_on_a_terminal_and_only_the_summary_elsewhere(data_dir, tmp_path):
+    import pty
+    path = tmp_path / "many.jsonl"
+    path.write_text("".join(json.dumps({"name": f"Progress Artist{i:05d}"}) + "\n" for i in range(3000)))
+    # Not a terminal: the summary, no progress line.
+    plain = run("import-artists", "--data-dir", data_dir, str(path))
+    assert plain.returncode == 0, plain.stderr
+    assert "imported 3000" in plain.stdout and "ETA" not in plain.stderr + plain.stdout
+    # On a terminal (stderr a pseudo-terminal): lines, rate, share done and time left.
+    leader, follower = pty.openpty()
+    process = subprocess.run([BIN, "import-artists", "--data-dir", data_dir, str(path)], stdout=subprocess.PIPE, stderr=follower,
+                             timeout=120, text=True)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert process.returncode == 0
+    assert "unchanged 3000" in process.stdout
+    text = shown.decode()
+    assert re.search(r"3000 lines, \d+ lines/s, 100 % done, ETA 0 s", text), text
+
+
 def test_a_missing_resource_folder_is_a_clear_error_not_a_crash(data_dir):
     result = run("serve", "--data-dir", data_dir, "--root", "/nonexistent-folder", "--port", "18999")
     assert result.returncode == 1

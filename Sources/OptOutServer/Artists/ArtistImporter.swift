@@ -35,22 +35,34 @@ public struct ArtistImporter: Sendable {
         public var rejected: [Rejection] = []
     }
 
-    /// Imports every line of `data`.
-    public func importLines(_ data: Data) throws -> Summary {
+    /// How far an import has gone: lines read, and bytes read of the whole.
+    public struct Progress: Sendable {
+        public let lines: Int
+        public let bytes: Int
+        public let totalBytes: Int
+    }
+
+    /// Imports every line of `data`, telling `progress` after each batch written.
+    public func importLines(_ data: Data, progress: ((Progress) -> Void)? = nil) throws -> Summary {
         var summary = Summary()
         var batch: [(number: Int, line: Data.SubSequence)] = []
         var number = 0
+        var bytes = 0
         for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             number += 1
+            bytes += line.count + 1
             let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line
             if trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             batch.append((number, trimmed))
             if batch.count >= batchSize {
                 try write(batch, into: &summary)
                 batch.removeAll(keepingCapacity: true)
+                progress?(Progress(lines: number, bytes: min(bytes, data.count), totalBytes: data.count))
             }
         }
         try write(batch, into: &summary)
+        // The split sees an empty piece after a final newline: that is not a line.
+        progress?(Progress(lines: number - (data.last == UInt8(ascii: "\n") ? 1 : 0), bytes: data.count, totalBytes: data.count))
         summary.rejected.sort { $0.line < $1.line }
         return summary
     }
