@@ -9,9 +9,7 @@ import Testing
 
 /// Issue 11 end to end: the prompt check reads names in every script and spelling, and says how.
 @Suite struct GateReadingsTests {
-    func checkKey(_ configuration: AppConfiguration) throws -> String {
-        try AdminTasks(configuration: configuration).createAPIKey(name: "generator-\(UUID().uuidString.prefix(8))", scopes: [.check])
-    }
+    func checkKey(_ configuration: AppConfiguration) throws -> String { try newAPIKey(configuration, scopes: [.check]) }
 
     @Test func theCheckReadsOtherScriptsAndSaysHow() async throws {
         try await withApp { client, configuration in

@@ -8,7 +8,7 @@ import Testing
 
 @Suite struct GenerationsTests {
     func generateKey(_ configuration: AppConfiguration) throws -> String {
-        try AdminTasks(configuration: configuration).createAPIKey(name: "generator-\(UUID().uuidString.prefix(6))", scopes: [.generate])
+        try newAPIKey(configuration, scopes: [.generate])
     }
 
     @Test func freeAccountsGetFivePromptsThen402() async throws {

@@ -8,9 +8,7 @@ import Testing
 
 /// Squatters lose (issue 10, row 9): a phrase held by an unverified artist is disputed, not a dead end.
 @Suite struct NameDisputesTests {
-    func checkKey(_ configuration: AppConfiguration) throws -> String {
-        try AdminTasks(configuration: configuration).createAPIKey(name: "checker-\(UUID().uuidString.prefix(6))", scopes: [.check])
-    }
+    func checkKey(_ configuration: AppConfiguration) throws -> String { try newAPIKey(configuration, scopes: [.check]) }
 
     /// A squatter holds "Greg Rutkowski"; the real artist registers it too. Returns (squatter, squatter id, real, real id).
     func squatted(_ client: some TestClientProtocol) async throws -> (String, Int, String, Int) {

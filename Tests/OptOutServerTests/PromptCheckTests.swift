@@ -8,7 +8,7 @@ import Testing
 
 @Suite struct PromptCheckTests {
     func checkKey(_ configuration: AppConfiguration, scopes: Set<APIScope> = [.check]) throws -> String {
-        try AdminTasks(configuration: configuration).createAPIKey(name: "generator-\(UUID().uuidString.prefix(8))", scopes: scopes)
+        try newAPIKey(configuration, scopes: scopes)
     }
 
     func check(_ client: some TestClientProtocol, _ key: String, _ prompt: String) async throws -> Reply {

@@ -120,3 +120,8 @@ extension TestClientProtocol {
         try await call(.get, "/v1/registry/version").json["registry_version"].int ?? -1
     }
 }
+
+/// A new API key with `scopes`, under a name no other test uses.
+func newAPIKey(_ configuration: AppConfiguration, scopes: Set<APIScope>) throws -> String {
+    try AdminTasks(configuration: configuration).createAPIKey(name: "key-\(UUID().uuidString.prefix(8))", scopes: scopes)
+}

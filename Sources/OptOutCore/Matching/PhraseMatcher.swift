@@ -497,43 +497,42 @@ public final class PhraseMatcher: Sendable {
 
     /// Restricted Damerau-Levenshtein distance of exactly one between two byte strings.
     static func isOneEditApart(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        do {
-            if a.count == b.count {
-                var first = -1
-                var second = -1
-                for index in 0..<a.count where a[index] != b[index] {
-                    if first < 0 {
-                        first = index
-                    } else if second < 0 {
-                        second = index
-                    } else {
-                        return false
-                    }
+        if a.count == b.count {
+            var first = -1
+            var second = -1
+            for index in 0..<a.count where a[index] != b[index] {
+                if first < 0 {
+                    first = index
+                } else if second < 0 {
+                    second = index
+                } else {
+                    return false
                 }
-                if first < 0 { return false }
-                if second < 0 { return true }
-                return second == first + 1 && a[first] == b[second] && a[second] == b[first]
             }
-            let (long, short) = a.count > b.count ? (a, b) : (b, a)
-            guard long.count == short.count + 1 else { return false }
-            var index = 0
-            while index < short.count && long[index] == short[index] { index += 1 }
-            while index < short.count && long[index + 1] == short[index] { index += 1 }
-            return index == short.count
+            if first < 0 { return false }
+            if second < 0 { return true }
+            return second == first + 1 && a[first] == b[second] && a[second] == b[first]
         }
+        let (long, short) = a.count > b.count ? (a, b) : (b, a)
+        guard long.count == short.count + 1 else { return false }
+        var index = 0
+        while index < short.count && long[index] == short[index] { index += 1 }
+        while index < short.count && long[index + 1] == short[index] { index += 1 }
+        return index == short.count
     }
 
     /// The restricted Damerau-Levenshtein distance between `a` and `b`, or `limit + 1` when it is larger.
     static func editDistance(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>, limit: Int) -> Int {
         let (n, m) = (a.count, b.count)
         guard abs(n - m) <= limit, n <= 64, m <= 64 else { return limit + 1 }
+        guard n > 0, m > 0 else { return max(n, m) }
         var previous2 = [Int](repeating: 0, count: m + 1)
         var previous = Array(0...m)
         var current = [Int](repeating: 0, count: m + 1)
-        for i in 1...max(n, 1) where n > 0 {
+        for i in 1...n {
             current[0] = i
             var rowMinimum = i
-            for j in 1...max(m, 1) where m > 0 {
+            for j in 1...m {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
                 var value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
                 if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] { value = min(value, previous2[j - 2] + 1) }
@@ -867,7 +866,7 @@ struct PromptScan {
                         | UInt32(utf8[offset + 3] & 0x3F)
                     offset += 4
                 }
-                if value >= 0x0370 && value < 0x0530 || value >= 0x1F00 && value < 0x2000 { sawOtherScript = true }
+                if Transliteration.isTableScript(value) { sawOtherScript = true }
                 if Folding.isApostrophe(value) {
                     apostrophe(possessive: Self.isPossessiveEnding(utf8, at: offset))
                     index += 1
@@ -950,8 +949,6 @@ struct Search {
     var heads: [Int32]
     var fuzzyScratch: [Int32] = []
     var narrowScratch: [UInt8] = []
-    var skeletonScratch: [UInt8] = []
-    var skeletonWord: [UInt8] = []
     var phoneticHits: [Int32] = []
     /// Per token: whether it is an ordinary word (bit 0) and whether it was found as a phrase word as written or in
     /// leet (bit 1).

@@ -229,8 +229,6 @@ public enum Transliteration {
         return 1
     }
 
-    private typealias UnicodeScalarType = Unicode.Scalar
-
     /// Lower case, accents removed (ά is α; ё, ї and й kept apart), from a table of the Greek and Cyrillic blocks.
     @inline(__always)
     private static func base(_ scalar: Unicode.Scalar) -> UInt32 {
@@ -314,6 +312,17 @@ public enum Phonetic {
         }
     }
 
+    @inline(__always)
+    private static func withH(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "s"), UInt8(ascii: "z"), UInt8(ascii: "g"), UInt8(ascii: "t"): byte
+        case UInt8(ascii: "k"): UInt8(ascii: "h")
+        case UInt8(ascii: "c"): UInt8(ascii: "k")
+        case UInt8(ascii: "p"): UInt8(ascii: "f")
+        default: nil
+        }
+    }
+
     /// The skeleton written into `out` (room for twice the word), without allocating; returns its length.
     @inline(__always)
     public static func skeleton(_ word: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
@@ -329,30 +338,11 @@ public enum Phonetic {
         while index < length {
             let byte = word[index]
             let next: UInt8 = index + 1 < length ? word[index + 1] : 0
-            if next == UInt8(ascii: "h") {
-                switch byte {
-                case UInt8(ascii: "s"), UInt8(ascii: "z"), UInt8(ascii: "g"):
-                    push(byte)
-                    index += 2
-                    continue
-                case UInt8(ascii: "k"):
-                    push(UInt8(ascii: "h"))
-                    index += 2
-                    continue
-                case UInt8(ascii: "c"):
-                    push(UInt8(ascii: "k"))
-                    index += 2
-                    continue
-                case UInt8(ascii: "p"):
-                    push(UInt8(ascii: "f"))
-                    index += 2
-                    continue
-                case UInt8(ascii: "t"):
-                    push(UInt8(ascii: "t"))
-                    index += 2
-                    continue
-                default: break
-                }
+            // A consonant and h: sh, zh, gh, th keep the consonant, kh is h, ch is k, ph is f.
+            if next == UInt8(ascii: "h"), let sound = withH(byte) {
+                push(sound)
+                index += 2
+                continue
             }
             switch (byte, next) {
             case (UInt8(ascii: "c"), UInt8(ascii: "k")):

@@ -41,30 +41,38 @@ public struct TrainingSignals: Sendable, Equatable {
     /// values are the tokens `y` or `n` (parameters are not used); written back in canonical form.
     /// - Throws: `StartupError` naming what is wrong.
     public mutating func setContentUsage(_ text: String) throws {
-        let members = try Self.members(of: text, flag: "--content-usage")
-        for (key, value) in members {
-            guard Self.contentUsageCategories.contains(key) else {
-                throw StartupError(
-                    "--content-usage: \(key) is not an AI Preferences category (\(Self.contentUsageCategories.sorted().joined(separator: ", ")))"
-                )
-            }
-            guard value == "y" || value == "n" else { throw StartupError("--content-usage: \(key) must be y or n, not \(value)") }
-        }
-        contentUsageValue = members.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+        contentUsageValue = try Self.canonical(
+            text,
+            flag: "--content-usage",
+            keys: Self.contentUsageCategories,
+            keyNoun: "an AI Preferences category",
+            values: ["y", "n"]
+        )
     }
 
     /// Sets the `Content-Signal` value: `search`, `ai-train`, `ai-input` to `yes` or `no`.
     public mutating func setContentSignal(_ text: String) throws {
-        let members = try Self.members(of: text, flag: "--content-signal")
+        contentSignalValue = try Self.canonical(
+            text,
+            flag: "--content-signal",
+            keys: Self.contentSignalCategories,
+            keyNoun: "a content signal",
+            values: ["yes", "no"]
+        )
+    }
+
+    /// `text` as a dictionary of `keys` to `values` (the first value named first in errors), written back canonically.
+    static func canonical(_ text: String, flag: String, keys: Set<String>, keyNoun: String, values: [String]) throws -> String {
+        let members = try members(of: text, flag: flag)
         for (key, value) in members {
-            guard Self.contentSignalCategories.contains(key) else {
-                throw StartupError(
-                    "--content-signal: \(key) is not a content signal (\(Self.contentSignalCategories.sorted().joined(separator: ", ")))"
-                )
+            guard keys.contains(key) else {
+                throw StartupError("\(flag): \(key) is not \(keyNoun) (\(keys.sorted().joined(separator: ", ")))")
             }
-            guard value == "yes" || value == "no" else { throw StartupError("--content-signal: \(key) must be yes or no, not \(value)") }
+            guard values.contains(value) else {
+                throw StartupError("\(flag): \(key) must be \(values.joined(separator: " or ")), not \(value)")
+            }
         }
-        contentSignalValue = members.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+        return members.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
     }
 
     /// The members of a dictionary `key=token, key=token` (RFC 9651 keys: a lower-case letter or `*`, then lower-case
