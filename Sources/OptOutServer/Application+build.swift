@@ -146,7 +146,9 @@ func buildRouter(
     table: RouteTable = RouteTable()
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
-    router.add(middleware: SecurityHeadersMiddleware(signals: configuration.signals))
+    let publicURL = configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)"
+    let license = RSLLicense(links: links, publicURL: publicURL)
+    router.add(middleware: SecurityHeadersMiddleware(signals: configuration.signals, licenseAddress: license.address))
     router.add(middleware: ErrorMiddleware(passRouteNotFound: false, routes: table))
     router.add(middleware: StaticPathGuard())
     router.add(middleware: FileMiddleware(publicDirectory.path, searchForIndexHtml: true))
@@ -184,12 +186,12 @@ func buildRouter(
         repository: services.artists,
         gate: gate,
         fetcher: PageFetcher(allowPrivate: configuration.allowPrivateFetch),
-        publicURL: configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)"
+        publicURL: publicURL
     ).addRoutes(to: routes)
     PhraseReviewController(repository: services.artists, gate: gate).addRoutes(to: routes)
     NameDisputesController(repository: services.artists, gate: gate).addRoutes(to: routes)
     PromptCheckController(gate: gate).addRoutes(to: routes)
-    TrainingSignalsController(signals: configuration.signals, crawlers: services.crawlers).addRoutes(to: routes)
+    TrainingSignalsController(signals: configuration.signals, crawlers: services.crawlers, license: license).addRoutes(to: routes)
     GenerationsController(
         database: services.database,
         gate: gate,
@@ -198,6 +200,7 @@ func buildRouter(
         maxImageBytes: configuration.maxImageBytes
     ).addRoutes(to: routes)
     RegistryLookupController(gate: gate, links: links, database: services.database).addRoutes(to: routes)
+    SpawningQueryController(links: links).addRoutes(to: routes)
     RegistryController(repository: services.artists).addRoutes(to: routes)
     ReportsController(repository: services.reports(configuration)).addRoutes(to: routes)
     return router

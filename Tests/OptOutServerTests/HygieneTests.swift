@@ -147,7 +147,10 @@ import Testing
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("components:") { break }
             if line.hasPrefix("  /"), line.hasSuffix(":") {
-                currentPath = String(line.dropFirst(2).dropLast()).replacingOccurrences(of: "{id}", with: ":id")
+                // The router matches a path with or without its trailing slash (Spawning's route is documented with it).
+                var path = String(line.dropFirst(2).dropLast()).replacingOccurrences(of: "{id}", with: ":id")
+                if path.count > 1, path.hasSuffix("/") { path.removeLast() }
+                currentPath = path
             } else if let path = currentPath, let method = ["get", "post", "patch", "put", "delete"].first(where: { line == "    \($0):" }) {
                 documented.insert("\(method.uppercased()) \(path)")
             }

@@ -6,6 +6,10 @@ import Testing
 @testable import OptOutCore
 @testable import OptOutServer
 
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
 @Suite struct TrainingSignalsTests {
     @Test func everyResponseCarriesBothHeadersByDefault() async throws {
         try await withApp { client, _ in
@@ -118,6 +122,58 @@ import Testing
         #expect(throws: StartupError.self) { try signals.disable(["no-such-signal"]) }
     }
 
+    @Test func rslLicenseIsServedLinkedAndListsTheArtistsWorks() async throws {
+        try await withApp(
+            configure: { $0.publicURL = "https://gate.example" },
+            body: { client, _ in
+                let artist = try await client.signUp("rsl@example.org")
+                let id = try await client.createArtist(artist, name: "Greg Rutkowski")
+                let link = "https://gregrutkowski.example/gallery?a=1&b=*"
+                #expect(try await client.call(.patch, "/v1/artists/\(id)", token: artist, json: ["links": [link]]).status == .ok)
+
+                let reply = try await client.call(.get, "/license.xml")
+                #expect(reply.status == .ok)
+                #expect(reply.headers[.contentType]?.hasPrefix("application/rsl+xml") == true)
+                let document = try XMLDocument(data: Data(buffer: reply.body))
+                let root = try #require(document.rootElement())
+                #expect(root.name == "rsl" && root.uri == "https://rslstandard.org/rsl")
+                let contents = root.elements(forName: "content")
+                func attribute(_ element: XMLElement?, _ name: String) -> String? {
+                    element?.attributes?.first { $0.localName == name }?.stringValue
+                }
+                let urls = contents.compactMap { attribute($0, "url") }
+                #expect(urls == ["/", "https://gregrutkowski.example/gallery?a=1&b=%2A"])
+                for content in contents {
+                    let prohibits = content.elements(forName: "license").first?.elements(forName: "prohibits").first
+                    #expect(attribute(prohibits, "type") == "usage")
+                    #expect(prohibits?.stringValue?.split(separator: ",").contains("ai-train") == true)
+                }
+
+                let robots = String(buffer: try await client.call(.get, "/robots.txt").body)
+                #expect(robots.split(separator: "\n").contains("License: https://gate.example/license.xml"))
+                let page = try await client.call(.get, "/")
+                #expect(page.headers[.init("Link")!] == "<https://gate.example/license.xml>; rel=\"license\"; type=\"application/rsl+xml\"")
+                #expect(String(buffer: page.body).contains("<link rel=\"license\" type=\"application/rsl+xml\" href=\"/license.xml\">"))
+                #expect(try await client.call(.get, "/health").headers[.init("Link")!] == nil)
+
+                // A withdrawn artist's works leave the document.
+                _ = try await client.call(.delete, "/v1/artists/\(id)", token: artist)
+                #expect(!String(buffer: try await client.call(.get, "/license.xml").body).contains("gregrutkowski"))
+            }
+        )
+        try await withApp(
+            configure: { try? $0.signals.disable(["rsl"]) },
+            body: { client, _ in
+                #expect(try await client.call(.get, "/license.xml").status == .notFound)
+                let page = try await client.call(.get, "/moderate.html")
+                #expect(page.headers[.init("Link")!] == nil)
+                #expect(!String(buffer: page.body).contains("rel=\"license\""))
+                #expect(String(buffer: page.body).contains("<meta name=\"robots\""))
+                #expect(!String(buffer: try await client.call(.get, "/robots.txt").body).contains("License:"))
+            }
+        )
+    }
+
     @Test func aTDMPolicyIsPublishedWhenSet() async throws {
         try await withApp(
             configure: { $0.signals.tdmPolicy = "https://example.org/tdm-policy.json" },
@@ -209,6 +265,45 @@ import Testing
                 #expect(try await client.call(method, path, token: checkKey, json: body).status == .forbidden, "\(path)")
                 #expect(try await client.call(method, path, token: member, json: body).status == .forbidden, "\(path)")
             }
+        }
+    }
+
+    @Test func spawningQueryAnswersAsSpawningDoes() async throws {
+        try await withApp { client, configuration in
+            let key = try registryKey(configuration)
+            let artist = try await client.signUp("spawn@example.org")
+            let id = try await client.createArtist(artist, name: "Greg Rutkowski")
+            #expect(
+                try await client.call(.patch, "/v1/artists/\(id)", token: artist, json: ["links": ["https://www.artstation.com/rutkowski"]]).status
+                    == .ok
+            )
+            func query(_ body: String, authorization: String? = "API \(key)", type: String = "text/plain") async throws -> Reply {
+                var headers: HTTPFields = [.contentType: type]
+                if let authorization { headers[.authorization] = authorization }
+                return try await client.execute(uri: "/api/v2/query/urls/", method: .post, headers: headers, body: ByteBuffer(string: body)) {
+                    Reply(status: $0.status, headers: $0.headers, body: $0.body)
+                }
+            }
+            let urls = ["https://artstation.com/rutkowski/artwork/1", "https://example.org/cat.jpg", "not a url"]
+            let reply = try await query(urls.joined(separator: "\r\n") + "\n")
+            #expect(reply.status == .ok, "\(String(buffer: reply.body))")
+            let items = reply.json["urls"].array
+            #expect(items.map { $0["url"].string } == urls)
+            #expect(items.map { $0["optOut"].bool } == [true, false, false])
+            #expect(items.allSatisfy { $0["optIn"].bool == false })
+            // One URL, and a bearer key, work too.
+            #expect(try await query(urls[0], authorization: "Bearer \(key)").json["urls"][0]["optOut"].bool == true)
+
+            // Refusals: no key, a key without the scope, a session, too many URLs, nothing, JSON.
+            #expect(try await query(urls[0], authorization: nil).status == .unauthorized)
+            let checkKey = try AdminTasks(configuration: configuration).createAPIKey(name: "checker", scopes: [.check])
+            #expect(try await query(urls[0], authorization: "API \(checkKey)").status == .forbidden)
+            #expect(try await query(urls[0], authorization: "API \(artist)").status == .forbidden)
+            let tooMany = try await query((0...10_000).map { "https://example.org/\($0)" }.joined(separator: "\n"))
+            #expect(tooMany.status == .contentTooLarge && tooMany.errorCode == "too_many_items")
+            #expect(try await query((0..<10_000).map { "https://example.org/\($0)" }.joined(separator: "\n")).status == .ok)
+            #expect(try await query("\n \n").errorCode == "no_urls")
+            #expect(try await query("[\"https://example.org\"]", type: "application/json").status == .unsupportedMediaType)
         }
     }
 

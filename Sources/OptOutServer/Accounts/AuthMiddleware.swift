@@ -22,21 +22,30 @@ struct AuthMiddleware: RouterMiddleware {
                 context.credentialProblem = "The bearer token is unknown, expired or revoked; sign in again."
             }
         } else {
-            context.credentialProblem = "Send the credential as Authorization: Bearer <token>."
+            context.credentialProblem = "Send the credential as Authorization: Bearer <token> (or API <key>)."
         }
         return try await next(request, context)
     }
 
-    /// The secret of `Bearer <secret>` (scheme in any case, spaces and tabs around the secret ignored), or nil.
-    /// Works on the header's bytes: every request of an image generator passes here.
+    /// The secret of `Bearer <secret>`, or of `API <secret>` as Spawning's clients send it (scheme in any case,
+    /// spaces and tabs around the secret ignored), or nil. Works on the header's bytes: every request of an image
+    /// generator passes here.
     static func bearerSecret(_ header: String) -> String? {
         let bytes = Array(header.utf8)
         var start = 0
         while start < bytes.count, bytes[start] == 0x20 { start += 1 }
-        let scheme = Array("bearer".utf8)
-        guard bytes.count > start + scheme.count, bytes[start + scheme.count] == 0x20,
-            zip(bytes[start..<start + scheme.count], scheme).allSatisfy({ $0 | 0x20 == $1 })
-        else { return nil }
+        func hasScheme(_ scheme: [UInt8]) -> Bool {
+            bytes.count > start + scheme.count && bytes[start + scheme.count] == 0x20
+                && zip(bytes[start..<start + scheme.count], scheme).allSatisfy({ $0 | 0x20 == $1 })
+        }
+        let scheme: [UInt8]
+        if hasScheme(Self.bearer) {
+            scheme = Self.bearer
+        } else if hasScheme(Self.api) {
+            scheme = Self.api
+        } else {
+            return nil
+        }
         var from = start + scheme.count + 1
         var end = bytes.count
         while from < end, bytes[from] == 0x20 || bytes[from] == 0x09 { from += 1 }
@@ -44,6 +53,9 @@ struct AuthMiddleware: RouterMiddleware {
         guard from < end else { return nil }
         return String(decoding: bytes[from..<end], as: UTF8.self)
     }
+
+    static let bearer = Array("bearer".utf8)
+    static let api = Array("api".utf8)
 
     private func identity(for secret: String, hash: Data) throws -> Identity? {
         if let cached = cache.identity(for: hash) { return cached }

@@ -7,14 +7,21 @@ import NIOConcurrencyHelpers
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var contentSecurityPolicy: String { "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'" }
     let signals: TrainingSignals
+    /// The absolute address of the RSL document, for the `Link` header of pages.
+    var licenseAddress = ""
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
         if signals.xRobotsTag { response.headers[.xRobotsTag] = "noai, noimageai" }
         if signals.tdmHeader { response.headers[.tdmReservation] = "1" }
         if signals.contentUsage { response.headers[.contentUsage] = signals.contentUsageValue }
-        if !signals.metaTags, response.headers[.contentType]?.hasPrefix("text/html") == true {
-            response = try await Self.withoutOptOutMetaTags(response)
+        if response.headers[.contentType]?.hasPrefix("text/html") == true {
+            if signals.rsl {
+                response.headers[.link] = "<\(licenseAddress)>; rel=\"license\"; type=\"\(RSLLicense.mediaType)\""
+            }
+            if !signals.metaTags || !signals.rsl {
+                response = try await Self.withoutOptOutTags(response, meta: !signals.metaTags, license: !signals.rsl)
+            }
         }
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicy] = "no-referrer"
@@ -41,12 +48,15 @@ struct StaticPathGuard<Context: RequestContext>: RouterMiddleware {
 }
 
 extension SecurityHeadersMiddleware {
-    /// The page without its `noai` and `tdm-reservation` meta tags, for a platform that turned them off.
-    static func withoutOptOutMetaTags(_ response: Response) async throws -> Response {
+    static var metaTags: [String] { ["<meta name=\"robots\" content=\"noai, noimageai\">\n", "<meta name=\"tdm-reservation\" content=\"1\">\n"] }
+    static var licenseTag: String { "<link rel=\"license\" type=\"\(RSLLicense.mediaType)\" href=\"/license.xml\">\n" }
+
+    /// The page without its `noai` and `tdm-reservation` meta tags or its RSL link, for a platform that turned them off.
+    static func withoutOptOutTags(_ response: Response, meta: Bool, license: Bool) async throws -> Response {
         let writer = CollectingWriter()
         try await response.body.write(writer)
         var html = String(buffer: writer.buffer.withLockedValue { $0 })
-        for tag in ["<meta name=\"robots\" content=\"noai, noimageai\">\n", "<meta name=\"tdm-reservation\" content=\"1\">\n"] {
+        for tag in (meta ? metaTags : []) + (license ? [licenseTag] : []) {
             html = html.replacingOccurrences(of: tag, with: "")
         }
         var edited = response
@@ -68,6 +78,7 @@ final class CollectingWriter: ResponseBodyWriter, Sendable {
 extension HTTPField.Name {
     static var tdmReservation: Self { .init("tdm-reservation")! }
     static var contentUsage: Self { .init("Content-Usage")! }
+    static var link: Self { .init("Link")! }
     static var xRobotsTag: Self { .init("X-Robots-Tag")! }
     static var xContentTypeOptions: Self { .init("X-Content-Type-Options")! }
     static var referrerPolicy: Self { .init("Referrer-Policy")! }

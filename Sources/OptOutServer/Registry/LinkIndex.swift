@@ -35,9 +35,14 @@ final class LinkIndex: Sendable {
 
     /// The current index, rebuilt from the database when the links changed since it was built.
     func current() throws -> Index {
+        try currentWithVersion().index
+    }
+
+    /// The current index and the version of the links it holds.
+    func currentWithVersion() throws -> (version: Int64, index: Index) {
         let version = try database.pool.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM link_state WHERE id = 1") ?? 0 }
-        if let current = state.withLockedValue({ $0.version == version ? $0.index : nil }) { return current }
-        return try rebuild(version: version)
+        if let current = state.withLockedValue({ $0.version == version ? $0.index : nil }) { return (version, current) }
+        return (version, try rebuild(version: version))
     }
 
     /// Builds the index ahead of the first look-up (a start with 500,000 links takes about two seconds).

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOPosix
 import OptOutCore
 
 /// The training opt-out signals the service publishes, all on by default; a platform may turn each off.
@@ -23,6 +24,9 @@ public struct TrainingSignals: Sendable, Equatable {
     /// Cloudflare's Content Signals: `Content-Signal` in robots.txt, with the reservation of rights under Article 4 of
     /// the EU DSM Directive.
     public var contentSignal = true
+    /// Really Simple Licensing 1.0: `/license.xml`, robots.txt's `License:` line, a `Link` header and
+    /// `<link rel="license">` in every page.
+    public var rsl = true
     /// The `Content-Usage` value: an RFC 9651 dictionary of AIPREF categories (`train-ai`, `search`) to `y` or `n`.
     public private(set) var contentUsageValue = "train-ai=n"
     /// The `Content-Signal` value: `search`, `ai-train`, `ai-input` to `yes` or `no`.
@@ -31,7 +35,7 @@ public struct TrainingSignals: Sendable, Equatable {
     public init() {}
 
     /// The names `--disable-signal` and `OPTOUT_DISABLE_SIGNALS` take.
-    public static let names = ["x-robots-tag", "tdm-header", "meta", "tdmrep", "robots-txt", "ai-txt", "content-usage", "content-signal"]
+    public static let names = ["x-robots-tag", "tdm-header", "meta", "tdmrep", "robots-txt", "ai-txt", "content-usage", "content-signal", "rsl"]
 
     /// AIPREF's vocabulary (draft-ietf-aipref-vocab-08).
     public static let contentUsageCategories: Set<String> = ["train-ai", "search"]
@@ -111,20 +115,33 @@ public struct TrainingSignals: Sendable, Equatable {
             case "ai-txt": aiTxt = false
             case "content-usage": contentUsage = false
             case "content-signal": contentSignal = false
+            case "rsl": rsl = false
             default: throw StartupError("unknown signal \(raw); the signals are \(Self.names.joined(separator: ", "))")
             }
         }
     }
 }
 
-/// `/robots.txt`, `/ai.txt` and `/.well-known/tdmrep.json`.
+/// `/robots.txt`, `/ai.txt`, `/.well-known/tdmrep.json` and `/license.xml`.
 struct TrainingSignalsController {
     let signals: TrainingSignals
     let crawlers: [String]
+    let license: RSLLicense
 
     func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
+        if signals.rsl {
+            let license = self.license
+            routes.get("/license.xml") { _, _ in
+                let body = try await NIOThreadPool.singleton.runIfActive { try license.document() }
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "\(RSLLicense.mediaType); charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: body))
+                )
+            }
+        }
         if signals.robotsTxt {
-            let body = Self.robotsTxt(crawlers: crawlers, signals: signals)
+            let body = Self.robotsTxt(crawlers: crawlers, signals: signals, license: signals.rsl ? license.address : nil)
             routes.get("/robots.txt") { _, _ in Self.text(body) }
         }
         if signals.aiTxt {
@@ -146,7 +163,7 @@ struct TrainingSignalsController {
     /// AI training crawlers may fetch nothing; everyone else may fetch the pages but not the API. The group for
     /// everyone carries the AI Preferences (`Content-Usage`) and Content Signals (`Content-Signal`) lines, which
     /// crawlers that do not know them ignore.
-    static func robotsTxt(crawlers: [String], signals: TrainingSignals = TrainingSignals()) -> String {
+    static func robotsTxt(crawlers: [String], signals: TrainingSignals = TrainingSignals(), license: String? = nil) -> String {
         var out = "# OptOutGate: this site's content may not be used to train AI models.\n"
         if signals.contentSignal {
             out += """
@@ -173,6 +190,7 @@ struct TrainingSignalsController {
         out += "# Ordinary search engines and everyone else\nUser-agent: *\n"
         if signals.contentSignal { out += "Content-Signal: \(signals.contentSignalValue)\n" }
         if signals.contentUsage { out += "Content-Usage: \(signals.contentUsageValue)\n" }
+        if let license { out += "License: \(license)\n" }
         out += "Allow: /\nDisallow: /v1/\n"
         return out
     }
