@@ -46,6 +46,14 @@ public struct AppConfiguration: Sendable {
     public var publicURL: String?
     /// Let link verification fetch private and loopback addresses (tests and closed networks only).
     public var allowPrivateFetch = false
+    /// The PEM ECDSA P-256 key and certificate chain that sign C2PA manifests; when nil, a development pair kept in
+    /// `<data-dir>/c2pa/`.
+    public var c2paKeyPEM: String?
+    public var c2paCertificatePEM: String?
+    /// The training-and-data-mining entries written into labels (C2PA, CAWG, IPTC PLUS).
+    public var labelTraining = TrainingMiningPolicy()
+    /// Write the prompt and its writer into the XMP label (IPTC `AIPromptInformation`, `AIPromptWriterName`).
+    public var labelPrompt = false
 
     public init() {}
 }
@@ -106,10 +114,18 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
             metadata: ["revision": "\(CollisionGuard.revision)", "phrases_moved_to_review": "\(held)"]
         )
     }
+    let c2pa = try C2PACredential.forService(configuration)
+    if c2pa.development {
+        logger.notice(
+            "C2PA manifests are signed with a development certificate; give --c2pa-key and --c2pa-cert for production",
+            metadata: ["folder": "\(configuration.dataDirectory.appendingPathComponent("c2pa").path)"]
+        )
+    }
     let router = buildRouter(
         services: services,
         gate: gate,
         links: links,
+        c2pa: c2pa.credential,
         configuration: configuration,
         publicDirectory: root.appendingPathComponent("Public")
     )
@@ -141,6 +157,7 @@ func buildRouter(
     services: Services,
     gate: PromptGate,
     links: LinkIndex,
+    c2pa: C2PACredential,
     configuration: AppConfiguration,
     publicDirectory: URL,
     table: RouteTable = RouteTable()
@@ -197,7 +214,8 @@ func buildRouter(
         gate: gate,
         committer: GroupCommitter(database: services.database),
         plans: configuration.plans,
-        maxImageBytes: configuration.maxImageBytes
+        maxImageBytes: configuration.maxImageBytes,
+        labels: LabelOptions(c2pa: c2pa, training: configuration.labelTraining, prompt: configuration.labelPrompt)
     ).addRoutes(to: routes)
     RegistryLookupController(gate: gate, links: links, database: services.database).addRoutes(to: routes)
     SpawningQueryController(links: links).addRoutes(to: routes)

@@ -129,10 +129,12 @@ import Testing
         configuration.resourceRoot = repositoryRoot
         let services = try Services(configuration: configuration)
         let table = RouteTable()
+        let pair = try C2PACredential.makeDevelopmentPair()
         _ = buildRouter(
             services: services,
             gate: try PromptGate(database: services.database, ordinary: services.ordinaryWords, logger: Logger(label: "test")),
             links: LinkIndex(database: services.database),
+            c2pa: try C2PACredential.load(keyPEM: pair.keyPEM, certificatePEM: pair.chainPEM),
             configuration: configuration,
             publicDirectory: repositoryRoot.appendingPathComponent("Public"),
             table: table

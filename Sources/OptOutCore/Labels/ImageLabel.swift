@@ -7,12 +7,71 @@ public struct AILabel: Sendable, Equatable {
     public var generator: String
     /// ISO 8601.
     public var createdAt: String
+    /// What the image's maker allows of AI training and data mining (C2PA/CAWG entries, IPTC `plus:DataMining`).
+    public var training = TrainingMiningPolicy()
+    /// The prompt and who wrote it, written as IPTC `AIPromptInformation` and `AIPromptWriterName` only when the
+    /// platform asks (`--label-prompt`): a prompt can be private.
+    public var prompt: String?
+    public var promptWriter: String?
 
     public init(generationId: String, credits: [String], generator: String, createdAt: String) {
         self.generationId = generationId
         self.credits = credits
         self.generator = generator
         self.createdAt = createdAt
+    }
+}
+
+/// The training-and-data-mining entries of CAWG's `cawg.training-mining` assertion (C2PA 1.x's
+/// `c2pa.training-mining`): each of four uses allowed, not allowed, or constrained; a use not named says nothing.
+public struct TrainingMiningPolicy: Sendable, Equatable {
+    /// The uses, in the order written.
+    public static let uses = ["ai_training", "ai_generative_training", "ai_inference", "data_mining"]
+    public static let values = ["allowed", "notAllowed", "constrained"]
+
+    /// Use to value, in ``uses`` order.
+    public private(set) var entries: [(use: String, value: String)]
+
+    /// The default: not allowed for AI training and for generative AI training.
+    public init() {
+        entries = [("ai_training", "notAllowed"), ("ai_generative_training", "notAllowed")]
+    }
+
+    /// Reads `use=value, use=value` (`--label-training`), e.g. `ai_training=notAllowed, data_mining=allowed`.
+    public init(parsing text: String) throws(DomainError) {
+        var found: [String: String] = [:]
+        for member in text.split(separator: ",") {
+            let parts = member.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, Self.uses.contains(parts[0]), Self.values.contains(parts[1]) else {
+                throw .invalid(
+                    "label_training",
+                    code: "invalid_label_training",
+                    "\"\(member.trimmingCharacters(in: .whitespaces))\" is not use=value; the uses are \(Self.uses.joined(separator: ", ")) and the values \(Self.values.joined(separator: ", "))"
+                )
+            }
+            guard found[parts[0]] == nil else { throw .invalid("label_training", code: "invalid_label_training", "\(parts[0]) is given twice") }
+            found[parts[0]] = parts[1]
+        }
+        guard !found.isEmpty else {
+            throw .invalid("label_training", code: "invalid_label_training", "name at least one use, e.g. ai_training=notAllowed")
+        }
+        entries = Self.uses.compactMap { use in found[use].map { (use, $0) } }
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.entries.elementsEqual(rhs.entries) { $0 == $1 } }
+
+    public func value(of use: String) -> String? { entries.first { $0.use == use }?.value }
+
+    /// The PLUS `DataMining` term that says the same: prohibited for all data mining, for AI/ML training, for
+    /// generative AI/ML training, or allowed; unspecified when the entries say nothing it can name.
+    public var plusDataMining: String {
+        let base = "http://ns.useplus.org/ldf/vocab/"
+        if value(of: "data_mining") == "notAllowed" { return base + "DMI-PROHIBITED" }
+        if value(of: "ai_training") == "notAllowed" { return base + "DMI-PROHIBITED-AIMLTRAINING" }
+        if value(of: "ai_generative_training") == "notAllowed" { return base + "DMI-PROHIBITED-GENAIMLTRAINING" }
+        if entries.contains(where: { $0.value == "constrained" }) { return base + "DMI-PROHIBITED-SEECONSTRAINT" }
+        if !entries.isEmpty, entries.allSatisfy({ $0.value == "allowed" }) { return base + "DMI-ALLOWED" }
+        return base + "DMI-UNSPECIFIED"
     }
 }
 
@@ -64,17 +123,26 @@ public enum ImageLabeler {
 
     // MARK: XMP
 
+    /// The XMP packet: IPTC's digital source type and 2025.1 AI fields (`AISystemUsed`, and the prompt and its
+    /// writer only when the label carries them), PLUS `DataMining`, the creator tool and date, and this service's
+    /// generation id and credits.
     public static func xmpPacket(for label: AILabel) -> String {
         let credits = label.credits.map { "      <rdf:li>\(escape($0))</rdf:li>\n" }.joined()
+        var promptFields = ""
+        if let prompt = label.prompt { promptFields += "\n    Iptc4xmpExt:AIPromptInformation=\"\(escape(prompt))\"" }
+        if let writer = label.promptWriter { promptFields += "\n    Iptc4xmpExt:AIPromptWriterName=\"\(escape(writer))\"" }
         return """
             <?xpacket begin="\u{FEFF}" id="W5M0MpCehiHzreSzNTczkc9d"?>
             <x:xmpmeta xmlns:x="adobe:ns:meta/">
              <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
               <rdf:Description rdf:about=""
                 xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/"
+                xmlns:plus="http://ns.useplus.org/ldf/xmp/1.0/"
                 xmlns:xmp="http://ns.adobe.com/xap/1.0/"
                 xmlns:optout="\(namespace)"
                 Iptc4xmpExt:DigitalSourceType="\(AILabel.digitalSourceType)"
+                Iptc4xmpExt:AISystemUsed="\(escape(label.generator))"\(promptFields)
+                plus:DataMining="\(label.training.plusDataMining)"
                 xmp:CreatorTool="\(escape(label.generator))"
                 xmp:CreateDate="\(escape(label.createdAt))"
                 optout:GenerationID="\(escape(label.generationId))">
@@ -250,6 +318,12 @@ public enum ImageLabeler {
 
     // MARK: Bytes
 
+    /// The error for an image that ends early or is malformed.
+    public static func truncatedError(_ format: ImageFormat) -> DomainError { truncated(format) }
+
+    /// A big-endian 32-bit number at `offset`.
+    public static func uint32(_ bytes: [UInt8], _ offset: Int) -> UInt32 { readUInt32(bytes, offset) }
+
     static func truncated(_ format: ImageFormat) -> DomainError {
         .invalid("image", code: "truncated_image", "The \(format == .png ? "PNG" : "JPEG") image is truncated or malformed.")
     }
@@ -264,14 +338,14 @@ public enum ImageLabeler {
 }
 
 /// CRC-32 (IEEE 802.3), as PNG chunks use.
-enum CRC32 {
+public enum CRC32 {
     static let table: [UInt32] = (0..<256).map { index in
         var value = UInt32(index)
         for _ in 0..<8 { value = value & 1 != 0 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
         return value
     }
 
-    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
+    public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
         return crc ^ 0xFFFF_FFFF

@@ -1,7 +1,16 @@
 import Foundation
 import GRDB
 import Hummingbird
+import NIOPosix
 import OptOutCore
+
+/// How generated images are labelled: the C2PA signer, the training-and-data-mining entries, whether the prompt
+/// goes into the XMP.
+struct LabelOptions: Sendable {
+    let c2pa: C2PACredential
+    let training: TrainingMiningPolicy
+    let prompt: Bool
+}
 
 /// The generation gate: metered generations with idempotency keys, usage, plans, and the AI-generated label.
 struct GenerationsController {
@@ -10,6 +19,7 @@ struct GenerationsController {
     let committer: GroupCommitter
     let plans: PlanCatalog
     let maxImageBytes: Int
+    let labels: LabelOptions
 
     struct GenerationRequest: Decodable {
         let accountId: Int64
@@ -179,8 +189,16 @@ struct GenerationsController {
         let credits = ((try? JSONSerialization.jsonObject(with: Data((row["credits"] as String).utf8))) as? [[String: Any]] ?? []).compactMap {
             $0["name"] as? String
         }
-        let label = AILabel(generationId: row["public_id"], credits: credits, generator: row["generator"], createdAt: JSONText.iso(created))
-        let labelled = try ImageLabeler.label(bytes, with: label)
+        var label = AILabel(generationId: row["public_id"], credits: credits, generator: row["generator"], createdAt: JSONText.iso(created))
+        label.training = labels.training
+        if labels.prompt {
+            label.prompt = row["prompt"]
+            label.promptWriter = "account \(row["account_id"] as Int64)"
+        }
+        let labels = self.labels
+        let labelled = try await NIOThreadPool.singleton.runIfActive { [label] in
+            try C2PAManifest.embed(try ImageLabeler.label(bytes, with: label), label: label, credential: labels.c2pa)
+        }
         let type = try ImageLabeler.format(of: bytes) == .png ? "image/png" : "image/jpeg"
         return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: labelled)))
     }
