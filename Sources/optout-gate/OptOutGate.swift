@@ -12,7 +12,7 @@ struct OptOutGate: AsyncParsableCommand {
         abstract: "Keeps opted-out artists' names out of AI image generation.",
         subcommands: [
             Serve.self, Migrate.self, CreateModerator.self, CreateAPIKey.self, RevokeAPIKey.self, ImportArtists.self, SetPlan.self,
-            Evaluate.self,
+            Evaluate.self, C2PADevCert.self,
         ],
         defaultSubcommand: Serve.self
     )
@@ -56,7 +56,7 @@ struct Serve: AsyncParsableCommand {
     var logLevel = "info"
     @Option(
         help:
-            "Turn off a training opt-out signal: x-robots-tag, tdm-header, meta, tdmrep, robots-txt, ai-txt, content-usage or content-signal (repeatable; also OPTOUT_DISABLE_SIGNALS, comma-separated)."
+            "Turn off a training opt-out signal: x-robots-tag, tdm-header, meta, tdmrep, robots-txt, ai-txt, content-usage, content-signal or rsl (repeatable; also OPTOUT_DISABLE_SIGNALS, comma-separated)."
     )
     var disableSignal: [String] = []
     @Option(help: "The AI Preferences Content-Usage value, an RFC 9651 dictionary of train-ai and search to y or n (default train-ai=n).")
@@ -79,6 +79,20 @@ struct Serve: AsyncParsableCommand {
     var publicURL: String?
     @Flag(help: "Let link verification fetch private and loopback addresses (tests and closed networks only).")
     var allowPrivateFetch = false
+    @Option(help: "The PEM ECDSA P-256 private key that signs C2PA manifests (with --c2pa-cert; default: a development pair in <data-dir>/c2pa/).")
+    var c2paKey: String?
+    @Option(help: "The PEM certificate chain for --c2pa-key: the signing certificate first, then the certificates that issued it.")
+    var c2paCert: String?
+    @Option(
+        help:
+            "Training and data mining entries of labels: use=value comma-separated, uses ai_training, ai_generative_training, ai_inference, data_mining, values allowed, notAllowed, constrained (default ai_training=notAllowed,ai_generative_training=notAllowed)."
+    )
+    var labelTraining: String?
+    @Flag(
+        help:
+            "Write the prompt and its writer into labels' XMP (IPTC AIPromptInformation, AIPromptWriterName); off by default, as prompts can be private."
+    )
+    var labelPrompt = false
 
     func run() async throws {
         var configuration = data.configuration
@@ -101,6 +115,25 @@ struct Serve: AsyncParsableCommand {
             configuration.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         }
         configuration.allowPrivateFetch = allowPrivateFetch
+        switch (c2paKey, c2paCert) {
+        case (nil, nil): break
+        case (let key?, let cert?):
+            do {
+                configuration.c2paKeyPEM = try String(contentsOfFile: key, encoding: .utf8)
+                configuration.c2paCertificatePEM = try String(contentsOfFile: cert, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read --c2pa-key or --c2pa-cert: \(error.localizedDescription)")
+            }
+        default: throw ValidationError("--c2pa-key and --c2pa-cert go together")
+        }
+        if let labelTraining {
+            do {
+                configuration.labelTraining = try TrainingMiningPolicy(parsing: labelTraining)
+            } catch {
+                throw ValidationError("--label-training: \(error.message)")
+            }
+        }
+        configuration.labelPrompt = labelPrompt
         configuration.host = host
         configuration.port = port
         if let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
@@ -114,6 +147,27 @@ struct Serve: AsyncParsableCommand {
             return try buildApplication(configuration: configuration)
         }
         try await app.runService()
+    }
+}
+
+struct C2PADevCert: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "c2pa-dev-cert",
+        abstract: "Make a development key and certificate chain for signing C2PA manifests (validators report them untrusted)."
+    )
+
+    @Option(help: "Where to write the PEM private key.")
+    var key = "c2pa-dev-key.pem"
+    @Option(help: "Where to write the PEM certificate chain (signing certificate, then its root).")
+    var cert = "c2pa-dev-cert.pem"
+    @Option(help: "The organization named in the certificates.")
+    var organization = "OptOutGate development"
+
+    func run() async throws {
+        try await reportingErrors {
+            try C2PADevelopmentCertificate.write(key: URL(fileURLWithPath: key), chain: URL(fileURLWithPath: cert), organization: organization)
+        }
+        print("wrote \(key) and \(cert); serve with --c2pa-key \(key) --c2pa-cert \(cert)")
     }
 }
 

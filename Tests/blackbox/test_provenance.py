@@ -106,3 +106,77 @@ def test_datadiligence_refuses_a_labelled_image(generation, kind):
     original, body = labelled(generation, kind)
     assert C2PAMetadataRule().is_allowed(body=body) is False
     assert C2PAMetadataRule().is_allowed(body=original) is True
+
+
+def free_port():
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_platforms_own_key_and_label_options(tmp_path):
+    """c2pa-dev-cert makes a pair; serve signs with it (--c2pa-key/--c2pa-cert) and writes the configured entries and,
+    with --label-prompt, the prompt; bad options stop the start with a message."""
+    import time
+    import urllib.request
+    binary = os.environ["OPTOUT_BIN"]
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    made = subprocess.run([binary, "c2pa-dev-cert", "--key", str(key), "--cert", str(cert), "--organization", "Example Platform"],
+                          capture_output=True, text=True)
+    assert made.returncode == 0 and key.exists() and cert.exists(), made.stderr
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    again = subprocess.run([binary, "c2pa-dev-cert", "--key", str(key), "--cert", str(cert)], capture_output=True, text=True)
+    assert again.returncode == 1 and "exists" in again.stderr
+
+    data = tmp_path / "data"
+    for bad, words in [(["--c2pa-key", str(key)], "go together"), (["--label-training", "ai_training=maybe"], "label-training"),
+                       (["--c2pa-key", str(cert), "--c2pa-cert", str(cert)], "c2pa-key")]:
+        refused = subprocess.run([binary, "serve", "--data-dir", str(data), "--port", str(free_port()), *bad],
+                                 capture_output=True, text=True, timeout=60)
+        assert refused.returncode != 0 and words in refused.stderr, (bad, refused.stderr)
+
+    port = free_port()
+    server = subprocess.Popen([binary, "serve", "--data-dir", str(data), "--port", str(port), "--c2pa-key", str(key), "--c2pa-cert", str(cert),
+                               "--label-training", "ai_training=notAllowed,ai_inference=allowed,data_mining=constrained", "--label-prompt"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+
+        def call(method, path, body=None, token=None, raw=None):
+            req = urllib.request.Request(base + path, data=raw if raw is not None else (json.dumps(body).encode() if body else None), method=method)
+            req.add_header("Content-Type", "application/json")
+            if token:
+                req.add_header("Authorization", "Bearer " + token)
+            with urllib.request.urlopen(req, timeout=30) as response:
+                return response.read()
+
+        call("POST", "/v1/accounts", {"email": "p@example.org", "password": "correct horse battery", "display_name": "P"})
+        token = json.loads(call("POST", "/v1/sessions", {"email": "p@example.org", "password": "correct horse battery"}))["token"]
+        account = json.loads(call("GET", "/v1/accounts/me", token=token))["id"]
+        generator = subprocess.run([binary, "create-api-key", "--data-dir", str(data), "--name", "g", "--scope", "generate"],
+                                   capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+        generation = json.loads(call("POST", "/v1/generations", {"account_id": account, "prompt": "a red kite over hills", "idempotency_key": "1"},
+                                     token=generator))["id"]
+        body = call("POST", f"/v1/generations/{generation}/label", token=generator, raw=image("png"))
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    store = json.loads(c2pa.Reader("image/png", io.BytesIO(body)).json())
+    assert set(status["code"] for status in store.get("validation_status", [])) <= {"signingCredential.untrusted"}
+    manifest = store["manifests"][store["active_manifest"]]
+    assert manifest["signature_info"]["issuer"] == "Example Platform"
+    entries = {a["label"]: a["data"] for a in manifest["assertions"]}["cawg.training-mining"]["entries"]
+    assert entries == {"cawg.ai_training": {"use": "notAllowed"}, "cawg.ai_inference": {"use": "allowed"},
+                       "cawg.data_mining": {"use": "constrained"}}
+    path = tmp_path / "labelled.png"
+    path.write_bytes(body)
+    tags = json.loads(subprocess.run(["exiftool", "-j", "-XMP:all", str(path)], capture_output=True, text=True, check=True).stdout)[0]
+    assert tags["AIPromptInformation"] == "a red kite over hills"

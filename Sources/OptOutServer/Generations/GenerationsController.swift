@@ -203,13 +203,92 @@ struct GenerationsController {
         return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: labelled)))
     }
 
-    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// What `/v1/labels/verify` answers: the XMP label, and the C2PA manifest when the image carries one.
+    struct VerifyAnswer: ResponseEncodable {
+        struct Signer: Encodable {
+            let commonName: String?
+            let organization: String?
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(commonName, forKey: .commonName)
+                try container.encode(organization, forKey: .organization)
+            }
+            enum CodingKeys: String, CodingKey { case commonName, organization }
+        }
+
+        struct C2PA: Encodable {
+            let valid: Bool
+            let problems: [String]
+            let signer: Signer
+            let signedByThisService: Bool
+            let claimGenerator: String?
+            let digitalSourceType: String?
+            let trainingMining: [String: String]
+            let creditsRequired: [String]
+            let generationId: String?
+
+            init(_ report: C2PAReport) {
+                valid = report.valid
+                problems = report.problems
+                signer = Signer(commonName: report.signerCommonName, organization: report.signerOrganization)
+                signedByThisService = report.signedByThisService
+                claimGenerator = report.claimGenerator
+                digitalSourceType = report.digitalSourceType
+                trainingMining = report.trainingMining
+                creditsRequired = report.credits
+                generationId = report.generationId
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case valid, problems, signer, signedByThisService, claimGenerator, digitalSourceType, trainingMining, creditsRequired, generationId
+            }
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(valid, forKey: .valid)
+                try container.encode(problems, forKey: .problems)
+                try container.encode(signer, forKey: .signer)
+                try container.encode(signedByThisService, forKey: .signedByThisService)
+                try container.encode(claimGenerator, forKey: .claimGenerator)
+                try container.encode(digitalSourceType, forKey: .digitalSourceType)
+                // Entry names are C2PA's own (cawg.ai_training, lower case): the API's snake-case keys leave them as they are.
+                try container.encode(trainingMining, forKey: .trainingMining)
+                try container.encode(creditsRequired, forKey: .creditsRequired)
+                try container.encode(generationId, forKey: .generationId)
+            }
+        }
+
+        let labeled: Bool
+        let generationId: String?
+        let creditsRequired: [String]
+        let c2pa: C2PA?
+
+        enum CodingKeys: String, CodingKey { case labeled, generationId, creditsRequired, c2pa }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(labeled, forKey: .labeled)
+            try container.encode(generationId, forKey: .generationId)
+            try container.encode(creditsRequired, forKey: .creditsRequired)
+            try container.encode(c2pa, forKey: .c2pa)
+        }
+    }
+
+    /// Anyone may ask: the label is meant to be read. The XMP label and a C2PA manifest are both read; a valid
+    /// manifest stating `trainedAlgorithmicMedia` labels the image even when its XMP was stripped.
+    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> VerifyAnswer {
         var request = request
         let bytes = try await imageBody(&request)
-        let found = try ImageLabeler.read(bytes)
-        let labeled = found?.digitalSourceType == AILabel.digitalSourceType
-        var credits = found?.credits ?? []
-        if let id = found?.generationId,
+        let signer = labels.c2pa
+        let (found, manifest) = try await NIOThreadPool.singleton.runIfActive {
+            (try ImageLabeler.read(bytes), try C2PAManifest.read(bytes, signer: signer))
+        }
+        let provenLabel = manifest.map { $0.valid && $0.digitalSourceType == AILabel.digitalSourceType } ?? false
+        let labeled = found?.digitalSourceType == AILabel.digitalSourceType || provenLabel
+        let generationId = found?.generationId ?? (provenLabel ? manifest?.generationId : nil)
+        var credits = found?.credits ?? (provenLabel ? manifest?.credits ?? [] : [])
+        if let id = generationId,
             let stored = try database.read({ db in
                 try String.fetchOne(db, sql: "SELECT credits FROM generation WHERE public_id = ?", arguments: [id])
             }),
@@ -217,10 +296,7 @@ struct GenerationsController {
         {
             credits = parsed.compactMap { $0["name"] as? String }
         }
-        let body =
-            "{\"credits_required\":[\(credits.map(JSONText.quoted).joined(separator: ","))],"
-            + "\"generation_id\":\(found?.generationId.map(JSONText.quoted) ?? "null"),\"labeled\":\(labeled)}"
-        return Self.response(GenerationOutcome(status: 200, body: body))
+        return VerifyAnswer(labeled: labeled, generationId: generationId, creditsRequired: credits, c2pa: manifest.map(VerifyAnswer.C2PA.init))
     }
 
     private func imageBody(_ request: inout Request) async throws -> [UInt8] {

@@ -160,3 +160,16 @@ extension C2PACredential {
         try Data(pair.chainPEM.utf8).write(to: chain)
     }
 }
+
+/// `optout-gate c2pa-dev-cert`: writes a development signing key and its certificate chain for trying C2PA out.
+public enum C2PADevelopmentCertificate {
+    /// Writes the key (PEM, PKCS#8, mode 0600) and the chain (signing certificate then its root, PEM); refuses to
+    /// overwrite either file.
+    public static func write(key: URL, chain: URL, organization: String) throws {
+        for file in [key, chain] where FileManager.default.fileExists(atPath: file.path) {
+            throw StartupError("\(file.path) exists; remove it or choose another path")
+        }
+        let pair = try C2PACredential.makeDevelopmentPair(organization: organization)
+        try C2PACredential.write(pair, key: key, chain: chain)
+    }
+}
