@@ -14,6 +14,40 @@ function setSignedIn(account) {
   if (account && !moderator) $("signin-form-error").textContent = "This page is for moderators; " + account.email + " is a " + account.role + ".";
   if (!moderator) $("item-section").hidden = true;
   $("disputes-section").hidden = !moderator;
+  $("complaints-section").hidden = !moderator;
+}
+
+// Open complaints, each with Resolve and Dismiss (a note is asked for and kept in its history).
+async function loadComplaints() {
+  $("complaints-error").textContent = "";
+  try {
+    const page = await api("GET", "/v1/moderation/complaints?status=open");
+    const rows = page.items.map((item) => {
+      const row = document.createElement("tr");
+      row.append(cell(item.id), cell(item.rightsholder + " <" + item.contact_email + ">"), cell(item.work_url), cell(item.used_in),
+        cell(item.artist_id ? item.artist_name + " (#" + item.artist_id + ")" : "none"));
+      const actions = document.createElement("td");
+      for (const [decision, text] of [["resolve", "Resolve"], ["dismiss", "Dismiss"]]) {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.id = "complaint-" + item.id + "-" + decision;
+        button.textContent = text;
+        button.addEventListener("click", async () => {
+          const note = window.prompt("Why? (the note goes into the complaint's history)");
+          if (note === null) return;
+          try {
+            await api("POST", "/v1/moderation/complaints/" + item.id + "/decision", { decision, note, version: item.version });
+            await loadComplaints();
+          } catch (error) { $("complaints-error").textContent = error.message; }
+        });
+        actions.append(button, " ");
+      }
+      row.append(actions);
+      return row;
+    });
+    $("complaints").querySelector("tbody").replaceChildren(...rows);
+    $("complaints-empty").hidden = rows.length > 0;
+  } catch (error) { $("complaints-error").textContent = error.message; }
 }
 
 // One side of a name dispute, in words: who, since when, how proven.
@@ -144,7 +178,7 @@ async function loadAccount() {
   try {
     const account = await api("GET", "/v1/accounts/me");
     setSignedIn(account);
-    if (account.role === "moderator" || account.role === "admin") { await loadQueue(false); await loadDisputes(); }
+    if (account.role === "moderator" || account.role === "admin") { await loadQueue(false); await loadDisputes(); await loadComplaints(); }
   } catch (error) {
     if (error.status === 401) { forgetSession(); setSignedIn(null); }
     else $("signin-form-error").textContent = error.message;

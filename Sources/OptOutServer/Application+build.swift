@@ -54,6 +54,10 @@ public struct AppConfiguration: Sendable {
     public var labelTraining = TrainingMiningPolicy()
     /// Write the prompt and its writer into the XMP label (IPTC `AIPromptInformation`, `AIPromptWriterName`).
     public var labelPrompt = false
+    /// The service's contact for rightsholders' complaints: an email address or an http(s) URL.
+    public var contact: String?
+    /// Complaints an account may file in an hour.
+    public var complaintsPerHour = ComplaintFiling.perHour
 
     public init() {}
 }
@@ -221,6 +225,10 @@ func buildRouter(
     SpawningQueryController(links: links).addRoutes(to: routes)
     RegistryController(repository: services.artists).addRoutes(to: routes)
     ReportsController(repository: services.reports(configuration)).addRoutes(to: routes)
+    ComplaintsController(
+        repository: ComplaintRepository(database: services.database, perHour: configuration.complaintsPerHour),
+        contact: configuration.contact
+    ).addRoutes(to: routes)
     return router
 }
 

@@ -93,6 +93,8 @@ struct Serve: AsyncParsableCommand {
             "Write the prompt and its writer into labels' XMP (IPTC AIPromptInformation, AIPromptWriterName); off by default, as prompts can be private."
     )
     var labelPrompt = false
+    @Option(help: "The service's contact for rightsholders' complaints (EU GPAI Code of Practice 1.5): an email address or an http(s) URL.")
+    var contact: String?
 
     func run() async throws {
         var configuration = data.configuration
@@ -134,6 +136,13 @@ struct Serve: AsyncParsableCommand {
             }
         }
         configuration.labelPrompt = labelPrompt
+        if let contact {
+            let url = URLComponents(string: contact)
+            guard ShapeRules.isEmail(contact) || ((url?.scheme == "https" || url?.scheme == "http") && url?.host?.isEmpty == false) else {
+                throw ValidationError("--contact must be an email address or an http(s) URL")
+            }
+            configuration.contact = contact
+        }
         configuration.host = host
         configuration.port = port
         if let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }

@@ -131,7 +131,7 @@ def test_a_platforms_own_key_and_label_options(tmp_path):
 
     data = tmp_path / "data"
     for bad, words in [(["--c2pa-key", str(key)], "go together"), (["--label-training", "ai_training=maybe"], "label-training"),
-                       (["--c2pa-key", str(cert), "--c2pa-cert", str(cert)], "c2pa-key")]:
+                       (["--c2pa-key", str(cert), "--c2pa-cert", str(cert)], "c2pa-key"), (["--contact", "nobody"], "--contact")]:
         refused = subprocess.run([binary, "serve", "--data-dir", str(data), "--port", str(free_port()), *bad],
                                  capture_output=True, text=True, timeout=60)
         assert refused.returncode != 0 and words in refused.stderr, (bad, refused.stderr)
