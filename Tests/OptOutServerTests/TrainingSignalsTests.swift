@@ -149,6 +149,9 @@ import FoundationXML
                     #expect(prohibits?.stringValue?.split(separator: ",").contains("ai-train") == true)
                 }
 
+                let etag = try #require(reply.headers[.eTag])
+                let cached = try await client.execute(uri: "/license.xml", method: .get, headers: [.ifNoneMatch: etag]) { $0.status }
+                #expect(cached == .notModified)
                 let robots = String(buffer: try await client.call(.get, "/robots.txt").body)
                 #expect(robots.split(separator: "\n").contains("License: https://gate.example/license.xml"))
                 let page = try await client.call(.get, "/")

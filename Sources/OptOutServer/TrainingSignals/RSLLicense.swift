@@ -19,14 +19,14 @@ final class RSLLicense: Sendable {
         self.publicURL = publicURL
     }
 
-    /// The document for the current links.
-    func document() throws -> String {
+    /// The document for the current links, and the version of the links it lists (its ETag).
+    func document() throws -> (version: Int64, body: String) {
         let (version, index) = try links.currentWithVersion()
-        if let cached = cached.withLockedValue({ $0 }), cached.version == version { return cached.body }
+        if let cached = cached.withLockedValue({ $0 }), cached.version == version { return cached }
         let works = (index.byPrefix.values.map(\.link) + index.exact.values.map(\.link)).sorted()
         let body = Self.document(works: works)
         cached.withLockedValue { $0 = (version, body) }
-        return body
+        return (version, body)
     }
 
     /// The absolute address of the document, as robots.txt and the `Link` header name it.

@@ -131,12 +131,17 @@ struct TrainingSignalsController {
     func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
         if signals.rsl {
             let license = self.license
-            routes.get("/license.xml") { _, _ in
-                let body = try await NIOThreadPool.singleton.runIfActive { try license.document() }
+            // Built once per version of the links, which is also its ETag: a reader that has it gets a 304.
+            routes.get("/license.xml") { request, _ in
+                let document = try await NIOThreadPool.singleton.runIfActive { try license.document() }
+                let etag = "\"links-\(document.version)\""
+                if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
+                    return Response(status: .notModified, headers: [.eTag: etag])
+                }
                 return Response(
                     status: .ok,
-                    headers: [.contentType: "\(RSLLicense.mediaType); charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(string: body))
+                    headers: [.contentType: "\(RSLLicense.mediaType); charset=utf-8", .eTag: etag, .cacheControl: "public, max-age=300"],
+                    body: .init(byteBuffer: ByteBuffer(string: document.body))
                 )
             }
         }
