@@ -169,6 +169,7 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     let publicURL = configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)"
     let license = RSLLicense(links: links, publicURL: publicURL)
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: SecurityHeadersMiddleware(signals: configuration.signals, licenseAddress: license.address))
     router.add(middleware: ErrorMiddleware(passRouteNotFound: false, routes: table))
     router.add(middleware: StaticPathGuard())
@@ -184,11 +185,13 @@ func buildRouter(
         return ["status": "ok"]
     }
     let readiness = ReadinessCheck(database: services.database, gate: gate, maxSnapshotAge: configuration.maxSnapshotAge)
-    routes.get("/health/ready") { _, _ -> Response in
+    routes.get("/health/ready") { _, context -> Response in
         let problem = try await NIOThreadPool.singleton.runIfActive { readiness.problem() }
         if let problem {
+            var error: [String: JSONValue] = ["code": .string("not_ready"), "message": .string(problem)]
+            if case .string(let id)? = context.logger[metadataKey: "request_id"] { error["request_id"] = .string(id) }
             return try Response.json(
-                .object(["status": .string("not_ready"), "error": .object(["code": .string("not_ready"), "message": .string(problem)])]),
+                .object(["status": .string("not_ready"), "error": .object(error)]),
                 status: .serviceUnavailable,
                 headers: [.retryAfter: "1"]
             )

@@ -54,6 +54,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
+    @Option(help: "text (the default) or json: one JSON object a line on stderr, for log shippers.")
+    var logFormat = "text"
     @Option(
         help:
             "Turn off a training opt-out signal: x-robots-tag, tdm-header, meta, tdmrep, robots-txt, ai-txt, content-usage, content-signal or rsl (repeatable; also OPTOUT_DISABLE_SIGNALS, comma-separated)."
@@ -146,6 +148,8 @@ struct Serve: AsyncParsableCommand {
         configuration.host = host
         configuration.port = port
         if let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
+        guard let format = LogFormat(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json") }
+        format.bootstrap(level: configuration.logLevel)
         let fromEnvironment = ProcessInfo.processInfo.environment["OPTOUT_DISABLE_SIGNALS"]?.split(separator: ",").map(String.init) ?? []
         configuration.signals.tdmPolicy = tdmPolicy
         let app = try await reportingErrors {

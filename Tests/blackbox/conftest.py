@@ -67,3 +67,14 @@ def browser():
 
 def wait(driver, condition, timeout=15):
     return WebDriverWait(driver, timeout).until(condition)
+
+
+def accessible(driver, state):
+    """Runs axe-core (axe-selenium-python) on the page as it stands and fails on any violation, naming the state."""
+    from axe_selenium_python import Axe
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run()
+    violations = results["violations"]
+    assert not violations, f"{state}: " + axe.report(violations)
+    return results

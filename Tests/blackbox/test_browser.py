@@ -4,7 +4,7 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import request, wait
+from conftest import accessible, request, wait
 
 
 def test_artist_opts_out_edits_and_withdraws_from_the_web_form(browser, base_url):
@@ -12,6 +12,7 @@ def test_artist_opts_out_edits_and_withdraws_from_the_web_form(browser, base_url
     name = f"Painter {uuid.uuid4().hex[:6]}"
     browser.get(base_url + "/")
     assert browser.find_element(By.CSS_SELECTOR, 'meta[name="robots"]').get_attribute("content") == "noai, noimageai"
+    accessible(browser, "the opt-out page, signed out")
 
     # A bad password is explained beside the password field.
     browser.find_element(By.ID, "signup-email").send_keys(email)
@@ -20,12 +21,14 @@ def test_artist_opts_out_edits_and_withdraws_from_the_web_form(browser, base_url
     browser.find_element(By.ID, "signup-button").click()
     error = wait(browser, EC.visibility_of_element_located((By.ID, "signup-password-error")))
     assert "at least 8" in error.text
+    accessible(browser, "sign-up with a field error")
 
     browser.find_element(By.ID, "signup-password").clear()
     browser.find_element(By.ID, "signup-password").send_keys("a long enough password")
     browser.find_element(By.ID, "signup-button").click()
     wait(browser, EC.visibility_of_element_located((By.ID, "artist-form")))
     assert browser.find_element(By.ID, "account-email").text == email
+    accessible(browser, "signed in, not opted out")
 
     # A bad link is explained beside the links field, and nothing is saved.
     browser.find_element(By.ID, "artist-name").send_keys(name)
@@ -35,6 +38,7 @@ def test_artist_opts_out_edits_and_withdraws_from_the_web_form(browser, base_url
     browser.find_element(By.ID, "artist-submit").click()
     link_error = wait(browser, EC.visibility_of_element_located((By.ID, "artist-links-error")))
     assert "http or https" in link_error.text
+    accessible(browser, "the artist form with a field error")
 
     links = browser.find_element(By.ID, "artist-links")
     links.clear()
@@ -47,6 +51,7 @@ def test_artist_opts_out_edits_and_withdraws_from_the_web_form(browser, base_url
     assert rows[1] == [f"{name} Studio", "alias", "active"]
     assert rows[2] == ["Rose", "alias", "pending review"]
     assert rows[3] == ["The Dragon Ship", "creation", "active"]
+    accessible(browser, "opted out, phrases listed")
 
     # Edit: drop an alias.
     aliases = browser.find_element(By.ID, "artist-aliases")
@@ -65,6 +70,7 @@ def test_artist_opts_out_edits_and_withdraws_from_the_web_form(browser, base_url
     browser.find_element(By.ID, "withdraw-button").click()
     wait(browser, EC.element_to_be_clickable((By.ID, "withdraw-confirm-button"))).click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "artist-status"), "withdrawn"))
+    accessible(browser, "withdrawn")
     assert request("GET", "/v1/artists/me", token=token).status == 404
     assert request("GET", f"/v1/artists/{artist['id']}", token=token).status == 404
 

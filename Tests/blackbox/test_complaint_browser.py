@@ -5,7 +5,7 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import request, wait
+from conftest import accessible, request, wait
 
 MODERATOR = ("mod@example.org", "moderator password")
 
@@ -26,6 +26,7 @@ def test_a_complaint_from_the_page_to_the_moderators_decision(browser, base_url)
     # run.sh starts the server with --contact rights@platform.example.
     wait(browser, EC.visibility_of_element_located((By.ID, "contact-line")))
     assert browser.find_element(By.ID, "contact-link").get_attribute("href") == "mailto:rights@platform.example"
+    accessible(browser, "the complaint page, signed out")
     sign_in(browser, email, password)
     wait(browser, EC.visibility_of_element_located((By.ID, "complaint-form")))
     assert browser.find_element(By.ID, "complaint-contact-email").get_attribute("value") == email
@@ -37,6 +38,7 @@ def test_a_complaint_from_the_page_to_the_moderators_decision(browser, base_url)
     browser.find_element(By.ID, "complaint-submit").click()
     wait(browser, lambda d: d.find_element(By.ID, "complaint-work_url-error").text != "")
     assert browser.find_element(By.ID, "complaint-work-url").get_attribute("aria-invalid") == "true"
+    accessible(browser, "the complaint form with a field error")
 
     work = f"https://holder-{tag}.example/works/1"
     field = browser.find_element(By.ID, "complaint-work-url")
@@ -46,6 +48,7 @@ def test_a_complaint_from_the_page_to_the_moderators_decision(browser, base_url)
     wait(browser, lambda d: "received" in d.find_element(By.ID, "complaint-sent").text)
     wait(browser, lambda d: work in d.find_element(By.ID, "mine").text)
     assert "open" in browser.find_element(By.ID, "mine").text
+    accessible(browser, "a complaint filed and listed")
 
     # The moderator resolves it on the moderation page.
     browser.find_element(By.ID, "signout-button").click()
@@ -53,6 +56,7 @@ def test_a_complaint_from_the_page_to_the_moderators_decision(browser, base_url)
     sign_in(browser, *MODERATOR)
     wait(browser, EC.visibility_of_element_located((By.ID, "complaints-section")))
     wait(browser, lambda d: work in d.find_element(By.ID, "complaints").text)
+    accessible(browser, "the moderation page with open complaints")
     row = [r for r in browser.find_elements(By.CSS_SELECTOR, "#complaints tbody tr") if work in r.text][0]
     complaint_id = row.find_elements(By.TAG_NAME, "td")[0].text
     browser.find_element(By.ID, f"complaint-{complaint_id}-resolve").click()

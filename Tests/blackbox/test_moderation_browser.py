@@ -6,7 +6,7 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from conftest import request, wait
+from conftest import accessible, request, wait
 
 MODERATOR = ("mod@example.org", "moderator password")
 
@@ -51,11 +51,13 @@ def test_a_report_from_filing_to_the_artists_ruling(browser, base_url):
     browser.find_element(By.ID, "report-image-url").send_keys("ftp://images.example.net/x.png")
     browser.find_element(By.ID, "report-submit").click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "report-target.image_url-error"), "http or https"))
+    accessible(browser, "the report form with a field error")
     browser.find_element(By.ID, "report-image-url").clear()
     browser.find_element(By.ID, "report-image-url").send_keys(image)
     browser.find_element(By.ID, "report-details").send_keys("Same lantern motif.")
     browser.find_element(By.ID, "report-submit").click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "report-status"), "sent"))
+    accessible(browser, "a report sent")
     mine = request("GET", "/v1/reports/mine", token=reporter_token).json()["items"]
     assert [(item["artist_id"], item["target"]["image_url"], item["category"]) for item in mine] == [(artist_id, image, "style_imitation")]
     report_id = mine[0]["id"]
@@ -74,6 +76,7 @@ def test_a_report_from_filing_to_the_artists_ruling(browser, base_url):
     browser.get(base_url + "/moderate.html")
     sign_in(browser, f"reporter-{tag}@example.org", "reporter password")
     wait(browser, EC.text_to_be_present_in_element((By.ID, "signin-form-error"), "for moderators"))
+    accessible(browser, "the moderation page refusing a member")
     assert not browser.find_element(By.ID, "queue-section").is_displayed()
     browser.find_element(By.ID, "signout-button").click()
 
@@ -83,6 +86,7 @@ def test_a_report_from_filing_to_the_artists_ruling(browser, base_url):
     wait(browser, EC.element_to_be_clickable((By.ID, f"open-report-{report_id}"))).click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "item-id"), str(report_id)))
     wait(browser, lambda d: image in d.find_element(By.ID, "item-snapshot").text)
+    accessible(browser, "a report opened on the moderation page")
     assert "Same lantern motif." in browser.find_element(By.ID, "item-reporters").text
     assert history_steps(browser) == ["filed"]
     browser.find_element(By.ID, "claim-button").click()
@@ -92,9 +96,11 @@ def test_a_report_from_filing_to_the_artists_ruling(browser, base_url):
     browser.find_element(By.ID, "action-ask_artist").click()
     browser.find_element(By.ID, "decision-submit").click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "decision-note-error"), "note"))
+    accessible(browser, "the decision form with a field error")
     browser.find_element(By.ID, "decision-note").send_keys("Close to the artist's lantern series; please rule.")
     browser.find_element(By.ID, "decision-submit").click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "item-status"), "awaiting artist"))
+    accessible(browser, "a report sent to the artist")
     assert history_steps(browser) == ["filed", "claimed", "ask artist"]
     browser.find_element(By.ID, "signout-button").click()
 
@@ -108,6 +114,7 @@ def test_a_report_from_filing_to_the_artists_ruling(browser, base_url):
     browser.find_element(By.ID, f"ruling-note-{report_id}").send_keys("That is my lantern series.")
     browser.find_element(By.ID, f"ruling-submit-{report_id}").click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "rulings-status"), "taken down"))
+    accessible(browser, "the artist's ruling recorded")
     assert not browser.find_elements(By.ID, f"ruling-{report_id}")
     browser.find_element(By.ID, "signout-button").click()
 
@@ -119,6 +126,7 @@ def test_a_report_from_filing_to_the_artists_ruling(browser, base_url):
     sign_in(browser, *MODERATOR)
     wait(browser, EC.element_to_be_clickable((By.ID, f"open-report-{report_id}"))).click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "item-status"), "taken down"))
+    accessible(browser, "a taken-down report with its history")
     assert history_steps(browser) == ["filed", "claimed", "ask artist", "ruled imitation"]
     assert browser.find_element(By.ID, "reopen-form").is_displayed()
     browser.find_element(By.ID, "signout-button").click()

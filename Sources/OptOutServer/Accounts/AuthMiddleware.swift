@@ -17,6 +17,10 @@ struct AuthMiddleware: RouterMiddleware {
             let hash = BearerSecret.hash(secret)
             if let identity = try identity(for: secret, hash: hash) {
                 context.identity = identity
+                switch identity {
+                case .account(let account): CallerBox.of(context.logger)?.set("account:\(account.id?.rawValue ?? 0)")
+                case .apiKey(let key): CallerBox.of(context.logger)?.set("api_key:\(key.id?.rawValue ?? 0)")
+                }
                 context.credentialHash = hash
             } else {
                 context.credentialProblem = "The bearer token is unknown, expired or revoked; sign in again."

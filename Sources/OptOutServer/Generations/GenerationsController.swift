@@ -60,7 +60,7 @@ struct GenerationsController {
         }
         let fingerprint = RequestFingerprint(accountId: input.accountId, prompt: prompt)
         if let replay = try database.read({ db in try Self.existing(db, key: key.id!, idempotencyKey: input.idempotencyKey) }) {
-            return Self.response(try replay.replay(for: fingerprint, key: input.idempotencyKey))
+            return Self.response(try replay.replay(for: fingerprint, key: input.idempotencyKey), context: context)
         }
         let (matches, _, complete) = try await gate.checkAnywhere(prompt)
         let views = PromptCheckController.views(of: matches)
@@ -134,7 +134,7 @@ struct GenerationsController {
             )
             return GenerationOutcome(status: status, body: body)
         }
-        return Self.response(outcome)
+        return Self.response(outcome, context: context)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -451,6 +451,15 @@ struct GenerationsController {
     ) -> String {
         "{\"allowed\":true,\"charge\":{\"cents\":\(cents),\"kind\":\"\(kind)\"},\"credits\":\(creditsJSON(credits)),\"id\":\"\(publicId)\","
             + "\"matches\":[\(views.map(\.json).joined(separator: ","))],\"usage\":\(usage.json)}"
+    }
+
+    /// An outcome answered to this request: an error body (a refusal, stored for replays) gets this request's id.
+    static func response(_ outcome: GenerationOutcome, context: AppRequestContext) -> Response {
+        guard outcome.status >= 400, outcome.body.hasPrefix("{\"error\":{"),
+            case .string(let id)? = context.logger[metadataKey: "request_id"]
+        else { return response(outcome) }
+        let body = "{\"error\":{\"request_id\":" + JSONText.quoted(id) + "," + outcome.body.dropFirst("{\"error\":{".count)
+        return response(GenerationOutcome(status: outcome.status, body: body))
     }
 
     static func response(_ outcome: GenerationOutcome) -> Response {

@@ -44,6 +44,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var error: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
         if let field { error["field"] = .string(field) }
+        if case .string(let id)? = context.logger[metadataKey: "request_id"] { error["request_id"] = .string(id) }
         var body = extra
         body["error"] = .object(error)
         var fields = headers

@@ -9,6 +9,14 @@ struct ComplaintView: Codable, Sendable, Equatable {
         let actorAccountId: Int64
         let note: String?
         let createdAt: Date
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(action, forKey: .action)
+            try container.encode(actorAccountId, forKey: .actorAccountId)
+            try container.encode(note, forKey: .note)
+            try container.encode(createdAt, forKey: .createdAt)
+        }
     }
 
     /// The queue's category for complaints, beside the reports' categories.

@@ -1,0 +1,100 @@
+"""Operating the service: request logs (one JSON line per request with --log-format json, no secret and no prompt
+text) and request ids."""
+import json
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+BIN = os.environ.get("OPTOUT_BIN", ".build/debug/optout-gate")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """A server of its own, for tests that read its log or start it with other flags."""
+
+    def __init__(self, *flags):
+        self.folder = tempfile.TemporaryDirectory()
+        self.data = os.path.join(self.folder.name, "data")
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = os.path.join(self.folder.name, "server.log")
+        self.log = open(self.log_path, "wb")
+        self.process = subprocess.Popen([BIN, "serve", "--data-dir", self.data, "--port", str(self.port), *flags],
+                                        stdout=self.log, stderr=self.log)
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(self.base + "/health", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("the server did not start: " + open(self.log_path).read()[-2000:])
+
+    def call(self, method, path, body=None, token=None, headers=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        for key, value in (headers or {}).items():
+            req.add_header(key, value)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as response:
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
+
+    def cli(self, *args):
+        return subprocess.run([BIN, *args, "--data-dir", self.data], capture_output=True, text=True, check=True).stdout
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=20)
+        self.log.close()
+        text = open(self.log_path, encoding="utf-8").read()
+        self.folder.cleanup()
+        return text
+
+
+def test_json_request_logs_follow_a_request_and_keep_secrets_out():
+    server = Server("--log-format", "json")
+    try:
+        password = "a-secret-password-917"
+        assert server.call("POST", "/v1/accounts", {"email": "log@example.org", "password": password, "display_name": "L"})[0] == 201
+        status, headers, body = server.call("POST", "/v1/sessions", {"email": "log@example.org", "password": password})
+        token = json.loads(body)["token"]
+        key = server.cli("create-api-key", "--name", "checker", "--scope", "check").strip().splitlines()[-1]
+        marker = "zanzibarquokka"
+        status, headers, _ = server.call("POST", "/v1/prompts/check", {"prompt": f"a {marker} at dawn"}, token=key,
+                                         headers={"X-Request-Id": "trace-check-1"})
+        assert status == 200 and headers["X-Request-Id"] == "trace-check-1"
+        status, headers, body = server.call("GET", "/v1/artists/7", token=token)
+        assert status == 404
+        error_id = json.loads(body)["error"]["request_id"]
+        assert error_id == headers["X-Request-Id"]
+    finally:
+        text = server.stop()
+
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    assert lines, text[-2000:]
+    assert all({"time", "level", "message", "logger"} <= set(line) for line in lines)
+    requests = [line for line in lines if line["message"] == "request"]
+    check = [line for line in requests if line.get("request_id") == "trace-check-1"]
+    assert len(check) == 1
+    assert check[0]["method"] == "POST" and check[0]["path"] == "/v1/prompts/check" and check[0]["status"] == "200"
+    assert check[0]["caller"].startswith("api_key:") and float(check[0]["duration_ms"]) >= 0
+    missing = [line for line in requests if line.get("request_id") == error_id]
+    assert len(missing) == 1 and missing[0]["path"] == "/v1/artists/{id}" and missing[0]["status"] == "404"
+    assert missing[0]["caller"].startswith("account:")
+    assert all(line["level"] == "info" for line in requests)
+    # Neither the password, the session token, the API key nor the prompt's text is in the log.
+    for secret in [password, token, key, marker]:
+        assert secret not in text, secret
