@@ -118,3 +118,19 @@ echo "== wrk, 2 threads, 64 connections, ${seconds} s each"
 trivial=$(run "GET /health" health "http://127.0.0.1:$port/health")
 check=$(run "POST /v1/prompts/check" check -s "$work/prompts.lua" "http://127.0.0.1:$port/v1/prompts/check")
 printf 'prompt check / trivial GET = %.2f\n' "$(echo "$check / $trivial" | bc -l)"
+
+echo "== the cost of metrics and request logs (issue 14): the prompt check without, then with, twice, ${seconds} s each"
+kill "$server"; wait "$server" 2>/dev/null || true
+for round in 1 2; do
+    bench_serve "$port" --no-metrics
+    without=$(run "without metrics or request logs (round $round)" check-bare-$round -s "$work/prompts.lua" "http://127.0.0.1:$port/v1/prompts/check")
+    kill "$server"; wait "$server" 2>/dev/null || true
+    "$bin" serve --port "$port" --data-dir "$work/data" --log-level info >"$work/server-info.log" 2>&1 &
+    server=$!
+    until curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; do sleep 0.05; done
+    with=$(run "with metrics and a log line per request (round $round)" check-ops-$round -s "$work/prompts.lua" "http://127.0.0.1:$port/v1/prompts/check")
+    printf 'round %s: with / without = %.3f (goal: at least 0.90); %s request lines logged\n' "$round" "$(echo "$with / $without" | bc -l)" \
+        "$(grep -c 'request' "$work/server-info.log")"
+    kill "$server"; wait "$server" 2>/dev/null || true
+done
+bench_serve "$port"

@@ -52,4 +52,6 @@ public enum APIScope: String, Codable, Sendable, CaseIterable {
     case generate
     /// The registry look-up and export for dataset builders.
     case registry
+    /// `GET /metrics`, for a Prometheus scraper.
+    case metrics
 }

@@ -32,7 +32,7 @@ public struct AdminTasks: Sendable {
             throw DomainError.invalid("name", code: "invalid_name", "The key's name must be 1 to 100 characters.")
         }
         guard !scopes.isEmpty else {
-            throw DomainError.invalid("scope", code: "no_scope", "Give at least one --scope (check, generate, registry).")
+            throw DomainError.invalid("scope", code: "no_scope", "Give at least one --scope (check, generate, registry, metrics).")
         }
         return try services.accounts.createAPIKey(name: trimmed, scopes: scopes).key
     }

@@ -54,6 +54,12 @@ public struct AppConfiguration: Sendable {
     public var labelTraining = TrainingMiningPolicy()
     /// Write the prompt and its writer into the XMP label (IPTC `AIPromptInformation`, `AIPromptWriterName`).
     public var labelPrompt = false
+    /// A second address (host and port) serving `GET /metrics` without a credential, for a scraper on a private
+    /// network; nil: `/metrics` only on the service's address, for API keys with the `metrics` scope.
+    public var metricsHost: String?
+    public var metricsPort: Int?
+    /// Off: no HTTP metrics, no `/metrics` and no per-check counters (the benchmark's "without").
+    public var metricsEnabled = true
     /// The service's contact for rightsholders' complaints: an email address or an http(s) URL.
     public var contact: String?
     /// Complaints an account may file in an hour.
@@ -141,18 +147,33 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
             "active_phrases": "\(gate.current.base.phrases.count)",
         ]
     )
+    var background: [any Service] = [
+        PromptGateService(gate: gate, interval: configuration.gateRefreshInterval),
+        RulingTimeoutService(
+            repository: services.reports(configuration),
+            interval: configuration.rulingSweepInterval,
+            logger: logger
+        ),
+    ]
+    if configuration.metricsEnabled, let host = configuration.metricsHost, let port = configuration.metricsPort {
+        // The scraper's own address: /metrics without a credential, nothing else.
+        let metricsRouter = Router(context: BasicRequestContext.self)
+        metricsRouter.get("/metrics") { [database = services.database] _, _ in
+            try await MetricsController.scrape(metrics: .shared, gate: gate, database: database)
+        }
+        background.append(
+            Application(
+                router: metricsRouter,
+                configuration: .init(address: .hostname(host, port: port), serverName: "optout-gate-metrics"),
+                logger: logger
+            )
+        )
+    }
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: configuration.idleTimeout)),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "optout-gate"),
-        services: [
-            PromptGateService(gate: gate, interval: configuration.gateRefreshInterval),
-            RulingTimeoutService(
-                repository: services.reports(configuration),
-                interval: configuration.rulingSweepInterval,
-                logger: logger
-            ),
-        ],
+        services: background,
         logger: logger
     )
 }
@@ -170,6 +191,10 @@ func buildRouter(
     let publicURL = configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)"
     let license = RSLLicense(links: links, publicURL: publicURL)
     router.add(middleware: RequestLogMiddleware())
+    if configuration.metricsEnabled {
+        _ = ServiceMetrics.shared
+        router.add(middleware: MetricsMiddleware())
+    }
     router.add(middleware: SecurityHeadersMiddleware(signals: configuration.signals, licenseAddress: license.address))
     router.add(middleware: ErrorMiddleware(passRouteNotFound: false, routes: table))
     router.add(middleware: StaticPathGuard())
@@ -214,7 +239,7 @@ func buildRouter(
     ).addRoutes(to: routes)
     PhraseReviewController(repository: services.artists, gate: gate).addRoutes(to: routes)
     NameDisputesController(repository: services.artists, gate: gate).addRoutes(to: routes)
-    PromptCheckController(gate: gate).addRoutes(to: routes)
+    PromptCheckController(gate: gate, metrics: configuration.metricsEnabled ? .shared : nil).addRoutes(to: routes)
     TrainingSignalsController(signals: configuration.signals, crawlers: services.crawlers, license: license).addRoutes(to: routes)
     GenerationsController(
         database: services.database,
@@ -228,6 +253,9 @@ func buildRouter(
     SpawningQueryController(links: links).addRoutes(to: routes)
     RegistryController(repository: services.artists).addRoutes(to: routes)
     ReportsController(repository: services.reports(configuration)).addRoutes(to: routes)
+    if configuration.metricsEnabled {
+        MetricsController(metrics: .shared, gate: gate, database: services.database, requireKey: true).addRoutes(to: routes)
+    }
     ComplaintsController(
         repository: ComplaintRepository(database: services.database, perHour: configuration.complaintsPerHour),
         contact: configuration.contact

@@ -58,6 +58,13 @@ struct Serve: AsyncParsableCommand {
     var logFormat = "text"
     @Option(
         help:
+            "host:port of a second listener serving GET /metrics without a credential (default: /metrics only on the service's port, for API keys with the metrics scope)."
+    )
+    var metricsAddress: String?
+    @Flag(help: "Turn metrics off: no HTTP metrics, no /metrics, no per-check counters (for measuring their cost).")
+    var noMetrics = false
+    @Option(
+        help:
             "Turn off a training opt-out signal: x-robots-tag, tdm-header, meta, tdmrep, robots-txt, ai-txt, content-usage, content-signal or rsl (repeatable; also OPTOUT_DISABLE_SIGNALS, comma-separated)."
     )
     var disableSignal: [String] = []
@@ -149,6 +156,17 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         if let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
         guard let format = LogFormat(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json") }
+        configuration.metricsEnabled = !noMetrics
+        if let metricsAddress {
+            guard let colon = metricsAddress.lastIndex(of: ":"), let port = Int(metricsAddress[metricsAddress.index(after: colon)...]),
+                (1...65535).contains(port), colon > metricsAddress.startIndex
+            else { throw ValidationError("--metrics-address must be host:port, e.g. 127.0.0.1:9464") }
+            guard port != self.port || metricsAddress[..<colon] != host else {
+                throw ValidationError("--metrics-address must differ from the service's own address")
+            }
+            configuration.metricsHost = String(metricsAddress[..<colon])
+            configuration.metricsPort = port
+        }
         format.bootstrap(level: configuration.logLevel)
         let fromEnvironment = ProcessInfo.processInfo.environment["OPTOUT_DISABLE_SIGNALS"]?.split(separator: ",").map(String.init) ?? []
         configuration.signals.tdmPolicy = tdmPolicy
@@ -236,7 +254,7 @@ struct CreateAPIKey: AsyncParsableCommand {
 
     @OptionGroup var data: DataOptions
     @Option var name: String
-    @Option(help: "check, generate or registry; repeat for more than one.")
+    @Option(help: "check, generate, registry or metrics; repeat for more than one.")
     var scope: [APIScope] = []
 
     func run() async throws {

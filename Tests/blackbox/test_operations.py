@@ -98,3 +98,52 @@ def test_json_request_logs_follow_a_request_and_keep_secrets_out():
     # Neither the password, the session token, the API key nor the prompt's text is in the log.
     for secret in [password, token, key, marker]:
         assert secret not in text, secret
+
+
+def metric_value(families, name, labels=None):
+    for family in families:
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in (labels or {}).items()):
+                return sample.value
+    return 0.0
+
+
+def test_prometheus_client_parses_metrics_that_move_with_traffic():
+    from prometheus_client.parser import text_string_to_metric_families
+    metrics_port = free_port()
+    server = Server("--metrics-address", f"127.0.0.1:{metrics_port}")
+    try:
+        key = server.cli("create-api-key", "--name", "checker", "--scope", "check").strip().splitlines()[-1]
+        scraper = server.cli("create-api-key", "--name", "prometheus", "--scope", "metrics").strip().splitlines()[-1]
+        # On the service's own port /metrics takes a metrics key; on the metrics address it takes nothing.
+        assert server.call("GET", "/metrics")[0] == 401
+        assert server.call("GET", "/metrics", token=key)[0] == 403
+
+        def scrape():
+            with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10) as response:
+                assert response.headers["Content-Type"].startswith("text/plain")
+                return list(text_string_to_metric_families(response.read().decode()))
+
+        before = scrape()
+        for prompt in ["a castle at dusk", "a quiet harbour", "sunflowers"]:
+            assert server.call("POST", "/v1/prompts/check", {"prompt": prompt}, token=key)[0] == 200
+        status, _, body = server.call("GET", "/metrics", token=scraper)
+        assert status == 200
+        after = scrape()
+        assert metric_value(after, "optout_prompt_checks_total", {"decision": "allowed"}) == \
+            metric_value(before, "optout_prompt_checks_total", {"decision": "allowed"}) + 3
+        route = {"http_route": "/v1/prompts/check", "http_request_method": "POST", "http_response_status_code": "200"}
+        assert metric_value(after, "http_server_request_duration_count", route) == 3
+        assert metric_value(after, "optout_queue_items", {"kind": "report", "status": "open"}) == 0
+        assert metric_value(after, "optout_snapshot_age_seconds") < 60
+        names = {family.name for family in after}
+        assert {"optout_prompt_checks", "http_server_request_duration", "optout_registry_version", "optout_active_phrases",
+                "optout_group_commit_seconds", "optout_queue_items", "optout_sign_in_throttled"} <= names, names
+        # The metrics address serves nothing else.
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/v1/prompts/check", timeout=5)
+            raise AssertionError("the metrics address served another route")
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
+    finally:
+        server.stop()

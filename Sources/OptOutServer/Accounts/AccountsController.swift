@@ -90,6 +90,7 @@ struct AccountsController {
         switch throttle.reserve(keys: LoginThrottle.keys(email: email, address: address)) {
         case .success(let held): reservation = held
         case .failure(let wait):
+            ServiceMetrics.shared.signInThrottled.increment()
             throw APIError(
                 .tooManyRequests,
                 code: "too_many_attempts",

@@ -74,6 +74,9 @@ final class GroupCommitter: Sendable {
             }
             if batch.isEmpty { return }
             var results: [Result<GenerationOutcome, any Error>] = []
+            let started = ContinuousClock.now
+            ServiceMetrics.shared.groupCommitBatch.record(batch.count)
+            defer { ServiceMetrics.shared.groupCommitDuration.record(duration: ContinuousClock.now - started) }
             do {
                 try database.pool.write { db in
                     results.removeAll()

@@ -6,6 +6,8 @@ import OptOutCore
 /// metered and stores nothing about the prompt or its author.
 struct PromptCheckController {
     let gate: PromptGate
+    /// Counts checks by decision and matches by `via` (nil when metrics are off).
+    var metrics: ServiceMetrics? = nil
 
     static let maxPromptScalars = 4000
 
@@ -69,8 +71,10 @@ struct PromptCheckController {
         let prompt = try Self.validated(input.prompt)
         let (matches, version, complete) = try await gate.checkAnywhere(prompt)
         let views = Self.views(of: matches)
+        let allowed = complete && !views.contains { $0.policy == .block }
+        metrics?.recordCheck(allowed: allowed, complete: complete, credited: !views.isEmpty, via: views.map(\.via))
         return CheckResponse(
-            allowed: complete && !views.contains { $0.policy == .block },
+            allowed: allowed,
             matches: views,
             registryVersion: version,
             incomplete: !complete

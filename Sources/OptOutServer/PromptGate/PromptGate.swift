@@ -167,7 +167,9 @@ final class PromptGate: Sendable {
             state.lastSeq = seq
             state.changed.merge(rows) { _, new in new }
             if state.changed.count > overlayLimit {
+                let rebuildStarted = ContinuousClock.now
                 let (base, loadedSeq, loadedVersion) = try Self.loadAll(database, ordinary: ordinary)
+                ServiceMetrics.shared.snapshotRebuild.record(duration: ContinuousClock.now - rebuildStarted)
                 state = RefreshState(lastSeq: loadedSeq, changed: [:])
                 snapshot.withLockedValue {
                     $0 = GateSnapshot(base: base, overlay: IndexedMatcher([], ordinary: ordinary), superseded: [], version: loadedVersion)

@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Metrics
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import OptOutCore
+import Prometheus
+
+/// The service's metrics, through swift-metrics with swift-prometheus as the backend (one registry a process:
+/// swift-metrics has one global factory). HTTP requests are counted and timed by Hummingbird's `MetricsMiddleware`;
+/// the rest is the service's own: prompt checks by decision, matches by `via`, the registry and the gate's snapshot,
+/// group commits, the moderation queue, sign-in throttles.
+final class ServiceMetrics: Sendable {
+    /// The process's registry, installed as swift-metrics' backend on first use.
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // A prompt check answers in tens of microseconds: buckets from 100 µs, not the default 5 ms.
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+        ]
+        factory.valueHistogramBuckets = ["optout_group_commit_batch_size": [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]]
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+
+    static let decisions = ["allowed", "blocked", "incomplete", "credited"]
+    /// One set a process, as swift-metrics' backend is.
+    static let shared = ServiceMetrics()
+
+    private let checks: [String: Metrics.Counter]
+    private let matchCounters = NIOLockedValueBox<[String: Metrics.Counter]>([:])
+    let signInThrottled: Metrics.Counter
+    let groupCommitBatch: Metrics.Recorder
+    let groupCommitDuration: Metrics.Timer
+    let snapshotRebuild: Metrics.Timer
+    private let registryVersion: Metrics.Gauge
+    private let activePhrases: Metrics.Gauge
+    private let snapshotAge: Metrics.Gauge
+    private let queueGauges = NIOLockedValueBox<[String: Metrics.Gauge]>([:])
+
+    private init() {
+        _ = Self.registry
+        checks = Dictionary(
+            uniqueKeysWithValues: Self.decisions.map { ($0, Metrics.Counter(label: "optout_prompt_checks_total", dimensions: [("decision", $0)])) }
+        )
+        signInThrottled = Metrics.Counter(label: "optout_sign_in_throttled_total")
+        groupCommitBatch = Metrics.Recorder(label: "optout_group_commit_batch_size", aggregate: true)
+        groupCommitDuration = Metrics.Timer(label: "optout_group_commit_seconds", preferredDisplayUnit: .seconds)
+        snapshotRebuild = Metrics.Timer(label: "optout_snapshot_rebuild_seconds", preferredDisplayUnit: .seconds)
+        registryVersion = Metrics.Gauge(label: "optout_registry_version")
+        activePhrases = Metrics.Gauge(label: "optout_active_phrases")
+        snapshotAge = Metrics.Gauge(label: "optout_snapshot_age_seconds")
+    }
+
+    /// One prompt check: its decision, and each match by how it was read. No database write: counters live in memory.
+    func recordCheck(allowed: Bool, complete: Bool, credited: Bool, via: [[String]]) {
+        let decision = !complete ? "incomplete" : !allowed ? "blocked" : credited ? "credited" : "allowed"
+        checks[decision]?.increment()
+        for names in via {
+            for name in names { matchCounter(name).increment() }
+        }
+    }
+
+    private func matchCounter(_ via: String) -> Metrics.Counter {
+        matchCounters.withLockedValue { counters in
+            if let counter = counters[via] { return counter }
+            let counter = Metrics.Counter(label: "optout_prompt_matches_total", dimensions: [("via", via)])
+            counters[via] = counter
+            return counter
+        }
+    }
+
+    /// The figures read when scraped: the gate's snapshot and the queue's sizes.
+    func refreshGauges(gate: PromptGate, queue: [(kind: String, status: String, count: Int)]) {
+        let snapshot = gate.current
+        registryVersion.record(Double(snapshot.version))
+        let superseded = snapshot.superseded
+        let live = snapshot.base.phrases.reduce(0) { $0 + (superseded.contains($1.id) ? 0 : 1) } + snapshot.overlay.phrases.count
+        activePhrases.record(Double(live))
+        snapshotAge.record(gate.snapshotAge.inSeconds)
+        queueGauges.withLockedValue { gauges in
+            for item in queue {
+                let key = item.kind + "/" + item.status
+                let gauge = gauges[key] ?? Metrics.Gauge(label: "optout_queue_items", dimensions: [("kind", item.kind), ("status", item.status)])
+                gauges[key] = gauge
+                gauge.record(Double(item.count))
+            }
+        }
+    }
+
+    /// The Prometheus text exposition of everything recorded.
+    static func exposition() -> ByteBuffer {
+        ByteBuffer(bytes: registry.emitToBuffer())
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, fractions included.
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// `GET /metrics`: an API key with the `metrics` scope on the service's own address, or no credential on the
+/// separate `--metrics-address`.
+struct MetricsController {
+    let metrics: ServiceMetrics
+    let gate: PromptGate
+    let database: AppDatabase
+    let requireKey: Bool
+
+    func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
+        routes.get("/metrics", use: scrape)
+    }
+
+    @Sendable func scrape(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if requireKey { _ = try context.requireScope(.metrics) }
+        return try await Self.scrape(metrics: metrics, gate: gate, database: database)
+    }
+
+    static func scrape(metrics: ServiceMetrics, gate: PromptGate, database: AppDatabase) async throws -> Response {
+        let queue = try await NIOThreadPool.singleton.runIfActive { try OperationsQueries(database: database).queueSizes() }
+        metrics.refreshGauges(gate: gate, queue: queue)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ServiceMetrics.exposition())
+        )
+    }
+}
+
+/// The figures operators read, as named queries.
+struct OperationsQueries {
+    let database: AppDatabase
+
+    /// Moderation items by kind and status, every status present (0 when none).
+    func queueSizes() throws -> [(kind: String, status: String, count: Int)] {
+        try database.read { db in
+            var sizes: [(kind: String, status: String, count: Int)] = []
+            let kinds: [(String, String, [String])] = [
+                ("report", "report", ["open", "awaiting_artist", "taken_down", "dismissed"]),
+                ("complaint", "complaint", ComplaintStatus.allCases.map(\.rawValue)),
+                ("name_dispute", "name_dispute", ["open", "decided"]),
+            ]
+            for (kind, table, statuses) in kinds {
+                let counts = try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM \(table) GROUP BY status")
+                    .reduce(into: [String: Int]()) { $0[$1["status"]] = $1["n"] }
+                for status in statuses { sizes.append((kind, status, counts[status] ?? 0)) }
+            }
+            let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM phrase WHERE status = 'pending_review' AND released_at IS NULL") ?? 0
+            sizes.append(("phrase_review", "pending_review", pending))
+            return sizes
+        }
+    }
+}
