@@ -12,7 +12,7 @@ struct OptOutGate: AsyncParsableCommand {
         abstract: "Keeps opted-out artists' names out of AI image generation.",
         subcommands: [
             Serve.self, Migrate.self, CreateModerator.self, CreateAPIKey.self, RevokeAPIKey.self, ImportArtists.self, SetPlan.self,
-            Evaluate.self, C2PADevCert.self,
+            Evaluate.self, C2PADevCert.self, Backup.self, Restore.self,
         ],
         defaultSubcommand: Serve.self
     )
@@ -178,6 +178,46 @@ struct Serve: AsyncParsableCommand {
             return try buildApplication(configuration: configuration)
         }
         try await app.runService()
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the database consistently while the service runs (SQLite's online backup), checked, into one file."
+    )
+
+    @Option(help: "The folder that holds optout.sqlite.")
+    var dataDir = "./data"
+    @Option(help: "The backup file to write (must not exist).")
+    var to: String
+
+    func run() async throws {
+        let summary = try await reportingErrors {
+            try DatabaseBackup.backup(dataDirectory: URL(fileURLWithPath: dataDir), to: URL(fileURLWithPath: to))
+        }
+        print(
+            "backed up \(dataDir)/optout.sqlite to \(to): \(summary.bytes) bytes, \(summary.generations) generations, "
+                + "\(summary.artists) artists, registry version \(summary.registryVersion); integrity ok"
+        )
+    }
+}
+
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Put a backup in place as a new data folder's database, after checking it.")
+
+    @Option(help: "The backup file.")
+    var from: String
+    @Option(help: "The data folder to create (must be empty or absent).")
+    var dataDir: String
+
+    func run() async throws {
+        let summary = try await reportingErrors {
+            try DatabaseBackup.restore(from: URL(fileURLWithPath: from), dataDirectory: URL(fileURLWithPath: dataDir))
+        }
+        print(
+            "restored \(from) into \(dataDir)/optout.sqlite: \(summary.generations) generations, \(summary.artists) artists, "
+                + "registry version \(summary.registryVersion); integrity ok. Start it with serve --data-dir \(dataDir)"
+        )
     }
 }
 
