@@ -10,11 +10,72 @@ function setSignedIn(account) {
   $("artist-section").hidden = !account;
   $("report-section").hidden = !account;
   if (!account) {
+    $("activity-section").hidden = true;
     $("rulings-section").hidden = true; $("rulings").replaceChildren(); $("rulings-status").textContent = "";
     $("report-status").textContent = ""; $("my-reports").querySelector("tbody").replaceChildren();
   }
   $("account-bar").hidden = !account;
   $("account-email").textContent = account ? account.email : "";
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+
+function svgElement(name, attributes) {
+  const element = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
+  return element;
+}
+
+// A bar a day, refused stacked under credited, drawn as inline SVG; the same numbers go in the table.
+function renderActivity(activity) {
+  const days = activity.days;
+  $("activity-summary").textContent = "In the last " + days.length + " days: " + activity.totals.refused + " prompts refused, "
+    + activity.totals.credited + " allowed with a credit to you.";
+  const chart = $("activity-chart");
+  const title = $("activity-chart-title");
+  const width = 600, height = 200, bottom = 180, left = 36;
+  const most = Math.max(1, ...days.map((day) => day.refused + day.credited));
+  const step = (width - left) / days.length;
+  const parts = [title];
+  parts.push(svgElement("line", { x1: left, y1: bottom, x2: width, y2: bottom, stroke: "#555" }));
+  parts.push(svgElement("text", { x: 2, y: 12, "font-size": 11, fill: "#333" }));
+  parts[parts.length - 1].textContent = String(most);
+  parts.push(svgElement("text", { x: 2, y: bottom, "font-size": 11, fill: "#333" }));
+  parts[parts.length - 1].textContent = "0";
+  days.forEach((day, index) => {
+    const x = left + index * step;
+    const barWidth = Math.max(1, step - 1);
+    const refusedHeight = (day.refused / most) * (bottom - 10);
+    const creditedHeight = (day.credited / most) * (bottom - 10);
+    if (day.refused > 0) {
+      parts.push(svgElement("rect", { x, y: bottom - refusedHeight, width: barWidth, height: refusedHeight, fill: "#b3261e", "data-day": day.date, class: "bar-refused" }));
+    }
+    if (day.credited > 0) {
+      parts.push(svgElement("rect", { x, y: bottom - refusedHeight - creditedHeight, width: barWidth, height: creditedHeight, fill: "#1f6f43", "data-day": day.date, class: "bar-credited" }));
+    }
+  });
+  parts.push(svgElement("text", { x: left, y: height - 4, "font-size": 11, fill: "#333" }));
+  parts[parts.length - 1].textContent = days[0].date;
+  parts.push(svgElement("text", { x: width - 70, y: height - 4, "font-size": 11, fill: "#333" }));
+  parts[parts.length - 1].textContent = days[days.length - 1].date;
+  chart.replaceChildren(...parts);
+  $("activity-table").querySelector("tbody").replaceChildren(...days.slice().reverse().map((day) => {
+    const row = document.createElement("tr");
+    row.append(cell(day.date), cell(day.refused), cell(day.credited));
+    return row;
+  }));
+}
+
+async function loadActivity() {
+  $("activity-error").textContent = "";
+  if (!state.artist || state.artist.status === "withdrawn") { $("activity-section").hidden = true; return; }
+  try {
+    renderActivity(await api("GET", "/v1/artists/me/activity?days=" + $("activity-days").value));
+    $("activity-section").hidden = false;
+  } catch (error) {
+    if (error.status === 404) { $("activity-section").hidden = true; return; }
+    $("activity-error").textContent = error.message;
+  }
 }
 
 function renderArtist(artist) {
@@ -50,6 +111,7 @@ async function loadAccount() {
     setSignedIn(account);
     try { renderArtist(await api("GET", "/v1/artists/me")); }
     catch (error) { if (error.status === 404) renderArtist(null); else throw error; }
+    await loadActivity();
     await loadRulings();
     await loadMyReports();
   } catch (error) {
@@ -99,6 +161,7 @@ $("artist-form").addEventListener("submit", async (event) => {
       : await api("POST", "/v1/artists", body);
     renderArtist(artist);
     $("artist-status").textContent = "Saved. " + $("artist-status").textContent;
+    await loadActivity();
   } catch (error) { showError("artist", error); }
 });
 
@@ -109,6 +172,7 @@ $("withdraw-confirm-button").addEventListener("click", async () => {
     await api("DELETE", "/v1/artists/" + state.artist.id);
     $("withdraw-confirm").hidden = true;
     renderArtist(null);
+    $("activity-section").hidden = true;
     $("artist-status").textContent = "Your opt-out was withdrawn; your phrases no longer block prompts.";
   } catch (error) { $("artist-form-error").textContent = error.message; }
 });
@@ -250,3 +314,5 @@ $("signout-button").addEventListener("click", async () => {
 });
 
 loadAccount();
+
+$("activity-days").addEventListener("change", () => loadActivity());

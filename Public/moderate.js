@@ -15,6 +15,52 @@ function setSignedIn(account) {
   if (!moderator) $("item-section").hidden = true;
   $("disputes-section").hidden = !moderator;
   $("complaints-section").hidden = !moderator;
+  $("history-section").hidden = !moderator;
+}
+
+// The queue's size by day (GET /v1/moderation/queue-history): a line of the items waiting, and the table.
+async function loadQueueHistory() {
+  $("queue-history-error").textContent = "";
+  try {
+    const history = await api("GET", "/v1/moderation/queue-history?days=30");
+    const byDay = new Map();
+    for (const reading of history.readings) {
+      const day = byDay.get(reading.date) || {};
+      day[reading.kind + "/" + reading.status] = reading.count;
+      byDay.set(reading.date, day);
+    }
+    const days = [...byDay.keys()].sort();
+    const waiting = (day) => (day["report/open"] || 0) + (day["complaint/open"] || 0) + (day["name_dispute/open"] || 0) + (day["phrase_review/pending_review"] || 0);
+    $("queue-history").querySelector("tbody").replaceChildren(...days.slice().reverse().map((date) => {
+      const day = byDay.get(date);
+      const row = document.createElement("tr");
+      row.append(cell(date), cell(day["report/open"] || 0), cell(day["report/awaiting_artist"] || 0), cell(day["complaint/open"] || 0),
+        cell(day["name_dispute/open"] || 0), cell(day["phrase_review/pending_review"] || 0));
+      return row;
+    }));
+    const chart = $("queue-chart");
+    const parts = [$("queue-chart-title")];
+    if (days.length > 0) {
+      const values = days.map((date) => waiting(byDay.get(date)));
+      const most = Math.max(1, ...values);
+      const left = 30, right = 590, top = 10, bottom = 140;
+      const x = (index) => days.length === 1 ? (left + right) / 2 : left + (index * (right - left)) / (days.length - 1);
+      const y = (value) => bottom - (value / most) * (bottom - top);
+      const axis = document.createElementNS("http://www.w3.org/2000/svg", "line");
+      for (const [key, value] of Object.entries({ x1: left, y1: bottom, x2: right, y2: bottom, stroke: "#555" })) axis.setAttribute(key, value);
+      const line = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+      line.setAttribute("points", values.map((value, index) => x(index) + "," + y(value)).join(" "));
+      line.setAttribute("fill", "none");
+      line.setAttribute("stroke", "#1a4f8a");
+      line.setAttribute("stroke-width", "2");
+      line.setAttribute("id", "queue-line");
+      parts.push(axis, line);
+      $("queue-history-summary").textContent = values[values.length - 1] + " items waiting on " + days[days.length - 1] + "; at most " + most + " in the last " + days.length + " days recorded.";
+    } else {
+      $("queue-history-summary").textContent = "No readings yet.";
+    }
+    chart.replaceChildren(...parts);
+  } catch (error) { $("queue-history-error").textContent = error.message; }
 }
 
 // Open complaints, each with Resolve and Dismiss (a note is asked for and kept in its history).
@@ -178,7 +224,7 @@ async function loadAccount() {
   try {
     const account = await api("GET", "/v1/accounts/me");
     setSignedIn(account);
-    if (account.role === "moderator" || account.role === "admin") { await loadQueue(false); await loadDisputes(); await loadComplaints(); }
+    if (account.role === "moderator" || account.role === "admin") { await loadQueue(false); await loadDisputes(); await loadComplaints(); await loadQueueHistory(); }
   } catch (error) {
     if (error.status === 401) { forgetSession(); setSignedIn(null); }
     else $("signin-form-error").textContent = error.message;

@@ -60,6 +60,8 @@ public struct AppConfiguration: Sendable {
     public var metricsPort: Int?
     /// Off: no HTTP metrics, no `/metrics` and no per-check counters (the benchmark's "without").
     public var metricsEnabled = true
+    /// How often the artists' activity counters are written (they are counted in memory in between).
+    public var activityFlushInterval: Duration = .seconds(5)
     /// The service's contact for rightsholders' complaints: an email address or an http(s) URL.
     public var contact: String?
     /// Complaints an account may file in an hour.
@@ -131,11 +133,13 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
             metadata: ["folder": "\(configuration.dataDirectory.appendingPathComponent("c2pa").path)"]
         )
     }
+    let activity = ActivityRecorder()
     let router = buildRouter(
         services: services,
         gate: gate,
         links: links,
         c2pa: c2pa.credential,
+        activity: activity,
         configuration: configuration,
         publicDirectory: root.appendingPathComponent("Public")
     )
@@ -152,6 +156,13 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
         RulingTimeoutService(
             repository: services.reports(configuration),
             interval: configuration.rulingSweepInterval,
+            logger: logger
+        ),
+        ActivityService(
+            recorder: activity,
+            store: ActivityStore(database: services.database),
+            queue: OperationsQueries(database: services.database),
+            interval: configuration.activityFlushInterval,
             logger: logger
         ),
     ]
@@ -183,6 +194,7 @@ func buildRouter(
     gate: PromptGate,
     links: LinkIndex,
     c2pa: C2PACredential,
+    activity: ActivityRecorder = ActivityRecorder(),
     configuration: AppConfiguration,
     publicDirectory: URL,
     table: RouteTable = RouteTable()
@@ -239,7 +251,8 @@ func buildRouter(
     ).addRoutes(to: routes)
     PhraseReviewController(repository: services.artists, gate: gate).addRoutes(to: routes)
     NameDisputesController(repository: services.artists, gate: gate).addRoutes(to: routes)
-    PromptCheckController(gate: gate, metrics: configuration.metricsEnabled ? .shared : nil).addRoutes(to: routes)
+    PromptCheckController(gate: gate, metrics: configuration.metricsEnabled ? .shared : nil, activity: activity).addRoutes(to: routes)
+    ActivityController(recorder: activity, store: ActivityStore(database: services.database), artists: services.artists).addRoutes(to: routes)
     TrainingSignalsController(signals: configuration.signals, crawlers: services.crawlers, license: license).addRoutes(to: routes)
     GenerationsController(
         database: services.database,
@@ -247,6 +260,7 @@ func buildRouter(
         committer: GroupCommitter(database: services.database),
         plans: configuration.plans,
         maxImageBytes: configuration.maxImageBytes,
+        activity: activity,
         labels: LabelOptions(c2pa: c2pa, training: configuration.labelTraining, prompt: configuration.labelPrompt)
     ).addRoutes(to: routes)
     RegistryLookupController(gate: gate, links: links, database: services.database).addRoutes(to: routes)

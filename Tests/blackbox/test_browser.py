@@ -81,3 +81,48 @@ def test_artist_opts_out_edits_and_withdraws_from_the_web_form(browser, base_url
     browser.find_element(By.ID, "signin-password").send_keys("a long enough password")
     browser.find_element(By.ID, "signin-button").click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "artist-status"), "not opted out"))
+
+
+def test_an_artist_sees_the_chart_of_what_their_opt_out_did(browser, base_url):
+    import datetime
+    import os
+    import subprocess
+    tag = uuid.uuid4().hex[:6]
+    email, password = f"charted-{tag}@example.org", "a long enough password"
+    assert request("POST", "/v1/accounts", {"email": email, "password": password, "display_name": "C"}).status == 201
+    token = request("POST", "/v1/sessions", {"email": email, "password": password}).json()["token"]
+    name = f"Orsolya Vantebrek {tag}"
+    assert request("POST", "/v1/artists", {"name": name}, token=token).status == 201
+    key = subprocess.run([os.environ["OPTOUT_BIN"], "create-api-key", "--data-dir", os.environ["OPTOUT_SERVER_DATA"], "--name", f"chart-{tag}",
+                          "--scope", "check"], capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+    for prompt in [f"a castle by {name}", f"a ship by {name}", f"{name.upper()} style", "a quiet harbour"]:
+        reply = request("POST", "/v1/prompts/check", {"prompt": prompt}, token=key)
+        assert reply.status == 200
+
+    browser.get(base_url + "/")
+    browser.find_element(By.ID, "signin-email").send_keys(email)
+    browser.find_element(By.ID, "signin-password").send_keys(password)
+    browser.find_element(By.ID, "signin-button").click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "activity-section")))
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "activity-summary"), "3 prompts refused"))
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    bars = browser.find_elements(By.CSS_SELECTOR, f'#activity-chart rect.bar-refused[data-day="{today}"]')
+    assert len(bars) == 1 and float(bars[0].get_attribute("height")) > 100
+    output = os.environ.get("OPTOUT_TEST_OUTPUT", os.path.join(os.getcwd(), ".build", "test-output"))
+    os.makedirs(output, exist_ok=True)
+    shot = os.path.join(output, "activity-chart.png")
+    figure = browser.find_element(By.CSS_SELECTOR, "#activity-section figure")
+    browser.execute_script("arguments[0].scrollIntoView()", figure)
+    figure.screenshot(shot)
+    assert os.path.getsize(shot) > 1000
+    print("screenshot of the activity chart:", shot)
+    browser.find_element(By.CSS_SELECTOR, "#activity-section details summary").click()
+    first = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#activity-table tbody tr")[0].find_elements(By.TAG_NAME, "td")]
+    assert first == [today, "3", "0"]
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#activity-table tbody tr")) == 90
+    accessible(browser, "the activity chart and its table")
+
+    # Thirty days: the chart and table follow the choice.
+    from selenium.webdriver.support.ui import Select
+    Select(browser.find_element(By.ID, "activity-days")).select_by_value("30")
+    wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#activity-table tbody tr")) == 30)

@@ -83,6 +83,10 @@ def test_a_report_from_filing_to_the_artists_ruling(browser, base_url):
     # The moderator opens the item, sees the snapshot and history, claims it and asks the artist.
     browser.get(base_url + "/moderate.html")
     sign_in(browser, *MODERATOR)
+    # The queue over time: the service records the queue's size as it starts and every minute after.
+    wait(browser, EC.visibility_of_element_located((By.ID, "history-section")))
+    wait(browser, lambda d: "items waiting" in d.find_element(By.ID, "queue-history-summary").text)
+    assert browser.find_element(By.ID, "queue-line").get_attribute("points")
     wait(browser, EC.element_to_be_clickable((By.ID, f"open-report-{report_id}"))).click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "item-id"), str(report_id)))
     wait(browser, lambda d: image in d.find_element(By.ID, "item-snapshot").text)
@@ -124,6 +128,10 @@ def test_a_report_from_filing_to_the_artists_ruling(browser, base_url):
     assert mine["outcome"]["decided_by"] == "artist"
     browser.get(base_url + "/moderate.html")
     sign_in(browser, *MODERATOR)
+    # The queue over time: the service records the queue's size as it starts and every minute after.
+    wait(browser, EC.visibility_of_element_located((By.ID, "history-section")))
+    wait(browser, lambda d: "items waiting" in d.find_element(By.ID, "queue-history-summary").text)
+    assert browser.find_element(By.ID, "queue-line").get_attribute("points")
     wait(browser, EC.element_to_be_clickable((By.ID, f"open-report-{report_id}"))).click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "item-status"), "taken down"))
     accessible(browser, "a taken-down report with its history")

@@ -19,6 +19,7 @@ struct GenerationsController {
     let committer: GroupCommitter
     let plans: PlanCatalog
     let maxImageBytes: Int
+    var activity: ActivityRecorder? = nil
     let labels: LabelOptions
 
     struct GenerationRequest: Decodable {
@@ -65,6 +66,13 @@ struct GenerationsController {
         let (matches, _, complete) = try await gate.checkAnywhere(prompt)
         let views = PromptCheckController.views(of: matches)
         let blocked = !complete || views.contains { $0.policy == .block }
+        activity?.record(
+            matches: views.map { ($0.artistId, $0.policy) },
+            allowed: !blocked,
+            complete: complete,
+            caller: "key:\(key.id?.rawValue ?? 0)",
+            prompt: prompt
+        )
         let credits = Self.credits(of: matches)
         let plans = self.plans
         let now = Date()

@@ -8,6 +8,8 @@ struct PromptCheckController {
     let gate: PromptGate
     /// Counts checks by decision and matches by `via` (nil when metrics are off).
     var metrics: ServiceMetrics? = nil
+    /// Counts what each check did for the artists it named.
+    var activity: ActivityRecorder? = nil
 
     static let maxPromptScalars = 4000
 
@@ -64,7 +66,7 @@ struct PromptCheckController {
     }
 
     @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> CheckResponse {
-        _ = try context.requireScope(.check)
+        let key = try context.requireScope(.check)
         var request = request
         // The body has one key with no underscore: a plain decoder skips the snake-case conversion.
         let input = try await request.decodeJSON(as: CheckRequest.self, context: context, decoder: JSONDecoder())
@@ -73,6 +75,13 @@ struct PromptCheckController {
         let views = Self.views(of: matches)
         let allowed = complete && !views.contains { $0.policy == .block }
         metrics?.recordCheck(allowed: allowed, complete: complete, credited: !views.isEmpty, via: views.map(\.via))
+        activity?.record(
+            matches: views.map { ($0.artistId, $0.policy) },
+            allowed: allowed,
+            complete: complete,
+            caller: "key:\(key.id?.rawValue ?? 0)",
+            prompt: prompt
+        )
         return CheckResponse(
             allowed: allowed,
             matches: views,
