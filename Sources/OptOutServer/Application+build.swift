@@ -60,6 +60,9 @@ public struct AppConfiguration: Sendable {
     public var metricsPort: Int?
     /// Off: no HTTP metrics, no `/metrics` and no per-check counters (the benchmark's "without").
     public var metricsEnabled = true
+    /// Webhook retries: the first back-off, and how long an endpoint's deliveries may fail before it is disabled.
+    public var webhookRetryBase: TimeInterval = 5
+    public var webhookGiveUpAfter: TimeInterval = 24 * 3600
     /// How often the artists' activity counters are written (they are counted in memory in between).
     public var activityFlushInterval: Duration = .seconds(5)
     /// The service's contact for rightsholders' complaints: an email address or an http(s) URL.
@@ -156,6 +159,11 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
         RulingTimeoutService(
             repository: services.reports(configuration),
             interval: configuration.rulingSweepInterval,
+            logger: logger
+        ),
+        WebhookService(
+            repository: WebhookRepository(database: services.database),
+            policy: WebhookPolicy(base: configuration.webhookRetryBase, giveUpAfter: configuration.webhookGiveUpAfter),
             logger: logger
         ),
         ActivityService(
@@ -270,6 +278,7 @@ func buildRouter(
     if configuration.metricsEnabled {
         MetricsController(metrics: .shared, gate: gate, database: services.database, requireKey: true).addRoutes(to: routes)
     }
+    WebhooksController(repository: WebhookRepository(database: services.database)).addRoutes(to: routes)
     ComplaintsController(
         repository: ComplaintRepository(database: services.database, perHour: configuration.complaintsPerHour),
         contact: configuration.contact

@@ -61,6 +61,10 @@ struct Serve: AsyncParsableCommand {
             "host:port of a second listener serving GET /metrics without a credential (default: /metrics only on the service's port, for API keys with the metrics scope)."
     )
     var metricsAddress: String?
+    @Option(help: "Seconds before the first webhook retry; each next one waits twice as long, at most an hour (default 5).")
+    var webhookRetrySeconds: Double?
+    @Option(help: "Hours an endpoint's deliveries may fail before it is disabled (default 24).")
+    var webhookGiveUpHours: Double?
     @Flag(help: "Turn metrics off: no HTTP metrics, no /metrics, no per-check counters (for measuring their cost).")
     var noMetrics = false
     @Option(
@@ -157,6 +161,18 @@ struct Serve: AsyncParsableCommand {
         if let level = Logger.Level(rawValue: logLevel) { configuration.logLevel = level }
         guard let format = LogFormat(rawValue: logFormat) else { throw ValidationError("--log-format must be text or json") }
         configuration.metricsEnabled = !noMetrics
+        if let webhookRetrySeconds {
+            guard webhookRetrySeconds > 0, webhookRetrySeconds <= 3600 else {
+                throw ValidationError("--webhook-retry-seconds must be more than 0 and at most 3600")
+            }
+            configuration.webhookRetryBase = webhookRetrySeconds
+        }
+        if let webhookGiveUpHours {
+            guard webhookGiveUpHours > 0, webhookGiveUpHours <= 24 * 30 else {
+                throw ValidationError("--webhook-give-up-hours must be more than 0 and at most 720")
+            }
+            configuration.webhookGiveUpAfter = webhookGiveUpHours * 3600
+        }
         if let metricsAddress {
             guard let colon = metricsAddress.lastIndex(of: ":"), let port = Int(metricsAddress[metricsAddress.index(after: colon)...]),
                 (1...65535).contains(port), colon > metricsAddress.startIndex

@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOPosix
+import ServiceLifecycle
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// How webhooks are retried: exponential back-off from `base` (doubling, at most an hour between attempts), and the
+/// endpoint disabled once its deliveries have failed for `giveUpAfter` (24 hours).
+struct WebhookPolicy: Sendable {
+    var base: TimeInterval = 5
+    var maxDelay: TimeInterval = 3600
+    var giveUpAfter: TimeInterval = 24 * 3600
+    var timeout: TimeInterval = 10
+    var interval: Duration = .milliseconds(250)
+
+    func delay(afterAttempt attempt: Int) -> TimeInterval {
+        min(maxDelay, base * pow(2, Double(max(0, attempt - 1))))
+    }
+}
+
+/// Sends what the outbox holds: makes a delivery for each endpoint that takes a message's type, then posts the due
+/// ones, signed (Standard Webhooks), several at a time. At least once: a delivery is marked delivered only after a
+/// 2xx; a crash before that means it is sent again (receivers deduplicate by `webhook-id`).
+struct WebhookService: Service {
+    let repository: WebhookRepository
+    let policy: WebhookPolicy
+    let logger: Logger
+
+    func run() async throws {
+        let sender = WebhookSender(timeout: policy.timeout)
+        let lastPrune = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
+        await repeatUntilShutdown(every: policy.interval, logger: logger, failure: "webhook delivery failed") { [repository, policy] in
+            let due = try await NIOThreadPool.singleton.runIfActive { () -> [WebhookRepository.Due] in
+                if lastPrune.withLockedValue({ $0.map { ContinuousClock.now - $0 > .seconds(3600) } ?? true }) {
+                    try repository.prune()
+                    lastPrune.withLockedValue { $0 = ContinuousClock.now }
+                }
+                _ = try repository.dispatch()
+                return try repository.due()
+            }
+            guard !due.isEmpty else { return }
+            await withTaskGroup(of: Void.self) { group in
+                for delivery in due {
+                    group.addTask {
+                        let started = ContinuousClock.now
+                        let result = await sender.send(delivery)
+                        let elapsed = ContinuousClock.now - started
+                        let retryAt = Date().addingTimeInterval(policy.delay(afterAttempt: delivery.attempts + 1))
+                        try? await NIOThreadPool.singleton.runIfActive {
+                            try repository.record(
+                                delivery,
+                                status: result.status,
+                                error: result.error,
+                                duration: elapsed,
+                                retryAt: retryAt,
+                                giveUpAfter: policy.giveUpAfter
+                            )
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Posts one signed message.
+struct WebhookSender: Sendable {
+    let timeout: TimeInterval
+
+    final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+        func urlSession(
+            _ session: URLSession,
+            task: URLSessionTask,
+            willPerformHTTPRedirection response: HTTPURLResponse,
+            newRequest request: URLRequest,
+            completionHandler: @escaping (URLRequest?) -> Void
+        ) {
+            completionHandler(nil)
+        }
+    }
+
+    func send(_ delivery: WebhookRepository.Due) async -> (status: Int?, error: String?) {
+        guard let url = URL(string: delivery.url) else { return (nil, "the endpoint's URL cannot be read") }
+        let body = Data(delivery.payload.utf8)
+        let timestamp = Int(Date().timeIntervalSince1970)
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("optout-gate-webhooks", forHTTPHeaderField: "User-Agent")
+        request.setValue(delivery.messageId, forHTTPHeaderField: "webhook-id")
+        request.setValue(String(timestamp), forHTTPHeaderField: "webhook-timestamp")
+        request.setValue(
+            WebhookSignature.sign(secret: delivery.secret, id: delivery.messageId, timestamp: timestamp, body: body),
+            forHTTPHeaderField: "webhook-signature"
+        )
+        request.httpBody = body
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = timeout
+        configuration.timeoutIntervalForResource = timeout
+        let session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+        defer { session.finishTasksAndInvalidate() }
+        return await withCheckedContinuation { continuation in
+            session.dataTask(with: request) { _, response, error in
+                if let http = response as? HTTPURLResponse {
+                    continuation.resume(returning: (http.statusCode, nil))
+                } else {
+                    continuation.resume(returning: (nil, error.map { "\($0.localizedDescription)" } ?? "no answer"))
+                }
+            }.resume()
+        }
+    }
+}
