@@ -34,6 +34,9 @@ IDLE=$!
 status=0
 python3 -m pytest -q -p no:cacheprovider Tests/blackbox || status=1
 
+echo "== the Python client's own tests (clients/python) against the same server"
+PYTHONPATH=clients/python/src python3 -m pytest -q -p no:cacheprovider clients/python/tests || status=1
+
 echo "== schemathesis (every check) against $BASE/openapi.yaml"
 OPTOUT_SESSION=$(curl -fsS -X POST "$BASE/v1/sessions" -H 'Content-Type: application/json' \
     -d '{"email": "mod@example.org", "password": "moderator password"}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
