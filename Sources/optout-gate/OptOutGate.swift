@@ -194,6 +194,7 @@ struct Serve: AsyncParsableCommand {
             return try buildApplication(configuration: configuration)
         }
         try await app.runService()
+        LogFormat.flush()
     }
 }
 
