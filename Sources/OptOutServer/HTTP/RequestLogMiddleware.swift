@@ -46,14 +46,35 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         let fraction = String(micros % 1000)
         let milliseconds = String(micros / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        let path = context.endpointPath ?? "(no route)"
+        let who = caller.value
+        if let format = LogFormat.installed {
+            // The service's own handler: the line goes straight into its buffer, in its format, without building and
+            // merging metadata dictionaries on every request.
+            var fields: [(String, String)] = []
+            if let who { fields.append(("caller", who)) }
+            fields += [("duration_ms", milliseconds), ("method", request.method.rawValue), ("path", path)]
+            if case .string(let id)? = context.logger[metadataKey: Self.metadataKey] { fields.append(("request_id", id)) }
+            fields.append(("status", String(status)))
+            let line = ServiceLogHandler.line(
+                format: format,
+                level: .info,
+                message: "request",
+                label: context.logger.label,
+                source: "OptOutServer",
+                fields: fields
+            )
+            LogBuffer.shared.append(line, urgent: false)
+            return
+        }
         // The caller box itself stays in the logger's metadata: the log handler leaves it out of the line.
         var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue),
-            "path": .string(context.endpointPath ?? "(no route)"),
+            "path": .string(path),
             "status": .stringConvertible(status),
             "duration_ms": .string(milliseconds),
         ]
-        if let who = caller.value { metadata["caller"] = .string(who) }
+        if let who { metadata["caller"] = .string(who) }
         context.logger.info("request", metadata: metadata)
     }
 
@@ -66,19 +87,30 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         {
             return header
         }
-        var generator = SystemRandomNumberGenerator()
+        // A random prefix drawn once a process, then a counter: unique, and no system call a request. Request ids
+        // name requests; they are not secrets.
+        let number = RequestIds.counter.withLockedValue { value -> UInt64 in
+            value &+= 1
+            return value
+        }
         let digits = Array("0123456789abcdef".utf8)
         var hex = [UInt8]()
         hex.reserveCapacity(32)
-        for _ in 0..<2 {
-            var word = generator.next()
+        for start in [RequestIds.prefix, number] {
+            var word = start
             for _ in 0..<16 {
-                hex.append(digits[Int(word & 0xF)])
-                word >>= 4
+                hex.append(digits[Int(word >> 60)])
+                word <<= 4
             }
         }
         return String(decoding: hex, as: UTF8.self)
     }
+}
+
+/// Where new request ids come from.
+enum RequestIds {
+    static let prefix = UInt64.random(in: .min ... .max)
+    static let counter = NIOLockedValueBox<UInt64>(0)
 }
 
 /// Where ``AuthMiddleware``, further in, leaves who the caller is, for the outer request log line. It travels in the
@@ -136,21 +168,28 @@ struct ServiceLogHandler: LogHandler {
         var merged = metadata
         if let extra { merged.merge(extra) { $1 } }
         merged[CallerBox.metadataKey] = nil
-        let keys = merged.keys.sorted()
+        let fields = merged.keys.sorted().map { ($0, Self.flatten(merged[$0]!)) }
+        LogBuffer.shared.append(
+            Self.line(format: format, level: level, message: "\(message)", label: label, source: source, fields: fields),
+            urgent: level >= .notice
+        )
+    }
+
+    /// One line in `format`, the fields in the order given.
+    static func line(format: Format, level: Logger.Level, message: String, label: String, source: String, fields: [(String, String)]) -> String {
         var text: String
         switch format {
         case .json:
-            text =
-                "{\"time\":" + JSONText.quoted(LogClock.shared.timestamp(iso: true)) + ",\"level\":\"" + level.rawValue + "\",\"message\":"
-                + JSONText.quoted("\(message)") + ",\"logger\":" + JSONText.quoted(label)
-            for key in keys { text += "," + JSONText.quoted(key) + ":" + JSONText.quoted(Self.flatten(merged[key]!)) }
+            text = "{\"time\":" + JSONText.quoted(LogClock.shared.timestamp(iso: true)) + ",\"level\":\"" + level.rawValue
+            text += "\",\"message\":" + JSONText.quoted(message) + ",\"logger\":" + JSONText.quoted(label)
+            for (key, value) in fields { text += "," + JSONText.quoted(key) + ":" + JSONText.quoted(value) }
             text += "}\n"
         case .text:
             text = LogClock.shared.timestamp(iso: false) + " " + level.rawValue + " " + label + ":"
-            for key in keys { text += " " + key + "=" + Self.flatten(merged[key]!) }
-            text += " [" + source + "] " + "\(message)" + "\n"
+            for (key, value) in fields { text += " " + key + "=" + value }
+            text += " [" + source + "] " + message + "\n"
         }
-        LogBuffer.shared.append(text, urgent: level >= .notice)
+        return text
     }
 
     static func flatten(_ value: Logger.Metadata.Value) -> String {
@@ -239,8 +278,13 @@ public enum LogFormat: String, Sendable, CaseIterable {
     case text
     case json
 
+    /// The format of the service's own handler when it is installed (nil: another handler, as in tests).
+    static var installed: ServiceLogHandler.Format? { installedFormat.withLockedValue { $0 } }
+    private static let installedFormat = NIOLockedValueBox<ServiceLogHandler.Format?>(nil)
+
     /// Installs the format for the whole process (once, before anything logs).
     public func bootstrap(level: Logger.Level) {
+        Self.installedFormat.withLockedValue { $0 = self == .json ? .json : .text }
         switch self {
         case .text:
             LoggingSystem.bootstrap { label in
