@@ -63,6 +63,8 @@ public struct AppConfiguration: Sendable {
     /// Webhook retries: the first back-off, and how long an endpoint's deliveries may fail before it is disabled.
     public var webhookRetryBase: TimeInterval = 5
     public var webhookGiveUpAfter: TimeInterval = 24 * 3600
+    /// How often the outbox is read for messages to send.
+    public var webhookInterval: Duration = .milliseconds(250)
     /// How often the artists' activity counters are written (they are counted in memory in between).
     public var activityFlushInterval: Duration = .seconds(5)
     /// The service's contact for rightsholders' complaints: an email address or an http(s) URL.
@@ -163,7 +165,11 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
         ),
         WebhookService(
             repository: WebhookRepository(database: services.database),
-            policy: WebhookPolicy(base: configuration.webhookRetryBase, giveUpAfter: configuration.webhookGiveUpAfter),
+            policy: WebhookPolicy(
+                base: configuration.webhookRetryBase,
+                giveUpAfter: configuration.webhookGiveUpAfter,
+                interval: configuration.webhookInterval
+            ),
             logger: logger
         ),
         ActivityService(
