@@ -23,68 +23,72 @@ import Testing
 
     @Test func onlyAdminsManageEndpointsAndChangesLandInTheOutbox() async throws {
         // The app's own sender reads the outbox once at start, then not for an hour: this test sends by hand.
-        try await withApp(configure: { $0.webhookInterval = .seconds(3600) }) { client, configuration in
-            let moderator = try await client.moderatorToken()
-            let admin = try await client.signIn("admin@example.org", password: "moderator-pass")
-            let member = try await client.signUp("member@example.org")
-            let body: [String: Any] = ["url": "https://hooks.example/in", "events": ["registry.changed", "report.decided"]]
-            #expect(try await client.call(.post, "/v1/webhooks", json: body).status == .unauthorized)
-            #expect(try await client.call(.post, "/v1/webhooks", token: member, json: body).status == .forbidden)
-            #expect(try await client.call(.post, "/v1/webhooks", token: moderator, json: body).status == .forbidden)
-            let made = try await client.call(.post, "/v1/webhooks", token: admin, json: body)
-            #expect(made.status == .created)
-            let id = try #require(made.json["id"].int)
-            #expect(made.json["secret"].string?.hasPrefix("whsec_") == true)
-            let shown = try await client.call(.get, "/v1/webhooks/\(id)", token: admin)
-            #expect(shown.json["secret"].value is NSNull && shown.json["events"].array.count == 2)
-            #expect(try await client.call(.get, "/v1/webhooks/\(id)", token: moderator).status == .forbidden)
-            for bad: [String: Any] in [
-                ["url": "javascript:alert(1)", "events": ["registry.changed"]], ["url": "https://x.example", "events": []],
-                ["url": "https://x.example", "events": ["registry.changed", "everything"]],
-            ] {
-                #expect(try await client.call(.post, "/v1/webhooks", token: admin, json: bad).status == .unprocessableContent)
-            }
+        try await withApp(
+            configure: { $0.webhookInterval = .seconds(3600) },
+            body: { client, configuration in
+                let moderator = try await client.moderatorToken()
+                let admin = try await client.signIn("admin@example.org", password: "moderator-pass")
+                let member = try await client.signUp("member@example.org")
+                let body: [String: Any] = ["url": "https://hooks.example/in", "events": ["registry.changed", "report.decided"]]
+                #expect(try await client.call(.post, "/v1/webhooks", json: body).status == .unauthorized)
+                #expect(try await client.call(.post, "/v1/webhooks", token: member, json: body).status == .forbidden)
+                #expect(try await client.call(.post, "/v1/webhooks", token: moderator, json: body).status == .forbidden)
+                let made = try await client.call(.post, "/v1/webhooks", token: admin, json: body)
+                #expect(made.status == .created)
+                let id = try #require(made.json["id"].int)
+                #expect(made.json["secret"].string?.hasPrefix("whsec_") == true)
+                let shown = try await client.call(.get, "/v1/webhooks/\(id)", token: admin)
+                #expect(shown.json["secret"].value is NSNull && shown.json["events"].array.count == 2)
+                #expect(try await client.call(.get, "/v1/webhooks/\(id)", token: moderator).status == .forbidden)
+                for bad: [String: Any] in [
+                    ["url": "javascript:alert(1)", "events": ["registry.changed"]], ["url": "https://x.example", "events": []],
+                    ["url": "https://x.example", "events": ["registry.changed", "everything"]],
+                ] {
+                    #expect(try await client.call(.post, "/v1/webhooks", token: admin, json: bad).status == .unprocessableContent)
+                }
 
-            // A registry change writes its message in the same transaction; the repository fans it out.
-            let artist = try await client.signUp("artist@example.org")
-            _ = try await client.createArtist(artist, name: "Greg Rutkowski")
-            let database = try AppDatabase(
-                dataDirectory: configuration.dataDirectory,
-                migrationsDirectory: configuration.resourceRoot!.appendingPathComponent("Migrations")
-            )
-            let waiting = try database.read { db in
-                try Row.fetchAll(db, sql: "SELECT event_type, payload FROM webhook_outbox WHERE dispatched_at IS NULL")
+                // A registry change writes its message in the same transaction; the repository fans it out.
+                let artist = try await client.signUp("artist@example.org")
+                _ = try await client.createArtist(artist, name: "Greg Rutkowski")
+                let database = try AppDatabase(
+                    dataDirectory: configuration.dataDirectory,
+                    migrationsDirectory: configuration.resourceRoot!.appendingPathComponent("Migrations")
+                )
+                let waiting = try database.read { db in
+                    try Row.fetchAll(db, sql: "SELECT event_type, payload FROM webhook_outbox WHERE dispatched_at IS NULL")
+                }
+                // Many version bumps, one waiting registry.changed carrying the newest version.
+                #expect(waiting.filter { $0["event_type"] == "registry.changed" }.count == 1)
+                let version = try await client.registryVersion()
+                #expect(
+                    (waiting.first { $0["event_type"] == "registry.changed" }?["payload"] as String?)?.contains("\"registry_version\":\(version)")
+                        == true
+                )
+                let repository = WebhookRepository(database: database)
+                #expect(try repository.dispatch() == 1)
+                let due = try repository.due()
+                #expect(due.count == 1 && due[0].url == "https://hooks.example/in")
+                // A failure is retried later; an endpoint failing past the limit is disabled with its reason.
+                try repository.record(
+                    due[0],
+                    status: 503,
+                    error: nil,
+                    duration: .milliseconds(3),
+                    retryAt: Date().addingTimeInterval(60),
+                    giveUpAfter: 3600
+                )
+                #expect(try repository.due().isEmpty)
+                let later = try repository.due(now: Date().addingTimeInterval(61))
+                #expect(later.count == 1)
+                try repository.record(later[0], status: nil, error: "refused", duration: .milliseconds(1), retryAt: Date(), giveUpAfter: 0)
+                let disabled = try await client.call(.get, "/v1/webhooks/\(id)", token: admin)
+                #expect(disabled.json["enabled"].bool == false)
+                #expect(disabled.json["disabled_reason"].string?.contains("refused") == true)
+                #expect(disabled.json["last_attempts"].array.count == 2)
+                #expect(try await client.call(.delete, "/v1/webhooks/\(id)", token: admin).status == .noContent)
+                #expect(try await client.call(.delete, "/v1/webhooks/\(id)", token: admin).status == .notFound)
+                #expect(try await client.call(.get, "/v1/webhooks", token: admin).json["items"].array.isEmpty)
             }
-            // Many version bumps, one waiting registry.changed carrying the newest version.
-            #expect(waiting.filter { $0["event_type"] == "registry.changed" }.count == 1)
-            let version = try await client.registryVersion()
-            #expect(
-                (waiting.first { $0["event_type"] == "registry.changed" }?["payload"] as String?)?.contains("\"registry_version\":\(version)") == true
-            )
-            let repository = WebhookRepository(database: database)
-            #expect(try repository.dispatch() == 1)
-            let due = try repository.due()
-            #expect(due.count == 1 && due[0].url == "https://hooks.example/in")
-            // A failure is retried later; an endpoint failing past the limit is disabled with its reason.
-            try repository.record(
-                due[0],
-                status: 503,
-                error: nil,
-                duration: .milliseconds(3),
-                retryAt: Date().addingTimeInterval(60),
-                giveUpAfter: 3600
-            )
-            #expect(try repository.due().isEmpty)
-            let later = try repository.due(now: Date().addingTimeInterval(61))
-            #expect(later.count == 1)
-            try repository.record(later[0], status: nil, error: "refused", duration: .milliseconds(1), retryAt: Date(), giveUpAfter: 0)
-            let disabled = try await client.call(.get, "/v1/webhooks/\(id)", token: admin)
-            #expect(disabled.json["enabled"].bool == false)
-            #expect(disabled.json["disabled_reason"].string?.contains("refused") == true)
-            #expect(disabled.json["last_attempts"].array.count == 2)
-            #expect(try await client.call(.delete, "/v1/webhooks/\(id)", token: admin).status == .noContent)
-            #expect(try await client.call(.delete, "/v1/webhooks/\(id)", token: admin).status == .notFound)
-            #expect(try await client.call(.get, "/v1/webhooks", token: admin).json["items"].array.isEmpty)
-        }
+        )
     }
 }
