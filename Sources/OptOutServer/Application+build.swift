@@ -219,7 +219,7 @@ func buildRouter(
     router.add(middleware: RequestLogMiddleware())
     if configuration.metricsEnabled {
         _ = ServiceMetrics.shared
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: HTTPMetricsMiddleware())
     }
     router.add(middleware: SecurityHeadersMiddleware(signals: configuration.signals, licenseAddress: license.address))
     router.add(middleware: ErrorMiddleware(passRouteNotFound: false, routes: table))
