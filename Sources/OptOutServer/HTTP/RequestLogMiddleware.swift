@@ -43,7 +43,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         guard context.logger.logLevel <= .info else { return }
         let elapsed = ContinuousClock.now - start
         // Microseconds written as milliseconds with three decimals, without String(format:), which costs on every request.
-        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        let micros = elapsed.inNanoseconds / 1000
         let fraction = String(micros % 1000)
         let milliseconds = String(micros / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
         let path = context.endpointPath ?? "(no route)"

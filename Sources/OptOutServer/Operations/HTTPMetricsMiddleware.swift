@@ -23,8 +23,8 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private func record(_ request: Request, context: Context, status: Int, start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
-        let nanoseconds = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
-        timers.timer(route: context.endpointPath ?? "(no route)", method: request.method.rawValue, status: status).recordNanoseconds(nanoseconds)
+        timers.timer(route: context.endpointPath ?? "(no route)", method: request.method.rawValue, status: status)
+            .recordNanoseconds(elapsed.inNanoseconds)
     }
 
     final class TimerCache: Sendable {

@@ -9,7 +9,8 @@ import OptOutCore
 import Prometheus
 
 /// The service's metrics, through swift-metrics with swift-prometheus as the backend (one registry a process:
-/// swift-metrics has one global factory). HTTP requests are counted and timed by Hummingbird's `MetricsMiddleware`;
+/// swift-metrics has one global factory). HTTP requests are timed by ``HTTPMetricsMiddleware`` (the series Hummingbird's
+/// `MetricsMiddleware` writes);
 /// the rest is the service's own: prompt checks by decision, matches by `via`, the registry and the gate's snapshot,
 /// group commits, the moderation queue, sign-in throttles.
 final class ServiceMetrics: Sendable {
@@ -102,6 +103,8 @@ final class ServiceMetrics: Sendable {
 extension Duration {
     /// The duration in seconds, fractions included.
     var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    /// The duration in whole nanoseconds (HTTP timers, request logs, webhook attempts).
+    var inNanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }
 
 /// `GET /metrics`: an API key with the `metrics` scope on the service's own address, or no credential on the

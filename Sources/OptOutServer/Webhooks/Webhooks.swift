@@ -234,7 +234,7 @@ struct WebhookRepository: Sendable {
         now: Date = Date()
     ) throws {
         let delivered = status.map { (200..<300).contains($0) } ?? false
-        let milliseconds = Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int(duration.inNanoseconds / 1_000_000)
         try database.write { db in
             try db.execute(
                 sql: "INSERT INTO webhook_attempt (delivery_id, endpoint_id, attempted_at, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
