@@ -23,12 +23,40 @@ public struct DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
     /// The input field the error concerns, when there is one, so a form can show the message beside it.
     public let field: String?
+    /// Further facts a client acts on, answered beside the error (the item's `status` and `version` after a
+    /// conflict, who holds a claim).
+    public var details: [String: Detail]
+    /// For ``Kind/tooManyRequests``: how many seconds until a retry can succeed.
+    public var retryAfterSeconds: Int?
 
-    public init(_ kind: Kind, code: String, message: String, field: String? = nil) {
+    /// A fact beside an error: a number or a text.
+    public enum Detail: Sendable, Equatable {
+        case int(Int64)
+        case string(String)
+    }
+
+    public init(
+        _ kind: Kind,
+        code: String,
+        message: String,
+        field: String? = nil,
+        details: [String: Detail] = [:],
+        retryAfterSeconds: Int? = nil
+    ) {
         self.kind = kind
         self.code = code
         self.message = message
         self.field = field
+        self.details = details
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    public static func notFound(_ what: String) -> DomainError {
+        DomainError(.notFound, code: "not_found", message: "\(what) was not found.")
+    }
+
+    public static func forbidden(_ message: String) -> DomainError {
+        DomainError(.forbidden, code: "forbidden", message: message)
     }
 
     public static func invalid(_ field: String, code: String, _ message: String) -> DomainError {

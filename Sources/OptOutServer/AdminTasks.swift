@@ -50,16 +50,8 @@ public struct AdminTasks: Sendable {
     /// Sets an account's plan and, when given, whether it pays for prompts past the allowance.
     public func setPlan(email rawEmail: String, plan: String, overage: Bool?, plans: PlanCatalog) throws {
         let email = try AccountRules.normalizedEmail(rawEmail)
-        guard plans.allowances[plan] != nil else {
-            throw DomainError.invalid("plan", code: "unknown_plan", "Plans are \(plans.allowances.keys.sorted().joined(separator: ", ")).")
-        }
-        let changed = try services.database.pool.write { db in
-            try db.execute(
-                sql: "UPDATE account SET plan = ?, overage_enabled = coalesce(?, overage_enabled) WHERE email = ?",
-                arguments: [plan, overage, email]
-            )
-            return db.changesCount
-        }
-        guard changed == 1 else { throw DomainError(.notFound, code: "not_found", message: "No account has the email \(email).") }
+        try plans.checkPlan(plan)
+        let changed = try services.generations.setPlan(.email(email), plan: plan, overage: overage)
+        guard changed != nil else { throw DomainError(.notFound, code: "not_found", message: "No account has the email \(email).") }
     }
 }

@@ -80,6 +80,9 @@ struct Services: Sendable {
     let database: AppDatabase
     let accounts: AccountRepository
     let artists: ArtistRepository
+    let generations: GenerationStore
+    let registry: RegistryStore
+    let operations: OperationsQueries
     let hasher: PasswordHasher
     let ordinaryWords: OrdinaryWords
     let crawlers: [String]
@@ -94,6 +97,9 @@ struct Services: Sendable {
             migrationsDirectory: root.appendingPathComponent("Migrations")
         )
         accounts = AccountRepository(database: database)
+        generations = GenerationStore(database: database)
+        registry = RegistryStore(database: database)
+        operations = OperationsQueries(database: database)
         let words = try WordList.shared.get()
         ordinaryWords = words.ordinary
         artists = ArtistRepository(database: database, collisionGuard: words.collisionGuard)
@@ -120,8 +126,8 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
     var configuration = configuration
     configuration.resourceRoot = root
     let services = try Services(configuration: configuration)
-    let gate = try PromptGate(database: services.database, ordinary: services.ordinaryWords, logger: logger)
-    let links = LinkIndex(database: services.database)
+    let gate = try PromptGate(store: services.registry, ordinary: services.ordinaryWords, logger: logger)
+    let links = LinkIndex(store: services.registry)
     try links.warm()
     // The sign-in decoy hash is made now, in the background, so the first sign-in of an unknown email is not slower.
     Task { [hasher = services.hasher] in _ = try? await hasher.decoyHash() }
@@ -175,7 +181,7 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
         ActivityService(
             recorder: activity,
             store: ActivityStore(database: services.database),
-            queue: OperationsQueries(database: services.database),
+            queue: services.operations,
             interval: configuration.activityFlushInterval,
             logger: logger
         ),
@@ -183,8 +189,8 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
     if configuration.metricsEnabled, let host = configuration.metricsHost, let port = configuration.metricsPort {
         // The scraper's own address: /metrics without a credential, nothing else.
         let metricsRouter = Router(context: BasicRequestContext.self)
-        metricsRouter.get("/metrics") { [database = services.database] _, _ in
-            try await MetricsController.scrape(metrics: .shared, gate: gate, database: database)
+        metricsRouter.get("/metrics") { [queue = services.operations] _, _ in
+            try await MetricsController.scrape(metrics: .shared, gate: gate, queue: queue)
         }
         background.append(
             Application(
@@ -230,12 +236,12 @@ func buildRouter(
     router.add(middleware: AuthMiddleware(accounts: services.accounts, cache: credentials))
 
     let routes = RouteRecorder(router: router, table: table)
-    let health = HealthCheck(database: services.database)
+    let health = HealthCheck(queries: services.operations)
     routes.get("/health") { _, _ in
         try health.check()
         return ["status": "ok"]
     }
-    let readiness = ReadinessCheck(database: services.database, gate: gate, maxSnapshotAge: configuration.maxSnapshotAge)
+    let readiness = ReadinessCheck(queries: services.operations, gate: gate, maxSnapshotAge: configuration.maxSnapshotAge)
     routes.get("/health/ready") { _, context -> Response in
         let problem = try await NIOThreadPool.singleton.runIfActive { readiness.problem() }
         if let problem {
@@ -269,20 +275,19 @@ func buildRouter(
     ActivityController(recorder: activity, store: ActivityStore(database: services.database), artists: services.artists).addRoutes(to: routes)
     TrainingSignalsController(signals: configuration.signals, crawlers: services.crawlers, license: license).addRoutes(to: routes)
     GenerationsController(
-        database: services.database,
+        store: services.generations,
         gate: gate,
-        committer: GroupCommitter(database: services.database),
         plans: configuration.plans,
         maxImageBytes: configuration.maxImageBytes,
         activity: activity,
         labels: LabelOptions(c2pa: c2pa, training: configuration.labelTraining, prompt: configuration.labelPrompt)
     ).addRoutes(to: routes)
-    RegistryLookupController(gate: gate, links: links, database: services.database).addRoutes(to: routes)
+    RegistryLookupController(gate: gate, links: links, registry: services.registry).addRoutes(to: routes)
     SpawningQueryController(links: links).addRoutes(to: routes)
     RegistryController(repository: services.artists).addRoutes(to: routes)
     ReportsController(repository: services.reports(configuration)).addRoutes(to: routes)
     if configuration.metricsEnabled {
-        MetricsController(metrics: .shared, gate: gate, database: services.database, requireKey: true).addRoutes(to: routes)
+        MetricsController(metrics: .shared, gate: gate, queue: services.operations, requireKey: true).addRoutes(to: routes)
     }
     WebhooksController(repository: WebhookRepository(database: services.database)).addRoutes(to: routes)
     ComplaintsController(
@@ -346,17 +351,17 @@ enum WordList {
 
 /// `GET /health`: reads the database at most once a second, so load balancers polling it cost nothing.
 final class HealthCheck: Sendable {
-    let database: AppDatabase
+    let queries: OperationsQueries
     private let lastSuccess = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
 
-    init(database: AppDatabase) {
-        self.database = database
+    init(queries: OperationsQueries) {
+        self.queries = queries
     }
 
     func check() throws {
         let now = ContinuousClock.now
         if let last = lastSuccess.withLockedValue({ $0 }), now - last < .seconds(1) { return }
-        _ = try database.read { db in try Int.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") }
+        try queries.ping()
         lastSuccess.withLockedValue { $0 = now }
     }
 }
@@ -365,13 +370,13 @@ final class HealthCheck: Sendable {
 /// (a write probe, at most once a second; the last answer is reused in between) or when the prompt gate's
 /// snapshot has not caught up with the registry for longer than `maxSnapshotAge`.
 final class ReadinessCheck: Sendable {
-    let database: AppDatabase
+    let queries: OperationsQueries
     let gate: PromptGate
     let maxSnapshotAge: Duration
     private let lastProbe = NIOLockedValueBox<(at: ContinuousClock.Instant, failure: String?)?>(nil)
 
-    init(database: AppDatabase, gate: PromptGate, maxSnapshotAge: Duration) {
-        self.database = database
+    init(queries: OperationsQueries, gate: PromptGate, maxSnapshotAge: Duration) {
+        self.queries = queries
         self.gate = gate
         self.maxSnapshotAge = maxSnapshotAge
     }
@@ -392,9 +397,7 @@ final class ReadinessCheck: Sendable {
         if let last = lastProbe.withLockedValue({ $0 }), now - last.at < .seconds(1) { return last.failure }
         var failure: String?
         do {
-            try database.write { db in
-                try db.execute(sql: "UPDATE health_probe SET probed_at = ? WHERE id = 1", arguments: [Date()])
-            }
+            try queries.probeWrite()
         } catch {
             failure = "the database cannot be written: \(error)"
         }

@@ -125,7 +125,7 @@ import Testing
         let account = try accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A")
         let session = try accounts.createSession(for: account.id!, lifetime: 60)
         let (key, _) = try accounts.createAPIKey(name: "generator", scopes: [.check])
-        let stored = try await database.pool.read { db in
+        let stored = try database.read { db in
             try Data.fetchAll(db, sql: "SELECT token_hash FROM session UNION ALL SELECT key_hash FROM api_key")
         }
         #expect(stored.count == 2)

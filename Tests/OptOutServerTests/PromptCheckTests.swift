@@ -133,7 +133,7 @@ import Testing
                 migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations")
             )
             func totalChanges() throws -> Int {
-                try database.pool.read { db in
+                try database.read { db in
                     try Int.fetchOne(
                         db,
                         sql: "SELECT (SELECT count(*) FROM registry_change) + (SELECT count(*) FROM session) + (SELECT count(*) FROM phrase)"

@@ -700,14 +700,14 @@ import Testing
                 dataDirectory: configuration.dataDirectory,
                 migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations")
             )
-            #expect(try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM report_event") } == 1)
+            #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM report_event") } == 1)
             #expect(throws: DatabaseError.self) {
-                try database.pool.write { db in try db.execute(sql: "UPDATE report_event SET note = 'rewritten'") }
+                try database.write { db in try db.execute(sql: "UPDATE report_event SET note = 'rewritten'") }
             }
             #expect(throws: DatabaseError.self) {
-                try database.pool.write { db in try db.execute(sql: "DELETE FROM report_event") }
+                try database.write { db in try db.execute(sql: "DELETE FROM report_event") }
             }
-            let note = try await database.pool.read { db in try String.fetchOne(db, sql: "SELECT note FROM report_event") }
+            let note = try database.read { db in try String.fetchOne(db, sql: "SELECT note FROM report_event") }
             #expect(note == "Looks like their brushwork.")
         }
     }

@@ -280,15 +280,15 @@ import Testing
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         configuration.logLevel = .critical
         let services = try Services(configuration: configuration)
-        let gate = try PromptGate(database: services.database, ordinary: .none, logger: Logger(label: "test"))
-        let readiness = ReadinessCheck(database: services.database, gate: gate, maxSnapshotAge: .seconds(10))
+        let gate = try PromptGate(store: services.registry, ordinary: .none, logger: Logger(label: "test"))
+        let readiness = ReadinessCheck(queries: services.operations, gate: gate, maxSnapshotAge: .seconds(10))
         #expect(readiness.problem() == nil)
         try setQueryOnly(services.database, true)
         try await Task.sleep(for: .milliseconds(1100))
         let problem = readiness.problem()
         #expect(problem?.contains("cannot be written") == true)
         try setQueryOnly(services.database, false)
-        let stale = ReadinessCheck(database: services.database, gate: gate, maxSnapshotAge: .milliseconds(1))
+        let stale = ReadinessCheck(queries: services.operations, gate: gate, maxSnapshotAge: .milliseconds(1))
         try await Task.sleep(for: .milliseconds(1100))
         #expect(stale.problem()?.contains("snapshot") == true)
     }
@@ -333,5 +333,5 @@ import Testing
 
 /// Makes the database's writer refuse writes, as a full disk would.
 func setQueryOnly(_ database: AppDatabase, _ on: Bool) throws {
-    try database.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = \(on ? "ON" : "OFF")") }
+    try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = \(on ? "ON" : "OFF")") }
 }

@@ -142,3 +142,24 @@ public struct ReportClaim: Equatable, Sendable {
         return claim.holder == moderator ? .mine : .heldBy(claim.holder, until: claim.expiresAt)
     }
 }
+
+/// Who may be asked to rule on a report about their style: a verified artist with an account who has not withdrawn.
+public enum RulingEligibility {
+    /// What stands in the way of asking artist `id` to rule, or nil when they may be asked.
+    /// - Parameters:
+    ///   - exists: whether the artist is still in the registry.
+    ///   - verified: whether the artist proved who they are.
+    ///   - hasAccount: false for an artist imported without an account.
+    ///   - withdrawn: whether the artist withdrew.
+    public static func obstacle(id: Int64, exists: Bool, verified: Bool, hasAccount: Bool, withdrawn: Bool) -> String? {
+        guard exists else { return "Artist \(id) no longer exists." }
+        if withdrawn { return "Artist \(id) withdrew from the registry, so cannot be asked; decide it yourself." }
+        if !hasAccount { return "Artist \(id) was imported and has no account to rule with; decide it yourself." }
+        if !verified { return "Artist \(id) is not verified, so cannot be asked to rule; verify the artist first or decide it yourself." }
+        return nil
+    }
+
+    public static func canRule(verified: Bool, hasAccount: Bool, withdrawn: Bool) -> Bool {
+        obstacle(id: 0, exists: true, verified: verified, hasAccount: hasAccount, withdrawn: withdrawn) == nil
+    }
+}

@@ -10,6 +10,12 @@ public struct PlanCatalog: Sendable, Equatable {
         self.overagePriceCents = overagePriceCents
     }
 
+    /// Refuses a plan that is not in the catalogue.
+    public func checkPlan(_ plan: String) throws(DomainError) {
+        guard allowances[plan] == nil else { return }
+        throw .invalid("plan", code: "unknown_plan", "Plans are \(allowances.keys.sorted().joined(separator: ", ")).")
+    }
+
     /// Reads `free=5,member=300`.
     public static func parseAllowances(_ text: String) throws(DomainError) -> [String: Int] {
         var result: [String: Int] = [:]

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import NIOPosix
 import OptOutCore
@@ -14,9 +13,8 @@ struct LabelOptions: Sendable {
 
 /// The generation gate: metered generations with idempotency keys, usage, plans, and the AI-generated label.
 struct GenerationsController {
-    let database: AppDatabase
+    let store: GenerationStore
     let gate: PromptGate
-    let committer: GroupCommitter
     let plans: PlanCatalog
     let maxImageBytes: Int
     var activity: ActivityRecorder? = nil
@@ -59,8 +57,8 @@ struct GenerationsController {
                 field: "idempotency_key"
             )
         }
-        let fingerprint = RequestFingerprint(accountId: input.accountId, prompt: prompt)
-        if let replay = try database.read({ db in try Self.existing(db, key: key.id!, idempotencyKey: input.idempotencyKey) }) {
+        let fingerprint = GenerationStore.RequestFingerprint(accountId: input.accountId, prompt: prompt)
+        if let replay = try store.storedAnswer(apiKey: key.id!.rawValue, idempotencyKey: input.idempotencyKey) {
             return Self.response(try replay.replay(for: fingerprint, key: input.idempotencyKey), context: context)
         }
         let (matches, _, complete) = try await gate.checkAnywhere(prompt)
@@ -75,110 +73,160 @@ struct GenerationsController {
         )
         let credits = Self.credits(of: matches)
         let plans = self.plans
-        let now = Date()
-        let outcome = try await committer.write { db in
-            if let replay = try Self.existing(db, key: key.id!, idempotencyKey: input.idempotencyKey) {
-                return try replay.replay(for: fingerprint, key: input.idempotencyKey)
-            }
-            guard let account = try Row.fetchOne(db, sql: "SELECT plan, overage_enabled FROM account WHERE id = ?", arguments: [input.accountId])
-            else {
-                throw APIError(
-                    .unprocessableContent,
-                    code: "unknown_account",
-                    message: "There is no account \(input.accountId).",
-                    field: "account_id"
-                )
-            }
-            let period = UsagePeriod.containing(now)
-            let plan: String = account["plan"]
-            let overageEnabled: Bool = account["overage_enabled"]
-            let publicId = BearerSecret.generate(prefix: "gen_").prefix(26)
-            var usage = try Self.usage(db, account: input.accountId, plan: plan, period: period, plans: plans)
-            let status: Int
-            let body: String
-            var chargeKind: String?
-            var cents = 0
-            if !complete {
-                status = 422
-                body =
-                    "{\"error\":{\"code\":\"prompt_too_complex\",\"message\":\"The prompt could not be read through within the gate's work "
-                    + "limit (it is built like an attempt to overload the gate), so it is refused.\",\"field\":\"prompt\"},"
-                    + "\"id\":\"\(publicId)\",\"matches\":[\(views.map(\.json).joined(separator: ","))]}"
-            } else if blocked {
-                status = 422
-                body =
-                    "{\"error\":{\"code\":\"prompt_blocked\",\"message\":\"The prompt names an artist who opted out.\",\"field\":\"prompt\"},"
-                    + "\"id\":\"\(publicId)\",\"matches\":[\(views.map(\.json).joined(separator: ","))]}"
-            } else {
-                switch Charge.decide(used: usage.used, included: usage.included, overageEnabled: overageEnabled, priceCents: plans.overagePriceCents)
-                {
-                case .exhausted:
-                    status = 402
-                    body =
-                        "{\"error\":{\"code\":\"quota_exhausted\",\"message\":\"The month's \(usage.included) prompts are used and overage is off.\"},"
-                        + "\"id\":\"\(publicId)\",\"resets_at\":\"\(JSONText.iso(period.end))\",\"usage\":\(usage.json)}"
-                case .included:
-                    (status, chargeKind) = (201, "included")
-                    usage.used += 1
-                    body = Self.allowedBody(publicId: String(publicId), views: views, credits: credits, kind: "included", cents: 0, usage: usage)
-                case .overage(let price):
-                    (status, chargeKind, cents) = (201, "overage", price)
-                    usage.used += 1
-                    usage.overageCount += 1
-                    usage.overageCents += price
-                    body = Self.allowedBody(publicId: String(publicId), views: views, credits: credits, kind: "overage", cents: price, usage: usage)
-                }
-            }
-            try db.execute(
-                sql: """
-                    INSERT INTO generation (public_id, account_id, api_key_id, idempotency_key, prompt, status, response, charge_kind,
-                        charge_cents, period, credits, generator, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    String(publicId), input.accountId, key.id!, input.idempotencyKey, prompt, status, body, chargeKind, cents, period.key,
-                    Self.creditsJSON(credits), key.name, now,
-                ]
+        let publicId = String(BearerSecret.generate(prefix: "gen_").prefix(26))
+        let charge = GenerationStore.Charge(
+            publicId: publicId,
+            apiKeyId: key.id!.rawValue,
+            generator: key.name,
+            idempotencyKey: input.idempotencyKey,
+            request: fingerprint,
+            creditsJSON: StoredCredits.json(credits),
+            now: Date()
+        )
+        let outcome = try await store.chargeGeneration(charge, plans: plans) { account, usage in
+            Self.decide(
+                publicId: publicId,
+                views: views,
+                credits: credits,
+                complete: complete,
+                blocked: blocked,
+                account: account,
+                usage: usage,
+                plans: plans
             )
-            return GenerationOutcome(status: status, body: body)
         }
         return Self.response(outcome, context: context)
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let row = try generation(request, context: context)
-        let status: Int = row["status"]
-        let decision = status == 201 ? "allowed" : status == 422 ? "prompt_blocked" : "quota_exhausted"
-        let kind: String? = row["charge_kind"]
-        let cents: Int = row["charge_cents"]
-        let created: Date = row["created_at"]
-        let publicId: String = row["public_id"]
-        let takenDownBy = try database.read { db in
-            try Int64.fetchOne(
-                db,
-                sql: "SELECT id FROM report WHERE target_kind = 'generation' AND target = ? AND status = 'taken_down' ORDER BY id LIMIT 1",
-                arguments: [publicId]
+    /// The answer to a generation request, given the account and its month's usage: refused (unreadable or blocked
+    /// prompt, allowance used up) or allowed with its charge. Written by hand: it is stored for replays as sent.
+    static func decide(
+        publicId: String,
+        views: [PromptCheckController.MatchView],
+        credits: [(id: Int64, name: String)],
+        complete: Bool,
+        blocked: Bool,
+        account: GenerationStore.Account,
+        usage: Usage,
+        plans: PlanCatalog
+    ) -> GenerationStore.Decision {
+        var usage = usage
+        if !complete {
+            return .init(
+                status: 422,
+                body:
+                    "{\"error\":{\"code\":\"prompt_too_complex\",\"message\":\"The prompt could not be read through within the gate's work "
+                    + "limit (it is built like an attempt to overload the gate), so it is refused.\",\"field\":\"prompt\"},"
+                    + "\"id\":\"\(publicId)\",\"matches\":[\(views.map(\.json).joined(separator: ","))]}"
             )
         }
-        let body =
-            "{\"account_id\":\(row["account_id"] as Int64),\"charge\":\(kind.map { "{\"cents\":\(cents),\"kind\":\"\($0)\"}" } ?? "null"),"
-            + "\"created_at\":\"\(JSONText.iso(created))\",\"credits\":\(row["credits"] as String),\"decision\":\"\(decision)\","
-            + "\"id\":\(JSONText.quoted(publicId)),\"prompt\":\(JSONText.quoted(row["prompt"])),"
-            + "\"taken_down\":\(takenDownBy != nil),\"taken_down_by_report\":\(takenDownBy.map(String.init) ?? "null")}"
-        return Self.response(GenerationOutcome(status: 200, body: body))
+        if blocked {
+            return .init(
+                status: 422,
+                body:
+                    "{\"error\":{\"code\":\"prompt_blocked\",\"message\":\"The prompt names an artist who opted out.\",\"field\":\"prompt\"},"
+                    + "\"id\":\"\(publicId)\",\"matches\":[\(views.map(\.json).joined(separator: ","))]}"
+            )
+        }
+        switch Charge.decide(
+            used: usage.used,
+            included: usage.included,
+            overageEnabled: account.overageEnabled,
+            priceCents: plans.overagePriceCents
+        ) {
+        case .exhausted:
+            return .init(
+                status: 402,
+                body: "{\"error\":{\"code\":\"quota_exhausted\",\"message\":\"The month's \(usage.included) prompts are used and overage is off.\"},"
+                    + "\"id\":\"\(publicId)\",\"resets_at\":\"\(JSONText.iso(usage.period.end))\",\"usage\":\(usage.json)}"
+            )
+        case .included:
+            usage.used += 1
+            return .init(
+                status: 201,
+                body: allowedBody(publicId: publicId, views: views, credits: credits, kind: "included", cents: 0, usage: usage),
+                chargeKind: "included"
+            )
+        case .overage(let price):
+            usage.used += 1
+            usage.overageCount += 1
+            usage.overageCents += price
+            return .init(
+                status: 201,
+                body: allowedBody(publicId: publicId, views: views, credits: credits, kind: "overage", cents: price, usage: usage),
+                chargeKind: "overage",
+                cents: price
+            )
+        }
+    }
+
+    /// A stored generation as `GET /v1/generations/{id}` answers it.
+    struct GenerationView: ResponseEncodable {
+        struct ChargeView: Encodable {
+            let cents: Int
+            let kind: String
+        }
+
+        struct Credit: Codable {
+            let artistId: Int64
+            let name: String
+        }
+
+        let accountId: Int64
+        let charge: ChargeView?
+        let createdAt: Date
+        let credits: [Credit]
+        let decision: String
+        let id: String
+        let prompt: String
+        let takenDown: Bool
+        let takenDownByReport: Int64?
+
+        enum CodingKeys: String, CodingKey {
+            case accountId, charge, createdAt, credits, decision, id, prompt, takenDown, takenDownByReport
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(accountId, forKey: .accountId)
+            try container.encode(charge, forKey: .charge)
+            try container.encode(createdAt, forKey: .createdAt)
+            try container.encode(credits, forKey: .credits)
+            try container.encode(decision, forKey: .decision)
+            try container.encode(id, forKey: .id)
+            try container.encode(prompt, forKey: .prompt)
+            try container.encode(takenDown, forKey: .takenDown)
+            try container.encode(takenDownByReport, forKey: .takenDownByReport)
+        }
+    }
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> GenerationView {
+        let generation = try generation(request, context: context)
+        let takenDownBy = try store.takedownReport(publicId: generation.publicId)
+        let credits = (try? JSONDecoder.api.decode([GenerationView.Credit].self, from: Data(generation.credits.utf8))) ?? []
+        return GenerationView(
+            accountId: generation.accountId,
+            charge: generation.chargeKind.map { GenerationView.ChargeView(cents: generation.chargeCents, kind: $0) },
+            createdAt: generation.createdAt,
+            credits: credits,
+            decision: generation.status == 201 ? "allowed" : generation.status == 422 ? "prompt_blocked" : "quota_exhausted",
+            id: generation.publicId,
+            prompt: generation.prompt,
+            takenDown: takenDownBy != nil,
+            takenDownByReport: takenDownBy
+        )
     }
 
     /// The generation named by the path, if the caller is the key that made it or the account it was made for.
-    private func generation(_ request: Request, context: AppRequestContext) throws -> Row {
+    private func generation(_ request: Request, context: AppRequestContext) throws -> StoredGeneration {
         guard let id = context.parameters.get("id") else { throw APIError.notFound("The generation") }
-        guard let row = try database.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM generation WHERE public_id = ?", arguments: [id]) })
-        else {
+        guard let generation = try store.generation(publicId: id) else {
             if context.identity == nil { throw APIError.unauthorized(context.credentialProblem ?? "Send a session token or an API key.") }
             throw APIError.notFound("Generation \(id)")
         }
         switch context.identity {
-        case .apiKey(let key) where key.id?.rawValue == row["api_key_id"] as Int64: return row
-        case .account(let account) where account.id?.rawValue == row["account_id"] as Int64: return row
+        case .apiKey(let key) where key.id?.rawValue == generation.apiKeyId: return generation
+        case .account(let account) where account.id?.rawValue == generation.accountId: return generation
         case nil: throw APIError.unauthorized(context.credentialProblem ?? "Send a session token or an API key.")
         default: throw APIError.forbidden("Only the generator that made it, or the account it was made for, may see generation \(id).")
         }
@@ -187,21 +235,22 @@ struct GenerationsController {
     // MARK: Labels
 
     @Sendable func label(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let row = try generation(request, context: context)
-        guard row["status"] as Int == 201 else {
+        let generation = try generation(request, context: context)
+        guard generation.allowed else {
             throw APIError(.conflict, code: "generation_not_allowed", message: "This generation was refused, so there is no image to label.")
         }
         var request = request
         let bytes = try await imageBody(&request)
-        let created: Date = row["created_at"]
-        let credits = ((try? JSONSerialization.jsonObject(with: Data((row["credits"] as String).utf8))) as? [[String: Any]] ?? []).compactMap {
-            $0["name"] as? String
-        }
-        var label = AILabel(generationId: row["public_id"], credits: credits, generator: row["generator"], createdAt: JSONText.iso(created))
+        var label = AILabel(
+            generationId: generation.publicId,
+            credits: StoredCredits.names(generation.credits),
+            generator: generation.generator,
+            createdAt: JSONText.iso(generation.createdAt)
+        )
         label.training = labels.training
         if labels.prompt {
-            label.prompt = row["prompt"]
-            label.promptWriter = "account \(row["account_id"] as Int64)"
+            label.prompt = generation.prompt
+            label.promptWriter = "account \(generation.accountId)"
         }
         let labels = self.labels
         let labelled = try await NIOThreadPool.singleton.runIfActive { [label] in
@@ -296,13 +345,8 @@ struct GenerationsController {
         let labeled = found?.digitalSourceType == AILabel.digitalSourceType || provenLabel
         let generationId = found?.generationId ?? (provenLabel ? manifest?.generationId : nil)
         var credits = found?.credits ?? (provenLabel ? manifest?.credits ?? [] : [])
-        if let id = generationId,
-            let stored = try database.read({ db in
-                try String.fetchOne(db, sql: "SELECT credits FROM generation WHERE public_id = ?", arguments: [id])
-            }),
-            let parsed = try? JSONSerialization.jsonObject(with: Data(stored.utf8)) as? [[String: Any]]
-        {
-            credits = parsed.compactMap { $0["name"] as? String }
+        if let id = generationId, let stored = try store.creditNames(publicId: id) {
+            credits = stored
         }
         return VerifyAnswer(labeled: labeled, generationId: generationId, creditsRequired: credits, c2pa: manifest.map(VerifyAnswer.C2PA.init))
     }
@@ -317,136 +361,58 @@ struct GenerationsController {
 
     // MARK: Usage and plans
 
-    struct Usage {
-        var plan: String
-        var period: UsagePeriod
-        var used: Int
-        var included: Int
-        var overageCount: Int
-        var overageCents: Int
+    /// An account's usage as `/v1/accounts/me/usage` answers it.
+    struct UsageView: ResponseEncodable {
+        let included: Int
+        let overageCents: Int
+        let overageCount: Int
+        let periodEnd: Date
+        let periodStart: Date
+        let plan: String
+        let used: Int
 
-        var json: String {
-            "{\"included\":\(included),\"overage_cents\":\(overageCents),\"overage_count\":\(overageCount),"
-                + "\"period_end\":\"\(JSONText.iso(period.end))\",\"period_start\":\"\(JSONText.iso(period.start))\","
-                + "\"plan\":\(JSONText.quoted(plan)),\"used\":\(used)}"
+        init(_ usage: Usage) {
+            included = usage.included
+            overageCents = usage.overageCents
+            overageCount = usage.overageCount
+            periodEnd = usage.period.end
+            periodStart = usage.period.start
+            plan = usage.plan
+            used = usage.used
         }
     }
 
-    static func usage(_ db: Database, account: Int64, plan: String, period: UsagePeriod, plans: PlanCatalog) throws -> Usage {
-        let row = try Row.fetchOne(
-            db,
-            sql: "SELECT used, overage_count, overage_cents AS cents FROM usage_counter WHERE account_id = ? AND period = ?",
-            arguments: [account, period.key]
-        )
-        return Usage(
-            plan: plan,
-            period: period,
-            used: row?["used"] ?? 0,
-            included: plans.allowances[plan] ?? 0,
-            overageCount: row?["overage_count"] ?? 0,
-            overageCents: row?["cents"] ?? 0
-        )
-    }
-
-    @Sendable func myUsage(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func myUsage(_ request: Request, context: AppRequestContext) async throws -> UsageView {
         let account = try context.requireAccount()
-        let plans = self.plans
-        let usage = try database.read { db -> Usage in
-            let plan = try String.fetchOne(db, sql: "SELECT plan FROM account WHERE id = ?", arguments: [account.id!]) ?? "free"
-            return try Self.usage(db, account: account.id!.rawValue, plan: plan, period: UsagePeriod.containing(Date()), plans: plans)
-        }
-        return Self.response(GenerationOutcome(status: 200, body: usage.json))
+        return UsageView(try store.usage(account: account.id!.rawValue, now: Date(), plans: plans))
     }
 
-    @Sendable func setPlan(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// An account's plan after `PATCH /v1/accounts/{id}/plan`.
+    struct PlanView: ResponseEncodable {
+        let accountId: Int64
+        let overage: Bool
+        let plan: String
+    }
+
+    @Sendable func setPlan(_ request: Request, context: AppRequestContext) async throws -> PlanView {
         _ = try context.requireRole(.admin)
         let id: ID<AccountRecord> = try Input.pathID(context, noun: "account")
         var request = request
         let input = try await request.decodeJSON(as: PlanChange.self, context: context)
-        guard plans.allowances[input.plan] != nil else {
-            throw APIError(
-                .unprocessableContent,
-                code: "unknown_plan",
-                message: "Plans are \(plans.allowances.keys.sorted().joined(separator: ", ")).",
-                field: "plan"
-            )
+        try plans.checkPlan(input.plan)
+        guard let account = try store.setPlan(.id(id.rawValue), plan: input.plan, overage: input.overage) else {
+            throw APIError.notFound("Account \(id)")
         }
-        let changed = try database.write { db in
-            try db.execute(
-                sql: "UPDATE account SET plan = ?, overage_enabled = coalesce(?, overage_enabled) WHERE id = ?",
-                arguments: [input.plan, input.overage, id]
-            )
-            return db.changesCount
-        }
-        guard changed == 1 else { throw APIError.notFound("Account \(id)") }
-        let row = try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT plan, overage_enabled FROM account WHERE id = ?", arguments: [id])!
-        }
-        return Self.response(
-            GenerationOutcome(
-                status: 200,
-                body: "{\"account_id\":\(id),\"overage\":\(row["overage_enabled"] as Bool),\"plan\":\(JSONText.quoted(row["plan"]))}"
-            )
-        )
+        return PlanView(accountId: id.rawValue, overage: account.overageEnabled, plan: account.plan)
     }
 
     // MARK: Helpers
-
-    /// What makes two generation requests the same request: a retry carries the same account and prompt.
-    struct RequestFingerprint: Equatable {
-        let accountId: Int64
-        let prompt: String
-    }
-
-    /// A stored answer and the request it answered.
-    struct StoredAnswer {
-        let outcome: GenerationOutcome
-        let request: RequestFingerprint
-
-        /// The stored answer for a retry of the same request; a key reused for another request is refused
-        /// (422 `idempotency_key_reused`, as Stripe and the IETF Idempotency-Key draft do).
-        func replay(for request: RequestFingerprint, key: String) throws -> GenerationOutcome {
-            guard request == self.request else {
-                throw APIError(
-                    .unprocessableContent,
-                    code: "idempotency_key_reused",
-                    message: "idempotency_key \(JSONText.quoted(key)) was already used by this API key for a request with another account_id or "
-                        + "prompt; use a new key for a new request.",
-                    field: "idempotency_key"
-                )
-            }
-            return outcome
-        }
-    }
-
-    static func existing(_ db: Database, key: ID<APIKeyRecord>, idempotencyKey: String) throws -> StoredAnswer? {
-        try Row.fetchOne(
-            db,
-            sql: "SELECT status, response, account_id, prompt FROM generation WHERE api_key_id = ? AND idempotency_key = ?",
-            arguments: [key, idempotencyKey]
-        ).map {
-            StoredAnswer(
-                outcome: GenerationOutcome(status: $0["status"], body: $0["response"]),
-                request: RequestFingerprint(accountId: $0["account_id"], prompt: $0["prompt"])
-            )
-        }
-    }
 
     static func credits(of matches: [GateMatch]) -> [(id: Int64, name: String)] {
         var seen = Set<Int64>()
         return matches.filter { $0.phrase.policy == .credit && seen.insert($0.phrase.artistId).inserted }.map {
             ($0.phrase.artistId, $0.phrase.artistName)
         }
-    }
-
-    /// The artists' names in a stored `credits` column, as ``creditsJSON(_:)`` writes it.
-    static func creditNames(_ stored: String) -> [String] {
-        let parsed = (try? JSONSerialization.jsonObject(with: Data(stored.utf8))) as? [[String: Any]] ?? []
-        return parsed.compactMap { $0["name"] as? String }
-    }
-
-    static func creditsJSON(_ credits: [(id: Int64, name: String)]) -> String {
-        "[" + credits.map { "{\"artist_id\":\($0.id),\"name\":\(JSONText.quoted($0.name))}" }.joined(separator: ",") + "]"
     }
 
     static func allowedBody(
@@ -457,7 +423,7 @@ struct GenerationsController {
         cents: Int,
         usage: Usage
     ) -> String {
-        "{\"allowed\":true,\"charge\":{\"cents\":\(cents),\"kind\":\"\(kind)\"},\"credits\":\(creditsJSON(credits)),\"id\":\"\(publicId)\","
+        "{\"allowed\":true,\"charge\":{\"cents\":\(cents),\"kind\":\"\(kind)\"},\"credits\":\(StoredCredits.json(credits)),\"id\":\"\(publicId)\","
             + "\"matches\":[\(views.map(\.json).joined(separator: ","))],\"usage\":\(usage.json)}"
     }
 
@@ -472,5 +438,14 @@ struct GenerationsController {
 
     static func response(_ outcome: GenerationOutcome) -> Response {
         Response.json(body: ByteBuffer(string: outcome.body), status: HTTPResponse.Status(code: outcome.status))
+    }
+}
+
+extension Usage {
+    /// Written by hand: it is part of every generation's answer, which is built in the charging transaction.
+    var json: String {
+        "{\"included\":\(included),\"overage_cents\":\(overageCents),\"overage_count\":\(overageCount),"
+            + "\"period_end\":\"\(JSONText.iso(period.end))\",\"period_start\":\"\(JSONText.iso(period.start))\","
+            + "\"plan\":\(JSONText.quoted(plan)),\"used\":\(used)}"
     }
 }

@@ -38,7 +38,19 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             case .unauthorized: .unauthorized
             case .tooManyRequests: .tooManyRequests
             }
-        self.init(status, code: error.code, message: error.message, field: error.field)
+        self.init(
+            status,
+            code: error.code,
+            message: error.message,
+            field: error.field,
+            headers: error.retryAfterSeconds.map { [.retryAfter: String($0)] } ?? [:],
+            extra: error.details.mapValues {
+                switch $0 {
+                case .int(let value): .int(value)
+                case .string(let value): .string(value)
+                }
+            }
+        )
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import Logging
 import NIOHTTP1
@@ -64,12 +63,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 message: "The request's framing is broken (\(error)); send a well-formed HTTP/1.1 body.",
                 headers: [.connection: "close"]
             )
-        case let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT:
+        case let error where StoreFailure.constraintMessage(error) != nil:
             // Every constraint a client can reach has its own error where it is written (phrase_taken, artist_exists,
             // email_taken, ...); one that gets here is a gap in that mapping: still the client's 409, but logged.
             context.logger.warning(
                 "unmapped constraint failure",
-                metadata: ["error": "\(error.message ?? "")", "path": "\(request.uri.path)", "method": "\(request.method.rawValue)"]
+                metadata: ["error": "\(StoreFailure.constraintMessage(error) ?? "")", "path": "\(request.uri.path)", "method": "\(request.method.rawValue)"]
             )
             return APIError(.conflict, code: "conflict", message: "The request conflicts with the current state of the registry.")
         case let error as any HTTPResponseError where error.status.code < 500:

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import Metrics
 import NIOConcurrencyHelpers
@@ -112,7 +111,7 @@ extension Duration {
 struct MetricsController {
     let metrics: ServiceMetrics
     let gate: PromptGate
-    let database: AppDatabase
+    let queue: OperationsQueries
     let requireKey: Bool
 
     func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
@@ -121,41 +120,16 @@ struct MetricsController {
 
     @Sendable func scrape(_ request: Request, context: AppRequestContext) async throws -> Response {
         if requireKey { _ = try context.requireScope(.metrics) }
-        return try await Self.scrape(metrics: metrics, gate: gate, database: database)
+        return try await Self.scrape(metrics: metrics, gate: gate, queue: queue)
     }
 
-    static func scrape(metrics: ServiceMetrics, gate: PromptGate, database: AppDatabase) async throws -> Response {
-        let queue = try await NIOThreadPool.singleton.runIfActive { try OperationsQueries(database: database).queueSizes() }
-        metrics.refreshGauges(gate: gate, queue: queue)
+    static func scrape(metrics: ServiceMetrics, gate: PromptGate, queue: OperationsQueries) async throws -> Response {
+        let sizes = try await NIOThreadPool.singleton.runIfActive { try queue.queueSizes() }
+        metrics.refreshGauges(gate: gate, queue: sizes)
         return Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ServiceMetrics.exposition())
         )
-    }
-}
-
-/// The figures operators read, as named queries.
-struct OperationsQueries {
-    let database: AppDatabase
-
-    /// Moderation items by kind and status, every status present (0 when none).
-    func queueSizes() throws -> [(kind: String, status: String, count: Int)] {
-        try database.read { db in
-            var sizes: [(kind: String, status: String, count: Int)] = []
-            let kinds: [(String, String, [String])] = [
-                ("report", "report", ["open", "awaiting_artist", "taken_down", "dismissed"]),
-                ("complaint", "complaint", ComplaintStatus.allCases.map(\.rawValue)),
-                ("name_dispute", "name_dispute", ["open", "decided"]),
-            ]
-            for (kind, table, statuses) in kinds {
-                let counts = try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM \(table) GROUP BY status")
-                    .reduce(into: [String: Int]()) { $0[$1["status"]] = $1["n"] }
-                for status in statuses { sizes.append((kind, status, counts[status] ?? 0)) }
-            }
-            let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM phrase WHERE status = 'pending_review' AND released_at IS NULL") ?? 0
-            sizes.append(("phrase_review", "pending_review", pending))
-            return sizes
-        }
     }
 }

@@ -1,28 +1,8 @@
 import Foundation
-import GRDB
 import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
 import OptOutCore
-
-/// A phrase as the gate reports it.
-struct GatePhrase: Sendable {
-    let id: Int64
-    let text: String
-    let kind: PhraseKind
-    let artistId: Int64
-    let artistName: String
-    let policy: Policy
-
-    init(row: Row) {
-        id = row["id"]
-        text = row["text"]
-        kind = PhraseKind(rawValue: row["kind"]) ?? .name
-        artistId = row["artist_id"]
-        artistName = row["artist_name"]
-        policy = Policy(rawValue: row["policy"]) ?? .block
-    }
-}
 
 /// A matcher with the phrases behind its indices.
 struct IndexedMatcher: Sendable {
@@ -61,7 +41,7 @@ struct GateMatch: Sendable {
 /// The prompt gate's live registry: answers checks from an immutable snapshot and swaps in a new one when the
 /// registry changes, without pausing checks.
 final class PromptGate: Sendable {
-    private let database: AppDatabase
+    private let store: RegistryStore
     private let ordinary: OrdinaryWords
     private let snapshot: NIOLockedValueBox<GateSnapshot>
     /// Serialises refreshes; checks never take it.
@@ -76,12 +56,12 @@ final class PromptGate: Sendable {
         var changed: [Int64: GatePhrase?]
     }
 
-    init(database: AppDatabase, ordinary: OrdinaryWords, overlayLimit: Int = 20_000, logger: Logger) throws {
-        self.database = database
+    init(store: RegistryStore, ordinary: OrdinaryWords, overlayLimit: Int = 20_000, logger: Logger) throws {
+        self.store = store
         self.ordinary = ordinary
         self.overlayLimit = overlayLimit
         self.logger = logger
-        let (base, seq, version) = try Self.loadAll(database, ordinary: ordinary)
+        let (base, seq, version) = try Self.loadAll(store, ordinary: ordinary)
         snapshot = NIOLockedValueBox(GateSnapshot(base: base, overlay: IndexedMatcher([], ordinary: ordinary), superseded: [], version: version))
         refreshState = NIOLockedValueBox(RefreshState(lastSeq: seq, changed: [:]))
     }
@@ -130,31 +110,7 @@ final class PromptGate: Sendable {
         let started = ContinuousClock.now
         defer { lastCaughtUp.withLockedValue { $0 = max($0, started) } }
         try refreshState.withLockedValue { state in
-            let (rows, seq, version) = try database.pool.read { db -> ([Int64: GatePhrase?], Int64, Int64) in
-                let seq = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM registry_change") ?? 0
-                let version = try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0
-                guard seq > state.lastSeq else { return ([:], seq, version) }
-                let ids = try Int64.fetchAll(
-                    db,
-                    sql: "SELECT DISTINCT phrase_id FROM registry_change WHERE seq > ? AND seq <= ?",
-                    arguments: [state.lastSeq, seq]
-                )
-                var rows: [Int64: GatePhrase?] = [:]
-                for id in ids { rows[id] = .some(nil) }
-                for chunk in stride(from: 0, to: ids.count, by: 500) {
-                    let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
-                    let found = try Row.fetchAll(
-                        db,
-                        sql: Self.activePhrasesSQL + " AND phrase.id IN (\(part.map { _ in "?" }.joined(separator: ",")))",
-                        arguments: StatementArguments(part)
-                    )
-                    for row in found {
-                        let phrase = GatePhrase(row: row)
-                        rows[phrase.id] = phrase
-                    }
-                }
-                return (rows, seq, version)
-            }
+            let (rows, seq, version) = try store.activePhrases(after: state.lastSeq)
             if rows.isEmpty {
                 if version != current.version {
                     let old = current
@@ -168,7 +124,7 @@ final class PromptGate: Sendable {
             state.changed.merge(rows) { _, new in new }
             if state.changed.count > overlayLimit {
                 let rebuildStarted = ContinuousClock.now
-                let (base, loadedSeq, loadedVersion) = try Self.loadAll(database, ordinary: ordinary)
+                let (base, loadedSeq, loadedVersion) = try Self.loadAll(store, ordinary: ordinary)
                 ServiceMetrics.shared.snapshotRebuild.record(duration: ContinuousClock.now - rebuildStarted)
                 state = RefreshState(lastSeq: loadedSeq, changed: [:])
                 snapshot.withLockedValue {
@@ -190,26 +146,11 @@ final class PromptGate: Sendable {
         try await NIOThreadPool.singleton.runIfActive { try self.refresh() }
     }
 
-    static let activePhrasesSQL = """
-        SELECT phrase.id, phrase.text, phrase.kind, artist.id AS artist_id, artist.name AS artist_name, artist.policy
-        FROM phrase JOIN artist ON artist.id = phrase.artist_id
-        WHERE phrase.status = 'active' AND phrase.released_at IS NULL AND artist.withdrawn_at IS NULL
-        """
-
     /// Loads every active phrase and builds a base matcher; prunes the change log it has folded in.
-    static func loadAll(_ database: AppDatabase, ordinary: OrdinaryWords) throws -> (IndexedMatcher, seq: Int64, version: Int64) {
-        let (phrases, seq, version) = try database.pool.read { db in
-            let seq = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM registry_change") ?? 0
-            let version = try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0
-            var phrases: [GatePhrase] = []
-            let cursor = try Row.fetchCursor(db, sql: activePhrasesSQL + " ORDER BY phrase.id")
-            while let row = try cursor.next() { phrases.append(GatePhrase(row: row)) }
-            return (phrases, seq, version)
-        }
+    static func loadAll(_ store: RegistryStore, ordinary: OrdinaryWords) throws -> (IndexedMatcher, seq: Int64, version: Int64) {
+        let (phrases, seq, version) = try store.activePhrases()
         let matcher = IndexedMatcher(phrases, ordinary: ordinary)
-        try database.pool.write { db in
-            try db.execute(sql: "DELETE FROM registry_change WHERE seq <= ?", arguments: [seq])
-        }
+        try store.pruneChanges(through: seq)
         return (matcher, seq, version)
     }
 }

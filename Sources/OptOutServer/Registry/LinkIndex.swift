@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import NIOConcurrencyHelpers
 
 /// Artists' links by host, for the dataset builders' look-up: a link covers the URL itself and everything below it
@@ -26,11 +25,11 @@ final class LinkIndex: Sendable {
         var index = Index()
     }
 
-    private let database: AppDatabase
+    private let store: RegistryStore
     private let state = NIOLockedValueBox(State())
 
-    init(database: AppDatabase) {
-        self.database = database
+    init(store: RegistryStore) {
+        self.store = store
     }
 
     /// The current index, rebuilt from the database when the links changed since it was built.
@@ -40,9 +39,9 @@ final class LinkIndex: Sendable {
 
     /// The current index and the version of the links it holds.
     func currentWithVersion() throws -> (version: Int64, index: Index) {
-        let version = try database.pool.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM link_state WHERE id = 1") ?? 0 }
+        let version = try store.linkVersion()
         if let current = state.withLockedValue({ $0.version == version ? $0.index : nil }) { return (version, current) }
-        return (version, try rebuild(version: version))
+        return try rebuild()
     }
 
     /// Builds the index ahead of the first look-up (a start with 500,000 links takes about two seconds).
@@ -50,21 +49,12 @@ final class LinkIndex: Sendable {
         _ = try current()
     }
 
-    private func rebuild(version: Int64) throws -> Index {
-        let rows = try database.pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT artist_link.url, artist.id AS artist_id FROM artist_link JOIN artist ON artist.id = artist_link.artist_id
-                    WHERE artist.withdrawn_at IS NULL AND artist_link.held = 0
-                    """
-            )
-        }
+    private func rebuild() throws -> (version: Int64, index: Index) {
+        let (links, version) = try store.liveLinks()
         var index = Index()
-        for row in rows {
-            let link: String = row["url"]
-            guard let key = Self.key(link) else { continue }
-            let entry = Entry(path: key.path, query: key.query, artistId: row["artist_id"], link: link)
+        for link in links {
+            guard let key = Self.key(link.url) else { continue }
+            let entry = Entry(path: key.path, query: key.query, artistId: link.artistId, link: link.url)
             if let query = key.query {
                 index.exact[key.host + key.path + "?" + query] = entry
             } else if index.byPrefix[key.host + key.path] == nil {
@@ -72,7 +62,7 @@ final class LinkIndex: Sendable {
             }
         }
         state.withLockedValue { $0 = State(version: version, index: index) }
-        return index
+        return (version, index)
     }
 
     /// The host (lower case, without `www.`), path (without a trailing slash) and query of an http(s) URL.

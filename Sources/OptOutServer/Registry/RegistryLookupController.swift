@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import NIOCore
 import NIOPosix
@@ -9,7 +8,7 @@ import OptOutCore
 struct RegistryLookupController {
     let gate: PromptGate
     let links: LinkIndex
-    let database: AppDatabase
+    let registry: RegistryStore
 
     static let maxItems = 10_000
 
@@ -126,7 +125,7 @@ struct RegistryLookupController {
     /// the registry version, which is also the ETag: `If-None-Match` with it answers 304.
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireScope(.registry)
-        let version = try database.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0 }
+        let version = try registry.registryVersion()
         let etag = "\"registry-\(version)\""
         if let condition = request.headers[.ifNoneMatch],
             condition.split(separator: ",").contains(where: {
@@ -135,11 +134,11 @@ struct RegistryLookupController {
         {
             return Response(status: .notModified, headers: [.eTag: etag])
         }
-        let database = self.database
+        let registry = self.registry
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "{\"registry_version\":\(version),\"type\":\"header\"}\n"))
-            try await Self.writePages(to: &writer, from: database, Self.phrasePage)
-            try await Self.writePages(to: &writer, from: database, Self.linkPage)
+            try await Self.writePages(to: &writer) { try Self.phrasePage(registry, after: $0) }
+            try await Self.writePages(to: &writer) { try Self.linkPage(registry, after: $0) }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "application/x-ndjson", .eTag: etag], body: body)
@@ -148,30 +147,21 @@ struct RegistryLookupController {
     static let pageSize = 5_000
 
     /// Writes `page` after `page` (each read on its own, keyed by the last id written) until one comes back empty.
-    static func writePages(
-        to writer: inout any ResponseBodyWriter,
-        from database: AppDatabase,
-        _ page: (Database, Int64) throws -> (String, Int64)
-    ) async throws {
+    static func writePages(to writer: inout any ResponseBodyWriter, _ page: (Int64) throws -> (String, Int64)) async throws {
         var after: Int64 = 0
         while true {
-            let (text, last) = try database.read { db in try page(db, after) }
+            let (text, last) = try page(after)
             if text.isEmpty { return }
             try await writer.write(ByteBuffer(string: text))
             after = last
         }
     }
 
-    static func phrasePage(_ db: Database, after: Int64) throws -> (String, Int64) {
+    /// A page of phrases as JSON Lines (hand-written: an export of 500,000 phrases is one of the largest bodies served).
+    static func phrasePage(_ registry: RegistryStore, after: Int64) throws -> (String, Int64) {
         var text = ""
         var last = after
-        let rows = try Row.fetchAll(
-            db,
-            sql: PromptGate.activePhrasesSQL + " AND phrase.id > ? ORDER BY phrase.id LIMIT ?",
-            arguments: [after, pageSize]
-        )
-        for row in rows {
-            let phrase = GatePhrase(row: row)
+        for phrase in try registry.phrasePage(after: after, limit: pageSize) {
             last = phrase.id
             text += "{\"artist_id\":\(phrase.artistId),\"artist_name\":\(JSONText.quoted(phrase.artistName)),\"kind\":\"\(phrase.kind.rawValue)\","
             text += "\"phrase\":\(JSONText.quoted(phrase.text)),\"policy\":\"\(phrase.policy.rawValue)\",\"type\":\"phrase\"}\n"
@@ -179,24 +169,13 @@ struct RegistryLookupController {
         return (text, last)
     }
 
-    static func linkPage(_ db: Database, after: Int64) throws -> (String, Int64) {
+    static func linkPage(_ registry: RegistryStore, after: Int64) throws -> (String, Int64) {
         var text = ""
         var last = after
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT artist_link.id, artist_link.url, artist.id AS artist_id, artist.name AS artist_name
-                FROM artist_link JOIN artist ON artist.id = artist_link.artist_id
-                WHERE artist.withdrawn_at IS NULL AND artist_link.held = 0 AND artist_link.id > ? ORDER BY artist_link.id LIMIT ?
-                """,
-            arguments: [after, pageSize]
-        )
-        for row in rows {
-            last = row["id"]
-            let name: String = row["artist_name"]
-            let url: String = row["url"]
-            let artistId: Int64 = row["artist_id"]
-            text += "{\"artist_id\":\(artistId),\"artist_name\":\(JSONText.quoted(name)),\"type\":\"link\",\"url\":\(JSONText.quoted(url))}\n"
+        for link in try registry.linkPage(after: after, limit: pageSize) {
+            last = link.id
+            text += "{\"artist_id\":\(link.artistId),\"artist_name\":\(JSONText.quoted(link.artistName)),\"type\":\"link\","
+            text += "\"url\":\(JSONText.quoted(link.url))}\n"
         }
         return (text, last)
     }

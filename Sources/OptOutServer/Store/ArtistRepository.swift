@@ -45,17 +45,17 @@ public struct ArtistRepository: Sendable {
     // MARK: Reading
 
     func artist(id: ID<ArtistRecord>) throws -> ArtistRecord? {
-        try database.pool.read { db in try ArtistRecord.fetchOne(db, key: id.rawValue) }
+        try database.read { db in try ArtistRecord.fetchOne(db, key: id.rawValue) }
     }
 
     func liveArtist(account: ID<AccountRecord>) throws -> ArtistRecord? {
-        try database.pool.read { db in
+        try database.read { db in
             try ArtistRecord.filter(Column("account_id") == account && Column("withdrawn_at") == nil).fetchOne(db)
         }
     }
 
     func view(of id: ID<ArtistRecord>) throws -> ArtistView? {
-        try database.pool.read { db in try Self.view(db, id: id) }
+        try database.read { db in try Self.view(db, id: id) }
     }
 
     static func view(_ db: Database, id: ID<ArtistRecord>) throws -> ArtistView? {
@@ -88,7 +88,7 @@ public struct ArtistRepository: Sendable {
     ///   another artist holds one of the phrases.
     func create(account: ID<AccountRecord>, submission: ArtistSubmission) throws -> ArtistView {
         let submission = try submission.validated()
-        return try database.pool.write { db in
+        return try database.write { db in
             if try ArtistRecord.filter(Column("account_id") == account && Column("withdrawn_at") == nil).fetchCount(db) > 0 {
                 throw DomainError(.conflict, code: "artist_exists", message: "This account already has an artist profile; edit it instead.")
             }
@@ -115,7 +115,7 @@ public struct ArtistRepository: Sendable {
 
     /// Applies `edit` to a live artist. Phrases kept keep their id and status; removed ones are released.
     func update(id: ID<ArtistRecord>, edit: Edit) throws -> ArtistView {
-        try database.pool.write { db in
+        try database.write { db in
             guard var artist = try ArtistRecord.fetchOne(db, key: id.rawValue) else {
                 throw DomainError(.notFound, code: "not_found", message: "Artist \(id) was not found.")
             }
@@ -149,7 +149,7 @@ public struct ArtistRepository: Sendable {
 
     /// Withdraws a live artist: its phrases stop blocking at once; the rows stay for the audit trail.
     func withdraw(id: ID<ArtistRecord>) throws -> ArtistView {
-        try database.pool.write { db in
+        try database.write { db in
             guard var artist = try ArtistRecord.fetchOne(db, key: id.rawValue) else {
                 throw DomainError(.notFound, code: "not_found", message: "Artist \(id) was not found.")
             }
@@ -169,7 +169,7 @@ public struct ArtistRepository: Sendable {
 
     /// A moderator verifies the artist: it wins its open name disputes against unverified artists.
     func setVerified(id: ID<ArtistRecord>, by moderator: ID<AccountRecord>? = nil) throws -> ArtistView {
-        try database.pool.write { db in
+        try database.write { db in
             guard var artist = try ArtistRecord.fetchOne(db, key: id.rawValue), artist.withdrawnAt == nil else {
                 throw DomainError(.notFound, code: "not_found", message: "Artist \(id) was not found.")
             }
@@ -331,7 +331,7 @@ public struct ArtistRepository: Sendable {
 
     /// Live phrases in `status`, oldest first, `limit` at a time after the phrase id `after`.
     func phrases(status: PhraseStatus, after: Int64, limit: Int) throws -> [ReviewItem] {
-        try database.pool.read { db in
+        try database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -359,7 +359,7 @@ public struct ArtistRepository: Sendable {
 
     /// Moves a live phrase to `status` as a moderator's decision.
     func review(phrase id: ID<PhraseRecord>, to status: PhraseStatus, by moderator: ID<AccountRecord>) throws -> ArtistView.Phrase {
-        try database.pool.write { db in
+        try database.write { db in
             guard var phrase = try PhraseRecord.fetchOne(db, key: id.rawValue), phrase.releasedAt == nil else {
                 throw DomainError(.notFound, code: "not_found", message: "Phrase \(id) was not found, or its artist removed it.")
             }
@@ -446,11 +446,11 @@ public struct ArtistRepository: Sendable {
     // MARK: Registry
 
     func registryVersion() throws -> Int64 {
-        try database.pool.read { db in try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0 }
+        try database.read(RegistryStore.registryVersion)
     }
 
     func activePhraseCount() throws -> Int {
-        try database.pool.read { db in
+        try database.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM phrase WHERE status = 'active' AND released_at IS NULL") ?? 0
         }
     }

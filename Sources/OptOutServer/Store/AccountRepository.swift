@@ -10,7 +10,7 @@ struct AccountRepository: Sendable {
     func create(email: String, passwordHash: String, displayName: String, role: Role = .member) throws -> AccountRecord {
         var account = AccountRecord(email: email, passwordHash: passwordHash, displayName: displayName, role: role, createdAt: Date())
         do {
-            try database.pool.write { db in try account.insert(db) }
+            try database.write { db in try account.insert(db) }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw DomainError(.conflict, code: "email_taken", message: "An account with this email already exists.", field: "email")
         }
@@ -18,16 +18,16 @@ struct AccountRepository: Sendable {
     }
 
     func account(email: String) throws -> AccountRecord? {
-        try database.pool.read { db in try AccountRecord.filter(Column("email") == email).fetchOne(db) }
+        try database.read { db in try AccountRecord.filter(Column("email") == email).fetchOne(db) }
     }
 
     func account(id: ID<AccountRecord>) throws -> AccountRecord? {
-        try database.pool.read { db in try AccountRecord.fetchOne(db, key: id.rawValue) }
+        try database.read { db in try AccountRecord.fetchOne(db, key: id.rawValue) }
     }
 
     /// Creates or promotes an account to `role`, setting its password.
     func upsertStaff(email: String, passwordHash: String, role: Role) throws -> AccountRecord {
-        try database.pool.write { db in
+        try database.write { db in
             if var account = try AccountRecord.filter(Column("email") == email).fetchOne(db) {
                 account.role = role
                 account.passwordHash = passwordHash
@@ -52,7 +52,7 @@ struct AccountRepository: Sendable {
         let now = Date()
         let expiresAt = now.addingTimeInterval(lifetime)
         var session = SessionRecord(tokenHash: BearerSecret.hash(token), accountId: account, createdAt: now, expiresAt: expiresAt)
-        try database.pool.write { db in
+        try database.write { db in
             try session.insert(db)
             // Expired sessions are of no further use; sweep the account's own on each sign-in.
             try SessionRecord.filter(Column("account_id") == account && Column("expires_at") <= now).deleteAll(db)
@@ -67,7 +67,7 @@ struct AccountRepository: Sendable {
 
     /// The account behind a live session whose token hashes to `hash`.
     func account(sessionTokenHash hash: Data, now: Date = Date()) throws -> AccountRecord? {
-        try database.pool.read { db in
+        try database.read { db in
             try AccountRecord.fetchOne(
                 db,
                 sql: """
@@ -80,7 +80,7 @@ struct AccountRepository: Sendable {
     }
 
     func deleteSession(tokenHash hash: Data) throws {
-        _ = try database.pool.write { db in
+        _ = try database.write { db in
             try SessionRecord.filter(Column("token_hash") == hash).deleteAll(db)
         }
     }
@@ -96,7 +96,7 @@ struct AccountRepository: Sendable {
             revokedAt: nil
         )
         do {
-            try database.pool.write { db in try record.insert(db) }
+            try database.write { db in try record.insert(db) }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw DomainError(
                 .conflict,
@@ -109,7 +109,7 @@ struct AccountRepository: Sendable {
 
     /// Revokes the key named `name`; returns false when there is no live key by that name.
     func revokeAPIKey(name: String) throws -> Bool {
-        try database.pool.write { db in
+        try database.write { db in
             try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", arguments: [Date(), name])
             return db.changesCount > 0
         }
@@ -121,7 +121,7 @@ struct AccountRepository: Sendable {
 
     /// The live API key that hashes to `hash`.
     func apiKey(hash: Data) throws -> APIKeyRecord? {
-        try database.pool.read { db in
+        try database.read { db in
             try APIKeyRecord.filter(Column("key_hash") == hash && Column("revoked_at") == nil).fetchOne(db)
         }
     }

@@ -8,21 +8,21 @@ import NIOPosix
 /// Leader and followers: a request that finds no batch being written becomes the leader and writes every queued
 /// job, in its own savepoint each, in one transaction, then the next batch, until the queue is empty. Every job's
 /// caller is answered only after the commit that holds its write.
-final class GroupCommitter: Sendable {
+final class GroupCommitter<Outcome: Sendable>: Sendable {
     final class Job: Sendable {
-        let work: @Sendable (Database) throws -> GenerationOutcome
+        let work: @Sendable (Database) throws -> Outcome
         private let state = NIOLockedValueBox<
-            (result: Result<GenerationOutcome, any Error>?, waiter: CheckedContinuation<GenerationOutcome, any Error>?)
+            (result: Result<Outcome, any Error>?, waiter: CheckedContinuation<Outcome, any Error>?)
         >(
             (nil, nil)
         )
 
-        init(work: @escaping @Sendable (Database) throws -> GenerationOutcome) {
+        init(work: @escaping @Sendable (Database) throws -> Outcome) {
             self.work = work
         }
 
-        func fulfil(_ result: Result<GenerationOutcome, any Error>) {
-            let waiter = state.withLockedValue { state -> CheckedContinuation<GenerationOutcome, any Error>? in
+        func fulfil(_ result: Result<Outcome, any Error>) {
+            let waiter = state.withLockedValue { state -> CheckedContinuation<Outcome, any Error>? in
                 state.result = result
                 defer { state.waiter = nil }
                 return state.waiter
@@ -30,9 +30,9 @@ final class GroupCommitter: Sendable {
             waiter?.resume(with: result)
         }
 
-        func value() async throws -> GenerationOutcome {
+        func value() async throws -> Outcome {
             try await withCheckedThrowingContinuation { continuation in
-                let ready = state.withLockedValue { state -> Result<GenerationOutcome, any Error>? in
+                let ready = state.withLockedValue { state -> Result<Outcome, any Error>? in
                     if let result = state.result { return result }
                     state.waiter = continuation
                     return nil
@@ -50,7 +50,7 @@ final class GroupCommitter: Sendable {
     }
 
     /// Runs `work` inside a shared write transaction and returns once that transaction is committed.
-    func write(_ work: @escaping @Sendable (Database) throws -> GenerationOutcome) async throws -> GenerationOutcome {
+    func write(_ work: @escaping @Sendable (Database) throws -> Outcome) async throws -> Outcome {
         let job = Job(work: work)
         let lead = queue.withLockedValue { queue -> Bool in
             queue.jobs.append(job)
@@ -73,16 +73,16 @@ final class GroupCommitter: Sendable {
                 return jobs
             }
             if batch.isEmpty { return }
-            var results: [Result<GenerationOutcome, any Error>] = []
+            var results: [Result<Outcome, any Error>] = []
             let started = ContinuousClock.now
             ServiceMetrics.shared.groupCommitBatch.record(batch.count)
             defer { ServiceMetrics.shared.groupCommitDuration.record(duration: ContinuousClock.now - started) }
             do {
-                try database.pool.write { db in
+                try database.write { db in
                     results.removeAll()
                     for job in batch {
                         do {
-                            var outcome: GenerationOutcome?
+                            var outcome: Outcome?
                             try db.inSavepoint {
                                 outcome = try job.work(db)
                                 return .commit
@@ -99,10 +99,4 @@ final class GroupCommitter: Sendable {
             }
         }
     }
-}
-
-/// What a generation request was answered with: replayed as is to a retry with the same idempotency key.
-struct GenerationOutcome: Sendable {
-    let status: Int
-    let body: String
 }

@@ -94,7 +94,7 @@ public enum DatabaseBackup {
                 bytes: bytes,
                 generations: try Int.fetchOne(db, sql: "SELECT count(*) FROM generation") ?? 0,
                 artists: try Int.fetchOne(db, sql: "SELECT count(*) FROM artist WHERE withdrawn_at IS NULL") ?? 0,
-                registryVersion: try Int64.fetchOne(db, sql: "SELECT version FROM registry_state WHERE id = 1") ?? 0
+                registryVersion: try RegistryStore.registryVersion(db)
             )
         }
     }

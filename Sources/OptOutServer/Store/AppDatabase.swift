@@ -3,8 +3,11 @@ import Foundation
 import GRDB
 
 /// Owns the service's one `DatabasePool` and the schema in `Migrations/`.
+///
+/// The pool is private: every statement goes through ``read(_:)`` and ``write(_:)`` (GRDB's blocking API), and only
+/// the store (`Sources/OptOutServer/Store/`, a rule `HygieneTests` checks) speaks SQL.
 public final class AppDatabase: Sendable {
-    public let pool: DatabasePool
+    private let pool: DatabasePool
 
     /// Opens (creating if needed) `<dataDirectory>/optout.sqlite` in WAL mode and applies every migration.
     ///
@@ -46,6 +49,11 @@ public final class AppDatabase: Sendable {
     /// Writes in a transaction on the calling thread; see ``read(_:)``.
     public func write<T>(_ block: (Database) throws -> T) throws -> T {
         try pool.write(block)
+    }
+
+    /// Runs `block` on the writer outside a transaction (pragmas, VACUUM INTO); see ``read(_:)``.
+    func writeWithoutTransaction<T>(_ block: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction(block)
     }
 
     /// The writer's `PRAGMA synchronous`: 2 is FULL.
@@ -119,6 +127,15 @@ public final class AppDatabase: Sendable {
 
     private static func sha256Hex(_ data: Data) -> String {
         SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// How the layers above the store recognise a database failure without speaking the database's language.
+enum StoreFailure {
+    /// The database's message when `error` is a constraint the store did not map to a domain error, else nil.
+    static func constraintMessage(_ error: any Error) -> String? {
+        guard let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT else { return nil }
+        return error.message ?? "constraint failed"
     }
 }
 

@@ -1,0 +1,293 @@
+import Foundation
+import GRDB
+import OptOutCore
+
+/// The moderation queue in the database: reports, claims, decisions, rulings, and the audit trail. Filing and the
+/// shared steps are here; moderators' and artists' commands are in `ReportCommands.swift`, the read models in
+/// `ReportQueries.swift`, the JSON shapes outside the store in `Moderation/ReportViews.swift`.
+///
+/// Every change of an item and its audit event are written in one transaction, so the trail never misses a step.
+struct ReportRepository: Sendable {
+    let database: AppDatabase
+    /// How long the artist has to rule before the item returns to the moderators.
+    let rulingWindow: TimeInterval
+    let claimLifetime: TimeInterval
+    let perHour: Int
+
+    /// Who acts, and in which capacity.
+    struct Actor: Sendable {
+        let account: AccountRecord
+        var id: ID<AccountRecord> { account.id! }
+        var moderatorRole: ReportEventRecord.ActorRole { account.role == .admin ? .admin : .moderator }
+    }
+
+    // MARK: Filing
+
+    struct Filing: Sendable {
+        let artistId: Int64
+        let target: ReportTarget
+        let category: ReportCategory
+        let details: String
+    }
+
+    enum FilingOutcome: Sendable {
+        /// A new queue item.
+        case created
+        /// The reporter joined an existing item.
+        case joined
+        /// The reporter had already reported this target and artist; nothing changed.
+        case alreadyReported
+    }
+
+    /// Files `filing`; returns what happened and the report as its reporter sees it.
+    func file(
+        _ filing: Filing,
+        by reporter: AccountRecord,
+        now: Date = Date()
+    ) throws -> (
+        outcome: FilingOutcome, id: ID<ReportRecord>, view: [String: JSONValue]
+    ) {
+        let perHour = self.perHour
+        return try database.write { db in
+            guard let artist = try ArtistRecord.fetchOne(db, key: filing.artistId), artist.withdrawnAt == nil else {
+                throw DomainError(
+                    .invalid,
+                    code: "unknown_artist",
+                    message: "There is no artist \(filing.artistId) in the registry.",
+                    field: "artist_id"
+                )
+            }
+            let existing = try ReportRecord.filter(
+                Column("artist_id") == artist.id && Column("target_kind") == filing.target.kind && Column("target") == filing.target.value
+            ).fetchOne(db)
+            if let existing,
+                try ReportReporterRecord.filter(Column("report_id") == existing.id && Column("account_id") == reporter.id).fetchCount(db) > 0
+            {
+                return (.alreadyReported, existing.id!, try Self.reporterView(db, existing.id!, account: reporter.id!))
+            }
+            try Self.checkRate(db, account: reporter.id!, now: now, perHour: perHour)
+            var report: ReportRecord
+            if let existing {
+                report = existing
+            } else {
+                report = ReportRecord(
+                    artistId: artist.id!,
+                    targetKind: filing.target.kind,
+                    target: filing.target.value,
+                    category: filing.category,
+                    status: .open,
+                    reporterCount: 0,
+                    snapshot: try Self.snapshot(db, target: filing.target, artist: artist, now: now),
+                    unanswered: false,
+                    version: 1,
+                    createdAt: now,
+                    updatedAt: now
+                )
+                try report.insert(db)
+            }
+            var reporterRow = ReportReporterRecord(
+                reportId: report.id!,
+                accountId: reporter.id!,
+                category: filing.category,
+                details: filing.details,
+                createdAt: now
+            )
+            try reporterRow.insert(db)
+            try Self.record(
+                db,
+                report,
+                actor: reporter.id,
+                role: .reporter,
+                action: existing == nil ? "filed" : "reporter_added",
+                from: existing?.status,
+                note: filing.details.isEmpty ? nil : filing.details,
+                now: now
+            )
+            return (existing == nil ? .created : .joined, report.id!, try Self.reporterView(db, report.id!, account: reporter.id!))
+        }
+    }
+
+    /// 429 with Retry-After once the account filed `perHour` reports in the last hour.
+    private static func checkRate(_ db: Database, account: ID<AccountRecord>, now: Date, perHour: Int) throws {
+        let since = now.addingTimeInterval(-3600)
+        let row = try Row.fetchOne(
+            db,
+            sql: "SELECT count(*) AS n, min(created_at) AS oldest FROM report_reporter WHERE account_id = ? AND created_at > ?",
+            arguments: [account, since]
+        )
+        let count: Int = row?["n"] ?? 0
+        guard count >= perHour else { return }
+        let oldest: Date = row?["oldest"] ?? now
+        let wait = max(1, Int((oldest.addingTimeInterval(3600).timeIntervalSince(now)).rounded(.up)))
+        throw DomainError(
+            .tooManyRequests,
+            code: "too_many_reports",
+            message: "An account may file \(perHour) reports an hour; try again in \(wait) seconds.",
+            retryAfterSeconds: wait
+        )
+    }
+
+    /// What was reported, as it is now: the generation's prompt, credits and label, or the image URL; and the artist.
+    private static func snapshot(_ db: Database, target: ReportTarget, artist: ArtistRecord, now: Date) throws -> String {
+        var snapshot: [String: JSONValue] = [
+            "artist": .object([
+                "id": .int(artist.id!.rawValue),
+                "name": .string(artist.name),
+                "policy": .string(artist.policy.rawValue),
+                "verified": .bool(artist.verified),
+            ]),
+            "taken_at": .string(JSONText.iso(now)),
+        ]
+        switch target {
+        case .generation(let publicId):
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM generation WHERE public_id = ?", arguments: [publicId]) else {
+                throw DomainError(
+                    .invalid,
+                    code: "unknown_generation",
+                    message: "There is no generation \(publicId).",
+                    field: "target.generation_id"
+                )
+            }
+            guard row["status"] as Int == 201 else {
+                throw DomainError(
+                    .invalid,
+                    code: "generation_not_allowed",
+                    message: "Generation \(publicId) was refused, so it made no image to report.",
+                    field: "target.generation_id"
+                )
+            }
+            let created: String = JSONText.iso(row["created_at"] as Date)
+            let creditsText: String = row["credits"]
+            let accountId: Int64 = row["account_id"]
+            let prompt: String = row["prompt"]
+            let generator: String = row["generator"]
+            let credits: [JSONValue] = StoredCredits.names(creditsText).map(JSONValue.string)
+            let storedCredits: JSONValue = ReportViews.parse(creditsText)
+            let label: [String: JSONValue] = [
+                "digital_source_type": .string(AILabel.digitalSourceType),
+                "generation_id": .string(publicId),
+                "generator": .string(generator),
+                "created_at": .string(created),
+                "credits": .array(credits),
+            ]
+            let generation: [String: JSONValue] = [
+                "id": .string(publicId),
+                "account_id": .int(accountId),
+                "prompt": .string(prompt),
+                "credits": storedCredits,
+                "generator": .string(generator),
+                "created_at": .string(created),
+                "label": .object(label),
+            ]
+            snapshot["generation"] = .object(generation)
+        case .imageURL(let url):
+            snapshot["image_url"] = .string(url)
+        }
+        return String(decoding: try JSONEncoder.api.encode(JSONValue.object(snapshot)), as: UTF8.self)
+    }
+
+    // MARK: Helpers
+
+    static func canRule(_ artist: ArtistRecord) -> Bool {
+        RulingEligibility.canRule(verified: artist.verified, hasAccount: artist.accountId != nil, withdrawn: artist.withdrawnAt != nil)
+    }
+
+    static func whyCannotRule(_ artist: ArtistRecord?, id: ID<ArtistRecord>) -> String {
+        RulingEligibility.obstacle(
+            id: id.rawValue,
+            exists: artist != nil,
+            verified: artist?.verified ?? false,
+            hasAccount: artist?.accountId != nil,
+            withdrawn: artist?.withdrawnAt != nil
+        ) ?? ""
+    }
+
+    static func reporters(_ db: Database, of report: ReportRecord) throws -> [ReportReporterRecord] {
+        try ReportReporterRecord.filter(Column("report_id") == report.id).order(Column("created_at")).fetchAll(db)
+    }
+
+    static func load(_ db: Database, _ id: ID<ReportRecord>) throws -> ReportRecord {
+        guard let report = try ReportRecord.fetchOne(db, key: id.rawValue) else { throw DomainError.notFound("Report \(id)") }
+        return report
+    }
+
+    /// The workflow's next state; an illegal step is a 409 carrying the current state.
+    static func transition(_ report: ReportRecord, _ action: ReportAction) throws -> ReportStatus {
+        do {
+            return try ReportWorkflow.next(from: report.status, action: action)
+        } catch {
+            throw DomainError(.conflict, code: error.code, message: error.message, details: ["status": .string(report.status.rawValue)])
+        }
+    }
+
+    static func checkVersion(_ report: ReportRecord, _ version: Int64) throws {
+        guard report.version == version else {
+            throw DomainError(
+                .conflict,
+                code: "version_conflict",
+                message: "Report \(report.id!) changed since you read it (version \(version), now \(report.version)); read it again.",
+                field: "version",
+                details: ["version": .int(report.version), "status": .string(report.status.rawValue)]
+            )
+        }
+    }
+
+    static func claimedError(_ db: Database, id: ID<ReportRecord>, holder: Int64, until: Date) throws -> DomainError {
+        let name = try String.fetchOne(db, sql: "SELECT display_name FROM account WHERE id = ?", arguments: [holder]) ?? "another moderator"
+        return DomainError(
+            .conflict,
+            code: "claimed",
+            message: "\(name) (account \(holder)) holds report \(id) until \(JSONText.iso(until)).",
+            details: [
+                "claimed_by": .int(holder),
+                "claimed_by_name": .string(name),
+                "claim_expires_at": .string(JSONText.iso(until)),
+            ]
+        )
+    }
+
+    /// Writes the changed `report` and its audit event, in the caller's transaction. A step to another state (`next`)
+    /// raises the version, so a decision made on what was read before is refused.
+    static func save(
+        _ db: Database,
+        _ report: inout ReportRecord,
+        to next: ReportStatus? = nil,
+        actor: ID<AccountRecord>?,
+        role: ReportEventRecord.ActorRole,
+        action: String,
+        note: String?,
+        now: Date
+    ) throws {
+        let from = report.status
+        if let next {
+            report.status = next
+            report.version += 1
+        }
+        report.updatedAt = now
+        try report.update(db)
+        try record(db, report, actor: actor, role: role, action: action, from: from, note: note, now: now)
+    }
+
+    static func record(
+        _ db: Database,
+        _ report: ReportRecord,
+        actor: ID<AccountRecord>?,
+        role: ReportEventRecord.ActorRole,
+        action: String,
+        from: ReportStatus?,
+        note: String?,
+        now: Date
+    ) throws {
+        var event = ReportEventRecord(
+            reportId: report.id!,
+            actorAccountId: actor,
+            actorRole: role,
+            action: action,
+            fromStatus: from,
+            toStatus: report.status,
+            note: note,
+            createdAt: now
+        )
+        try event.insert(db)
+    }
+}
