@@ -187,4 +187,37 @@ import Testing
             _ = try AppDatabase(dataDirectory: configuration.dataDirectory, migrationsDirectory: migrations)
         }
     }
+
+    /// The storage seam: only the store speaks SQL or GRDB, and the store speaks no HTTP. Each rule is a pattern
+    /// that must not appear in a file on the wrong side (comments included, so a rule cannot be dodged in prose).
+    @Test func onlyTheStoreSpeaksSQL() throws {
+        let sources = repositoryRoot.appendingPathComponent("Sources")
+        let store = sources.appendingPathComponent("OptOutServer/Store").standardizedFileURL.path + "/"
+        let outside: [(pattern: String, why: String)] = [
+            ("import GRDB", "imports GRDB"),
+            ("sql:", "writes SQL"),
+            ("Row.fetch", "reads rows"),
+            ("DatabaseError", "handles a database error"),
+            (".pool", "reaches for the connection pool"),
+        ]
+        let inside: [(pattern: String, why: String)] = [
+            ("import Hummingbird", "speaks HTTP"),
+            ("APIError", "throws an HTTP error instead of a domain error"),
+            ("Controller.", "reaches into a controller"),
+        ]
+        var breaches: [String] = []
+        var storeFiles = 0
+        let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
+        for case let file as URL in files where file.pathExtension == "swift" {
+            let path = file.standardizedFileURL.path
+            let text = try String(contentsOf: file, encoding: .utf8)
+            let inStore = path.hasPrefix(store)
+            if inStore { storeFiles += 1 }
+            for rule in inStore ? inside : outside where text.contains(rule.pattern) {
+                breaches.append("\(path.dropFirst(sources.path.count + 1)) \(rule.why) (\(rule.pattern))")
+            }
+        }
+        #expect(storeFiles >= 10)
+        #expect(breaches.isEmpty, "\(breaches.joined(separator: "\n"))")
+    }
 }

@@ -11,13 +11,7 @@ enum BearerSecret {
 
     /// A new secret with `prefix`, from the system's cryptographic random source.
     static func generate(prefix: String) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return prefix
-            + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        RandomToken.make(prefix: prefix)
     }
 
     static func hash(_ secret: String) -> Data {

@@ -46,7 +46,7 @@ struct GenerationsController {
         let key = try context.requireScope(.generate)
         var request = request
         let input = try await request.decodeJSON(as: GenerationRequest.self, context: context)
-        let prompt = try PromptCheckController.validated(input.prompt)
+        let prompt = try PromptRules.validated(input.prompt)
         guard (1...200).contains(input.idempotencyKey.unicodeScalars.count),
             !input.idempotencyKey.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {
@@ -62,7 +62,7 @@ struct GenerationsController {
             return Self.response(try replay.replay(for: fingerprint, key: input.idempotencyKey), context: context)
         }
         let (matches, _, complete) = try await gate.checkAnywhere(prompt)
-        let views = PromptCheckController.views(of: matches)
+        let views = matches.map(MatchView.init)
         let blocked = !complete || views.contains { $0.policy == .block }
         activity?.record(
             matches: views.map { ($0.artistId, $0.policy) },
@@ -73,7 +73,7 @@ struct GenerationsController {
         )
         let credits = Self.credits(of: matches)
         let plans = self.plans
-        let publicId = String(BearerSecret.generate(prefix: "gen_").prefix(26))
+        let publicId = RandomToken.generationId()
         let charge = GenerationStore.Charge(
             publicId: publicId,
             apiKeyId: key.id!.rawValue,
@@ -102,7 +102,7 @@ struct GenerationsController {
     /// prompt, allowance used up) or allowed with its charge. Written by hand: it is stored for replays as sent.
     static func decide(
         publicId: String,
-        views: [PromptCheckController.MatchView],
+        views: [MatchView],
         credits: [(id: Int64, name: String)],
         complete: Bool,
         blocked: Bool,
@@ -417,7 +417,7 @@ struct GenerationsController {
 
     static func allowedBody(
         publicId: String,
-        views: [PromptCheckController.MatchView],
+        views: [MatchView],
         credits: [(id: Int64, name: String)],
         kind: String,
         cents: Int,

@@ -68,7 +68,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             // email_taken, ...); one that gets here is a gap in that mapping: still the client's 409, but logged.
             context.logger.warning(
                 "unmapped constraint failure",
-                metadata: ["error": "\(StoreFailure.constraintMessage(error) ?? "")", "path": "\(request.uri.path)", "method": "\(request.method.rawValue)"]
+                metadata: [
+                    "error": "\(StoreFailure.constraintMessage(error) ?? "")", "path": "\(request.uri.path)", "method": "\(request.method.rawValue)",
+                ]
             )
             return APIError(.conflict, code: "conflict", message: "The request conflicts with the current state of the registry.")
         case let error as any HTTPResponseError where error.status.code < 500:

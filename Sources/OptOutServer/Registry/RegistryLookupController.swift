@@ -24,7 +24,42 @@ struct RegistryLookupController {
         case unreadable(String)
     }
 
-    @Sendable func lookup(_ request: Request, context: AppRequestContext) async throws -> Response {
+    /// The answer to a look-up: one result an item, in the order sent.
+    struct LookupAnswer: ResponseEncodable {
+        let registryVersion: Int64
+        let results: [LookupResult]
+    }
+
+    /// An item's result: the covering artist (both null when none), or why the item could not be read.
+    enum LookupResult: Encodable {
+        case found(artistId: Int64, matched: String)
+        case notFound
+        case error(code: String, message: String)
+
+        private enum Keys: String, CodingKey { case artistId, matched, optedOut, error }
+        private struct Problem: Encodable {
+            let code: String
+            let message: String
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            switch self {
+            case .found(let artistId, let matched):
+                try container.encode(artistId, forKey: .artistId)
+                try container.encode(matched, forKey: .matched)
+                try container.encode(true, forKey: .optedOut)
+            case .notFound:
+                try container.encodeNil(forKey: .artistId)
+                try container.encodeNil(forKey: .matched)
+                try container.encode(false, forKey: .optedOut)
+            case .error(let code, let message):
+                try container.encode(Problem(code: code, message: message), forKey: .error)
+            }
+        }
+    }
+
+    @Sendable func lookup(_ request: Request, context: AppRequestContext) async throws -> LookupAnswer {
         _ = try context.requireScope(.registry)
         var request = request
         // The 1 MiB limit of every route: 10,000 URLs of up to 95 bytes each fit.
@@ -34,52 +69,35 @@ struct RegistryLookupController {
         let index = try links.current()
         let gate = self.gate
         // Answered on NIO's thread pool: names go through the matcher, and 10,000 of them must not hold an event loop.
-        let out = try await NIOThreadPool.singleton.runIfActive {
-            Self.answer(items, version: snapshot.version, index: index, gate: gate)
-        }
-        return Response.json(body: ByteBuffer(string: out))
+        let results = try await NIOThreadPool.singleton.runIfActive { items.map { Self.result($0, index: index, gate: gate) } }
+        return LookupAnswer(registryVersion: snapshot.version, results: results)
     }
 
-    static func answer(_ items: [Item], version: Int64, index: LinkIndex.Index, gate: PromptGate) -> String {
-        var out = "{\"registry_version\":\(version),\"results\":["
-        out.reserveCapacity(items.count * 80)
-        for (position, item) in items.enumerated() {
-            if position > 0 { out += "," }
-            switch item {
-            case .unreadable(let reason):
-                out += "{\"error\":{\"code\":\"invalid_item\",\"message\":\(JSONText.quoted(reason))}}"
-            case .url(let url):
-                guard let key = LinkIndex.key(url) else {
-                    out += "{\"error\":{\"code\":\"invalid_url\",\"message\":\(JSONText.quoted("Not an http or https URL: \(url.prefix(200))"))}}"
-                    continue
-                }
-                if let entry = LinkIndex.match(key, in: index) {
-                    out += "{\"artist_id\":\(entry.artistId),\"matched\":\(JSONText.quoted(entry.link)),\"opted_out\":true}"
-                } else {
-                    out += "{\"artist_id\":null,\"matched\":null,\"opted_out\":false}"
-                }
-            case .name(let name):
-                let checked = gate.check(name)
-                if let match = checked.matches.first {
-                    out += "{\"artist_id\":\(match.phrase.artistId),\"matched\":\(JSONText.quoted(match.phrase.text)),\"opted_out\":true}"
-                } else if !checked.complete {
-                    out +=
-                        "{\"error\":{\"code\":\"name_too_complex\",\"message\":\"The name could not be read through within the gate's work limit.\"}}"
-                } else {
-                    out += "{\"artist_id\":null,\"matched\":null,\"opted_out\":false}"
-                }
+    static func result(_ item: Item, index: LinkIndex.Index, gate: PromptGate) -> LookupResult {
+        switch item {
+        case .unreadable(let reason):
+            return .error(code: "invalid_item", message: reason)
+        case .url(let url):
+            guard let key = LinkIndex.key(url) else {
+                return .error(code: "invalid_url", message: "Not an http or https URL: \(url.prefix(200))")
             }
+            return LinkIndex.match(key, in: index).map { .found(artistId: $0.artistId, matched: $0.link) } ?? .notFound
+        case .name(let name):
+            let checked = gate.check(name)
+            if let match = checked.matches.first { return .found(artistId: match.phrase.artistId, matched: match.phrase.text) }
+            if !checked.complete {
+                return .error(code: "name_too_complex", message: "The name could not be read through within the gate's work limit.")
+            }
+            return .notFound
         }
-        out += "]}"
-        return out
     }
 
     /// Reads `{"items": [...]}`: a per-item error for an item that cannot be read, a 4xx for a body that cannot.
     static func parse(_ data: Data) throws -> [Item] {
-        guard !data.isEmpty, let object = try? JSONSerialization.jsonObject(with: data) else {
+        guard !data.isEmpty, let object = try? JSONDecoder().decode(JSONValue.self, from: data) else {
             throw APIError(.badRequest, code: "invalid_json", message: "The body is not valid UTF-8 JSON.")
         }
-        guard let body = object as? [String: Any] else {
+        guard case .object(let body) = object else {
             throw APIError(.badRequest, code: "invalid_json", message: "The body must be a JSON object with an items array.")
         }
         if let unknown = body.keys.first(where: { $0 != "items" }) {
@@ -90,7 +108,7 @@ struct RegistryLookupController {
                 field: unknown
             )
         }
-        guard let items = body["items"] as? [Any] else {
+        guard case .array(let items)? = body["items"] else {
             throw APIError(
                 .unprocessableContent,
                 code: "invalid_field",
@@ -107,15 +125,15 @@ struct RegistryLookupController {
             )
         }
         return items.map { raw in
-            guard let item = raw as? [String: Any] else { return .unreadable("An item must be an object with url or name.") }
+            guard case .object(let item) = raw else { return .unreadable("An item must be an object with url or name.") }
             if let unknown = item.keys.first(where: { $0 != "url" && $0 != "name" }) {
                 return .unreadable("Unknown field \(unknown) in an item; an item holds url or name.")
             }
             switch (item["url"], item["name"]) {
-            case (let url as String, nil): return .url(url)
-            case (nil, let name as String):
+            case (.string(let url)?, nil): return .url(url)
+            case (nil, .string(let name)?):
                 let count = name.unicodeScalars.count
-                return (1...PromptCheckController.maxPromptScalars).contains(count) ? .name(name) : .unreadable("A name has 1 to 4000 characters.")
+                return (1...PromptRules.maxScalars).contains(count) ? .name(name) : .unreadable("A name has 1 to 4000 characters.")
             default: return .unreadable("An item holds exactly one of url and name, as a string.")
             }
         }

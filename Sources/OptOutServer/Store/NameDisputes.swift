@@ -276,7 +276,7 @@ extension ArtistRepository {
             if let token = try String.fetchOne(db, sql: "SELECT token FROM artist_verification_token WHERE artist_id = ?", arguments: [artist]) {
                 return token
             }
-            let token = "optout-verify-" + BearerSecret.generate(prefix: "").prefix(32)
+            let token = "optout-verify-" + RandomToken.make(prefix: "").prefix(32)
             try db.execute(
                 sql: "INSERT INTO artist_verification_token (artist_id, token, created_at) VALUES (?, ?, ?)",
                 arguments: [artist, token, Date()]
