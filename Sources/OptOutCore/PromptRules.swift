@@ -17,3 +17,12 @@ public enum PromptRules {
         return prompt
     }
 }
+
+/// What the gate answers for a prompt.
+public enum GateVerdict {
+    /// A prompt is allowed when it was read through within the work limit and names no artist whose policy is
+    /// block (a credit match allows it, with the credit owed).
+    public static func allowed(complete: Bool, policies: some Sequence<Policy>) -> Bool {
+        complete && !policies.contains(.block)
+    }
+}

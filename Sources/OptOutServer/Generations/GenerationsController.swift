@@ -63,7 +63,7 @@ struct GenerationsController {
         }
         let (matches, _, complete) = try await gate.checkAnywhere(prompt)
         let views = matches.map(MatchView.init)
-        let blocked = !complete || views.contains { $0.policy == .block }
+        let blocked = !GateVerdict.allowed(complete: complete, policies: views.map(\.policy))
         activity?.record(
             matches: views.map { ($0.artistId, $0.policy) },
             allowed: !blocked,
@@ -173,31 +173,14 @@ struct GenerationsController {
         }
 
         let accountId: Int64
-        let charge: ChargeView?
+        @Nullable var charge: ChargeView?
         let createdAt: Date
         let credits: [Credit]
         let decision: String
         let id: String
         let prompt: String
         let takenDown: Bool
-        let takenDownByReport: Int64?
-
-        enum CodingKeys: String, CodingKey {
-            case accountId, charge, createdAt, credits, decision, id, prompt, takenDown, takenDownByReport
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(accountId, forKey: .accountId)
-            try container.encode(charge, forKey: .charge)
-            try container.encode(createdAt, forKey: .createdAt)
-            try container.encode(credits, forKey: .credits)
-            try container.encode(decision, forKey: .decision)
-            try container.encode(id, forKey: .id)
-            try container.encode(prompt, forKey: .prompt)
-            try container.encode(takenDown, forKey: .takenDown)
-            try container.encode(takenDownByReport, forKey: .takenDownByReport)
-        }
+        @Nullable var takenDownByReport: Int64?
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> GenerationView {
@@ -263,15 +246,8 @@ struct GenerationsController {
     /// What `/v1/labels/verify` answers: the XMP label, and the C2PA manifest when the image carries one.
     struct VerifyAnswer: ResponseEncodable {
         struct Signer: Encodable {
-            let commonName: String?
-            let organization: String?
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(commonName, forKey: .commonName)
-                try container.encode(organization, forKey: .organization)
-            }
-            enum CodingKeys: String, CodingKey { case commonName, organization }
+            @Nullable var commonName: String?
+            @Nullable var organization: String?
         }
 
         struct C2PA: Encodable {
@@ -279,11 +255,12 @@ struct GenerationsController {
             let problems: [String]
             let signer: Signer
             let signedByThisService: Bool
-            let claimGenerator: String?
-            let digitalSourceType: String?
+            @Nullable var claimGenerator: String?
+            @Nullable var digitalSourceType: String?
+            /// Entry names are C2PA's own (`cawg.ai_training`, lower case): snake-case keys leave them as they are.
             let trainingMining: [String: String]
             let creditsRequired: [String]
-            let generationId: String?
+            @Nullable var generationId: String?
 
             init(_ report: C2PAReport) {
                 valid = report.valid
@@ -296,40 +273,12 @@ struct GenerationsController {
                 creditsRequired = report.credits
                 generationId = report.generationId
             }
-
-            enum CodingKeys: String, CodingKey {
-                case valid, problems, signer, signedByThisService, claimGenerator, digitalSourceType, trainingMining, creditsRequired, generationId
-            }
-
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(valid, forKey: .valid)
-                try container.encode(problems, forKey: .problems)
-                try container.encode(signer, forKey: .signer)
-                try container.encode(signedByThisService, forKey: .signedByThisService)
-                try container.encode(claimGenerator, forKey: .claimGenerator)
-                try container.encode(digitalSourceType, forKey: .digitalSourceType)
-                // Entry names are C2PA's own (cawg.ai_training, lower case): the API's snake-case keys leave them as they are.
-                try container.encode(trainingMining, forKey: .trainingMining)
-                try container.encode(creditsRequired, forKey: .creditsRequired)
-                try container.encode(generationId, forKey: .generationId)
-            }
         }
 
         let labeled: Bool
-        let generationId: String?
+        @Nullable var generationId: String?
         let creditsRequired: [String]
-        let c2pa: C2PA?
-
-        enum CodingKeys: String, CodingKey { case labeled, generationId, creditsRequired, c2pa }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(labeled, forKey: .labeled)
-            try container.encode(generationId, forKey: .generationId)
-            try container.encode(creditsRequired, forKey: .creditsRequired)
-            try container.encode(c2pa, forKey: .c2pa)
-        }
+        @Nullable var c2pa: C2PA?
     }
 
     /// Anyone may ask: the label is meant to be read. The XMP label and a C2PA manifest are both read; a valid

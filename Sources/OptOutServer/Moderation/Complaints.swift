@@ -6,16 +6,8 @@ struct ComplaintView: Codable, Sendable, Equatable {
     struct Event: Codable, Sendable, Equatable {
         let action: String
         let actorAccountId: Int64
-        let note: String?
+        @Nullable var note: String?
         let createdAt: Date
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(action, forKey: .action)
-            try container.encode(actorAccountId, forKey: .actorAccountId)
-            try container.encode(note, forKey: .note)
-            try container.encode(createdAt, forKey: .createdAt)
-        }
     }
 
     /// The queue's category for complaints, beside the reports' categories.
@@ -26,30 +18,12 @@ struct ComplaintView: Codable, Sendable, Equatable {
     let contactEmail: String
     let workUrl: String
     let usedIn: String
-    let artistId: Int64?
-    let artistName: String?
+    @Nullable var artistId: Int64?
+    @Nullable var artistName: String?
     let details: String
     let version: Int64
     let createdAt: Date
-    let decidedAt: Date?
+    @Nullable var decidedAt: Date?
     /// The audit trail, oldest first (the detail views only).
     var history: [Event]?
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(category, forKey: .category)
-        try container.encode(id, forKey: .id)
-        try container.encode(status, forKey: .status)
-        try container.encode(rightsholder, forKey: .rightsholder)
-        try container.encode(contactEmail, forKey: .contactEmail)
-        try container.encode(workUrl, forKey: .workUrl)
-        try container.encode(usedIn, forKey: .usedIn)
-        try container.encode(artistId, forKey: .artistId)
-        try container.encode(artistName, forKey: .artistName)
-        try container.encode(details, forKey: .details)
-        try container.encode(version, forKey: .version)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(decidedAt, forKey: .decidedAt)
-        try container.encodeIfPresent(history, forKey: .history)
-    }
 }

@@ -41,27 +41,13 @@ struct ComplaintsController {
     }
 
     struct Contact: ResponseEncodable {
-        let contact: String?
+        @Nullable var contact: String?
         let page: String
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(contact, forKey: .contact)
-            try container.encode(page, forKey: .page)
-        }
-        enum CodingKeys: String, CodingKey { case contact, page }
     }
 
     struct Page: ResponseEncodable {
         let items: [ComplaintView]
-        let next: String?
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(items, forKey: .items)
-            try container.encode(next, forKey: .next)
-        }
-        enum CodingKeys: String, CodingKey { case items, next }
+        @Nullable var next: String?
     }
 
     func addRoutes(to routes: RouteRecorder<AppRequestContext>) {

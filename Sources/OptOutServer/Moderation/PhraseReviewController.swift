@@ -9,17 +9,8 @@ struct PhraseReviewController {
 
     struct Page: ResponseEncodable {
         let items: [ArtistRepository.ReviewItem]
-        /// The `after` value for the next page, or null on the last page.
-        let next: String?
-
-        enum CodingKeys: String, CodingKey { case items, next }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(items, forKey: .items)
-            // Always present, null on the last page, so clients can loop on it.
-            try container.encode(next, forKey: .next)
-        }
+        /// The `after` value for the next page: always present, null on the last page, so clients can loop on it.
+        @Nullable var next: String?
     }
 
     struct PhraseView: ResponseEncodable {

@@ -54,7 +54,7 @@ struct PromptCheckController {
         let prompt = try PromptRules.validated(input.prompt)
         let (matches, version, complete) = try await gate.checkAnywhere(prompt)
         let views = matches.map(MatchView.init)
-        let allowed = complete && !views.contains { $0.policy == .block }
+        let allowed = GateVerdict.allowed(complete: complete, policies: views.map(\.policy))
         metrics?.recordCheck(allowed: allowed, complete: complete, credited: !views.isEmpty, via: views.map(\.via))
         activity?.record(
             matches: views.map { ($0.artistId, $0.policy) },

@@ -8,9 +8,12 @@ import OptOutCore
 struct IndexedMatcher: Sendable {
     let matcher: PhraseMatcher
     let phrases: [GatePhrase]
+    /// The phrases' ids, by index (built once with the matcher, not with every snapshot).
+    let ids: [Int64]
 
     init(_ phrases: [GatePhrase], ordinary: OrdinaryWords) {
         self.phrases = phrases
+        ids = phrases.map(\.id)
         // Names and aliases are also found surname first; titles of works keep their order.
         matcher = PhraseMatcher(phrases: phrases.lazy.map(\.text), ordinaryWords: ordinary, wordOrder: phrases.map { $0.kind != .creation })
     }
@@ -23,12 +26,20 @@ final class GateSnapshot: Sendable {
     let overlay: IndexedMatcher
     let superseded: Set<Int64>
     let version: Int64
+    let layers: LayeredSearch
 
     init(base: IndexedMatcher, overlay: IndexedMatcher, superseded: Set<Int64>, version: Int64) {
         self.base = base
         self.overlay = overlay
         self.superseded = superseded
         self.version = version
+        layers = LayeredSearch(
+            base: base.matcher,
+            baseIds: base.ids,
+            overlay: overlay.matcher,
+            overlayIds: overlay.ids,
+            superseded: superseded
+        )
     }
 }
 
@@ -78,21 +89,10 @@ final class PromptGate: Sendable {
     /// out of the matcher's work budget before every view was read (the callers refuse such a prompt).
     func check(_ prompt: String) -> (matches: [GateMatch], version: Int64, complete: Bool) {
         let snapshot = current
-        var found: [GateMatch] = []
-        let base = snapshot.base.matcher.search(prompt)
-        for match in base.matches {
-            let phrase = snapshot.base.phrases[match.phrase]
-            if !snapshot.superseded.contains(phrase.id) { found.append(GateMatch(phrase: phrase, match: match)) }
+        let (hits, complete) = snapshot.layers.search(prompt)
+        let found = hits.map {
+            GateMatch(phrase: ($0.inOverlay ? snapshot.overlay : snapshot.base).phrases[$0.match.phrase], match: $0.match)
         }
-        var complete = base.complete
-        if snapshot.overlay.matcher.phraseCount > 0 {
-            let overlay = snapshot.overlay.matcher.search(prompt)
-            complete = complete && overlay.complete
-            for match in overlay.matches {
-                found.append(GateMatch(phrase: snapshot.overlay.phrases[match.phrase], match: match))
-            }
-        }
-        found.sort { ($0.match.start, $0.match.end, $0.phrase.id) < ($1.match.start, $1.match.end, $1.phrase.id) }
         return (found, snapshot.version, complete)
     }
 

@@ -73,15 +73,15 @@ struct RegistryLookupController {
         return LookupAnswer(registryVersion: snapshot.version, results: results)
     }
 
-    static func result(_ item: Item, index: LinkIndex.Index, gate: PromptGate) -> LookupResult {
+    static func result(_ item: Item, index: LinkCoverage, gate: PromptGate) -> LookupResult {
         switch item {
         case .unreadable(let reason):
             return .error(code: "invalid_item", message: reason)
         case .url(let url):
-            guard let key = LinkIndex.key(url) else {
+            guard let key = LinkCoverage.key(url) else {
                 return .error(code: "invalid_url", message: "Not an http or https URL: \(url.prefix(200))")
             }
-            return LinkIndex.match(key, in: index).map { .found(artistId: $0.artistId, matched: $0.link) } ?? .notFound
+            return index.match(key).map { .found(artistId: $0.artistId, matched: $0.link) } ?? .notFound
         case .name(let name):
             let checked = gate.check(name)
             if let match = checked.matches.first { return .found(artistId: match.phrase.artistId, matched: match.phrase.text) }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NIOPosix
+import OptOutCore
 
 /// Spawning's URL look-up, `POST /api/v2/query/urls/`, as `datadiligence.rules.SpawningAPI` and other dataset tools
 /// call it: newline-separated URLs as `text/plain`, `Authorization: API <key>` (an API key with the `registry`
@@ -65,10 +66,10 @@ struct SpawningQueryController {
         return urls
     }
 
-    static func answer(_ urls: [String], index: LinkIndex.Index) -> Answer {
+    static func answer(_ urls: [String], index: LinkCoverage) -> Answer {
         Answer(
             urls: urls.map { url in
-                let covered = LinkIndex.key(url).flatMap { LinkIndex.match($0, in: index) } != nil
+                let covered = LinkCoverage.key(url).flatMap { index.match($0) } != nil
                 return Answer.Item(url: url, optIn: false, optOut: covered)
             }
         )

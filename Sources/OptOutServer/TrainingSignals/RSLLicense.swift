@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import OptOutCore
 
 /// The site's Really Simple Licensing 1.0 document (`/license.xml`, `application/rsl+xml`): the site's content is not
 /// licensed for AI training, and neither is any work an artist listed in the registry (one `<content>` per live link,
@@ -23,7 +24,7 @@ final class RSLLicense: Sendable {
     func document() throws -> (version: Int64, body: String) {
         let (version, index) = try links.currentWithVersion()
         if let cached = cached.withLockedValue({ $0 }), cached.version == version { return cached }
-        let works = (index.byPrefix.values.map(\.link) + index.exact.values.map(\.link)).sorted()
+        let works = index.links.sorted()
         let body = Self.document(works: works)
         cached.withLockedValue { $0 = (version, body) }
         return (version, body)

@@ -37,19 +37,9 @@ struct WebhookEndpointView: Codable, Sendable {
         let messageId: String
         let eventType: String
         let attemptedAt: Date
-        let status: Int?
-        let error: String?
+        @Nullable var status: Int?
+        @Nullable var error: String?
         let durationMs: Int
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(messageId, forKey: .messageId)
-            try container.encode(eventType, forKey: .eventType)
-            try container.encode(attemptedAt, forKey: .attemptedAt)
-            try container.encode(status, forKey: .status)
-            try container.encode(error, forKey: .error)
-            try container.encode(durationMs, forKey: .durationMs)
-        }
     }
 
     let id: Int64
@@ -58,8 +48,8 @@ struct WebhookEndpointView: Codable, Sendable {
     let description: String
     let createdAt: Date
     let enabled: Bool
-    let disabledAt: Date?
-    let disabledReason: String?
+    @Nullable var disabledAt: Date?
+    @Nullable var disabledReason: String?
     /// Deliveries waiting (not yet delivered nor abandoned).
     let pending: Int
     let delivered: Int
@@ -67,20 +57,4 @@ struct WebhookEndpointView: Codable, Sendable {
     var secret: String?
     /// The last attempts, newest first (one endpoint's view).
     var lastAttempts: [Attempt]?
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(url, forKey: .url)
-        try container.encode(events, forKey: .events)
-        try container.encode(description, forKey: .description)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(enabled, forKey: .enabled)
-        try container.encode(disabledAt, forKey: .disabledAt)
-        try container.encode(disabledReason, forKey: .disabledReason)
-        try container.encode(pending, forKey: .pending)
-        try container.encode(delivered, forKey: .delivered)
-        try container.encodeIfPresent(secret, forKey: .secret)
-        try container.encodeIfPresent(lastAttempts, forKey: .lastAttempts)
-    }
 }
