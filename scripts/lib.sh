@@ -3,8 +3,13 @@
 # Builds optout-gate in release mode, makes $work with a migrated database under $work/data, and cleans up on exit.
 bench_prepare() {
     command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-    swift build -c release --product optout-gate >/dev/null
-    bin=.build/release/optout-gate
+    # OPTOUT_BENCH_BIN runs another build (an anchor commit's, say) through the same script.
+    if [ -n "${OPTOUT_BENCH_BIN:-}" ]; then
+        bin=$OPTOUT_BENCH_BIN
+    else
+        swift build -c release --product optout-gate >/dev/null
+        bin=.build/release/optout-gate
+    fi
     work=$(mktemp -d)
     server=
     trap 'if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi; rm -rf "$work"' EXIT

@@ -94,7 +94,7 @@ struct Services: Sendable {
         let root = try configuration.resourceRoot ?? ResourceLocator.findRoot()
         database = try AppDatabase(
             dataDirectory: configuration.dataDirectory,
-            migrationsDirectory: root.appendingPathComponent("Migrations")
+            migrationsDirectory: root.appendingPathComponent("Migrations/sqlite")
         )
         accounts = AccountRepository(database: database)
         generations = GenerationStore(database: database)

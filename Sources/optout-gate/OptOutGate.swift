@@ -263,8 +263,22 @@ struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create the database if needed and apply every migration.")
 
     @OptionGroup var data: DataOptions
+    @Option(
+        help:
+            "Migrate this PostgreSQL database (postgres://user:password@host:5432/database) instead of the SQLite file; default OPTOUT_DATABASE_URL."
+    )
+    var databaseUrl: String?
 
     func run() async throws {
+        if let url = databaseUrl ?? ProcessInfo.processInfo.environment["OPTOUT_DATABASE_URL"] {
+            var logger = Logger(label: "optout-gate")
+            logger.logLevel = .warning
+            let (applied, version) = try await reportingErrors {
+                try await PostgresAdmin.migrate(url: url, resourceRoot: data.configuration.resourceRoot, logger: logger)
+            }
+            print("migrated \(applied.count) PostgreSQL migrations (\(applied.last ?? "none")); registry version \(version)")
+            return
+        }
         let (version, held) = try await reportingErrors {
             let tasks = try AdminTasks(configuration: data.configuration)
             return (try tasks.registryVersion(), tasks.guardHeld)

@@ -119,7 +119,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         let database = try AppDatabase(
             dataDirectory: configuration.dataDirectory,
-            migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations")
+            migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations/sqlite")
         )
         let accounts = AccountRepository(database: database)
         let account = try accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A")
@@ -143,7 +143,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         let database = try AppDatabase(
             dataDirectory: configuration.dataDirectory,
-            migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations")
+            migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations/sqlite")
         )
         #expect(try database.synchronousLevel() == 2)
         #expect(try database.journalMode() == "wal")

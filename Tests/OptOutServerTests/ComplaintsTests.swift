@@ -129,7 +129,7 @@ import Testing
 
                 let database = try AppDatabase(
                     dataDirectory: configuration.dataDirectory,
-                    migrationsDirectory: configuration.resourceRoot!.appendingPathComponent("Migrations")
+                    migrationsDirectory: configuration.resourceRoot!.appendingPathComponent("Migrations/sqlite")
                 )
                 #expect(throws: (any Error).self) { try database.write { db in try db.execute(sql: "UPDATE complaint_event SET note = 'x'") } }
                 #expect(throws: (any Error).self) { try database.write { db in try db.execute(sql: "DELETE FROM complaint_event") } }

@@ -178,7 +178,7 @@ import Testing
         let migrations = configuration.dataDirectory.appendingPathComponent("migrations-copy")
         try FileManager.default.createDirectory(at: migrations, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
-        let original = repositoryRoot.appendingPathComponent("Migrations/0001_accounts_and_registry.sql")
+        let original = repositoryRoot.appendingPathComponent("Migrations/sqlite/0001_accounts_and_registry.sql")
         let copy = migrations.appendingPathComponent("0001_accounts_and_registry.sql")
         try FileManager.default.copyItem(at: original, to: copy)
         _ = try AppDatabase(dataDirectory: configuration.dataDirectory, migrationsDirectory: migrations)

@@ -130,7 +130,7 @@ import Testing
             let key = try checkKey(configuration)
             let database = try AppDatabase(
                 dataDirectory: configuration.dataDirectory,
-                migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations")
+                migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations/sqlite")
             )
             func totalChanges() throws -> Int {
                 try database.read { db in

@@ -698,7 +698,7 @@ import Testing
             #expect(try await file(client, member, artist: artist, url: "https://x.org/a.png").status == .created)
             let database = try AppDatabase(
                 dataDirectory: configuration.dataDirectory,
-                migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations")
+                migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations/sqlite")
             )
             #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM report_event") } == 1)
             #expect(throws: DatabaseError.self) {

@@ -221,7 +221,7 @@ import Testing
         var configuration = testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         configuration.logLevel = .critical
-        let root = repositoryRoot.appendingPathComponent("Migrations")
+        let root = repositoryRoot.appendingPathComponent("Migrations/sqlite")
         let all = try AppDatabase.migrationFiles(in: root)
         // A database migrated up to 0005, with an artist listing a whole platform, then the rest of the migrations.
         let early = FileManager.default.temporaryDirectory.appendingPathComponent("migrations-\(UUID().uuidString)")

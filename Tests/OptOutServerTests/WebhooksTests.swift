@@ -52,7 +52,7 @@ import Testing
                 _ = try await client.createArtist(artist, name: "Greg Rutkowski")
                 let database = try AppDatabase(
                     dataDirectory: configuration.dataDirectory,
-                    migrationsDirectory: configuration.resourceRoot!.appendingPathComponent("Migrations")
+                    migrationsDirectory: configuration.resourceRoot!.appendingPathComponent("Migrations/sqlite")
                 )
                 let waiting = try database.read { db in
                     try Row.fetchAll(db, sql: "SELECT event_type, payload FROM webhook_outbox WHERE dispatched_at IS NULL")

@@ -1,0 +1,278 @@
+import Crypto
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import ServiceLifecycle
+
+/// A `postgres://` or `postgresql://` URL: `postgres://user:password@host:port/database?sslmode=disable`.
+///
+/// `sslmode` is `disable`, `prefer` (the default: TLS when the server offers it) or `require`; a Unix socket is
+/// written `postgres://user@/database?host=/run/postgresql`.
+struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
+    enum TLSMode: String, Sendable { case disable, prefer, require }
+
+    let host: String?
+    let socketPath: String?
+    let port: Int
+    let username: String
+    let password: String?
+    let database: String
+    let tls: TLSMode
+
+    init(_ text: String) throws {
+        guard let components = URLComponents(string: text), let scheme = components.scheme,
+            scheme == "postgres" || scheme == "postgresql"
+        else {
+            throw StartupError("--database-url must be a postgres:// URL (postgres://user:password@host:5432/database)")
+        }
+        let query = Dictionary((components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { $1 })
+        let database = String(components.path.drop { $0 == "/" })
+        guard !database.isEmpty else { throw StartupError("--database-url names no database (postgres://host/DATABASE)") }
+        guard let user = components.user.map({ $0.removingPercentEncoding ?? $0 }), !user.isEmpty else {
+            throw StartupError("--database-url names no user (postgres://USER@host/database)")
+        }
+        let mode = query["sslmode"] ?? "prefer"
+        guard let tls = TLSMode(rawValue: mode) else {
+            throw StartupError("--database-url's sslmode is disable, prefer or require, not \(mode)")
+        }
+        self.database = database
+        username = user
+        password = components.password.map { $0.removingPercentEncoding ?? $0 }
+        socketPath = query["host"].flatMap { $0.hasPrefix("/") ? $0 : nil }.map { $0 + "/.s.PGSQL.\(components.port ?? 5432)" }
+        host = socketPath == nil ? (components.host.flatMap { $0.isEmpty ? nil : $0 } ?? "localhost") : nil
+        port = components.port ?? 5432
+        self.tls = tls
+    }
+
+    /// The URL without its password, for logs and errors.
+    var description: String {
+        "postgres://\(username)@\(host ?? "")\(socketPath == nil ? ":\(port)" : "")/\(database)"
+            + (socketPath.map { "?host=\(($0 as NSString).deletingLastPathComponent)" } ?? "")
+    }
+
+    var configuration: PostgresClient.Configuration {
+        var configuration: PostgresClient.Configuration
+        if let socketPath {
+            configuration = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
+        } else {
+            let tls: PostgresClient.Configuration.TLS =
+                switch self.tls {
+                case .disable: .disable
+                case .prefer: .prefer(.makeClientConfiguration())
+                case .require: .require(.makeClientConfiguration())
+                }
+            configuration = .init(host: host ?? "localhost", port: port, username: username, password: password, database: database, tls: tls)
+        }
+        configuration.options.maximumConnections = 32
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+}
+
+/// The service's PostgreSQL database: one pooled `PostgresClient` (postgres-nio), the schema in
+/// `Migrations/postgres/`, and the durability the service promises, checked at start.
+///
+/// The client must run (``run()``, a `Service`) while it is used; ``open(url:migrationsDirectory:logger:)`` runs
+/// it for the caller's scope.
+final class PostgresBackend: Sendable {
+    let client: PostgresClient
+    let url: DatabaseURL
+    let logger: Logger
+
+    init(url: DatabaseURL, logger: Logger) {
+        self.url = url
+        self.logger = logger
+        client = PostgresClient(configuration: url.configuration, backgroundLogger: logger)
+    }
+
+    /// Runs the client's pool until the task is cancelled.
+    func run() async {
+        await client.run()
+    }
+
+    /// Opens a client on `url`, runs it while `body` runs, and applies the migrations first when a folder is given.
+    static func withDatabase<T: Sendable>(
+        url: DatabaseURL,
+        migrationsDirectory: URL?,
+        logger: Logger,
+        _ body: @Sendable (PostgresBackend) async throws -> T
+    ) async throws -> T {
+        let database = PostgresBackend(url: url, logger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await database.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            if let migrationsDirectory { try await database.migrate(from: migrationsDirectory) }
+            try await database.assertDurability()
+            return try await body(database)
+        }
+    }
+
+    /// The advisory-lock key under which migrations run, so replicas starting together apply them once.
+    static let migrationLock: Int64 = 0x6F70_746F_7574_0001
+
+    /// Applies `Migrations/postgres/*.sql` in name order, each in its own transaction with its checksum, under an
+    /// advisory lock. A start refuses a migration that changed after it was applied.
+    func migrate(from directory: URL) async throws {
+        let files = try AppDatabase.migrationFiles(in: directory)
+        try await client.withConnection { connection in
+            try await connection.query("SELECT pg_advisory_lock(\(Self.migrationLock))", logger: logger)
+            do {
+                try await connection.query(
+                    "CREATE TABLE IF NOT EXISTS migration_checksum (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL)",
+                    logger: logger
+                )
+                var known: [String: String] = [:]
+                for try await (name, digest) in try await connection.query("SELECT name, sha256 FROM migration_checksum", logger: logger)
+                    .decode((String, String).self)
+                {
+                    known[name] = digest
+                }
+                for file in files {
+                    let name = file.deletingPathExtension().lastPathComponent
+                    let data = try Data(contentsOf: file)
+                    let digest = SHA256.hash(data: data).map { String($0, radix: 16).leftPad(2) }.joined()
+                    if let recorded = known[name] {
+                        guard recorded == digest else {
+                            throw StartupError("migration \(name) was edited after it was applied; add a new migration instead")
+                        }
+                        continue
+                    }
+                    let sql = String(decoding: data, as: UTF8.self)
+                    try await connection.query("BEGIN", logger: logger)
+                    do {
+                        // The extended protocol takes one statement at a time.
+                        for statement in SQLStatements.split(sql) {
+                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        }
+                        try await connection.query(
+                            "INSERT INTO migration_checksum (name, sha256, applied_at) VALUES (\(name), \(digest), now())",
+                            logger: logger
+                        )
+                        try await connection.query("COMMIT", logger: logger)
+                        logger.info("applied migration", metadata: ["migration": "\(name)"])
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw StartupError("migration \(name) failed on \(url): \(String(reflecting: error))")
+                    }
+                }
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.migrationLock))", logger: logger)
+                throw error
+            }
+            try await connection.query("SELECT pg_advisory_unlock(\(Self.migrationLock))", logger: logger)
+        }
+    }
+
+    /// Acknowledged means committed: refuses a server whose commits may return before they are on disk.
+    func assertDurability() async throws {
+        for setting in ["synchronous_commit", "fsync"] {
+            var value = ""
+            for try await (text, ) in try await client.query(PostgresQuery(unsafeSQL: "SHOW \(setting)"), logger: logger).decode((String,).self) {
+                value = text
+            }
+            guard value != "off" else {
+                throw StartupError("the PostgreSQL server runs with \(setting)=off: acknowledged generations could be lost; set it on")
+            }
+        }
+    }
+
+    /// The names of the migrations applied, in order.
+    func appliedMigrations() async throws -> [String] {
+        var names: [String] = []
+        for try await (name, ) in try await client.query("SELECT name FROM migration_checksum ORDER BY name", logger: logger).decode((String,).self) {
+            names.append(name)
+        }
+        return names
+    }
+}
+
+/// Splits SQL text into its statements at the semicolons outside quotes, dollar-quoted bodies and comments.
+enum SQLStatements {
+    static func split(_ sql: String) -> [String] {
+        var statements: [String] = []
+        var current = ""
+        let scalars = Array(sql.unicodeScalars)
+        var index = 0
+        func flush() {
+            let trimmed = current.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !trimmed.isEmpty { statements.append(trimmed) }
+            current = ""
+        }
+        while index < scalars.count {
+            let scalar = scalars[index]
+            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
+            switch scalar {
+            case "-" where next == "-":
+                while index < scalars.count, scalars[index] != "\n" { index += 1 }
+                continue
+            case "'", "\"":
+                current.unicodeScalars.append(scalar)
+                index += 1
+                while index < scalars.count {
+                    current.unicodeScalars.append(scalars[index])
+                    index += 1
+                    if scalars[index - 1] == scalar { break }
+                }
+                continue
+            case "$":
+                // A dollar quote: $tag$ ... $tag$ (the tag may be empty).
+                var end = index + 1
+                while end < scalars.count, scalars[end] == "_" || scalars[end].properties.isAlphabetic || ("0"..."9").contains(scalars[end]) {
+                    end += 1
+                }
+                if end < scalars.count, scalars[end] == "$" {
+                    let tag = String(String.UnicodeScalarView(scalars[index...end]))
+                    current += tag
+                    index = end + 1
+                    let rest = String(String.UnicodeScalarView(scalars[index...]))
+                    if let close = rest.range(of: tag) {
+                        let body = rest[..<close.upperBound]
+                        current += body
+                        index += body.unicodeScalars.count
+                    } else {
+                        current += rest
+                        index = scalars.count
+                    }
+                    continue
+                }
+            case ";":
+                flush()
+                index += 1
+                continue
+            default:
+                break
+            }
+            current.unicodeScalars.append(scalar)
+            index += 1
+        }
+        flush()
+        return statements
+    }
+}
+
+extension String {
+    fileprivate func leftPad(_ width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+/// The operator's tasks on a PostgreSQL database, for `optout-gate migrate --database-url`.
+public enum PostgresAdmin {
+    /// Applies `Migrations/postgres/` to the database at `url`.
+    /// - Returns: the migrations now applied, and the registry version.
+    public static func migrate(url text: String, resourceRoot: URL?, logger: Logger) async throws -> (applied: [String], registryVersion: Int64) {
+        let url = try DatabaseURL(text)
+        let root = try resourceRoot ?? ResourceLocator.findRoot()
+        return try await PostgresBackend.withDatabase(
+            url: url,
+            migrationsDirectory: root.appendingPathComponent("Migrations/postgres"),
+            logger: logger
+        ) { database in
+            (try await database.appliedMigrations(), try await PostgresRegistryStore(database: database).registryVersion())
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import OptOutCore
+import PostgresNIO
+
+/// ``RegistryStore``'s operations on PostgreSQL, and the notifications that tell a replica the registry moved.
+struct PostgresRegistryStore: Sendable {
+    let database: PostgresBackend
+
+    private var client: PostgresClient { database.client }
+    private var logger: Logger { database.logger }
+
+    /// The channel the schema's triggers notify on every change of the registry or the links.
+    static let channel = "optout_registry"
+
+    func registryVersion() async throws -> Int64 {
+        try await single("SELECT version FROM registry_state WHERE id = 1") ?? 0
+    }
+
+    func linkVersion() async throws -> Int64 {
+        try await single("SELECT version FROM link_state WHERE id = 1") ?? 0
+    }
+
+    /// Every active phrase in id order, with the change-log position and registry version they are as of (one
+    /// repeatable-read transaction, so the three agree).
+    func activePhrases() async throws -> (phrases: [GatePhrase], seq: Int64, version: Int64) {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let (seq, version) = try await Self.positions(connection, logger: logger)
+                var phrases: [GatePhrase] = []
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: Self.activePhrasesSQL + " ORDER BY phrase.id"), logger: logger)
+                for try await row in rows.decode((Int64, String, String, Int64, String, String).self) {
+                    phrases.append(Self.phrase(row))
+                }
+                try await connection.query("COMMIT", logger: logger)
+                return (phrases, seq, version)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// The phrases changed after change-log position `seq` (as ``RegistryStore/activePhrases(after:)``).
+    func activePhrases(after seq: Int64) async throws -> (changed: [Int64: GatePhrase?], seq: Int64, version: Int64) {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let (last, version) = try await Self.positions(connection, logger: logger)
+                var changed: [Int64: GatePhrase?] = [:]
+                if last > seq {
+                    var ids: [Int64] = []
+                    for try await (id, ) in try await connection.query(
+                        "SELECT DISTINCT phrase_id FROM registry_change WHERE seq > \(seq) AND seq <= \(last)",
+                        logger: logger
+                    ).decode((Int64,).self) {
+                        ids.append(id)
+                    }
+                    for id in ids { changed[id] = .some(nil) }
+                    var query = PostgresQuery(unsafeSQL: Self.activePhrasesSQL + " AND phrase.id = ANY($1)")
+                    try query.binds.append(ids, context: .default)
+                    for try await row in try await connection.query(query, logger: logger).decode((Int64, String, String, Int64, String, String).self)
+                    {
+                        let phrase = Self.phrase(row)
+                        changed[phrase.id] = phrase
+                    }
+                }
+                try await connection.query("COMMIT", logger: logger)
+                return (changed, last, version)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    func pruneChanges(through seq: Int64) async throws {
+        try await client.query("DELETE FROM registry_change WHERE seq <= \(seq)", logger: logger)
+    }
+
+    /// Every link of a live artist, with the links' version they are as of.
+    func liveLinks() async throws -> (links: [RegistryLink], version: Int64) {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                var version: Int64 = 0
+                for try await (value, ) in try await connection.query("SELECT version FROM link_state WHERE id = 1", logger: logger)
+                    .decode((Int64,).self)
+                {
+                    version = value
+                }
+                var links: [RegistryLink] = []
+                for try await (id, url, artistId, artistName) in try await connection.query(
+                    PostgresQuery(unsafeSQL: Self.liveLinksSQL),
+                    logger: logger
+                ).decode((Int64, String, Int64, String).self) {
+                    links.append(RegistryLink(id: id, url: url, artistId: artistId, artistName: artistName))
+                }
+                try await connection.query("COMMIT", logger: logger)
+                return (links, version)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// Calls `changed` with each notification's payload (`registry_state:<version>` or `link_state:<version>`) until
+    /// the task is cancelled. A lost connection is reopened after `retry`; `changed` is called with nil then, as
+    /// notifications may have been missed meanwhile (the caller polls the change log).
+    func listen(retry: Duration = .milliseconds(500), _ changed: @escaping @Sendable (String?) async -> Void) async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    let notifications = try await connection.listen(Self.channel)
+                    await changed(nil)
+                    for try await notification in notifications {
+                        await changed(notification.payload)
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("registry notifications lost; reconnecting", metadata: ["error": "\(error)"])
+                await changed(nil)
+            }
+            try? await Task.sleep(for: retry)
+        }
+    }
+
+    private func single(_ query: PostgresQuery) async throws -> Int64? {
+        for try await (value, ) in try await client.query(query, logger: logger).decode((Int64,).self) { return value }
+        return nil
+    }
+
+    private static func positions(_ connection: PostgresConnection, logger: Logger) async throws -> (seq: Int64, version: Int64) {
+        // change_seq is the last position handed out by a committed transaction: positions are handed out under
+        // this row's lock, held to commit (see Migrations/postgres/0001_schema.sql), so none below it can appear later.
+        for try await (seq, version) in try await connection.query(
+            "SELECT change_seq, version FROM registry_state WHERE id = 1",
+            logger: logger
+        ).decode((Int64, Int64).self) {
+            return (seq, version)
+        }
+        return (0, 0)
+    }
+
+    private static let activePhrasesSQL = """
+        SELECT phrase.id, phrase.text, phrase.kind, artist.id AS artist_id, artist.name AS artist_name, artist.policy
+        FROM phrase JOIN artist ON artist.id = phrase.artist_id
+        WHERE phrase.status = 'active' AND phrase.released_at IS NULL AND artist.withdrawn_at IS NULL
+        """
+
+    private static let liveLinksSQL = """
+        SELECT artist_link.id, artist_link.url, artist.id AS artist_id, artist.name AS artist_name
+        FROM artist_link JOIN artist ON artist.id = artist_link.artist_id
+        WHERE artist.withdrawn_at IS NULL AND NOT artist_link.held
+        """
+
+    private static func phrase(_ row: (Int64, String, String, Int64, String, String)) -> GatePhrase {
+        GatePhrase(
+            id: row.0,
+            text: row.1,
+            kind: PhraseKind(rawValue: row.2) ?? .name,
+            artistId: row.3,
+            artistName: row.4,
+            policy: Policy(rawValue: row.5) ?? .block
+        )
+    }
+}

@@ -1,0 +1,320 @@
+import Foundation
+import Logging
+import OptOutCore
+import PostgresNIO
+import Testing
+
+@testable import OptOutServer
+
+/// The PostgreSQL backend, against a real server: run when `OPTOUT_TEST_DATABASE_URL` names a database whose user
+/// may create databases (`.ci/run` starts a throw-away cluster). Each test works in a database of its own.
+@Suite(.enabled(if: PostgresTestDatabase.adminURL != nil, "set OPTOUT_TEST_DATABASE_URL to run against PostgreSQL"))
+struct PostgresTests {
+    @Test func migrationsApplyOnceAndAnEditedOneIsRefused() async throws {
+        try await PostgresTestDatabase.with { url in
+            let root = repositoryRoot
+            let first = try await PostgresAdmin.migrate(url: url.text, resourceRoot: root, logger: .quiet)
+            #expect(first.applied == ["0001_schema"])
+            #expect(first.registryVersion == 0)
+            let again = try await PostgresAdmin.migrate(url: url.text, resourceRoot: root, logger: .quiet)
+            #expect(again.applied == first.applied)
+
+            let copy = FileManager.default.temporaryDirectory.appendingPathComponent("pg-root-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: copy) }
+            try FileManager.default.createDirectory(at: copy.appendingPathComponent("Migrations/postgres"), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: copy.appendingPathComponent("Public"), withIntermediateDirectories: true)
+            let original = root.appendingPathComponent("Migrations/postgres/0001_schema.sql")
+            try (String(contentsOf: original, encoding: .utf8) + "\n-- edited\n").write(
+                to: copy.appendingPathComponent("Migrations/postgres/0001_schema.sql"),
+                atomically: true,
+                encoding: .utf8
+            )
+            await #expect(throws: StartupError.self) {
+                _ = try await PostgresAdmin.migrate(url: url.text, resourceRoot: copy, logger: .quiet)
+            }
+        }
+    }
+
+    @Test func aServerThatCommitsWithoutWaitingForTheDiskIsRefused() async throws {
+        try await PostgresTestDatabase.with { url in
+            try await PostgresTestDatabase.execute(url, "ALTER DATABASE \(url.database) SET synchronous_commit = off")
+            await #expect(throws: StartupError.self) {
+                _ = try await PostgresAdmin.migrate(url: url.text, resourceRoot: repositoryRoot, logger: .quiet)
+            }
+        }
+    }
+
+    @Test func auditTrailsAreAppendOnlyAndTriggersKeepTheRegistryVersion() async throws {
+        try await PostgresTestDatabase.withMigrated { backend in
+            let store = PostgresRegistryStore(database: backend)
+            let client = backend.client
+            try await client.query("INSERT INTO account (email, password_hash, display_name, created_at) VALUES ('a@x.org', 'h', 'A', now())")
+            let artist = try await PostgresTestDatabase.artist(client, name: "Greg Rutkowski", phrases: ["Greg Rutkowski", "rutkowski art"])
+            #expect(try await store.registryVersion() == 2)
+            try await client.query(
+                """
+                INSERT INTO report (artist_id, target_kind, target, category, snapshot, created_at, updated_at)
+                VALUES (\(artist), 'image_url', 'https://x.org/a.png', 'other', '{}', now(), now())
+                """
+            )
+            try await client.query(
+                "INSERT INTO report_event (report_id, actor_account_id, actor_role, action, to_status, created_at) VALUES (1, 1, 'reporter', 'filed', 'open', now())"
+            )
+            await #expect(throws: PSQLError.self) { try await client.query("UPDATE report_event SET note = 'rewritten'") }
+            await #expect(throws: PSQLError.self) { try await client.query("DELETE FROM report_event") }
+            // A phrase is held by one artist at a time: the partial unique index.
+            await #expect(throws: PSQLError.self) {
+                try await client.query(
+                    "INSERT INTO phrase (artist_id, text, normalized, kind, position, status, created_at) VALUES (\(artist), 'x', \(PhraseKey.make("Greg Rutkowski")), 'alias', 5, 'active', now())"
+                )
+            }
+            try await client.query("UPDATE artist SET policy = 'credit' WHERE id = \(artist)")
+            #expect(try await store.registryVersion() == 3)
+        }
+    }
+
+    @Test func theGateSeesChangesByTheLogAndIsToldByANotification() async throws {
+        try await PostgresTestDatabase.withMigrated { backend in
+            let store = PostgresRegistryStore(database: backend)
+            let first = try await PostgresTestDatabase.artist(backend.client, name: "Greg Rutkowski", phrases: ["Greg Rutkowski"])
+            let loaded = try await store.activePhrases()
+            #expect(loaded.phrases.map(\.text) == ["Greg Rutkowski"])
+            #expect(loaded.phrases.first?.artistId == first)
+
+            let heard = AsyncStream.makeStream(of: String.self)
+            let listener = Task {
+                await store.listen { payload in
+                    heard.continuation.yield(payload ?? "(connected)")
+                }
+            }
+            defer { listener.cancel() }
+            var messages = heard.stream.makeAsyncIterator()
+            #expect(await messages.next() == "(connected)")
+
+            let started = ContinuousClock.now
+            _ = try await PostgresTestDatabase.artist(backend.client, name: "Sam Spratt", phrases: ["Sam Spratt"])
+            var payload = await messages.next()
+            while let text = payload, !text.hasPrefix("registry_state:") { payload = await messages.next() }
+            #expect(ContinuousClock.now - started < .seconds(1))
+            let changed = try await store.activePhrases(after: loaded.seq)
+            #expect(changed.changed.values.compactMap { $0?.text } == ["Sam Spratt"])
+            #expect(payload == "registry_state:\(changed.version)")
+
+            try await backend.client.query("UPDATE phrase SET status = 'rejected' WHERE artist_id = \(first)")
+            let later = try await store.activePhrases(after: changed.seq)
+            #expect(later.changed.count == 1)
+            #expect(later.changed.values.first.map { $0 == nil } == true)
+            try await store.pruneChanges(through: later.seq)
+            #expect(try await store.activePhrases(after: later.seq).changed.isEmpty)
+        }
+    }
+
+    /// Two replicas (two clients, two group committers) charge one account with 5 prompts left 200 times at once.
+    @Test func allowancesAreExactAcrossReplicas() async throws {
+        try await PostgresTestDatabase.withMigrated { first in
+            try await first.client.query("INSERT INTO account (email, password_hash, display_name, created_at) VALUES ('a@x.org', 'h', 'A', now())")
+            try await first.client.query(
+                "INSERT INTO api_key (name, key_hash, scopes, created_at) VALUES ('gen', decode(repeat('ab', 32), 'hex'), 'generate', now())"
+            )
+            try await PostgresTestDatabase.withBackend(first.url) { second in
+                let replicas = [PostgresGenerationStore(database: first), PostgresGenerationStore(database: second)]
+                let plans = PlanCatalog()
+                let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                    for index in 0..<200 {
+                        group.addTask {
+                            let outcome = try await replicas[index % 2].chargeGeneration(Self.charge(key: "k\(index)"), plans: plans) {
+                                account,
+                                usage in
+                                Self.decide(account: account, usage: usage, plans: plans)
+                            }
+                            return outcome.status
+                        }
+                    }
+                    return try await group.reduce(into: [Int]()) { $0.append($1) }
+                }
+                #expect(statuses.filter { $0 == 201 }.count == 5)
+                #expect(statuses.filter { $0 == 402 }.count == 195)
+                #expect(try await replicas[1].usage(account: 1, now: Date(), plans: plans).used == 5)
+                #expect(try await replicas[0].generationCounts(account: 1) == [201: 5, 402: 195])
+            }
+        }
+    }
+
+    @Test func anIdempotencyKeyHoldsAcrossReplicas() async throws {
+        try await PostgresTestDatabase.withMigrated { first in
+            try await first.client.query("INSERT INTO account (email, password_hash, display_name, created_at) VALUES ('a@x.org', 'h', 'A', now())")
+            try await first.client.query(
+                "INSERT INTO api_key (name, key_hash, scopes, created_at) VALUES ('gen', decode(repeat('ab', 32), 'hex'), 'generate', now())"
+            )
+            try await PostgresTestDatabase.withBackend(first.url) { second in
+                let replicas = [PostgresGenerationStore(database: first), PostgresGenerationStore(database: second)]
+                let plans = PlanCatalog()
+                let bodies = try await withThrowingTaskGroup(of: String.self) { group in
+                    for index in 0..<20 {
+                        group.addTask {
+                            try await replicas[index % 2].chargeGeneration(Self.charge(key: "same"), plans: plans) { account, usage in
+                                Self.decide(account: account, usage: usage, plans: plans)
+                            }.body
+                        }
+                    }
+                    return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+                }
+                #expect(bodies.count == 1)
+                #expect(try await replicas[0].generationCounts(account: 1) == [201: 1])
+                await #expect(throws: DomainError.self) {
+                    var other = Self.charge(key: "same")
+                    other = GenerationStore.Charge(
+                        publicId: other.publicId,
+                        apiKeyId: 1,
+                        generator: "gen",
+                        idempotencyKey: "same",
+                        request: .init(accountId: 1, prompt: "another prompt"),
+                        creditsJSON: "[]",
+                        now: Date()
+                    )
+                    _ = try await replicas[1].chargeGeneration(other, plans: plans) { account, usage in
+                        Self.decide(account: account, usage: usage, plans: plans)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func statementsAreSplitOutsideQuotesBodiesAndComments() {
+        let sql = """
+            -- a comment; with a semicolon
+            CREATE TABLE a (x TEXT DEFAULT 'a;b');
+            CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'no; never';
+            END $$;
+            SELECT $tag$ ; $tag$, "odd;name" FROM a
+            """
+        let statements = SQLStatements.split(sql)
+        #expect(statements.count == 3)
+        #expect(statements[0] == "CREATE TABLE a (x TEXT DEFAULT 'a;b')")
+        #expect(statements[1].hasSuffix("END $$"))
+        #expect(statements[2] == "SELECT $tag$ ; $tag$, \"odd;name\" FROM a")
+    }
+
+    @Test func databaseURLsAreReadAndTheirPasswordsKeptOutOfLogs() throws {
+        let url = try DatabaseURL("postgres://gate:s%40cret@db.example:6543/optout?sslmode=require")
+        #expect(url.host == "db.example")
+        #expect(url.port == 6543)
+        #expect(url.username == "gate")
+        #expect(url.password == "s@cret")
+        #expect(url.database == "optout")
+        #expect(url.tls == .require)
+        #expect(!url.description.contains("cret"))
+        let socket = try DatabaseURL("postgresql://gate@/optout?host=/run/postgresql")
+        #expect(socket.socketPath == "/run/postgresql/.s.PGSQL.5432")
+        for bad in ["mysql://a@b/c", "postgres://a@b/", "postgres://b/c", "postgres://a@b/c?sslmode=verify-full", "not a url"] {
+            #expect(throws: StartupError.self) { _ = try DatabaseURL(bad) }
+        }
+    }
+
+    static func charge(key: String) -> GenerationStore.Charge {
+        GenerationStore.Charge(
+            publicId: RandomToken.generationId(),
+            apiKeyId: 1,
+            generator: "gen",
+            idempotencyKey: key,
+            request: .init(accountId: 1, prompt: "a lighthouse at dusk"),
+            creditsJSON: "[]",
+            now: Date()
+        )
+    }
+
+    static func decide(account: GenerationStore.Account, usage: Usage, plans: PlanCatalog) -> GenerationStore.Decision {
+        GenerationsController.decide(
+            publicId: "gen_test",
+            views: [],
+            credits: [],
+            complete: true,
+            blocked: false,
+            account: account,
+            usage: usage,
+            plans: plans
+        )
+    }
+}
+
+/// A database of its own for each test, on the server `OPTOUT_TEST_DATABASE_URL` names.
+enum PostgresTestDatabase {
+    static let adminURL = ProcessInfo.processInfo.environment["OPTOUT_TEST_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    struct Named: Sendable {
+        let text: String
+        let database: String
+        var url: DatabaseURL { get throws { try DatabaseURL(text) } }
+    }
+
+    /// Creates a database, gives its URL to `body`, and drops it afterwards.
+    static func with(_ body: @Sendable (Named) async throws -> Void) async throws {
+        let admin = try DatabaseURL(try #require(adminURL))
+        let name = "optout_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        try await execute(admin, "CREATE DATABASE \(name)")
+        var components = URLComponents(string: adminURL!)!
+        components.path = "/" + name
+        do {
+            try await body(Named(text: components.string!, database: name))
+        } catch {
+            try? await execute(admin, "DROP DATABASE \(name) WITH (FORCE)")
+            throw error
+        }
+        try await execute(admin, "DROP DATABASE \(name) WITH (FORCE)")
+    }
+
+    /// A migrated database of its own, with a running client.
+    static func withMigrated(_ body: @Sendable (PostgresBackend) async throws -> Void) async throws {
+        try await with { named in
+            try await PostgresBackend.withDatabase(
+                url: try named.url,
+                migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations/postgres"),
+                logger: .quiet
+            ) { try await body($0) }
+        }
+    }
+
+    /// Another running client on the same database: a second replica.
+    static func withBackend(_ url: DatabaseURL, _ body: @Sendable (PostgresBackend) async throws -> Void) async throws {
+        try await PostgresBackend.withDatabase(url: url, migrationsDirectory: nil, logger: .quiet) { try await body($0) }
+    }
+
+    static func execute(_ url: DatabaseURL, _ sql: String) async throws {
+        try await PostgresBackend.withDatabase(url: url, migrationsDirectory: nil, logger: .quiet) { backend in
+            try await backend.client.query(PostgresQuery(unsafeSQL: sql), logger: .quiet)
+        }
+    }
+
+    static func execute(_ named: Named, _ sql: String) async throws {
+        try await execute(try DatabaseURL(adminURL!), sql)
+    }
+
+    /// Registers an artist with active phrases straight in the database; returns its id.
+    static func artist(_ client: PostgresClient, name: String, phrases: [String]) async throws -> Int64 {
+        var id: Int64 = 0
+        for try await (value, ) in try await client.query(
+            "INSERT INTO artist (name, name_key, policy, created_at, updated_at) VALUES (\(name), \(PhraseKey.make(name)), 'block', now(), now()) RETURNING id"
+        ).decode((Int64,).self) {
+            id = value
+        }
+        for (position, text) in phrases.enumerated() {
+            try await client.query(
+                """
+                INSERT INTO phrase (artist_id, text, normalized, kind, position, status, created_at)
+                VALUES (\(id), \(text), \(PhraseKey.make(text)), \(position == 0 ? "name" : "alias"), \(position), 'active', now())
+                """
+            )
+        }
+        return id
+    }
+}
+
+extension Logger {
+    static var quiet: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }
+}
