@@ -12,7 +12,7 @@ struct OptOutGate: AsyncParsableCommand {
         abstract: "Keeps opted-out artists' names out of AI image generation.",
         subcommands: [
             Serve.self, Migrate.self, CreateModerator.self, CreateAPIKey.self, RevokeAPIKey.self, ImportArtists.self, SetPlan.self,
-            Evaluate.self, C2PADevCert.self, Backup.self, Restore.self,
+            Evaluate.self, C2PADevCert.self, Backup.self, Restore.self, CopyToPostgresCommand.self, BenchStore.self,
         ],
         defaultSubcommand: Serve.self
     )
@@ -234,6 +234,87 @@ struct Restore: AsyncParsableCommand {
         print(
             "restored \(from) into \(dataDir)/optout.sqlite: \(summary.generations) generations, \(summary.artists) artists, "
                 + "registry version \(summary.registryVersion); integrity ok. Start it with serve --data-dir \(dataDir)"
+        )
+    }
+}
+
+struct CopyToPostgresCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "copy-to-postgres",
+        abstract: "Copy a SQLite deployment's data into an empty PostgreSQL database (migrated first), verifying row counts."
+    )
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "The PostgreSQL database to fill: postgres://user:password@host:5432/database; default OPTOUT_DATABASE_URL.")
+    var databaseUrl: String?
+
+    func run() async throws {
+        var logger = Logger(label: "optout-gate")
+        logger.logLevel = .warning
+        let summary = try await reportingErrors {
+            guard let url = databaseUrl ?? ProcessInfo.processInfo.environment["OPTOUT_DATABASE_URL"] else {
+                throw StartupError("give --database-url (or OPTOUT_DATABASE_URL)")
+            }
+            return try await CopyToPostgres.copy(
+                dataDirectory: URL(fileURLWithPath: data.dataDir),
+                databaseURL: url,
+                resourceRoot: data.configuration.resourceRoot,
+                logger: logger
+            )
+        }
+        for (table, count) in summary.rows where count > 0 {
+            print("\(table): \(count) rows")
+        }
+        print(
+            "copied \(summary.rows.reduce(0) { $0 + $1.count }) rows from \(data.dataDir)/optout.sqlite; counts verified; "
+                + "registry version \(summary.registryVersion)"
+        )
+    }
+}
+
+struct BenchStore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-store",
+        abstract:
+            "Measure the storage layer on this machine: metered generations a second on SQLite and PostgreSQL, and registry propagation between two PostgreSQL clients."
+    )
+
+    @Option(help: "A PostgreSQL server whose user may create databases (a temporary one is made and dropped); default OPTOUT_DATABASE_URL.")
+    var databaseUrl: String?
+    @Option(help: "Seconds of metered generations on each backend.")
+    var seconds = 10.0
+    @Option(help: "Generations in flight at once.")
+    var concurrency = 64
+    @Option(help: "Registry writes timed from one PostgreSQL client to another.")
+    var writes = 200
+    @Option(help: "The folder that holds Migrations/ (default: found as serve finds it).")
+    var root: String?
+
+    func run() async throws {
+        var logger = Logger(label: "optout-gate")
+        logger.logLevel = .warning
+        let figures = try await reportingErrors {
+            guard let url = databaseUrl ?? ProcessInfo.processInfo.environment["OPTOUT_DATABASE_URL"] else {
+                throw StartupError("give --database-url (or OPTOUT_DATABASE_URL)")
+            }
+            return try await StoreBenchmark.run(
+                adminURL: url,
+                resourceRoot: root.map { URL(fileURLWithPath: $0) },
+                seconds: seconds,
+                concurrency: concurrency,
+                writes: writes,
+                logger: logger
+            )
+        }
+        let sorted = figures.propagation.sorted()
+        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
+        print("metered generations/s, \(concurrency) in flight, \(seconds) s, durable commits:")
+        print("  SQLite (GroupCommitter, synchronous=FULL):        \(Int(figures.sqliteGenerationsPerSecond))")
+        print("  PostgreSQL (PostgresChargeBatcher, sync commit): \(Int(figures.postgresGenerationsPerSecond))")
+        print("  PostgreSQL / SQLite: \((figures.postgresGenerationsPerSecond / figures.sqliteGenerationsPerSecond * 100).rounded()) %")
+        print(
+            "registry propagation between two PostgreSQL clients (write, NOTIFY, change-log read), \(sorted.count) writes: "
+                + "p50 \((percentile(0.5) * 100).rounded() / 100) ms, p99 \((percentile(0.99) * 100).rounded() / 100) ms, max \(((sorted.last ?? 0) * 100).rounded() / 100) ms"
         )
     }
 }

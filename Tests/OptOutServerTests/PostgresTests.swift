@@ -180,6 +180,97 @@ struct PostgresTests {
         }
     }
 
+    /// A SQLite deployment with accounts, artists, a key, charged generations, a report and its trail moves into
+    /// PostgreSQL with every row and id; a second copy is refused, and the copy serves the same registry.
+    @Test func aSQLiteDeploymentIsCopiedWithItsRowsAndIds() async throws {
+        let configuration = testConfiguration()
+        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        let services = try Services(configuration: configuration)
+        let owner = try services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
+        _ = try services.accounts.create(email: "b@example.org", passwordHash: "x", displayName: "B")
+        let submission = try ArtistSubmission(name: "Greg Rutkowski", aliases: ["Grzegorz"], links: ["https://example.org/greg"]).validated()
+        let artist = try services.artists.create(account: owner, submission: submission).id
+        let key = try services.accounts.createAPIKey(name: "gen", scopes: [.generate]).record.id!.rawValue
+        let plans = PlanCatalog()
+        for index in 0..<7 {
+            let charge = GenerationStore.Charge(
+                publicId: RandomToken.generationId(),
+                apiKeyId: key,
+                generator: "gen",
+                idempotencyKey: "k\(index)",
+                request: .init(accountId: owner.rawValue, prompt: "a castle \(index)"),
+                creditsJSON: "[]",
+                now: Date()
+            )
+            _ = try await services.generations.chargeGeneration(charge, plans: plans) { account, usage in
+                Self.decide(account: account, usage: usage, plans: plans)
+            }
+        }
+        let reports = services.reports(configuration)
+        let reporter = try #require(try services.accounts.account(email: "b@example.org"))
+        _ = try reports.file(
+            .init(artistId: artist.rawValue, target: .imageURL("https://x.org/a.png"), category: .styleImitation, details: "same style"),
+            by: reporter
+        )
+        let sqlitePhrases = try services.registry.activePhrases()
+        let sqliteVersion = try services.registry.registryVersion()
+
+        try await PostgresTestDatabase.with { named in
+            let summary = try await CopyToPostgres.copy(
+                dataDirectory: configuration.dataDirectory,
+                databaseURL: named.text,
+                resourceRoot: repositoryRoot,
+                logger: .quiet
+            )
+            let rows = Dictionary(uniqueKeysWithValues: summary.rows.map { ($0.table, $0.count) })
+            #expect(rows["account"] == 2)
+            #expect(rows["generation"] == 7)
+            #expect(rows["usage_counter"] == 1)
+            #expect(rows["report_event"] == 1)
+            #expect(rows["phrase"] == sqlitePhrases.phrases.count)
+            #expect(summary.registryVersion == sqliteVersion)
+            await #expect(throws: StartupError.self) {
+                _ = try await CopyToPostgres.copy(
+                    dataDirectory: configuration.dataDirectory,
+                    databaseURL: named.text,
+                    resourceRoot: repositoryRoot,
+                    logger: .quiet
+                )
+            }
+            try await PostgresTestDatabase.withBackend(try named.url) { backend in
+                let registry = PostgresRegistryStore(database: backend)
+                let copied = try await registry.activePhrases()
+                #expect(copied.phrases.map(\.id) == sqlitePhrases.phrases.map(\.id))
+                #expect(copied.phrases.map(\.text) == sqlitePhrases.phrases.map(\.text))
+                #expect(copied.version == sqliteVersion)
+                #expect(try await registry.liveLinks().links.map(\.url) == ["https://example.org/greg"])
+                let generations = PostgresGenerationStore(database: backend)
+                #expect(try await generations.usage(account: owner.rawValue, now: Date(), plans: plans).used == 5)
+                #expect(try await generations.generationCounts(account: owner.rawValue) == [201: 5, 402: 2])
+                // Ids go on after the copied ones, and the usage trigger is live again.
+                let next = GenerationStore.Charge(
+                    publicId: RandomToken.generationId(),
+                    apiKeyId: key,
+                    generator: "gen",
+                    idempotencyKey: "after-copy",
+                    request: .init(accountId: owner.rawValue, prompt: "a castle"),
+                    creditsJSON: "[]",
+                    now: Date()
+                )
+                try await backend.client.query("UPDATE account SET overage_enabled = true WHERE id = \(owner.rawValue)")
+                let outcome = try await generations.chargeGeneration(next, plans: plans) { account, usage in
+                    Self.decide(account: account, usage: usage, plans: plans)
+                }
+                #expect(outcome.status == 201)
+                #expect(try await generations.usage(account: owner.rawValue, now: Date(), plans: plans).used == 6)
+                // A new artist's phrase gets a change-log position after the copied ones.
+                _ = try await PostgresTestDatabase.artist(backend.client, name: "Sam Spratt", phrases: ["Sam Spratt"])
+                let changed = try await registry.activePhrases(after: copied.seq)
+                #expect(changed.changed.values.compactMap { $0?.text } == ["Sam Spratt"])
+            }
+        }
+    }
+
     @Test func statementsAreSplitOutsideQuotesBodiesAndComments() {
         let sql = """
             -- a comment; with a semicolon

@@ -51,6 +51,11 @@ public final class AppDatabase: Sendable {
         try pool.write(block)
     }
 
+    /// A read-only connection in one read transaction: the database as of this instant, while writers go on.
+    func makeSnapshot() throws -> DatabaseSnapshot {
+        try pool.makeSnapshot()
+    }
+
     /// Runs `block` on the writer outside a transaction (pragmas, VACUUM INTO); see ``read(_:)``.
     func writeWithoutTransaction<T>(_ block: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction(block)

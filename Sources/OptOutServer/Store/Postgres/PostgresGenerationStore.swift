@@ -6,17 +6,17 @@ import PostgresNIO
 
 /// ``GenerationStore``'s operations on PostgreSQL.
 ///
-/// Allowances are exact across replicas: a charge reads the account `FOR UPDATE`, so charges to one account wait
+/// Allowances are exact across replicas: a charge locks its account (`FOR UPDATE`), so charges to one account wait
 /// for each other whichever replica makes them, and the usage it reads is the committed one. Concurrent charges on
-/// one replica share a transaction (one WAL flush for the batch), each in its own savepoint; a batch locks its
-/// accounts in ascending id order, so two replicas' batches never deadlock.
+/// one replica are charged as one batch in one transaction (one WAL flush, and a fixed number of statements however
+/// many charges it holds); a batch locks its accounts in ascending id order, so two replicas' batches never deadlock.
 struct PostgresGenerationStore: Sendable {
     let database: PostgresBackend
-    let committer: PostgresGroupCommitter<GenerationOutcome>
+    private let batcher: PostgresChargeBatcher
 
     init(database: PostgresBackend) {
         self.database = database
-        committer = PostgresGroupCommitter(database: database)
+        batcher = PostgresChargeBatcher(database: database)
     }
 
     private var client: PostgresClient { database.client }
@@ -26,64 +26,13 @@ struct PostgresGenerationStore: Sendable {
         try await client.withConnection { try await Self.storedAnswer($0, apiKey: apiKey, idempotencyKey: idempotencyKey, logger: logger) }
     }
 
-    /// As ``GenerationStore/chargeGeneration(_:plans:decide:)``.
+    /// As ``GenerationStore/chargeGeneration(_:plans:decide:)``: returns once the batch holding it is committed.
     func chargeGeneration(
         _ charge: GenerationStore.Charge,
         plans: PlanCatalog,
         decide: @escaping @Sendable (GenerationStore.Account, Usage) throws -> GenerationStore.Decision
     ) async throws -> GenerationOutcome {
-        let logger = self.logger
-        return try await committer.write(order: charge.request.accountId) { connection in
-            if let replay = try await Self.storedAnswer(connection, apiKey: charge.apiKeyId, idempotencyKey: charge.idempotencyKey, logger: logger) {
-                return try replay.replay(for: charge.request, key: charge.idempotencyKey)
-            }
-            var found: GenerationStore.Account?
-            for try await (plan, overage) in try await connection.query(
-                "SELECT plan, overage_enabled FROM account WHERE id = \(charge.request.accountId) FOR UPDATE",
-                logger: logger
-            ).decode((String, Bool).self) {
-                found = GenerationStore.Account(plan: plan, overageEnabled: overage)
-            }
-            guard let account = found else {
-                throw DomainError.invalid("account_id", code: "unknown_account", "There is no account \(charge.request.accountId).")
-            }
-            let usage = try await Self.usage(
-                connection,
-                account: charge.request.accountId,
-                plan: account.plan,
-                period: .containing(charge.now),
-                plans: plans,
-                logger: logger
-            )
-            let decision = try decide(account, usage)
-            let inserted = try await connection.query(
-                """
-                INSERT INTO generation (public_id, account_id, api_key_id, idempotency_key, prompt, status, response, charge_kind,
-                    charge_cents, period, credits, generator, created_at)
-                VALUES (\(charge.publicId), \(charge.request.accountId), \(charge.apiKeyId), \(charge.idempotencyKey), \(charge.request.prompt),
-                    \(decision.status), \(decision.body), \(decision.chargeKind), \(decision.cents), \(usage.period.key), \(charge.creditsJSON),
-                    \(charge.generator), \(charge.now))
-                ON CONFLICT (api_key_id, idempotency_key) DO NOTHING
-                RETURNING id
-                """,
-                logger: logger
-            )
-            var stored = false
-            for try await _ in inserted { stored = true }
-            if !stored {
-                // The same key, for another account, committed on another replica meanwhile: answer as stored.
-                guard
-                    let replay = try await Self.storedAnswer(
-                        connection,
-                        apiKey: charge.apiKeyId,
-                        idempotencyKey: charge.idempotencyKey,
-                        logger: logger
-                    )
-                else { throw DomainError(.conflict, code: "conflict", message: "The idempotency key is being used by another request.") }
-                return try replay.replay(for: charge.request, key: charge.idempotencyKey)
-            }
-            return GenerationOutcome(status: decision.status, body: decision.body)
-        }
+        try await batcher.charge(PostgresChargeBatcher.Pending(charge: charge, plans: plans, decide: decide))
     }
 
     /// The account's usage in the month holding `now`.
@@ -148,15 +97,23 @@ struct PostgresGenerationStore: Sendable {
     }
 }
 
-/// ``GroupCommitter`` on PostgreSQL: concurrent jobs on this replica share one transaction, each in a savepoint,
-/// run in ascending `order` (the row each locks first), and every caller is answered after the commit.
-final class PostgresGroupCommitter<Outcome: Sendable>: Sendable {
-    typealias Work = @Sendable (PostgresConnection) async throws -> Outcome
+/// Charges on PostgreSQL in batches: a charge that finds no batch being written leads, and writes every queued
+/// charge as one batch, then the next, until none is queued; each caller is answered after its batch's commit.
+///
+/// A batch is five statements whatever its size: lock and read its accounts (ascending ids), read the stored answers
+/// of its idempotency keys, read the month's usage of its accounts, insert every new generation in one statement
+/// (the usage trigger counts each), commit. Decisions are made in order in between, each seeing the charges before
+/// it in the batch, so the result is the one charging them one by one would give.
+final class PostgresChargeBatcher: Sendable {
+    struct Pending: Sendable {
+        let charge: GenerationStore.Charge
+        let plans: PlanCatalog
+        let decide: @Sendable (GenerationStore.Account, Usage) throws -> GenerationStore.Decision
+    }
 
     private struct Job: Sendable {
-        let order: Int64
-        let work: Work
-        let answer: @Sendable (Result<Outcome, any Error>) -> Void
+        let pending: Pending
+        let answer: @Sendable (Result<GenerationOutcome, any Error>) -> Void
     }
 
     private let database: PostgresBackend
@@ -166,9 +123,9 @@ final class PostgresGroupCommitter<Outcome: Sendable>: Sendable {
         self.database = database
     }
 
-    func write(order: Int64, _ work: @escaping Work) async throws -> Outcome {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Outcome, any Error>) in
-            let job = Job(order: order, work: work) { continuation.resume(with: $0) }
+    func charge(_ pending: Pending) async throws -> GenerationOutcome {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<GenerationOutcome, any Error>) in
+            let job = Job(pending: pending) { continuation.resume(with: $0) }
             let lead = queue.withLockedValue { queue -> Bool in
                 queue.jobs.append(job)
                 if queue.writing { return false }
@@ -188,40 +145,181 @@ final class PostgresGroupCommitter<Outcome: Sendable>: Sendable {
                 return jobs
             }
             if batch.isEmpty { return }
-            await commit(batch.sorted { $0.order < $1.order })
+            ServiceMetrics.shared.groupCommitBatch.record(batch.count)
+            let started = ContinuousClock.now
+            do {
+                let results = try await database.client.withConnection { connection in
+                    try await Self.commit(batch.map(\.pending), on: connection, logger: database.logger)
+                }
+                for (job, result) in zip(batch, results) { job.answer(result) }
+            } catch {
+                for job in batch { job.answer(.failure(error)) }
+            }
+            ServiceMetrics.shared.groupCommitDuration.record(duration: ContinuousClock.now - started)
         }
     }
 
-    private func commit(_ batch: [Job]) async {
-        let logger = database.logger
-        ServiceMetrics.shared.groupCommitBatch.record(batch.count)
-        let started = ContinuousClock.now
-        defer { ServiceMetrics.shared.groupCommitDuration.record(duration: ContinuousClock.now - started) }
+    private struct KeyRef: Hashable {
+        let apiKey: Int64
+        let key: String
+    }
+
+    private struct UsageRef: Hashable {
+        let account: Int64
+        let period: String
+    }
+
+    private static func commit(
+        _ batch: [Pending],
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws -> [Result<GenerationOutcome, any Error>] {
+        try await connection.query("BEGIN", logger: logger)
         do {
-            let results = try await database.client.withConnection { connection -> [Result<Outcome, any Error>] in
-                try await connection.query("BEGIN", logger: logger)
-                var results: [Result<Outcome, any Error>] = []
+            let accountIds = Array(Set(batch.map(\.charge.request.accountId))).sorted()
+            var accounts: [Int64: GenerationStore.Account] = [:]
+            for try await (id, plan, overage) in try await connection.query(
+                "SELECT id, plan, overage_enabled FROM account WHERE id = ANY(\(accountIds)) ORDER BY id FOR UPDATE",
+                logger: logger
+            ).decode((Int64, String, Bool).self) {
+                accounts[id] = GenerationStore.Account(plan: plan, overageEnabled: overage)
+            }
+            var stored = try await storedAnswers(
+                for: batch.map { KeyRef(apiKey: $0.charge.apiKeyId, key: $0.charge.idempotencyKey) },
+                connection,
+                logger
+            )
+            let periods = batch.map { UsageRef(account: $0.charge.request.accountId, period: UsagePeriod.containing($0.charge.now).key) }
+            var used: [UsageRef: (used: Int, count: Int, cents: Int)] = [:]
+            for try await (account, period, count, overageCount, cents) in try await connection.query(
+                """
+                SELECT account_id, period, used, overage_count, overage_cents FROM usage_counter
+                WHERE (account_id, period) IN (SELECT * FROM unnest(\(periods.map(\.account)), \(periods.map(\.period))))
+                """,
+                logger: logger
+            ).decode((Int64, String, Int, Int, Int).self) {
+                used[UsageRef(account: account, period: period)] = (count, overageCount, cents)
+            }
+
+            var results: [Result<GenerationOutcome, any Error>?] = Array(repeating: nil, count: batch.count)
+            var rows: [(index: Int, decision: GenerationStore.Decision, period: String)] = []
+            // Charges answered by an earlier charge in this batch with the same key: they get what it finally gets.
+            var firstWithKey: [KeyRef: Int] = [:]
+            var retries: [(index: Int, of: Int)] = []
+            for (index, pending) in batch.enumerated() {
+                let charge = pending.charge
+                let ref = KeyRef(apiKey: charge.apiKeyId, key: charge.idempotencyKey)
                 do {
-                    for job in batch {
-                        try await connection.query("SAVEPOINT job", logger: logger)
-                        do {
-                            results.append(.success(try await job.work(connection)))
-                            try await connection.query("RELEASE SAVEPOINT job", logger: logger)
-                        } catch {
-                            results.append(.failure(error))
-                            try await connection.query("ROLLBACK TO SAVEPOINT job", logger: logger)
+                    if let replay = stored[ref] {
+                        results[index] = .success(try replay.replay(for: charge.request, key: charge.idempotencyKey))
+                        if let first = firstWithKey[ref] { retries.append((index, first)) }
+                        continue
+                    }
+                    guard let account = accounts[charge.request.accountId] else {
+                        throw DomainError.invalid("account_id", code: "unknown_account", "There is no account \(charge.request.accountId).")
+                    }
+                    let period = UsagePeriod.containing(charge.now)
+                    let usageRef = UsageRef(account: charge.request.accountId, period: period.key)
+                    let current = used[usageRef] ?? (0, 0, 0)
+                    let usage = Usage(
+                        plan: account.plan,
+                        period: period,
+                        used: current.used,
+                        included: pending.plans.allowances[account.plan] ?? 0,
+                        overageCount: current.count,
+                        overageCents: current.cents
+                    )
+                    let decision = try pending.decide(account, usage)
+                    if decision.chargeKind != nil {
+                        used[usageRef] = (
+                            current.used + 1, current.count + (decision.chargeKind == "overage" ? 1 : 0), current.cents + decision.cents
+                        )
+                    }
+                    // A later charge in this batch with the same key is a retry of this one.
+                    stored[ref] = GenerationStore.StoredAnswer(
+                        outcome: GenerationOutcome(status: decision.status, body: decision.body),
+                        request: charge.request
+                    )
+                    rows.append((index, decision, period.key))
+                    firstWithKey[ref] = index
+                    results[index] = .success(GenerationOutcome(status: decision.status, body: decision.body))
+                } catch {
+                    results[index] = .failure(error)
+                }
+            }
+
+            if !rows.isEmpty {
+                let charges = rows.map { batch[$0.index].charge }
+                var inserted = Set<KeyRef>()
+                for try await (apiKey, key) in try await connection.query(
+                    """
+                    INSERT INTO generation (public_id, account_id, api_key_id, idempotency_key, prompt, status, response, charge_kind,
+                        charge_cents, period, credits, generator, created_at)
+                    SELECT public_id, account_id, api_key_id, idempotency_key, prompt, status, response, nullif(charge_kind, ''),
+                        charge_cents, period, credits, generator, created_at
+                    FROM unnest(\(charges.map(\.publicId)), \(charges.map(\.request.accountId)), \(charges.map(\.apiKeyId)),
+                        \(charges.map(\.idempotencyKey)), \(charges.map(\.request.prompt)), \(rows.map { $0.decision.status }),
+                        \(rows.map { $0.decision.body }), \(rows.map { $0.decision.chargeKind ?? "" }), \(rows.map { $0.decision.cents }),
+                        \(rows.map(\.period)), \(charges.map(\.creditsJSON)), \(charges.map(\.generator)), \(charges.map(\.now)))
+                        AS new(public_id, account_id, api_key_id, idempotency_key, prompt, status, response, charge_kind, charge_cents,
+                            period, credits, generator, created_at)
+                    ON CONFLICT (api_key_id, idempotency_key) DO NOTHING
+                    RETURNING api_key_id, idempotency_key
+                    """,
+                    logger: logger
+                ).decode((Int64, String).self) {
+                    inserted.insert(KeyRef(apiKey: apiKey, key: key))
+                }
+                // A key committed meanwhile by another replica (for another account, or the lock would have waited):
+                // answer as stored there.
+                let lost = rows.filter {
+                    !inserted.contains(KeyRef(apiKey: batch[$0.index].charge.apiKeyId, key: batch[$0.index].charge.idempotencyKey))
+                }
+                if !lost.isEmpty {
+                    let committed = try await storedAnswers(
+                        for: lost.map { KeyRef(apiKey: batch[$0.index].charge.apiKeyId, key: batch[$0.index].charge.idempotencyKey) },
+                        connection,
+                        logger
+                    )
+                    for row in lost {
+                        let charge = batch[row.index].charge
+                        if let answer = committed[KeyRef(apiKey: charge.apiKeyId, key: charge.idempotencyKey)] {
+                            results[row.index] = Result { try answer.replay(for: charge.request, key: charge.idempotencyKey) }
+                        } else {
+                            results[row.index] = .failure(
+                                DomainError(.conflict, code: "conflict", message: "The idempotency key is being used by another request.")
+                            )
                         }
                     }
-                    try await connection.query("COMMIT", logger: logger)
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
                 }
-                return results
             }
-            for (job, result) in zip(batch, results) { job.answer(result) }
+            for retry in retries { results[retry.index] = results[retry.of] }
+            try await connection.query("COMMIT", logger: logger)
+            return results.map { $0! }
         } catch {
-            for job in batch { job.answer(.failure(error)) }
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
         }
+    }
+
+    private static func storedAnswers(
+        for keys: [KeyRef],
+        _ connection: PostgresConnection,
+        _ logger: Logger
+    ) async throws -> [KeyRef: GenerationStore.StoredAnswer] {
+        var answers: [KeyRef: GenerationStore.StoredAnswer] = [:]
+        for try await (apiKey, key, status, response, accountId, prompt) in try await connection.query(
+            """
+            SELECT api_key_id, idempotency_key, status, response, account_id, prompt FROM generation
+            WHERE (api_key_id, idempotency_key) IN (SELECT * FROM unnest(\(keys.map(\.apiKey)), \(keys.map(\.key))))
+            """,
+            logger: logger
+        ).decode((Int64, String, Int, String, Int64, String).self) {
+            answers[KeyRef(apiKey: apiKey, key: key)] = GenerationStore.StoredAnswer(
+                outcome: GenerationOutcome(status: status, body: response),
+                request: GenerationStore.RequestFingerprint(accountId: accountId, prompt: prompt)
+            )
+        }
+        return answers
     }
 }

@@ -60,7 +60,7 @@ struct PostgresRegistryStore: Sendable {
                     }
                     for id in ids { changed[id] = .some(nil) }
                     var query = PostgresQuery(unsafeSQL: Self.activePhrasesSQL + " AND phrase.id = ANY($1)")
-                    try query.binds.append(ids, context: .default)
+                    query.binds.append(ids, context: .default)
                     for try await row in try await connection.query(query, logger: logger).decode((Int64, String, String, Int64, String, String).self)
                     {
                         let phrase = Self.phrase(row)
@@ -114,10 +114,11 @@ struct PostgresRegistryStore: Sendable {
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
-                    let notifications = try await connection.listen(Self.channel)
-                    await changed(nil)
-                    for try await notification in notifications {
-                        await changed(notification.payload)
+                    try await connection.listen(on: Self.channel) { notifications in
+                        await changed(nil)
+                        for try await notification in notifications {
+                            await changed(notification.payload)
+                        }
                     }
                 }
             } catch {
