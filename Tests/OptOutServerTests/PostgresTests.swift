@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import OptOutCore
 import PostgresNIO
 import Testing
@@ -267,6 +268,47 @@ struct PostgresTests {
                 _ = try await PostgresTestDatabase.artist(backend.client, name: "Sam Spratt", phrases: ["Sam Spratt"])
                 let changed = try await registry.activePhrases(after: copied.seq)
                 #expect(changed.changed.values.compactMap { $0?.text } == ["Sam Spratt"])
+            }
+        }
+    }
+
+    /// A background job runs on one replica at a time; when that replica goes, another takes over.
+    @Test func oneReplicaRunsABackgroundJobAndAnotherTakesOverWhenItGoes() async throws {
+        try await PostgresTestDatabase.withMigrated { first in
+            try await PostgresTestDatabase.withBackend(first.url) { second in
+                let rounds = NIOLockedValueBox<[String]>([])
+                let leaderA = Task {
+                    await PostgresLeadership(database: first).run(.rulingSweep, interval: .milliseconds(50)) {
+                        rounds.withLockedValue { $0.append("a") }
+                    }
+                }
+                while rounds.withLockedValue({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
+                let leaderB = Task {
+                    await PostgresLeadership(database: second).run(.rulingSweep, interval: .milliseconds(50)) {
+                        rounds.withLockedValue { $0.append("b") }
+                    }
+                }
+                defer { leaderB.cancel() }
+                try await Task.sleep(for: .milliseconds(500))
+                #expect(rounds.withLockedValue { $0.filter { $0 == "a" }.count } >= 3)
+                #expect(!rounds.withLockedValue { $0.contains("b") })
+                // Another job is led separately.
+                let other = NIOLockedValueBox(0)
+                let pruning = Task {
+                    await PostgresLeadership(database: second).run(.changeLogPruning, interval: .milliseconds(50)) {
+                        other.withLockedValue { $0 += 1 }
+                    }
+                }
+                defer { pruning.cancel() }
+                leaderA.cancel()
+                await leaderA.value
+                let gone = ContinuousClock.now
+                while !rounds.withLockedValue({ $0.contains("b") }), ContinuousClock.now - gone < .seconds(5) {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                #expect(rounds.withLockedValue { $0.contains("b") })
+                #expect(ContinuousClock.now - gone < .seconds(1))
+                #expect(other.withLockedValue { $0 } > 0)
             }
         }
     }
