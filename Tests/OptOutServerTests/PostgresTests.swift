@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import NIOPosix
 import OptOutCore
 import PostgresNIO
 import Testing
@@ -107,6 +108,37 @@ struct PostgresTests {
             #expect(later.changed.values.first.map { $0 == nil } == true)
             try await store.pruneChanges(through: later.seq)
             #expect(try await store.activePhrases(after: later.seq).changed.isEmpty)
+        }
+    }
+
+    /// A phrase registered through one replica blocks on another replica's prompt gate within a second: the
+    /// follower refreshes the gate on the notification.
+    @Test func aRegistryChangeOnOneReplicaBlocksOnTheOtherWithinASecond() async throws {
+        try await PostgresTestDatabase.withMigrated { first in
+            try await PostgresTestDatabase.withBackend(first.url) { second in
+                let registry = PostgresRegistryStore(database: second)
+                let gate = try await NIOThreadPool.singleton.runIfActive {
+                    try PromptGate(store: BlockingPostgresRegistry(store: registry), ordinary: .none, logger: .quiet)
+                }
+                let follower = Task { try await RegistryFollower(gate: gate, registry: registry).run() }
+                defer { follower.cancel() }
+                let prompt = "a portrait in the style of sam spratt, oil"
+                #expect(gate.check(prompt).matches.isEmpty)
+                // The follower listens before the write (a notification sent before LISTEN is not delivered).
+                while try await PostgresTestDatabase.listeners(first) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                for round in 0..<3 {
+                    let started = ContinuousClock.now
+                    let name = ["Sam Spratt", "Greg Rutkowski", "Loish"][round]
+                    _ = try await PostgresTestDatabase.artist(first.client, name: name, phrases: [name])
+                    let text = "a portrait in the style of \(name.lowercased()), oil"
+                    while gate.check(text).matches.isEmpty, ContinuousClock.now - started < .seconds(3) {
+                        try await Task.sleep(for: .milliseconds(5))
+                    }
+                    #expect(gate.check(text).matches.first?.phrase.text == name)
+                    #expect(ContinuousClock.now - started < .seconds(1))
+                }
+                #expect(gate.current.version == (try await registry.registryVersion()))
+            }
         }
     }
 
@@ -422,6 +454,17 @@ enum PostgresTestDatabase {
 
     static func execute(_ named: Named, _ sql: String) async throws {
         try await execute(try DatabaseURL(adminURL!), sql)
+    }
+
+    /// Connections listening for registry notifications on the backend's database.
+    static func listeners(_ backend: PostgresBackend) async throws -> Int {
+        for try await (count, ) in try await backend.client.query(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'",
+            logger: .quiet
+        ).decode((Int,).self) {
+            return count
+        }
+        return 0
     }
 
     /// Registers an artist with active phrases straight in the database; returns its id.

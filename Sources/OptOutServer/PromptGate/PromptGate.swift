@@ -52,7 +52,7 @@ struct GateMatch: Sendable {
 /// The prompt gate's live registry: answers checks from an immutable snapshot and swaps in a new one when the
 /// registry changes, without pausing checks.
 final class PromptGate: Sendable {
-    private let store: RegistryStore
+    private let store: any RegistrySource
     private let ordinary: OrdinaryWords
     private let snapshot: NIOLockedValueBox<GateSnapshot>
     /// Serialises refreshes; checks never take it.
@@ -67,7 +67,9 @@ final class PromptGate: Sendable {
         var changed: [Int64: GatePhrase?]
     }
 
-    init(store: RegistryStore, ordinary: OrdinaryWords, overlayLimit: Int = 20_000, logger: Logger) throws {
+    /// Loads the whole registry from `store`. On PostgreSQL, call it where blocking is allowed (not on an event loop
+    /// or the cooperative threads): see ``RegistrySource``.
+    init(store: any RegistrySource, ordinary: OrdinaryWords, overlayLimit: Int = 20_000, logger: Logger) throws {
         self.store = store
         self.ordinary = ordinary
         self.overlayLimit = overlayLimit
@@ -105,7 +107,8 @@ final class PromptGate: Sendable {
         return try await NIOThreadPool.singleton.runIfActive { self.check(prompt) }
     }
 
-    /// Applies registry changes made since the last refresh; a full rebuild when many have piled up.
+    /// Applies registry changes made since the last refresh; a full rebuild when many have piled up. Blocks while
+    /// it reads: call ``refreshInBackground()`` from async code.
     func refresh() throws {
         let started = ContinuousClock.now
         defer { lastCaughtUp.withLockedValue { $0 = max($0, started) } }
@@ -147,7 +150,7 @@ final class PromptGate: Sendable {
     }
 
     /// Loads every active phrase and builds a base matcher; prunes the change log it has folded in.
-    static func loadAll(_ store: RegistryStore, ordinary: OrdinaryWords) throws -> (IndexedMatcher, seq: Int64, version: Int64) {
+    static func loadAll(_ store: any RegistrySource, ordinary: OrdinaryWords) throws -> (IndexedMatcher, seq: Int64, version: Int64) {
         let (phrases, seq, version) = try store.activePhrases()
         let matcher = IndexedMatcher(phrases, ordinary: ordinary)
         try store.pruneChanges(through: seq)

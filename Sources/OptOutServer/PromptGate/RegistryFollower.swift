@@ -1,0 +1,22 @@
+import Logging
+import ServiceLifecycle
+
+/// Keeps the prompt gate current on PostgreSQL: every notification on `optout_registry` (a registry change made by
+/// any replica, or by `import-artists`) refreshes the gate at once; after a lost connection, the first refresh on
+/// reconnecting catches up from the change log. The periodic ``PromptGateService`` stays as the fallback.
+struct RegistryFollower: Service {
+    let gate: PromptGate
+    let registry: PostgresRegistryStore
+
+    func run() async throws {
+        await registry.listen { [gate] payload in
+            // Link changes are read by the link index on its next use; the gate follows the registry's versions.
+            if let payload, !payload.hasPrefix("registry_state:") { return }
+            do {
+                try await gate.refreshInBackground()
+            } catch {
+                gate.logger.warning("prompt gate refresh after a notification failed", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+}
