@@ -447,7 +447,7 @@ enum PostgresTestDatabase {
     }
 
     static func execute(_ url: DatabaseURL, _ sql: String) async throws {
-        try await PostgresBackend.withDatabase(url: url, migrationsDirectory: nil, logger: .quiet) { backend in
+        _ = try await PostgresBackend.withDatabase(url: url, migrationsDirectory: nil, logger: .quiet) { backend in
             try await backend.client.query(PostgresQuery(unsafeSQL: sql), logger: .quiet)
         }
     }

@@ -171,7 +171,7 @@ public enum StoreBenchmark {
     }
 
     private static func execute(_ url: DatabaseURL, _ sql: String, logger: Logger) async throws {
-        try await PostgresBackend.withDatabase(url: url, migrationsDirectory: nil, logger: logger) { backend in
+        _ = try await PostgresBackend.withDatabase(url: url, migrationsDirectory: nil, logger: logger) { backend in
             try await backend.client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         }
     }
