@@ -46,6 +46,21 @@ func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
+/// `--database-url`, or `OPTOUT_DATABASE_URL` when it is not given.
+func requiredDatabaseURL(_ option: String?) throws -> String {
+    guard let url = option ?? ProcessInfo.processInfo.environment["OPTOUT_DATABASE_URL"] else {
+        throw StartupError("give --database-url (or OPTOUT_DATABASE_URL)")
+    }
+    return url
+}
+
+/// A logger for the command-line tasks: warnings and worse.
+func quietLogger() -> Logger {
+    var logger = Logger(label: "optout-gate")
+    logger.logLevel = .warning
+    return logger
+}
+
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the HTTP service.")
 
@@ -249,12 +264,9 @@ struct CopyToPostgresCommand: AsyncParsableCommand {
     var databaseUrl: String?
 
     func run() async throws {
-        var logger = Logger(label: "optout-gate")
-        logger.logLevel = .warning
+        let logger = quietLogger()
         let summary = try await reportingErrors {
-            guard let url = databaseUrl ?? ProcessInfo.processInfo.environment["OPTOUT_DATABASE_URL"] else {
-                throw StartupError("give --database-url (or OPTOUT_DATABASE_URL)")
-            }
+            let url = try requiredDatabaseURL(databaseUrl)
             return try await CopyToPostgres.copy(
                 dataDirectory: URL(fileURLWithPath: data.dataDir),
                 databaseURL: url,
@@ -291,12 +303,9 @@ struct BenchStore: AsyncParsableCommand {
     var root: String?
 
     func run() async throws {
-        var logger = Logger(label: "optout-gate")
-        logger.logLevel = .warning
+        let logger = quietLogger()
         let figures = try await reportingErrors {
-            guard let url = databaseUrl ?? ProcessInfo.processInfo.environment["OPTOUT_DATABASE_URL"] else {
-                throw StartupError("give --database-url (or OPTOUT_DATABASE_URL)")
-            }
+            let url = try requiredDatabaseURL(databaseUrl)
             return try await StoreBenchmark.run(
                 adminURL: url,
                 resourceRoot: root.map { URL(fileURLWithPath: $0) },
@@ -352,8 +361,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         if let url = databaseUrl ?? ProcessInfo.processInfo.environment["OPTOUT_DATABASE_URL"] {
-            var logger = Logger(label: "optout-gate")
-            logger.logLevel = .warning
+            let logger = quietLogger()
             let (applied, version) = try await reportingErrors {
                 try await PostgresAdmin.migrate(url: url, resourceRoot: data.configuration.resourceRoot, logger: logger)
             }

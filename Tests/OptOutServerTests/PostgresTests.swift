@@ -145,10 +145,7 @@ struct PostgresTests {
     /// Two replicas (two clients, two group committers) charge one account with 5 prompts left 200 times at once.
     @Test func allowancesAreExactAcrossReplicas() async throws {
         try await PostgresTestDatabase.withMigrated { first in
-            try await first.client.query("INSERT INTO account (email, password_hash, display_name, created_at) VALUES ('a@x.org', 'h', 'A', now())")
-            try await first.client.query(
-                "INSERT INTO api_key (name, key_hash, scopes, created_at) VALUES ('gen', decode(repeat('ab', 32), 'hex'), 'generate', now())"
-            )
+            try await PostgresTestDatabase.accountAndKey(first.client)
             try await PostgresTestDatabase.withBackend(first.url) { second in
                 let replicas = [PostgresGenerationStore(database: first), PostgresGenerationStore(database: second)]
                 let plans = PlanCatalog()
@@ -175,10 +172,7 @@ struct PostgresTests {
 
     @Test func anIdempotencyKeyHoldsAcrossReplicas() async throws {
         try await PostgresTestDatabase.withMigrated { first in
-            try await first.client.query("INSERT INTO account (email, password_hash, display_name, created_at) VALUES ('a@x.org', 'h', 'A', now())")
-            try await first.client.query(
-                "INSERT INTO api_key (name, key_hash, scopes, created_at) VALUES ('gen', decode(repeat('ab', 32), 'hex'), 'generate', now())"
-            )
+            try await PostgresTestDatabase.accountAndKey(first.client)
             try await PostgresTestDatabase.withBackend(first.url) { second in
                 let replicas = [PostgresGenerationStore(database: first), PostgresGenerationStore(database: second)]
                 let plans = PlanCatalog()
@@ -454,6 +448,14 @@ enum PostgresTestDatabase {
 
     static func execute(_ named: Named, _ sql: String) async throws {
         try await execute(try DatabaseURL(adminURL!), sql)
+    }
+
+    /// Account 1 (`a@x.org`, plan free) and API key 1 (`gen`, scope generate).
+    static func accountAndKey(_ client: PostgresClient) async throws {
+        try await client.query("INSERT INTO account (email, password_hash, display_name, created_at) VALUES ('a@x.org', 'h', 'A', now())")
+        try await client.query(
+            "INSERT INTO api_key (name, key_hash, scopes, created_at) VALUES ('gen', decode(repeat('ab', 32), 'hex'), 'generate', now())"
+        )
     }
 
     /// Connections listening for registry notifications on the backend's database.

@@ -155,3 +155,61 @@ def test_evaluate_measures_the_gate_on_a_platforms_own_data(data_dir):
     assert re.search(r"^spacing +2 +50\.00 %$", result.stdout, re.M)
     assert "ordinary prompts refused: 0 of 1 (0.000 %)" in lines
     assert run("evaluate", "--registry", os.path.join(data_dir, "missing.jsonl"), "--prompts", prompts).returncode != 0
+
+
+PG_ADMIN = os.environ.get("OPTOUT_TEST_DATABASE_URL")
+
+
+@pytest.fixture
+def pg_database():
+    """A PostgreSQL database of its own on the server OPTOUT_TEST_DATABASE_URL names (.ci/run starts one)."""
+    if not PG_ADMIN:
+        pytest.skip("set OPTOUT_TEST_DATABASE_URL to run against PostgreSQL")
+    name = "optout_cli_" + os.urandom(6).hex()
+    subprocess.run(["psql", PG_ADMIN, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    base, _, query = PG_ADMIN.partition("?")
+    yield base.rsplit("/", 1)[0] + "/" + name + ("?" + query if query else "")
+    subprocess.run(["psql", PG_ADMIN, "-qc", f"DROP DATABASE {name} WITH (FORCE)"], capture_output=True)
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", url, "-tAc", sql], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def test_migrate_and_copy_a_sqlite_deployment_to_postgres(data_dir, tmp_path, pg_database):
+    artists = tmp_path / "artists.jsonl"
+    artists.write_text('{"name": "Greg Rutkowski", "aliases": ["Grzegorz Rutkowski"], "links": ["https://example.org/greg"]}\n'
+                       '{"name": "Sam Spratt", "policy": "credit"}\n')
+    assert run("import-artists", "--data-dir", data_dir, str(artists)).returncode == 0
+    assert run("create-api-key", "--data-dir", data_dir, "--name", "gen", "--scope", "generate").returncode == 0
+
+    migrated = run("migrate", "--database-url", pg_database)
+    assert migrated.returncode == 0, migrated.stderr
+    assert "migrated 1 PostgreSQL migrations (0001_schema); registry version 0" in migrated.stdout
+    again = run("migrate", env={"OPTOUT_DATABASE_URL": pg_database})
+    assert again.returncode == 0, again.stderr
+
+    copied = run("copy-to-postgres", "--data-dir", data_dir, "--database-url", pg_database)
+    assert copied.returncode == 0, copied.stderr
+    assert "artist: 2 rows" in copied.stdout and "phrase: 3 rows" in copied.stdout and "api_key: 1 rows" in copied.stdout
+    assert "counts verified" in copied.stdout
+    sqlite = sqlite3.connect(os.path.join(data_dir, "optout.sqlite"))
+    for table in ("artist", "phrase", "artist_link", "api_key"):
+        assert psql(pg_database, f"SELECT count(*) FROM {table}") == str(sqlite.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    assert psql(pg_database, "SELECT version FROM registry_state") == str(sqlite.execute("SELECT version FROM registry_state").fetchone()[0])
+    assert psql(pg_database, "SELECT string_agg(text, ',' ORDER BY id) FROM phrase") == ",".join(
+        row[0] for row in sqlite.execute("SELECT text FROM phrase ORDER BY id"))
+
+    refused = run("copy-to-postgres", "--data-dir", data_dir, "--database-url", pg_database)
+    assert refused.returncode == 1
+    assert "copy-to-postgres fills an empty database only" in refused.stderr
+    assert "Traceback" not in refused.stderr and "Fatal error" not in refused.stderr
+
+
+def test_a_bad_database_url_is_a_clear_error(data_dir):
+    for url in ("mysql://a@b/c", "postgres://host-without-user/db"):
+        result = run("migrate", "--database-url", url)
+        assert result.returncode == 1
+        assert result.stderr.startswith("optout-gate: --database-url")
+    missing = run("copy-to-postgres", "--data-dir", data_dir, env={"OPTOUT_DATABASE_URL": ""})
+    assert missing.returncode == 1

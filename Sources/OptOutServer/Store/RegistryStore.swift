@@ -119,7 +119,8 @@ struct RegistryStore: Sendable {
         try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq), 0) FROM registry_change") ?? 0
     }
 
-    private static let activePhrasesSQL = """
+    /// The active phrases with their artists: the same text on SQLite and PostgreSQL.
+    static let activePhrasesSQL = """
         SELECT phrase.id, phrase.text, phrase.kind, artist.id AS artist_id, artist.name AS artist_name, artist.policy
         FROM phrase JOIN artist ON artist.id = phrase.artist_id
         WHERE phrase.status = 'active' AND phrase.released_at IS NULL AND artist.withdrawn_at IS NULL

@@ -147,11 +147,7 @@ struct PostgresRegistryStore: Sendable {
         return (0, 0)
     }
 
-    private static let activePhrasesSQL = """
-        SELECT phrase.id, phrase.text, phrase.kind, artist.id AS artist_id, artist.name AS artist_name, artist.policy
-        FROM phrase JOIN artist ON artist.id = phrase.artist_id
-        WHERE phrase.status = 'active' AND phrase.released_at IS NULL AND artist.withdrawn_at IS NULL
-        """
+    private static var activePhrasesSQL: String { RegistryStore.activePhrasesSQL }
 
     private static let liveLinksSQL = """
         SELECT artist_link.id, artist_link.url, artist.id AS artist_id, artist.name AS artist_name
