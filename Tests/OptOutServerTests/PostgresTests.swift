@@ -170,6 +170,48 @@ struct PostgresTests {
         }
     }
 
+    /// A charge the database refuses (text with a NUL, which PostgreSQL cannot store) fails alone: the batch it was
+    /// in is charged again one by one, and its neighbours are stored.
+    @Test func aChargeTheDatabaseRefusesFailsAloneNotItsBatch() async throws {
+        try await PostgresTestDatabase.withMigrated { backend in
+            try await PostgresTestDatabase.accountAndKey(backend.client)
+            try await backend.client.query("UPDATE account SET overage_enabled = true WHERE id = 1")
+            let store = PostgresGenerationStore(database: backend)
+            let plans = PlanCatalog()
+            let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+                for index in 0..<40 {
+                    group.addTask {
+                        var charge = Self.charge(key: "k\(index)")
+                        if index == 7 {
+                            charge = GenerationStore.Charge(
+                                publicId: charge.publicId,
+                                apiKeyId: 1,
+                                generator: "gen",
+                                idempotencyKey: "k7",
+                                request: .init(accountId: 1, prompt: "a castle\u{0}at night"),
+                                creditsJSON: "[]",
+                                now: Date()
+                            )
+                        }
+                        do {
+                            _ = try await store.chargeGeneration(charge, plans: plans) { account, usage in
+                                Self.decide(account: account, usage: usage, plans: plans)
+                            }
+                            return (index, true)
+                        } catch {
+                            return (index, false)
+                        }
+                    }
+                }
+                return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+            }
+            #expect(outcomes[7] == false)
+            #expect(outcomes.filter { $0.value }.count == 39)
+            #expect(try await store.generationCounts(account: 1) == [201: 39])
+            #expect(try await store.usage(account: 1, now: Date(), plans: plans).used == 39)
+        }
+    }
+
     @Test func anIdempotencyKeyHoldsAcrossReplicas() async throws {
         try await PostgresTestDatabase.withMigrated { first in
             try await PostgresTestDatabase.accountAndKey(first.client)

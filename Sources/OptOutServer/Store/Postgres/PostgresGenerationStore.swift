@@ -152,6 +152,19 @@ final class PostgresChargeBatcher: Sendable {
                     try await Self.commit(batch.map(\.pending), on: connection, logger: database.logger)
                 }
                 for (job, result) in zip(batch, results) { job.answer(result) }
+            } catch  where batch.count > 1 {
+                // The batch was rolled back (one row the database refused, say): each charge again in a transaction
+                // of its own, so only the one at fault fails.
+                for job in batch {
+                    do {
+                        let result = try await database.client.withConnection { connection in
+                            try await Self.commit([job.pending], on: connection, logger: database.logger)
+                        }
+                        job.answer(result[0])
+                    } catch {
+                        job.answer(.failure(error))
+                    }
+                }
             } catch {
                 for job in batch { job.answer(.failure(error)) }
             }
