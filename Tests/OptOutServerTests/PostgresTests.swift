@@ -502,23 +502,19 @@ enum PostgresTestDatabase {
 
     /// Connections listening for registry notifications on the backend's database.
     static func listeners(_ backend: PostgresBackend) async throws -> Int {
-        for try await (count, ) in try await backend.client.query(
+        try await backend.client.query(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'",
             logger: .quiet
-        ).decode((Int,).self) {
-            return count
-        }
-        return 0
+        ).first(Int.self) ?? 0
     }
 
     /// Registers an artist with active phrases straight in the database; returns its id.
     static func artist(_ client: PostgresClient, name: String, phrases: [String]) async throws -> Int64 {
-        var id: Int64 = 0
-        for try await (value, ) in try await client.query(
-            "INSERT INTO artist (name, name_key, policy, created_at, updated_at) VALUES (\(name), \(PhraseKey.make(name)), 'block', now(), now()) RETURNING id"
-        ).decode((Int64,).self) {
-            id = value
-        }
+        let id = try #require(
+            try await client.query(
+                "INSERT INTO artist (name, name_key, policy, created_at, updated_at) VALUES (\(name), \(PhraseKey.make(name)), 'block', now(), now()) RETURNING id"
+            ).first(Int64.self)
+        )
         for (position, text) in phrases.enumerated() {
             try await client.query(
                 """

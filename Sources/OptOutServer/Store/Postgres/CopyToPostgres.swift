@@ -47,8 +47,7 @@ public enum CopyToPostgres {
 
     private static func copy(from source: AppDatabase, to connection: PostgresConnection, target: DatabaseURL, logger: Logger) async throws -> Summary
     {
-        try await connection.query("BEGIN", logger: logger)
-        do {
+        try await connection.transaction(logger: logger) {
             try await connection.query("SET LOCAL TIME ZONE 'UTC'", logger: logger)
             var existing = 0
             for table in tables {
@@ -122,22 +121,13 @@ public enum CopyToPostgres {
                     throw StartupError("\(table): \(expected) rows in SQLite but \(found) in PostgreSQL after the copy; nothing was kept")
                 }
             }
-            try await connection.query("COMMIT", logger: logger)
             try snapshot.close()
             return Summary(rows: copied, registryVersion: state.registry)
-        } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
-            throw error
         }
     }
 
     private static func count(_ connection: PostgresConnection, _ table: String, logger: Logger) async throws -> Int {
-        for try await (count, ) in try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), logger: logger)
-            .decode((Int,).self)
-        {
-            return count
-        }
-        return 0
+        try await connection.query(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"), logger: logger).first(Int.self) ?? 0
     }
 
     private static func columnTypes(

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import NIOCore
@@ -134,7 +133,7 @@ final class PostgresBackend: Sendable {
                 for file in files {
                     let name = file.deletingPathExtension().lastPathComponent
                     let data = try Data(contentsOf: file)
-                    let digest = SHA256.hash(data: data).map { String($0, radix: 16).leftPad(2) }.joined()
+                    let digest = AppDatabase.sha256Hex(data)
                     if let recorded = known[name] {
                         guard recorded == digest else {
                             throw StartupError("migration \(name) was edited after it was applied; add a new migration instead")
@@ -142,20 +141,19 @@ final class PostgresBackend: Sendable {
                         continue
                     }
                     let sql = String(decoding: data, as: UTF8.self)
-                    try await connection.query("BEGIN", logger: logger)
                     do {
-                        // The extended protocol takes one statement at a time.
-                        for statement in SQLStatements.split(sql) {
-                            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                        try await connection.transaction(logger: logger) {
+                            // The extended protocol takes one statement at a time.
+                            for statement in SQLStatements.split(sql) {
+                                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                            }
+                            try await connection.query(
+                                "INSERT INTO migration_checksum (name, sha256, applied_at) VALUES (\(name), \(digest), now())",
+                                logger: logger
+                            )
                         }
-                        try await connection.query(
-                            "INSERT INTO migration_checksum (name, sha256, applied_at) VALUES (\(name), \(digest), now())",
-                            logger: logger
-                        )
-                        try await connection.query("COMMIT", logger: logger)
                         logger.info("applied migration", metadata: ["migration": "\(name)"])
                     } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
                         throw StartupError("migration \(name) failed on \(url): \(String(reflecting: error))")
                     }
                 }
@@ -170,10 +168,7 @@ final class PostgresBackend: Sendable {
     /// Acknowledged means committed: refuses a server whose commits may return before they are on disk.
     func assertDurability() async throws {
         for setting in ["synchronous_commit", "fsync"] {
-            var value = ""
-            for try await (text, ) in try await client.query(PostgresQuery(unsafeSQL: "SHOW \(setting)"), logger: logger).decode((String,).self) {
-                value = text
-            }
+            let value = try await client.query(PostgresQuery(unsafeSQL: "SHOW \(setting)"), logger: logger).first(String.self)
             guard value != "off" else {
                 throw StartupError("the PostgreSQL server runs with \(setting)=off: acknowledged generations could be lost; set it on")
             }
@@ -187,6 +182,29 @@ final class PostgresBackend: Sendable {
             names.append(name)
         }
         return names
+    }
+}
+
+extension PostgresConnection {
+    /// Runs `body` in a transaction opened by `begin`: committed when `body` returns, rolled back when it throws.
+    func transaction<T>(_ begin: PostgresQuery = "BEGIN", logger: Logger, _ body: () async throws -> T) async throws -> T {
+        try await query(begin, logger: logger)
+        do {
+            let result = try await body()
+            try await query("COMMIT", logger: logger)
+            return result
+        } catch {
+            _ = try? await query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+}
+
+extension PostgresRowSequence {
+    /// The first row's one column, or nil when there is no row.
+    func first<Value: PostgresDecodable>(_ type: Value.Type) async throws -> Value? {
+        for try await value in decode(Value.self) { return value }
+        return nil
     }
 }
 
@@ -251,12 +269,6 @@ enum SQLStatements {
         }
         flush()
         return statements
-    }
-}
-
-extension String {
-    fileprivate func leftPad(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
 

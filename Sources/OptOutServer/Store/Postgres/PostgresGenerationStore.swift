@@ -23,7 +23,8 @@ struct PostgresGenerationStore: Sendable {
     private var logger: Logger { database.logger }
 
     func storedAnswer(apiKey: Int64, idempotencyKey: String) async throws -> GenerationStore.StoredAnswer? {
-        try await client.withConnection { try await Self.storedAnswer($0, apiKey: apiKey, idempotencyKey: idempotencyKey, logger: logger) }
+        let key = PostgresChargeBatcher.KeyRef(apiKey: apiKey, key: idempotencyKey)
+        return try await client.withConnection { try await PostgresChargeBatcher.storedAnswers(for: [key], $0, logger)[key] }
     }
 
     /// As ``GenerationStore/chargeGeneration(_:plans:decide:)``: returns once the batch holding it is committed.
@@ -38,17 +39,12 @@ struct PostgresGenerationStore: Sendable {
     /// The account's usage in the month holding `now`.
     func usage(account: Int64, now: Date, plans: PlanCatalog) async throws -> Usage {
         try await client.withConnection { connection in
-            var plan = "free"
-            for try await (value, ) in try await connection.query("SELECT plan FROM account WHERE id = \(account)", logger: logger)
-                .decode((String,).self)
-            {
-                plan = value
-            }
+            let plan = try await connection.query("SELECT plan FROM account WHERE id = \(account)", logger: logger).first(String.self) ?? "free"
             return try await Self.usage(connection, account: account, plan: plan, period: .containing(now), plans: plans, logger: logger)
         }
     }
 
-    /// Generations stored for `account` in the month holding `now`, by answer status.
+    /// Generations stored for `account`, by answer status.
     func generationCounts(account: Int64) async throws -> [Int: Int] {
         var counts: [Int: Int] = [:]
         for try await (status, count) in try await client.query(
@@ -58,24 +54,6 @@ struct PostgresGenerationStore: Sendable {
             counts[status] = count
         }
         return counts
-    }
-
-    static func storedAnswer(
-        _ connection: PostgresConnection,
-        apiKey: Int64,
-        idempotencyKey: String,
-        logger: Logger
-    ) async throws -> GenerationStore.StoredAnswer? {
-        for try await (status, response, accountId, prompt) in try await connection.query(
-            "SELECT status, response, account_id, prompt FROM generation WHERE api_key_id = \(apiKey) AND idempotency_key = \(idempotencyKey)",
-            logger: logger
-        ).decode((Int, String, Int64, String).self) {
-            return GenerationStore.StoredAnswer(
-                outcome: GenerationOutcome(status: status, body: response),
-                request: GenerationStore.RequestFingerprint(accountId: accountId, prompt: prompt)
-            )
-        }
-        return nil
     }
 
     static func usage(
@@ -172,7 +150,7 @@ final class PostgresChargeBatcher: Sendable {
         }
     }
 
-    private struct KeyRef: Hashable {
+    struct KeyRef: Hashable {
         let apiKey: Int64
         let key: String
     }
@@ -187,8 +165,7 @@ final class PostgresChargeBatcher: Sendable {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws -> [Result<GenerationOutcome, any Error>] {
-        try await connection.query("BEGIN", logger: logger)
-        do {
+        try await connection.transaction(logger: logger) {
             let accountIds = Array(Set(batch.map(\.charge.request.accountId))).sorted()
             var accounts: [Int64: GenerationStore.Account] = [:]
             for try await (id, plan, overage) in try await connection.query(
@@ -307,15 +284,11 @@ final class PostgresChargeBatcher: Sendable {
                 }
             }
             for retry in retries { results[retry.index] = results[retry.of] }
-            try await connection.query("COMMIT", logger: logger)
             return results.map { $0! }
-        } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
-            throw error
         }
     }
 
-    private static func storedAnswers(
+    static func storedAnswers(
         for keys: [KeyRef],
         _ connection: PostgresConnection,
         _ logger: Logger

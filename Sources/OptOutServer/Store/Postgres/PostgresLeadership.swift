@@ -64,23 +64,17 @@ struct PostgresLeadership: Sendable {
     }
 
     private static func tryLock(_ connection: PostgresConnection, _ job: Job, logger: Logger) async throws -> Bool {
-        for try await (taken, ) in try await connection.query("SELECT pg_try_advisory_lock(\(job.rawValue))", logger: logger).decode((Bool,).self) {
-            return taken
-        }
-        return false
+        try await connection.query("SELECT pg_try_advisory_lock(\(job.rawValue))", logger: logger).first(Bool.self) ?? false
     }
 
     private static func holds(_ connection: PostgresConnection, _ job: Job, logger: Logger) async throws -> Bool {
-        for try await (held, ) in try await connection.query(
+        try await connection.query(
             """
             SELECT count(*) > 0 FROM pg_locks
             WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted
                 AND ((classid::bigint << 32) | objid::bigint) = \(job.rawValue)
             """,
             logger: logger
-        ).decode((Bool,).self) {
-            return held
-        }
-        return false
+        ).first(Bool.self) ?? false
     }
 }

@@ -26,19 +26,14 @@ struct PostgresRegistryStore: Sendable {
     /// repeatable-read transaction, so the three agree).
     func activePhrases() async throws -> (phrases: [GatePhrase], seq: Int64, version: Int64) {
         try await client.withConnection { connection in
-            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            do {
+            try await connection.transaction(Self.snapshot, logger: logger) {
                 let (seq, version) = try await Self.positions(connection, logger: logger)
                 var phrases: [GatePhrase] = []
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: Self.activePhrasesSQL + " ORDER BY phrase.id"), logger: logger)
                 for try await row in rows.decode((Int64, String, String, Int64, String, String).self) {
                     phrases.append(Self.phrase(row))
                 }
-                try await connection.query("COMMIT", logger: logger)
                 return (phrases, seq, version)
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
             }
         }
     }
@@ -46,8 +41,7 @@ struct PostgresRegistryStore: Sendable {
     /// The phrases changed after change-log position `seq` (as ``RegistryStore/activePhrases(after:)``).
     func activePhrases(after seq: Int64) async throws -> (changed: [Int64: GatePhrase?], seq: Int64, version: Int64) {
         try await client.withConnection { connection in
-            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            do {
+            try await connection.transaction(Self.snapshot, logger: logger) {
                 let (last, version) = try await Self.positions(connection, logger: logger)
                 var changed: [Int64: GatePhrase?] = [:]
                 if last > seq {
@@ -67,11 +61,7 @@ struct PostgresRegistryStore: Sendable {
                         changed[phrase.id] = phrase
                     }
                 }
-                try await connection.query("COMMIT", logger: logger)
                 return (changed, last, version)
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
             }
         }
     }
@@ -83,14 +73,8 @@ struct PostgresRegistryStore: Sendable {
     /// Every link of a live artist, with the links' version they are as of.
     func liveLinks() async throws -> (links: [RegistryLink], version: Int64) {
         try await client.withConnection { connection in
-            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-            do {
-                var version: Int64 = 0
-                for try await (value, ) in try await connection.query("SELECT version FROM link_state WHERE id = 1", logger: logger)
-                    .decode((Int64,).self)
-                {
-                    version = value
-                }
+            try await connection.transaction(Self.snapshot, logger: logger) {
+                let version = try await connection.query("SELECT version FROM link_state WHERE id = 1", logger: logger).first(Int64.self) ?? 0
                 var links: [RegistryLink] = []
                 for try await (id, url, artistId, artistName) in try await connection.query(
                     PostgresQuery(unsafeSQL: Self.liveLinksSQL),
@@ -98,11 +82,7 @@ struct PostgresRegistryStore: Sendable {
                 ).decode((Int64, String, Int64, String).self) {
                     links.append(RegistryLink(id: id, url: url, artistId: artistId, artistName: artistName))
                 }
-                try await connection.query("COMMIT", logger: logger)
                 return (links, version)
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
             }
         }
     }
@@ -131,9 +111,11 @@ struct PostgresRegistryStore: Sendable {
     }
 
     private func single(_ query: PostgresQuery) async throws -> Int64? {
-        for try await (value, ) in try await client.query(query, logger: logger).decode((Int64,).self) { return value }
-        return nil
+        try await client.query(query, logger: logger).first(Int64.self)
     }
+
+    /// Reads that must agree with each other (the phrases, and the positions they are as of) share one snapshot.
+    private static let snapshot: PostgresQuery = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
     private static func positions(_ connection: PostgresConnection, logger: Logger) async throws -> (seq: Int64, version: Int64) {
         // change_seq is the last position handed out by a committed transaction: positions are handed out under
