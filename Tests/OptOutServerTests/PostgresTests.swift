@@ -452,18 +452,9 @@ enum PostgresTestDatabase {
 
     /// Creates a database, gives its URL to `body`, and drops it afterwards.
     static func with(_ body: @Sendable (Named) async throws -> Void) async throws {
-        let admin = try DatabaseURL(try #require(adminURL))
-        let name = "optout_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        try await execute(admin, "CREATE DATABASE \(name)")
-        var components = URLComponents(string: adminURL!)!
-        components.path = "/" + name
-        do {
-            try await body(Named(text: components.string!, database: name))
-        } catch {
-            try? await execute(admin, "DROP DATABASE \(name) WITH (FORCE)")
-            throw error
+        try await PostgresBackend.withScratchDatabase(adminURL: try #require(adminURL), prefix: "optout_test_", logger: .quiet) { url, name in
+            try await body(Named(text: url, database: name))
         }
-        try await execute(admin, "DROP DATABASE \(name) WITH (FORCE)")
     }
 
     /// A migrated database of its own, with a running client.
@@ -482,14 +473,9 @@ enum PostgresTestDatabase {
         try await PostgresBackend.withDatabase(url: url, migrationsDirectory: nil, logger: .quiet) { try await body($0) }
     }
 
-    static func execute(_ url: DatabaseURL, _ sql: String) async throws {
-        _ = try await PostgresBackend.withDatabase(url: url, migrationsDirectory: nil, logger: .quiet) { backend in
-            try await backend.client.query(PostgresQuery(unsafeSQL: sql), logger: .quiet)
-        }
-    }
-
+    /// Runs `sql` on the server `OPTOUT_TEST_DATABASE_URL` names (for statements about `named`'s database).
     static func execute(_ named: Named, _ sql: String) async throws {
-        try await execute(try DatabaseURL(adminURL!), sql)
+        try await PostgresBackend.execute(try DatabaseURL(adminURL!), sql, logger: .quiet)
     }
 
     /// Account 1 (`a@x.org`, plan free) and API key 1 (`gen`, scope generate).

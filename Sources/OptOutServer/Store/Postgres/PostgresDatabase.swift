@@ -110,6 +110,38 @@ final class PostgresBackend: Sendable {
         }
     }
 
+    /// Runs one statement on `url` with a client of its own (`CREATE DATABASE` and the like, which no transaction
+    /// may hold).
+    static func execute(_ url: DatabaseURL, _ sql: String, logger: Logger) async throws {
+        _ = try await withDatabase(url: url, migrationsDirectory: nil, logger: logger) { backend in
+            try await backend.client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        }
+    }
+
+    /// Creates a database with a new name (`prefix` and 12 random hex digits) on the server `adminURL` names, gives
+    /// `body` its URL and name, and drops it afterwards however `body` ends. For tests and benchmarks.
+    static func withScratchDatabase<T: Sendable>(
+        adminURL text: String,
+        prefix: String,
+        logger: Logger,
+        _ body: (_ url: String, _ name: String) async throws -> T
+    ) async throws -> T {
+        let admin = try DatabaseURL(text)
+        guard var components = URLComponents(string: text) else { throw StartupError("\(admin) is not a URL") }
+        let name = prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        components.path = "/" + name
+        try await execute(admin, "CREATE DATABASE \(name)", logger: logger)
+        let result: T
+        do {
+            result = try await body(components.string!, name)
+        } catch {
+            try? await execute(admin, "DROP DATABASE \(name) WITH (FORCE)", logger: logger)
+            throw error
+        }
+        try await execute(admin, "DROP DATABASE \(name) WITH (FORCE)", logger: logger)
+        return result
+    }
+
     /// The advisory-lock key under which migrations run, so replicas starting together apply them once.
     static let migrationLock: Int64 = 0x6F70_746F_7574_0001
 

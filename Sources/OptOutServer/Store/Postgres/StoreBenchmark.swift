@@ -27,7 +27,6 @@ public enum StoreBenchmark {
         logger: Logger
     ) async throws -> Figures {
         let root = try resourceRoot ?? ResourceLocator.findRoot()
-        let admin = try DatabaseURL(text)
         // SQLite, through the same store the server uses.
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("optout-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -47,13 +46,9 @@ public enum StoreBenchmark {
         }
 
         // PostgreSQL, on a database of its own.
-        let name = "optout_bench_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        try await execute(admin, "CREATE DATABASE \(name)", logger: logger)
-        var components = URLComponents(string: text)!
-        components.path = "/" + name
-        let url = try DatabaseURL(components.string!)
-        do {
-            let figures = try await PostgresBackend.withDatabase(
+        return try await PostgresBackend.withScratchDatabase(adminURL: text, prefix: "optout_bench_", logger: logger) { scratch, _ in
+            let url = try DatabaseURL(scratch)
+            return try await PostgresBackend.withDatabase(
                 url: url,
                 migrationsDirectory: root.appendingPathComponent("Migrations/postgres"),
                 logger: logger
@@ -78,11 +73,6 @@ public enum StoreBenchmark {
                 }
                 return Figures(sqliteGenerationsPerSecond: sqliteRate, postgresGenerationsPerSecond: rate, propagation: propagation)
             }
-            try await execute(admin, "DROP DATABASE \(name) WITH (FORCE)", logger: logger)
-            return figures
-        } catch {
-            try? await execute(admin, "DROP DATABASE \(name) WITH (FORCE)", logger: logger)
-            throw error
         }
     }
 
@@ -168,11 +158,5 @@ public enum StoreBenchmark {
             samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
         }
         return samples
-    }
-
-    private static func execute(_ url: DatabaseURL, _ sql: String, logger: Logger) async throws {
-        _ = try await PostgresBackend.withDatabase(url: url, migrationsDirectory: nil, logger: logger) { backend in
-            try await backend.client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
-        }
     }
 }
