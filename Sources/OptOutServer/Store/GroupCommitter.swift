@@ -43,7 +43,7 @@ final class GroupCommitter<Outcome: Sendable>: Sendable {
     }
 
     private let database: AppDatabase
-    private let queue = NIOLockedValueBox<(jobs: [Job], writing: Bool)>(([], false))
+    private let queue = LeaderQueue<Job>()
 
     init(database: AppDatabase) {
         self.database = database
@@ -52,13 +52,7 @@ final class GroupCommitter<Outcome: Sendable>: Sendable {
     /// Runs `work` inside a shared write transaction and returns once that transaction is committed.
     func write(_ work: @escaping @Sendable (Database) throws -> Outcome) async throws -> Outcome {
         let job = Job(work: work)
-        let lead = queue.withLockedValue { queue -> Bool in
-            queue.jobs.append(job)
-            if queue.writing { return false }
-            queue.writing = true
-            return true
-        }
-        if lead {
+        if queue.enqueue(job) {
             try await NIOThreadPool.singleton.runIfActive { self.drain() }
         }
         return try await job.value()
@@ -66,12 +60,7 @@ final class GroupCommitter<Outcome: Sendable>: Sendable {
 
     private func drain() {
         while true {
-            let batch = queue.withLockedValue { queue -> [Job] in
-                let jobs = queue.jobs
-                queue.jobs.removeAll()
-                if jobs.isEmpty { queue.writing = false }
-                return jobs
-            }
+            let batch = queue.nextBatch()
             if batch.isEmpty { return }
             var results: [Result<Outcome, any Error>] = []
             let started = ContinuousClock.now
@@ -97,6 +86,32 @@ final class GroupCommitter<Outcome: Sendable>: Sendable {
             } catch {
                 for job in batch { job.fulfil(.failure(error)) }
             }
+        }
+    }
+}
+
+/// Jobs waiting to be written, and who writes them: the caller that queues a job while nobody is writing leads, and
+/// takes batches until none is left; everyone else just waits for their job's answer.
+struct LeaderQueue<Job: Sendable>: Sendable {
+    private let state = NIOLockedValueBox<(jobs: [Job], writing: Bool)>(([], false))
+
+    /// Queues `job`; true when the caller must lead (take ``nextBatch()`` until it comes back empty).
+    func enqueue(_ job: Job) -> Bool {
+        state.withLockedValue { state in
+            state.jobs.append(job)
+            if state.writing { return false }
+            state.writing = true
+            return true
+        }
+    }
+
+    /// Every job queued since the last batch; empty when none is, and then the leader is done.
+    func nextBatch() -> [Job] {
+        state.withLockedValue { state in
+            let jobs = state.jobs
+            state.jobs.removeAll()
+            if jobs.isEmpty { state.writing = false }
+            return jobs
         }
     }
 }

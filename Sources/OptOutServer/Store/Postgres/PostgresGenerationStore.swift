@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOConcurrencyHelpers
 import OptOutCore
 import PostgresNIO
 
@@ -95,7 +94,7 @@ final class PostgresChargeBatcher: Sendable {
     }
 
     private let database: PostgresBackend
-    private let queue = NIOLockedValueBox<(jobs: [Job], writing: Bool)>(([], false))
+    private let queue = LeaderQueue<Job>()
 
     init(database: PostgresBackend) {
         self.database = database
@@ -104,24 +103,13 @@ final class PostgresChargeBatcher: Sendable {
     func charge(_ pending: Pending) async throws -> GenerationOutcome {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<GenerationOutcome, any Error>) in
             let job = Job(pending: pending) { continuation.resume(with: $0) }
-            let lead = queue.withLockedValue { queue -> Bool in
-                queue.jobs.append(job)
-                if queue.writing { return false }
-                queue.writing = true
-                return true
-            }
-            if lead { Task { await self.drain() } }
+            if queue.enqueue(job) { Task { await self.drain() } }
         }
     }
 
     private func drain() async {
         while true {
-            let batch = queue.withLockedValue { queue -> [Job] in
-                let jobs = queue.jobs
-                queue.jobs.removeAll()
-                if jobs.isEmpty { queue.writing = false }
-                return jobs
-            }
+            let batch = queue.nextBatch()
             if batch.isEmpty { return }
             ServiceMetrics.shared.groupCommitBatch.record(batch.count)
             let started = ContinuousClock.now
