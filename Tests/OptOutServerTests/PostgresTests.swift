@@ -181,18 +181,8 @@ struct PostgresTests {
             let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
                 for index in 0..<40 {
                     group.addTask {
-                        var charge = Self.charge(key: "k\(index)")
-                        if index == 7 {
-                            charge = GenerationStore.Charge(
-                                publicId: charge.publicId,
-                                apiKeyId: 1,
-                                generator: "gen",
-                                idempotencyKey: "k7",
-                                request: .init(accountId: 1, prompt: "a castle\u{0}at night"),
-                                creditsJSON: "[]",
-                                now: Date()
-                            )
-                        }
+                        // Charge 7's prompt holds a NUL.
+                        let charge = Self.charge(key: "k\(index)", prompt: index == 7 ? "a castle\u{0}at night" : "a lighthouse at dusk")
                         do {
                             _ = try await store.chargeGeneration(charge, plans: plans) { account, usage in
                                 Self.decide(account: account, usage: usage, plans: plans)
@@ -231,16 +221,7 @@ struct PostgresTests {
                 #expect(bodies.count == 1)
                 #expect(try await replicas[0].generationCounts(account: 1) == [201: 1])
                 await #expect(throws: DomainError.self) {
-                    var other = Self.charge(key: "same")
-                    other = GenerationStore.Charge(
-                        publicId: other.publicId,
-                        apiKeyId: 1,
-                        generator: "gen",
-                        idempotencyKey: "same",
-                        request: .init(accountId: 1, prompt: "another prompt"),
-                        creditsJSON: "[]",
-                        now: Date()
-                    )
+                    let other = Self.charge(key: "same", prompt: "another prompt")
                     _ = try await replicas[1].chargeGeneration(other, plans: plans) { account, usage in
                         Self.decide(account: account, usage: usage, plans: plans)
                     }
@@ -262,15 +243,7 @@ struct PostgresTests {
         let key = try services.accounts.createAPIKey(name: "gen", scopes: [.generate]).record.id!.rawValue
         let plans = PlanCatalog()
         for index in 0..<7 {
-            let charge = GenerationStore.Charge(
-                publicId: RandomToken.generationId(),
-                apiKeyId: key,
-                generator: "gen",
-                idempotencyKey: "k\(index)",
-                request: .init(accountId: owner.rawValue, prompt: "a castle \(index)"),
-                creditsJSON: "[]",
-                now: Date()
-            )
+            let charge = Self.charge(key: "k\(index)", prompt: "a castle \(index)", account: owner.rawValue, apiKey: key)
             _ = try await services.generations.chargeGeneration(charge, plans: plans) { account, usage in
                 Self.decide(account: account, usage: usage, plans: plans)
             }
@@ -317,15 +290,7 @@ struct PostgresTests {
                 #expect(try await generations.usage(account: owner.rawValue, now: Date(), plans: plans).used == 5)
                 #expect(try await generations.generationCounts(account: owner.rawValue) == [201: 5, 402: 2])
                 // Ids go on after the copied ones, and the usage trigger is live again.
-                let next = GenerationStore.Charge(
-                    publicId: RandomToken.generationId(),
-                    apiKeyId: key,
-                    generator: "gen",
-                    idempotencyKey: "after-copy",
-                    request: .init(accountId: owner.rawValue, prompt: "a castle"),
-                    creditsJSON: "[]",
-                    now: Date()
-                )
+                let next = Self.charge(key: "after-copy", prompt: "a castle", account: owner.rawValue, apiKey: key)
                 try await backend.client.query("UPDATE account SET overage_enabled = true WHERE id = \(owner.rawValue)")
                 let outcome = try await generations.chargeGeneration(next, plans: plans) { account, usage in
                     Self.decide(account: account, usage: usage, plans: plans)
@@ -414,13 +379,13 @@ struct PostgresTests {
         }
     }
 
-    static func charge(key: String) -> GenerationStore.Charge {
+    static func charge(key: String, prompt: String = "a lighthouse at dusk", account: Int64 = 1, apiKey: Int64 = 1) -> GenerationStore.Charge {
         GenerationStore.Charge(
             publicId: RandomToken.generationId(),
-            apiKeyId: 1,
+            apiKeyId: apiKey,
             generator: "gen",
             idempotencyKey: key,
-            request: .init(accountId: 1, prompt: "a lighthouse at dusk"),
+            request: .init(accountId: account, prompt: prompt),
             creditsJSON: "[]",
             now: Date()
         )

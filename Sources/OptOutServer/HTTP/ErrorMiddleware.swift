@@ -40,6 +40,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func apiError(for error: any Error, request: Request, context: Context) -> APIError {
+        if let message = StoreFailure.constraintMessage(error) {
+            // Every constraint a client can reach has its own error where it is written (phrase_taken, artist_exists,
+            // email_taken, ...); one that gets here is a gap in that mapping: still the client's 409, but logged.
+            context.logger.warning(
+                "unmapped constraint failure",
+                metadata: ["error": "\(message)", "path": "\(request.uri.path)", "method": "\(request.method.rawValue)"]
+            )
+            return APIError(.conflict, code: "conflict", message: "The request conflicts with the current state of the registry.")
+        }
         switch error {
         case let error as APIError:
             return error
@@ -63,16 +72,6 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 message: "The request's framing is broken (\(error)); send a well-formed HTTP/1.1 body.",
                 headers: [.connection: "close"]
             )
-        case let error where StoreFailure.constraintMessage(error) != nil:
-            // Every constraint a client can reach has its own error where it is written (phrase_taken, artist_exists,
-            // email_taken, ...); one that gets here is a gap in that mapping: still the client's 409, but logged.
-            context.logger.warning(
-                "unmapped constraint failure",
-                metadata: [
-                    "error": "\(StoreFailure.constraintMessage(error) ?? "")", "path": "\(request.uri.path)", "method": "\(request.method.rawValue)",
-                ]
-            )
-            return APIError(.conflict, code: "conflict", message: "The request conflicts with the current state of the registry.")
         case let error as any HTTPResponseError where error.status.code < 500:
             return APIError(error.status, code: Self.code(for: error.status), message: Self.message(for: error.status))
         default:

@@ -33,8 +33,9 @@ struct RegistryLookupController {
                 self = .unreadable("Unknown field \(unknown.stringValue) in an item; an item holds url or name.")
                 return
             }
-            let url = item.contains(AnyKey("url")) ? (try? item.decode(String.self, forKey: AnyKey("url"))) ?? nil : nil
-            let name = item.contains(AnyKey("name")) ? (try? item.decode(String.self, forKey: AnyKey("name"))) ?? nil : nil
+            // Absent, null or not a string: nil (the count of keys below tells them apart).
+            let url = (try? item.decodeIfPresent(String.self, forKey: AnyKey("url"))) ?? nil
+            let name = (try? item.decodeIfPresent(String.self, forKey: AnyKey("name"))) ?? nil
             switch (url, name, item.allKeys.count) {
             case (let url?, nil, 1): self = .url(url)
             case (nil, let name?, 1):
