@@ -22,11 +22,11 @@ public struct AdminTasks: Sendable {
         let email = try AccountRules.normalizedEmail(rawEmail)
         try AccountRules.checkPassword(password)
         let hash = try await services.hasher.hash(password)
-        return try services.accounts.upsertStaff(email: email, passwordHash: hash, role: role).id!.rawValue
+        return try await services.accounts.upsertStaff(email: email, passwordHash: hash, role: role).id!.rawValue
     }
 
     /// Creates an API key and returns it; it is stored only as a hash.
-    public func createAPIKey(name: String, scopes: Set<APIScope>) throws -> String {
+    public func createAPIKey(name: String, scopes: Set<APIScope>) async throws -> String {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(trimmed.count) else {
             throw DomainError.invalid("name", code: "invalid_name", "The key's name must be 1 to 100 characters.")
@@ -34,12 +34,12 @@ public struct AdminTasks: Sendable {
         guard !scopes.isEmpty else {
             throw DomainError.invalid("scope", code: "no_scope", "Give at least one --scope (check, generate, registry, metrics).")
         }
-        return try services.accounts.createAPIKey(name: trimmed, scopes: scopes).key
+        return try await services.accounts.createAPIKey(name: trimmed, scopes: scopes).key
     }
 
     /// Revokes the live key named `name`; false when there is none.
-    public func revokeAPIKey(name: String) throws -> Bool {
-        try services.accounts.revokeAPIKey(name: name)
+    public func revokeAPIKey(name: String) async throws -> Bool {
+        try await services.accounts.revokeAPIKey(name: name)
     }
 
     /// Imports JSON Lines of artists.

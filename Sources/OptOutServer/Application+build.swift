@@ -78,6 +78,8 @@ public struct AppConfiguration: Sendable {
 /// The parts of a built service, for the CLI's commands that work on the database directly.
 struct Services: Sendable {
     let database: AppDatabase
+    /// The cold stores' database.
+    let store: any SQLStore
     let accounts: AccountRepository
     let artists: ArtistRepository
     let generations: GenerationStore
@@ -96,7 +98,8 @@ struct Services: Sendable {
             dataDirectory: configuration.dataDirectory,
             migrationsDirectory: root.appendingPathComponent("Migrations/sqlite")
         )
-        accounts = AccountRepository(database: database)
+        store = SQLiteStore(database: database)
+        accounts = AccountRepository(store: store)
         generations = GenerationStore(database: database)
         registry = RegistryStore(database: database)
         operations = OperationsQueries(database: database)

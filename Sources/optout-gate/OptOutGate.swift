@@ -418,7 +418,7 @@ struct CreateAPIKey: AsyncParsableCommand {
     var scope: [APIScope] = []
 
     func run() async throws {
-        let key = try await reportingErrors { try AdminTasks(configuration: data.configuration).createAPIKey(name: name, scopes: Set(scope)) }
+        let key = try await reportingErrors { try await AdminTasks(configuration: data.configuration).createAPIKey(name: name, scopes: Set(scope)) }
         print("API key \(name) with scopes \(scope.map(\.rawValue).sorted().joined(separator: ", ")); it is shown only once:")
         print(key)
     }
@@ -431,7 +431,7 @@ struct RevokeAPIKey: AsyncParsableCommand {
     @Option var name: String
 
     func run() async throws {
-        let revoked = try await reportingErrors { try AdminTasks(configuration: data.configuration).revokeAPIKey(name: name) }
+        let revoked = try await reportingErrors { try await AdminTasks(configuration: data.configuration).revokeAPIKey(name: name) }
         guard revoked else {
             FileHandle.standardError.write(Data("optout-gate: no live API key is named \(name)\n".utf8))
             throw ExitCode.failure

@@ -121,10 +121,10 @@ import Testing
             dataDirectory: configuration.dataDirectory,
             migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations/sqlite")
         )
-        let accounts = AccountRepository(database: database)
-        let account = try accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A")
-        let session = try accounts.createSession(for: account.id!, lifetime: 60)
-        let (key, _) = try accounts.createAPIKey(name: "generator", scopes: [.check])
+        let accounts = AccountRepository(store: SQLiteStore(database: database))
+        let account = try await accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A")
+        let session = try await accounts.createSession(for: account.id!, lifetime: 60)
+        let (key, _) = try await accounts.createAPIKey(name: "generator", scopes: [.check])
         let stored = try database.read { db in
             try Data.fetchAll(db, sql: "SELECT token_hash FROM session UNION ALL SELECT key_hash FROM api_key")
         }
@@ -132,10 +132,10 @@ import Testing
         #expect(stored.allSatisfy { $0.count == 32 })
         #expect(!stored.contains(Data(session.token.utf8)))
         #expect(!stored.contains(Data(key.utf8)))
-        #expect(try accounts.account(sessionToken: session.token)?.id == account.id)
-        #expect(try accounts.apiKey(key)?.name == "generator")
-        #expect(try accounts.revokeAPIKey(name: "generator"))
-        #expect(try accounts.apiKey(key) == nil)
+        await #expect(try accounts.account(sessionToken: session.token)?.id == account.id)
+        await #expect(try accounts.apiKey(key)?.name == "generator")
+        await #expect(try accounts.revokeAPIKey(name: "generator"))
+        await #expect(try accounts.apiKey(key) == nil)
     }
 
     @Test func theDatabaseRunsInWALWithFullSync() throws {

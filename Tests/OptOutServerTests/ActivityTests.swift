@@ -11,8 +11,8 @@ import Testing
     @Test func anArtistSeesWhatTheirOptOutDid() async throws {
         try await withApp { client, configuration in
             let tasks = try AdminTasks(configuration: configuration)
-            let checkKey = try tasks.createAPIKey(name: "checker", scopes: [.check])
-            let generateKey = try tasks.createAPIKey(name: "generator", scopes: [.generate])
+            let checkKey = try await tasks.createAPIKey(name: "checker", scopes: [.check])
+            let generateKey = try await tasks.createAPIKey(name: "generator", scopes: [.generate])
             let greg = try await client.signUp("greg@example.org")
             _ = try await client.createArtist(greg, name: "Greg Rutkowski")
             let mucha = try await client.signUp("mucha@example.org")
@@ -51,11 +51,11 @@ import Testing
         }
     }
 
-    @Test func countsAreWrittenInBatchesAndKeptForAYear() throws {
+    @Test func countsAreWrittenInBatchesAndKeptForAYear() async throws {
         let configuration = testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         let services = try Services(configuration: configuration)
-        let owner = try services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
+        let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
         let artist = try services.artists.create(account: owner, submission: try ArtistSubmission(name: "Greg Rutkowski").validated()).id.rawValue
         let recorder = ActivityRecorder()
         let store = ActivityStore(database: services.database)

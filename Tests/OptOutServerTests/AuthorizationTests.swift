@@ -58,7 +58,7 @@ import Testing
 
     @Test func apiKeysAreNotSessions() async throws {
         try await withApp { client, configuration in
-            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "generator", scopes: [.check])
+            let key = try await AdminTasks(configuration: configuration).createAPIKey(name: "generator", scopes: [.check])
             let me = try await client.call(.get, "/v1/accounts/me", token: key)
             #expect(me.status == .forbidden)
             let create = try await client.call(.post, "/v1/artists", token: key, json: ["name": "Key Artist"])

@@ -9,11 +9,11 @@ import Testing
 
 /// Issue 11 end to end: the prompt check reads names in every script and spelling, and says how.
 @Suite struct GateReadingsTests {
-    func checkKey(_ configuration: AppConfiguration) throws -> String { try newAPIKey(configuration, scopes: [.check]) }
+    func checkKey(_ configuration: AppConfiguration) async throws -> String { try await newAPIKey(configuration, scopes: [.check]) }
 
     @Test func theCheckReadsOtherScriptsAndSaysHow() async throws {
         try await withApp { client, configuration in
-            let key = try checkKey(configuration)
+            let key = try await checkKey(configuration)
             for (index, name) in ["Greg Rutkowski", "Зоя Никифорова", "新海誠", "Łukasz Wójcik"].enumerated() {
                 let artist = try await client.signUp("artist\(index)@example.org")
                 _ = try await client.createArtist(artist, name: name)

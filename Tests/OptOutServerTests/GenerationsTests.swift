@@ -7,13 +7,13 @@ import Testing
 @testable import OptOutServer
 
 @Suite struct GenerationsTests {
-    func generateKey(_ configuration: AppConfiguration) throws -> String {
-        try newAPIKey(configuration, scopes: [.generate])
+    func generateKey(_ configuration: AppConfiguration) async throws -> String {
+        try await newAPIKey(configuration, scopes: [.generate])
     }
 
     @Test func freeAccountsGetFivePromptsThen402() async throws {
         try await withApp { client, configuration in
-            let key = try generateKey(configuration)
+            let key = try await generateKey(configuration)
             let member = try await client.signUp("member@example.org")
             let account = try await client.accountId(member)
             for index in 1...5 {
@@ -37,7 +37,7 @@ import Testing
 
     @Test func twoHundredConcurrentRequestsAdmitExactlyTheFiveLeft() async throws {
         try await withApp { client, configuration in
-            let key = try generateKey(configuration)
+            let key = try await generateKey(configuration)
             let member = try await client.signUp("member@example.org")
             let account = try await client.accountId(member)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
@@ -53,7 +53,7 @@ import Testing
 
     @Test func theSameIdempotencyKeyGetsTheSameAnswerAndOneCharge() async throws {
         try await withApp { client, configuration in
-            let key = try generateKey(configuration)
+            let key = try await generateKey(configuration)
             let member = try await client.signUp("member@example.org")
             let account = try await client.accountId(member)
             let replies = try await withThrowingTaskGroup(of: Reply.self) { group in
@@ -68,7 +68,7 @@ import Testing
 
     @Test func blockedPromptsCostNothingAndCreditsAreRecorded() async throws {
         try await withApp { client, configuration in
-            let key = try generateKey(configuration)
+            let key = try await generateKey(configuration)
             let greg = try await client.signUp("greg@example.org")
             _ = try await client.createArtist(greg, name: "Greg Rutkowski")
             let mucha = try await client.signUp("mucha@example.org")
@@ -95,14 +95,14 @@ import Testing
             #expect(try await client.call(.get, "/v1/generations/\(id)", token: key).status == .ok)
             #expect(try await client.call(.get, "/v1/generations/\(id)", token: greg).status == .forbidden)
             #expect(try await client.call(.get, "/v1/generations/\(id)").status == .unauthorized)
-            let otherKey = try generateKey(configuration)
+            let otherKey = try await generateKey(configuration)
             #expect(try await client.call(.get, "/v1/generations/\(id)", token: otherKey).status == .forbidden)
         }
     }
 
     @Test func overageIsChargedOnlyWhenTurnedOn() async throws {
         try await withApp { client, configuration in
-            let key = try generateKey(configuration)
+            let key = try await generateKey(configuration)
             let member = try await client.signUp("member@example.org")
             let account = try await client.accountId(member)
             let admin = try await client.signIn("admin@example.org", password: "moderator-pass")
@@ -126,14 +126,14 @@ import Testing
 
     @Test func onlyGenerateKeysMayGenerate() async throws {
         try await withApp { client, configuration in
-            let checkKey = try AdminTasks(configuration: configuration).createAPIKey(name: "checker", scopes: [.check])
+            let checkKey = try await AdminTasks(configuration: configuration).createAPIKey(name: "checker", scopes: [.check])
             let member = try await client.signUp("member@example.org")
             let account = try await client.accountId(member)
             let body: [String: Any] = ["account_id": account, "prompt": "x", "idempotency_key": "k"]
             #expect(try await client.call(.post, "/v1/generations", json: body).status == .unauthorized)
             #expect(try await client.call(.post, "/v1/generations", token: checkKey, json: body).status == .forbidden)
             #expect(try await client.call(.post, "/v1/generations", token: member, json: body).status == .forbidden)
-            let key = try generateKey(configuration)
+            let key = try await generateKey(configuration)
             let unknown = try await client.call(
                 .post,
                 "/v1/generations",
@@ -146,7 +146,7 @@ import Testing
 
     @Test func labelsAreEmbeddedAndVerified() async throws {
         try await withApp { client, configuration in
-            let key = try generateKey(configuration)
+            let key = try await generateKey(configuration)
             let mucha = try await client.signUp("mucha@example.org")
             _ = try await client.createArtist(mucha, name: "Alphonse Mucha", policy: "credit")
             let member = try await client.signUp("member@example.org")

@@ -16,8 +16,8 @@ import Testing
     @Test func onlyAMetricsKeyScrapesAndCountersMoveWithTraffic() async throws {
         try await withApp { client, configuration in
             let tasks = try AdminTasks(configuration: configuration)
-            let metricsKey = try tasks.createAPIKey(name: "prometheus", scopes: [.metrics])
-            let checkKey = try tasks.createAPIKey(name: "checker", scopes: [.check])
+            let metricsKey = try await tasks.createAPIKey(name: "prometheus", scopes: [.metrics])
+            let checkKey = try await tasks.createAPIKey(name: "checker", scopes: [.check])
             let member = try await client.signUp("member@example.org")
             #expect(try await client.call(.get, "/metrics").status == .unauthorized)
             #expect(try await client.call(.get, "/metrics", token: checkKey).status == .forbidden)
@@ -69,7 +69,7 @@ import Testing
 
     @Test func signInThrottlesAreCounted() async throws {
         try await withApp { client, configuration in
-            let metricsKey = try AdminTasks(configuration: configuration).createAPIKey(name: "prometheus", scopes: [.metrics])
+            let metricsKey = try await AdminTasks(configuration: configuration).createAPIKey(name: "prometheus", scopes: [.metrics])
             let before = sample(String(buffer: try await client.call(.get, "/metrics", token: metricsKey).body), "optout_sign_in_throttled_total")
             var throttled = false
             for _ in 0..<30 where !throttled {

@@ -8,7 +8,7 @@ import Testing
 
 /// Squatters lose (issue 10, row 9): a phrase held by an unverified artist is disputed, not a dead end.
 @Suite struct NameDisputesTests {
-    func checkKey(_ configuration: AppConfiguration) throws -> String { try newAPIKey(configuration, scopes: [.check]) }
+    func checkKey(_ configuration: AppConfiguration) async throws -> String { try await newAPIKey(configuration, scopes: [.check]) }
 
     /// A squatter holds "Greg Rutkowski"; the real artist registers it too. Returns (squatter, squatter id, real, real id).
     func squatted(_ client: some TestClientProtocol) async throws -> (String, Int, String, Int) {
@@ -43,7 +43,7 @@ import Testing
             #expect(detail.json["history"][0]["action"].string == "opened")
 
             // The squatter's phrase still blocks meanwhile, and the squatter cannot switch it to credit.
-            let key = try checkKey(configuration)
+            let key = try await checkKey(configuration)
             let check = try await client.call(.post, "/v1/prompts/check", token: key, json: ["prompt": "art by greg rutkowski"])
             #expect(check.json["matches"][0]["artist_id"].int == squatterId)
             let policy = try await client.call(.patch, "/v1/artists/\(squatterId)", token: squatter, json: ["policy": "credit"])
@@ -69,7 +69,7 @@ import Testing
             #expect(verified.json["phrases"][0]["status"].string == "active")
             let squatterView = try await client.call(.get, "/v1/artists/\(squatterId)", token: squatter)
             #expect(squatterView.json["phrases"][0]["status"].string == "superseded")
-            let key = try checkKey(configuration)
+            let key = try await checkKey(configuration)
             let check = try await client.call(.post, "/v1/prompts/check", token: key, json: ["prompt": "art by greg rutkowski"])
             #expect(check.json["matches"].array.map { $0["artist_id"].int } == [realId])
             let disputes = try await client.call(.get, "/v1/moderation/disputes?status=decided", token: moderator)

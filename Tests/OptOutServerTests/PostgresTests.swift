@@ -236,11 +236,11 @@ struct PostgresTests {
         let configuration = testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         let services = try Services(configuration: configuration)
-        let owner = try services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
-        _ = try services.accounts.create(email: "b@example.org", passwordHash: "x", displayName: "B")
+        let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
+        _ = try await services.accounts.create(email: "b@example.org", passwordHash: "x", displayName: "B")
         let submission = try ArtistSubmission(name: "Greg Rutkowski", aliases: ["Grzegorz"], links: ["https://example.org/greg"]).validated()
         let artist = try services.artists.create(account: owner, submission: submission).id
-        let key = try services.accounts.createAPIKey(name: "gen", scopes: [.generate]).record.id!.rawValue
+        let key = try await services.accounts.createAPIKey(name: "gen", scopes: [.generate]).record.id!.rawValue
         let plans = PlanCatalog()
         for index in 0..<7 {
             let charge = Self.charge(key: "k\(index)", prompt: "a castle \(index)", account: owner.rawValue, apiKey: key)
@@ -249,7 +249,7 @@ struct PostgresTests {
             }
         }
         let reports = services.reports(configuration)
-        let reporter = try #require(try services.accounts.account(email: "b@example.org"))
+        let reporter = try await #require(try services.accounts.account(email: "b@example.org"))
         _ = try reports.file(
             .init(artistId: artist.rawValue, target: .imageURL("https://x.org/a.png"), category: .styleImitation, details: "same style"),
             by: reporter

@@ -7,8 +7,8 @@ import Testing
 @testable import OptOutServer
 
 @Suite struct PromptCheckTests {
-    func checkKey(_ configuration: AppConfiguration, scopes: Set<APIScope> = [.check]) throws -> String {
-        try newAPIKey(configuration, scopes: scopes)
+    func checkKey(_ configuration: AppConfiguration, scopes: Set<APIScope> = [.check]) async throws -> String {
+        try await newAPIKey(configuration, scopes: scopes)
     }
 
     func check(_ client: some TestClientProtocol, _ key: String, _ prompt: String) async throws -> Reply {
@@ -17,7 +17,7 @@ import Testing
 
     @Test func aBlockedNameIsRefusedEvenInDisguise() async throws {
         try await withApp { client, configuration in
-            let key = try checkKey(configuration)
+            let key = try await checkKey(configuration)
             let artist = try await client.signUp("greg@example.org")
             let id = try await client.createArtist(artist, name: "Greg Rutkowski", aliases: ["Rutkowski"])
             let prompt = "a dragon, art by Gr3g Rutk0wski"
@@ -43,7 +43,7 @@ import Testing
 
     @Test func creditPolicyIsAllowedAndListed() async throws {
         try await withApp { client, configuration in
-            let key = try checkKey(configuration)
+            let key = try await checkKey(configuration)
             let artist = try await client.signUp("mucha@example.org")
             _ = try await client.createArtist(artist, name: "Alphonse Mucha", policy: "credit")
             let reply = try await check(client, key, "poster in the style of alphonse mucha")
@@ -54,7 +54,7 @@ import Testing
 
     @Test func editsWithdrawalsAndReviewsTakeEffectAtOnce() async throws {
         try await withApp { client, configuration in
-            let key = try checkKey(configuration)
+            let key = try await checkKey(configuration)
             let artist = try await client.signUp("rose@example.org")
             let id = try await client.createArtist(artist, name: "Rosalind Painter", aliases: ["Rose"])
             // "Rose" waits for review, so it does not block yet.
@@ -81,15 +81,15 @@ import Testing
             configure: { $0.credentialCacheLifetime = .milliseconds(200) },
             body: { client, configuration in
                 let member = try await client.signUp("member@example.org")
-                let generateOnly = try checkKey(configuration, scopes: [.generate])
+                let generateOnly = try await checkKey(configuration, scopes: [.generate])
                 let body = ["prompt": "hello"]
                 #expect(try await client.call(.post, "/v1/prompts/check", json: body).status == .unauthorized)
                 #expect(try await client.call(.post, "/v1/prompts/check", token: member, json: body).status == .forbidden)
                 #expect(try await client.call(.post, "/v1/prompts/check", token: generateOnly, json: body).status == .forbidden)
                 let name = "revoked-\(UUID().uuidString.prefix(6))"
-                let revoked = try AdminTasks(configuration: configuration).createAPIKey(name: name, scopes: [.check])
+                let revoked = try await AdminTasks(configuration: configuration).createAPIKey(name: name, scopes: [.check])
                 #expect(try await client.call(.post, "/v1/prompts/check", token: revoked, json: body).status == .ok)
-                #expect(try AdminTasks(configuration: configuration).revokeAPIKey(name: name))
+                await #expect(try AdminTasks(configuration: configuration).revokeAPIKey(name: name))
                 // A key revoked from the command line stops working once the server's credential cache lets go of it.
                 try await Task.sleep(for: .milliseconds(300))
                 #expect(try await client.call(.post, "/v1/prompts/check", token: revoked, json: body).status == .unauthorized)
@@ -99,7 +99,7 @@ import Testing
 
     @Test func badPromptsGetClear4xxOrACorrectAnswer() async throws {
         try await withApp { client, configuration in
-            let key = try checkKey(configuration)
+            let key = try await checkKey(configuration)
             let empty = try await check(client, key, "")
             #expect(empty.status == .unprocessableContent)
             #expect(empty.errorCode == "empty_prompt")
@@ -127,7 +127,7 @@ import Testing
 
     @Test func checksStoreNothing() async throws {
         try await withApp { client, configuration in
-            let key = try checkKey(configuration)
+            let key = try await checkKey(configuration)
             let database = try AppDatabase(
                 dataDirectory: configuration.dataDirectory,
                 migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations/sqlite")

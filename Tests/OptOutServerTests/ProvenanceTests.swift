@@ -133,7 +133,7 @@ import Testing
                 $0.labelPrompt = true
             },
             body: { client, configuration in
-                let key = try AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
+                let key = try await AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
                 let member = try await client.signUp("member@example.org")
                 let account = try await client.accountId(member)
                 let generation = try await client.generate(key, account: account, prompt: "a quiet harbour at dawn", idempotency: "p1")

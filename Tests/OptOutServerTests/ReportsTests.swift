@@ -126,7 +126,7 @@ import Testing
             #expect(try await client.call(.get, "/v1/artists/find?name=lighthouse", token: member).json["items"].array.isEmpty)
             #expect(try await client.call(.get, "/v1/artists/find?name=", token: member).errorCode == "invalid_name")
             #expect(try await client.call(.get, "/v1/artists/find?name=Mira%20Kestrel").status == .unauthorized)
-            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
+            let key = try await AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
             #expect(try await client.call(.get, "/v1/artists/find?name=Mira%20Kestrel", token: key).status == .forbidden)
         }
     }
@@ -165,7 +165,7 @@ import Testing
                 json: ["artist_id": artist, "target": ["image_url": "https://x.org/a.png"], "category": "other"]
             )
             #expect(anonymous.status == .unauthorized)
-            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
+            let key = try await AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
             let byKey = try await client.call(
                 .post,
                 "/v1/reports",
@@ -198,7 +198,7 @@ import Testing
         try await withApp { client, configuration in
             let (artistToken, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
             _ = try await client.call(.patch, "/v1/artists/\(artist)", token: artistToken, json: ["policy": "credit"])
-            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "studio-gen", scopes: [.generate])
+            let key = try await AdminTasks(configuration: configuration).createAPIKey(name: "studio-gen", scopes: [.generate])
             let member = try await client.signUp("member@example.org")
             let account = try await client.accountId(member)
             let generated = try await client.generate(key, account: account, prompt: "a harbour in the style of Mira Kestrel", idempotency: "one")
@@ -274,7 +274,7 @@ import Testing
 
     @Test func everyReportRouteRefusesAnonymousCallersAndAPIKeys() async throws {
         try await withApp { client, configuration in
-            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "every-scope", scopes: Set(APIScope.allCases))
+            let key = try await AdminTasks(configuration: configuration).createAPIKey(name: "every-scope", scopes: Set(APIScope.allCases))
             let routes: [(HTTPRequest.Method, String, [String: Any]?)] = [
                 (.post, "/v1/reports", ["artist_id": 1, "target": ["image_url": "https://x.org/a.png"], "category": "other"]),
                 (.get, "/v1/reports/mine", nil),
@@ -561,8 +561,8 @@ import Testing
     @Test func generatorsReadTheTakeDownsOfTheirGenerationsAsAFeed() async throws {
         try await withApp { client, configuration in
             let tasks = try AdminTasks(configuration: configuration)
-            let mine = try tasks.createAPIKey(name: "studio-a", scopes: [.generate])
-            let theirs = try tasks.createAPIKey(name: "studio-b", scopes: [.generate])
+            let mine = try await tasks.createAPIKey(name: "studio-a", scopes: [.generate])
+            let theirs = try await tasks.createAPIKey(name: "studio-b", scopes: [.generate])
             let (artistToken, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
             let member = try await client.signUp("member@example.org")
             let account = try await client.accountId(member)
@@ -609,7 +609,7 @@ import Testing
             )
             #expect(try await client.call(.get, "/v1/takedowns", token: member).status == .forbidden)
             #expect(try await client.call(.get, "/v1/takedowns").status == .unauthorized)
-            let checkOnly = try tasks.createAPIKey(name: "checker", scopes: [.check])
+            let checkOnly = try await tasks.createAPIKey(name: "checker", scopes: [.check])
             #expect(try await client.call(.get, "/v1/takedowns", token: checkOnly).status == .forbidden)
         }
     }

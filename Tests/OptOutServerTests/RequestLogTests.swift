@@ -27,7 +27,7 @@ import Testing
             #expect(missing.status == .notFound && missing.json["error"]["request_id"].string == "req-1")
             let unauthorized = try await client.call(.get, "/v1/accounts/me")
             #expect(unauthorized.json["error"]["request_id"].string == unauthorized.headers[.init("X-Request-Id")!])
-            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
+            let key = try await AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
             let missingAccount = try await client.call(
                 .post,
                 "/v1/generations",

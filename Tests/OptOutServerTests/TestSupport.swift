@@ -122,6 +122,6 @@ extension TestClientProtocol {
 }
 
 /// A new API key with `scopes`, under a name no other test uses.
-func newAPIKey(_ configuration: AppConfiguration, scopes: Set<APIScope>) throws -> String {
-    try AdminTasks(configuration: configuration).createAPIKey(name: "key-\(UUID().uuidString.prefix(8))", scopes: scopes)
+func newAPIKey(_ configuration: AppConfiguration, scopes: Set<APIScope>) async throws -> String {
+    try await AdminTasks(configuration: configuration).createAPIKey(name: "key-\(UUID().uuidString.prefix(8))", scopes: scopes)
 }

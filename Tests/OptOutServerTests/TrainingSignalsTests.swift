@@ -189,13 +189,13 @@ import FoundationXML
 }
 
 @Suite struct RegistryLookupTests {
-    func registryKey(_ configuration: AppConfiguration) throws -> String {
-        try AdminTasks(configuration: configuration).createAPIKey(name: "dataset-\(UUID().uuidString.prefix(6))", scopes: [.registry])
+    func registryKey(_ configuration: AppConfiguration) async throws -> String {
+        try await AdminTasks(configuration: configuration).createAPIKey(name: "dataset-\(UUID().uuidString.prefix(6))", scopes: [.registry])
     }
 
     @Test func urlsAndNamesAnswerInOrder() async throws {
         try await withApp { client, configuration in
-            let key = try registryKey(configuration)
+            let key = try await registryKey(configuration)
             let artist = try await client.signUp("greg@example.org")
             let id = try await client.createArtist(artist, name: "Greg Rutkowski")
             let patched = try await client.call(
@@ -241,7 +241,7 @@ import FoundationXML
 
     @Test func badLookupBodiesAreClear4xx() async throws {
         try await withApp { client, configuration in
-            let key = try registryKey(configuration)
+            let key = try await registryKey(configuration)
             let tooMany = (0...10_000).map { ["url": "https://example.org/\($0)"] }
             let big = try await client.call(.post, "/v1/registry/lookup", token: key, json: ["items": tooMany])
             #expect(big.status == .contentTooLarge)
@@ -260,7 +260,7 @@ import FoundationXML
 
     @Test func onlyRegistryKeysMayLookUpOrExport() async throws {
         try await withApp { client, configuration in
-            let checkKey = try AdminTasks(configuration: configuration).createAPIKey(name: "checker", scopes: [.check])
+            let checkKey = try await AdminTasks(configuration: configuration).createAPIKey(name: "checker", scopes: [.check])
             let member = try await client.signUp("member@example.org")
             for (method, path) in [(HTTPRequest.Method.post, "/v1/registry/lookup"), (.get, "/v1/registry/export")] {
                 let body: [String: Any]? = method == .post ? ["items": []] : nil
@@ -273,7 +273,7 @@ import FoundationXML
 
     @Test func spawningQueryAnswersAsSpawningDoes() async throws {
         try await withApp { client, configuration in
-            let key = try registryKey(configuration)
+            let key = try await registryKey(configuration)
             let artist = try await client.signUp("spawn@example.org")
             let id = try await client.createArtist(artist, name: "Greg Rutkowski")
             #expect(
@@ -299,7 +299,7 @@ import FoundationXML
 
             // Refusals: no key, a key without the scope, a session, too many URLs, nothing, JSON.
             #expect(try await query(urls[0], authorization: nil).status == .unauthorized)
-            let checkKey = try AdminTasks(configuration: configuration).createAPIKey(name: "checker", scopes: [.check])
+            let checkKey = try await AdminTasks(configuration: configuration).createAPIKey(name: "checker", scopes: [.check])
             #expect(try await query(urls[0], authorization: "API \(checkKey)").status == .forbidden)
             #expect(try await query(urls[0], authorization: "API \(artist)").status == .forbidden)
             let tooMany = try await query((0...10_000).map { "https://example.org/\($0)" }.joined(separator: "\n"))
@@ -312,7 +312,7 @@ import FoundationXML
 
     @Test func exportStreamsPhrasesAndLinksWithAnETag() async throws {
         try await withApp { client, configuration in
-            let key = try registryKey(configuration)
+            let key = try await registryKey(configuration)
             let artist = try await client.signUp("greg@example.org")
             let id = try await client.createArtist(artist, name: "Greg Rutkowski", aliases: ["Rutkowski", "Rose"])
             let reply = try await client.call(.get, "/v1/registry/export", token: key)

@@ -13,7 +13,7 @@ import Testing
     // Row 1: everyday phrases wait for a moderator, whatever their length.
     @Test func everydayPhrasesWaitForReviewAndNamesStillBlock() async throws {
         try await withApp { client, configuration in
-            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "checker", scopes: [.check])
+            let key = try await AdminTasks(configuration: configuration).createAPIKey(name: "checker", scopes: [.check])
             let squatter = try await client.signUp("squatter@example.org")
             let everyday = [
                 "of the", "in the", "with a", "highly detailed", "digital art", "trending on artstation", "oil painting", "octane render",
@@ -206,7 +206,7 @@ import Testing
             #expect(site.errorCode == "link_too_broad")
             let page = try await client.call(.patch, "/v1/artists/\(id)", token: artist, json: ["links": ["https://www.artstation.com/linamarsh"]])
             #expect(page.status == .ok)
-            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "dataset", scopes: [.registry])
+            let key = try await AdminTasks(configuration: configuration).createAPIKey(name: "dataset", scopes: [.registry])
             let lookup = try await client.call(
                 .post,
                 "/v1/registry/lookup",
@@ -251,7 +251,7 @@ import Testing
     // Row 10: an idempotency key belongs to one request.
     @Test func anIdempotencyKeyReusedForAnotherRequestIsRefused() async throws {
         try await withApp { client, configuration in
-            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
+            let key = try await AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
             let account = try await client.accountId(try await client.signUp("member@example.org"))
             let first = try await client.generate(key, account: account, prompt: "a lighthouse at dusk", idempotency: "k1")
             #expect(first.status == .created)
@@ -300,7 +300,7 @@ import Testing
             let artist = try await client.createArtist(artistToken, name: "Mira Kestrel", policy: "credit")
             let moderator = try await client.moderatorToken()
             _ = try await client.call(.post, "/v1/artists/\(artist)/verify", token: moderator)
-            let key = try AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
+            let key = try await AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
             let member = try await client.signUp("member@example.org")
             let account = try await client.accountId(member)
             let generated = try await client.generate(key, account: account, prompt: "a harbour like Mira Kestrel", idempotency: "one")

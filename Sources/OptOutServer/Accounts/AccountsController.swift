@@ -60,7 +60,7 @@ struct AccountsController {
         try AccountRules.checkPassword(input.password)
         let displayName = try AccountRules.normalizedDisplayName(input.displayName)
         let hash = try await hasher.hash(input.password)
-        let account = try repository.create(email: email, passwordHash: hash, displayName: displayName)
+        let account = try await repository.create(email: email, passwordHash: hash, displayName: displayName)
         return EditedResponse(status: .created, headers: [.location: "/v1/accounts/me"], response: AccountView(account))
     }
 
@@ -100,7 +100,7 @@ struct AccountsController {
         }
         var succeeded = false
         defer { throttle.finish(reservation, succeeded: succeeded) }
-        let account = try repository.account(email: email)
+        let account = try await repository.account(email: email)
         // bcrypt ignores bytes past 72; refuse rather than let a longer password match its prefix.
         let acceptable = input.password.utf8.count <= AccountRules.passwordBytes.upperBound
         let hash = if let stored = account?.passwordHash { stored } else { try await hasher.decoyHash() }
@@ -109,7 +109,7 @@ struct AccountsController {
             throw APIError(.unauthorized, code: "invalid_credentials", message: "The email or password is wrong.")
         }
         succeeded = true
-        let session = try repository.createSession(for: account.id!, lifetime: sessionLifetime)
+        let session = try await repository.createSession(for: account.id!, lifetime: sessionLifetime)
         return EditedResponse(
             status: .created,
             response: SessionView(token: session.token, expiresAt: session.expiresAt, account: AccountView(account))
@@ -119,7 +119,7 @@ struct AccountsController {
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {
         _ = try context.requireAccount()
         if let hash = context.credentialHash {
-            try repository.deleteSession(tokenHash: hash)
+            try await repository.deleteSession(tokenHash: hash)
             credentials.forget(hash)
         }
         return .noContent

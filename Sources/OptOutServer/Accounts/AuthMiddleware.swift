@@ -15,7 +15,7 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         if let secret = Self.bearerSecret(header) {
             let hash = BearerSecret.hash(secret)
-            if let identity = try identity(for: secret, hash: hash) {
+            if let identity = try await identity(for: secret, hash: hash) {
                 context.identity = identity
                 switch identity {
                 case .account(let account): CallerBox.of(context.logger)?.set("account:\(account.id?.rawValue ?? 0)")
@@ -61,13 +61,13 @@ struct AuthMiddleware: RouterMiddleware {
     static let bearer = Array("bearer".utf8)
     static let api = Array("api".utf8)
 
-    private func identity(for secret: String, hash: Data) throws -> Identity? {
+    private func identity(for secret: String, hash: Data) async throws -> Identity? {
         if let cached = cache.identity(for: hash) { return cached }
         let identity: Identity?
         if secret.hasPrefix(BearerSecret.sessionPrefix) {
-            identity = try accounts.account(sessionTokenHash: hash).map(Identity.account)
+            identity = try await accounts.account(sessionTokenHash: hash).map(Identity.account)
         } else if secret.hasPrefix(BearerSecret.apiKeyPrefix) {
-            identity = try accounts.apiKey(hash: hash).map(Identity.apiKey)
+            identity = try await accounts.apiKey(hash: hash).map(Identity.apiKey)
         } else {
             identity = nil
         }

@@ -139,8 +139,24 @@ public final class AppDatabase: Sendable {
 enum StoreFailure {
     /// The database's message when `error` is a constraint the store did not map to a domain error, else nil.
     static func constraintMessage(_ error: any Error) -> String? {
-        guard let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT else { return nil }
-        return error.message ?? "constraint failed"
+        if let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT { return error.message ?? "constraint failed" }
+        if let state = PostgresFailure.sqlState(error), state.hasPrefix("23") { return PostgresFailure.message(error) ?? "constraint failed" }
+        return nil
+    }
+
+    /// Whether `error` is a unique index refusing a second row, on either database.
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        if let error = error as? DatabaseError { return error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE }
+        return PostgresFailure.sqlState(error) == "23505"
+    }
+
+    /// The name of the unique index or constraint `error` reports, on either database; nil for other errors.
+    /// SQLite names an index only for a partial one (`UNIQUE constraint failed: index 'phrase_held'`) and otherwise
+    /// the columns (`UNIQUE constraint failed: account.email`); PostgreSQL always names the index.
+    static func uniqueViolationMessage(_ error: any Error) -> String? {
+        guard isUniqueViolation(error) else { return nil }
+        if let error = error as? DatabaseError { return error.message ?? "" }
+        return (PostgresFailure.constraint(error) ?? "") + " " + (PostgresFailure.message(error) ?? "")
     }
 }
 

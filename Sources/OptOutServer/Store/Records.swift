@@ -3,7 +3,7 @@ import GRDB
 import OptOutCore
 
 /// Shared column naming: Swift camelCase properties, snake_case columns.
-public protocol SnakeCaseRecord: Codable, FetchableRecord, MutablePersistableRecord {}
+public protocol SnakeCaseRecord: Codable, FetchableRecord, MutablePersistableRecord, SQLRecord {}
 
 extension SnakeCaseRecord {
     public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }

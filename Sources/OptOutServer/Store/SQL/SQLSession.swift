@@ -1,0 +1,100 @@
+import Foundation
+
+/// One transaction on either database, statement by statement. The stores that serve the API's cold routes are written
+/// once against it and run on SQLite and on PostgreSQL alike.
+///
+/// Statements use `?` placeholders and the SQL both dialects share (`ON CONFLICT`, `RETURNING`, `COALESCE`, flags
+/// compared with bound values or `true`/`false`); ``dialect`` is there for the rare statement that must differ.
+protocol SQLSession {
+    var dialect: SQLDialect { get }
+    /// Runs one statement and returns how many rows it changed itself (not its triggers).
+    @discardableResult
+    func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int
+    /// Runs one statement and returns its rows.
+    func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow]
+}
+
+/// A database the cold stores run transactions on: SQLite's pool or PostgreSQL's client.
+///
+/// `body` runs on the calling task's thread and blocks it for each statement (GRDB's blocking API on SQLite; on
+/// PostgreSQL, a wait for the connection's event loop, which needs no thread of Swift's cooperative pool to answer).
+protocol SQLStore: Sendable {
+    var dialect: SQLDialect { get }
+    /// Runs `body` in a read transaction: one consistent view of the database.
+    func read<T: Sendable>(_ body: (any SQLSession) throws -> T) async throws -> T
+    /// Runs `body` in a write transaction. Write transactions run one at a time, across every replica on PostgreSQL,
+    /// so a store may check and then write as on SQLite's single writer.
+    func write<T: Sendable>(_ body: (any SQLSession) throws -> T) async throws -> T
+}
+
+extension SQLSession {
+    @discardableResult
+    func execute(_ sql: String) throws -> Int { try execute(sql, []) }
+
+    func rows(_ sql: String) throws -> [SQLRow] { try rows(sql, []) }
+
+    /// The first row, or nil.
+    func row(_ sql: String, _ arguments: SQLArguments = []) throws -> SQLRow? {
+        try rows(sql, arguments).first
+    }
+
+    /// The first column of the first row as `T`, or nil when there is no row.
+    func value<T: SQLConvertible>(_ type: T.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> T? {
+        try row(sql, arguments).map { try $0.first(as: T.self) }
+    }
+
+    /// The first column of every row as `T`.
+    func column<T: SQLConvertible>(_ type: T.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> [T] {
+        try rows(sql, arguments).map { try $0.first(as: T.self) }
+    }
+
+    /// Every row decoded as `R`, columns in snake_case for its camelCase properties.
+    func fetchAll<R: Decodable>(_ type: R.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> [R] {
+        try rows(sql, arguments).map { try R(from: SQLRowDecoder(row: $0)) }
+    }
+
+    func fetchOne<R: Decodable>(_ type: R.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> R? {
+        try row(sql, arguments).map { try R(from: SQLRowDecoder(row: $0)) }
+    }
+
+    /// The record of table `R` with id `id`.
+    func fetchOne<R: SQLRecord>(_ type: R.Type, id: Int64) throws -> R? {
+        try fetchOne(R.self, "SELECT * FROM \(R.databaseTableName) WHERE id = ?", [id])
+    }
+
+    /// Inserts `record`, leaving out a nil `id` so that the database gives one; returns the row's id when the table
+    /// has an `id` column.
+    @discardableResult
+    func insert<R: SQLRecord>(_ record: R) throws -> Int64? {
+        var columns = try SQLRecordEncoder.columns(of: record)
+        let hasID = columns.contains { $0.name == "id" }
+        columns.removeAll { $0.name == "id" && $0.value == .null }
+        let names = columns.map(\.name).joined(separator: ", ")
+        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        let sql = "INSERT INTO \(R.databaseTableName) (\(names)) VALUES (\(marks))"
+        let arguments = SQLArguments(columns.map(\.value))
+        guard hasID else {
+            try execute(sql, arguments)
+            return nil
+        }
+        return try value(Int64.self, sql + " RETURNING id", arguments)
+    }
+
+    /// Writes every column of `record` to its row, found by `id`.
+    func update<R: SQLRecord>(_ record: R) throws {
+        let columns = try SQLRecordEncoder.columns(of: record)
+        guard let id = columns.first(where: { $0.name == "id" })?.value, id != .null else {
+            throw SQLDecodingFailure(column: "id", value: .null, type: "row id to update \(R.databaseTableName) by")
+        }
+        let others = columns.filter { $0.name != "id" }
+        try execute(
+            "UPDATE \(R.databaseTableName) SET \(others.map { "\($0.name) = ?" }.joined(separator: ", ")) WHERE id = ?",
+            SQLArguments(others.map(\.value) + [id])
+        )
+    }
+}
+
+/// A row type the sessions insert, update and read by its table's name and its Codable properties.
+public protocol SQLRecord: Codable {
+    static var databaseTableName: String { get }
+}
