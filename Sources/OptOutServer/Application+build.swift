@@ -102,7 +102,7 @@ struct Services: Sendable {
         accounts = AccountRepository(store: store)
         generations = GenerationStore(database: database)
         registry = RegistryStore(database: database)
-        operations = OperationsQueries(database: database)
+        operations = OperationsQueries(store: store)
         let words = try WordList.shared.get()
         ordinaryWords = words.ordinary
         artists = ArtistRepository(database: database, collisionGuard: words.collisionGuard)
@@ -173,7 +173,7 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
             logger: logger
         ),
         WebhookService(
-            repository: WebhookRepository(database: services.database),
+            repository: WebhookRepository(store: services.store),
             policy: WebhookPolicy(
                 base: configuration.webhookRetryBase,
                 giveUpAfter: configuration.webhookGiveUpAfter,
@@ -183,7 +183,7 @@ public func buildApplication(configuration: AppConfiguration) throws -> some App
         ),
         ActivityService(
             recorder: activity,
-            store: ActivityStore(database: services.database),
+            store: ActivityStore(store: services.store),
             queue: services.operations,
             interval: configuration.activityFlushInterval,
             logger: logger
@@ -241,12 +241,12 @@ func buildRouter(
     let routes = RouteRecorder(router: router, table: table)
     let health = HealthCheck(queries: services.operations)
     routes.get("/health") { _, _ in
-        try health.check()
+        try await health.check()
         return ["status": "ok"]
     }
     let readiness = ReadinessCheck(queries: services.operations, gate: gate, maxSnapshotAge: configuration.maxSnapshotAge)
     routes.get("/health/ready") { _, context -> Response in
-        let problem = try await NIOThreadPool.singleton.runIfActive { readiness.problem() }
+        let problem = await readiness.problem()
         if let problem {
             var error: [String: JSONValue] = ["code": .string("not_ready"), "message": .string(problem)]
             if case .string(let id)? = context.logger[metadataKey: "request_id"] { error["request_id"] = .string(id) }
@@ -275,7 +275,7 @@ func buildRouter(
     PhraseReviewController(repository: services.artists, gate: gate).addRoutes(to: routes)
     NameDisputesController(repository: services.artists, gate: gate).addRoutes(to: routes)
     PromptCheckController(gate: gate, metrics: configuration.metricsEnabled ? .shared : nil, activity: activity).addRoutes(to: routes)
-    ActivityController(recorder: activity, store: ActivityStore(database: services.database), artists: services.artists).addRoutes(to: routes)
+    ActivityController(recorder: activity, store: ActivityStore(store: services.store), artists: services.artists).addRoutes(to: routes)
     TrainingSignalsController(signals: configuration.signals, crawlers: services.crawlers, license: license).addRoutes(to: routes)
     GenerationsController(
         store: services.generations,
@@ -292,9 +292,9 @@ func buildRouter(
     if configuration.metricsEnabled {
         MetricsController(metrics: .shared, gate: gate, queue: services.operations, requireKey: true).addRoutes(to: routes)
     }
-    WebhooksController(repository: WebhookRepository(database: services.database)).addRoutes(to: routes)
+    WebhooksController(repository: WebhookRepository(store: services.store)).addRoutes(to: routes)
     ComplaintsController(
-        repository: ComplaintRepository(database: services.database, perHour: configuration.complaintsPerHour),
+        repository: ComplaintRepository(store: services.store, perHour: configuration.complaintsPerHour),
         contact: configuration.contact
     ).addRoutes(to: routes)
     return router
@@ -361,10 +361,10 @@ final class HealthCheck: Sendable {
         self.queries = queries
     }
 
-    func check() throws {
+    func check() async throws {
         let now = ContinuousClock.now
         if let last = lastSuccess.withLockedValue({ $0 }), now - last < .seconds(1) { return }
-        try queries.ping()
+        try await queries.ping()
         lastSuccess.withLockedValue { $0 = now }
     }
 }
@@ -385,8 +385,8 @@ final class ReadinessCheck: Sendable {
     }
 
     /// Why the service is not ready, or nil when it is.
-    func problem() -> String? {
-        if let failure = writeProbe() { return failure }
+    func problem() async -> String? {
+        if let failure = await writeProbe() { return failure }
         let age = gate.snapshotAge
         if age > maxSnapshotAge {
             return
@@ -395,12 +395,12 @@ final class ReadinessCheck: Sendable {
         return nil
     }
 
-    private func writeProbe() -> String? {
+    private func writeProbe() async -> String? {
         let now = ContinuousClock.now
         if let last = lastProbe.withLockedValue({ $0 }), now - last.at < .seconds(1) { return last.failure }
         var failure: String?
         do {
-            try queries.probeWrite()
+            try await queries.probeWrite()
         } catch {
             failure = "the database cannot be written: \(error)"
         }

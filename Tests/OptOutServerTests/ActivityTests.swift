@@ -58,23 +58,23 @@ import Testing
         let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
         let artist = try services.artists.create(account: owner, submission: try ArtistSubmission(name: "Greg Rutkowski").validated()).id.rawValue
         let recorder = ActivityRecorder()
-        let store = ActivityStore(database: services.database)
-        let flush = ActivityService.Flush(recorder: recorder, store: store, queue: OperationsQueries(database: services.database))
+        let store = ActivityStore(store: services.store)
+        let flush = ActivityService.Flush(recorder: recorder, store: store, queue: OperationsQueries(store: services.store))
         for index in 0..<50 {
             recorder.record(matches: [(artist, .block)], allowed: false, complete: true, caller: "key:1", prompt: "p\(index)")
         }
-        #expect(try store.activity(artist: artist, fromDay: "2000-01-01").isEmpty)  // nothing written per check
-        try flush.run()
-        #expect(try store.activity(artist: artist, fromDay: "2000-01-01").first?.value.refused == 50)
+        await #expect(try store.activity(artist: artist, fromDay: "2000-01-01").isEmpty)  // nothing written per check
+        try await flush.run()
+        await #expect(try store.activity(artist: artist, fromDay: "2000-01-01").first?.value.refused == 50)
         recorder.record(matches: [(artist, .block)], allowed: false, complete: true, caller: "key:1", prompt: "one more")
-        try flush.run(final: true)
-        #expect(try store.activity(artist: artist, fromDay: "2000-01-01").first?.value.refused == 51)
+        try await flush.run(final: true)
+        await #expect(try store.activity(artist: artist, fromDay: "2000-01-01").first?.value.refused == 51)
         // The queue's size was read for today.
-        #expect(try store.queueHistory(fromDay: ActivityRecorder.day(Date())).contains { $0.kind == "report" && $0.status == "open" })
+        await #expect(try store.queueHistory(fromDay: ActivityRecorder.day(Date())).contains { $0.kind == "report" && $0.status == "open" })
         // Rows older than a year go.
-        try store.add([ActivityRecorder.Key(artistId: artist, day: "2020-01-01"): ActivityRecorder.Counts(refused: 4, credited: 0)])
-        try store.prune(before: ActivityRecorder.day(Date().addingTimeInterval(-366 * 86_400)))
-        #expect(try store.activity(artist: artist, fromDay: "2000-01-01").count == 1)
+        try await store.add([ActivityRecorder.Key(artistId: artist, day: "2020-01-01"): ActivityRecorder.Counts(refused: 4, credited: 0)])
+        try await store.prune(before: ActivityRecorder.day(Date().addingTimeInterval(-366 * 86_400)))
+        await #expect(try store.activity(artist: artist, fromDay: "2000-01-01").count == 1)
         // Nothing recorded for a prompt that was not read through, or that named nobody.
         recorder.record(matches: [(artist, .block)], allowed: false, complete: false, caller: "key:1", prompt: "x")
         recorder.record(matches: [], allowed: true, complete: true, caller: "key:1", prompt: "y")

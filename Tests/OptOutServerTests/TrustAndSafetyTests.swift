@@ -282,15 +282,15 @@ import Testing
         let services = try Services(configuration: configuration)
         let gate = try PromptGate(store: services.registry, ordinary: .none, logger: Logger(label: "test"))
         let readiness = ReadinessCheck(queries: services.operations, gate: gate, maxSnapshotAge: .seconds(10))
-        #expect(readiness.problem() == nil)
+        await #expect(readiness.problem() == nil)
         try setQueryOnly(services.database, true)
         try await Task.sleep(for: .milliseconds(1100))
-        let problem = readiness.problem()
+        let problem = await readiness.problem()
         #expect(problem?.contains("cannot be written") == true)
         try setQueryOnly(services.database, false)
         let stale = ReadinessCheck(queries: services.operations, gate: gate, maxSnapshotAge: .milliseconds(1))
         try await Task.sleep(for: .milliseconds(1100))
-        #expect(stale.problem()?.contains("snapshot") == true)
+        await #expect(stale.problem()?.contains("snapshot") == true)
     }
 
     // Row 14: the artist ruling on a report sees the prompt, not who generated it.

@@ -64,12 +64,12 @@ import Testing
                     (waiting.first { $0["event_type"] == "registry.changed" }?["payload"] as String?)?.contains("\"registry_version\":\(version)")
                         == true
                 )
-                let repository = WebhookRepository(database: database)
-                #expect(try repository.dispatch() == 1)
-                let due = try repository.due()
+                let repository = WebhookRepository(store: SQLiteStore(database: database))
+                await #expect(try repository.dispatch() == 1)
+                let due = try await repository.due()
                 #expect(due.count == 1 && due[0].url == "https://hooks.example/in")
                 // A failure is retried later; an endpoint failing past the limit is disabled with its reason.
-                try repository.record(
+                try await repository.record(
                     due[0],
                     status: 503,
                     error: nil,
@@ -77,10 +77,10 @@ import Testing
                     retryAt: Date().addingTimeInterval(60),
                     giveUpAfter: 3600
                 )
-                #expect(try repository.due().isEmpty)
-                let later = try repository.due(now: Date().addingTimeInterval(61))
+                await #expect(try repository.due().isEmpty)
+                let later = try await repository.due(now: Date().addingTimeInterval(61))
                 #expect(later.count == 1)
-                try repository.record(later[0], status: nil, error: "refused", duration: .milliseconds(1), retryAt: Date(), giveUpAfter: 0)
+                try await repository.record(later[0], status: nil, error: "refused", duration: .milliseconds(1), retryAt: Date(), giveUpAfter: 0)
                 let disabled = try await client.call(.get, "/v1/webhooks/\(id)", token: admin)
                 #expect(disabled.json["enabled"].bool == false)
                 #expect(disabled.json["disabled_reason"].string?.contains("refused") == true)

@@ -100,10 +100,10 @@ struct ActivityService: Service {
     func run() async throws {
         let flush = Flush(recorder: recorder, store: store, queue: queue)
         await repeatUntilShutdown(every: interval, logger: logger, failure: "activity counters could not be written") {
-            try await NIOThreadPool.singleton.runIfActive { try flush.run() }
+            try await flush.run()
         }
         // Graceful shutdown: what was counted since the last write goes in too.
-        do { try flush.run(final: true) } catch {
+        do { try await flush.run(final: true) } catch {
             logger.error("activity counters could not be written at shutdown", metadata: ["error": "\(error)"])
         }
     }
@@ -121,10 +121,10 @@ struct ActivityService: Service {
             self.queue = queue
         }
 
-        func run(final: Bool = false) throws {
+        func run(final: Bool = false) async throws {
             let counts = recorder.drain()
             do {
-                try store.add(counts)
+                try await store.add(counts)
             } catch {
                 recorder.restore(counts)
                 throw error
@@ -132,11 +132,11 @@ struct ActivityService: Service {
             guard !final else { return }
             let now = ContinuousClock.now
             if lastQueueReading.withLockedValue({ $0.map { now - $0 >= .seconds(60) } ?? true }) {
-                try store.recordQueueSizes(try queue.queueSizes(), day: ActivityRecorder.day(Date()))
+                try await store.recordQueueSizes(try await queue.queueSizes(), day: ActivityRecorder.day(Date()))
                 lastQueueReading.withLockedValue { $0 = now }
             }
             if lastPrune.withLockedValue({ $0.map { now - $0 >= .seconds(3600) } ?? true }) {
-                try store.prune(before: ActivityRecorder.day(Date().addingTimeInterval(-366 * 86_400)))
+                try await store.prune(before: ActivityRecorder.day(Date().addingTimeInterval(-366 * 86_400)))
                 lastPrune.withLockedValue { $0 = now }
             }
         }
@@ -190,7 +190,7 @@ struct ActivityController {
             throw APIError(.notFound, code: "not_found", message: "This account has not opted out: there is no activity to show.")
         }
         let dates = (0..<days).reversed().map { ActivityRecorder.day(Date().addingTimeInterval(-Double($0) * 86_400)) }
-        var counts = try store.activity(artist: id, fromDay: dates[0])
+        var counts = try await store.activity(artist: id, fromDay: dates[0])
         for (day, value) in recorder.unwritten(artist: id) {
             counts[day, default: ActivityRecorder.Counts()].refused += value.refused
             counts[day, default: ActivityRecorder.Counts()].credited += value.credited
@@ -207,7 +207,7 @@ struct ActivityController {
         _ = try context.requireRole(.moderator)
         let days = try Input.integer(request, "days", default: 30, range: 1...365)
         let from = ActivityRecorder.day(Date().addingTimeInterval(-Double(days - 1) * 86_400))
-        return QueueHistory(
+        return await QueueHistory(
             readings: try store.queueHistory(fromDay: from).map { .init(date: $0.day, kind: $0.kind, status: $0.status, count: $0.count) }
         )
     }

@@ -124,7 +124,7 @@ struct MetricsController {
     }
 
     static func scrape(metrics: ServiceMetrics, gate: PromptGate, queue: OperationsQueries) async throws -> Response {
-        let sizes = try await NIOThreadPool.singleton.runIfActive { try queue.queueSizes() }
+        let sizes = try await queue.queueSizes()
         metrics.refreshGauges(gate: gate, queue: sizes)
         return Response(
             status: .ok,

@@ -1,69 +1,61 @@
 import Foundation
-import GRDB
 import OptOutCore
 
 /// The activity tables' storage: every statement about them is here.
 struct ActivityStore: Sendable {
-    let database: AppDatabase
+    let store: any SQLStore
 
     /// Adds counts to the day's rows, in one transaction.
-    func add(_ counts: [ActivityRecorder.Key: ActivityRecorder.Counts]) throws {
+    func add(_ counts: [ActivityRecorder.Key: ActivityRecorder.Counts]) async throws {
         guard !counts.isEmpty else { return }
-        try database.write { db in
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO artist_activity (artist_id, day, refused, credited) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (artist_id, day) DO UPDATE SET refused = refused + excluded.refused, credited = credited + excluded.credited
-                    """
-            )
+        try await store.write { db in
             for (key, value) in counts {
                 // An artist gone from the table (never: artists are withdrawn, not deleted) would fail the foreign key.
-                try statement.execute(arguments: [key.artistId, key.day, value.refused, value.credited])
+                try db.execute(
+                    """
+                    INSERT INTO artist_activity (artist_id, day, refused, credited) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (artist_id, day) DO UPDATE
+                    SET refused = artist_activity.refused + excluded.refused, credited = artist_activity.credited + excluded.credited
+                    """,
+                    [key.artistId, key.day, value.refused, value.credited]
+                )
             }
         }
     }
 
     /// One artist's rows from `fromDay` on.
-    func activity(artist: Int64, fromDay: String) throws -> [String: ActivityRecorder.Counts] {
-        try database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT day, refused, credited FROM artist_activity WHERE artist_id = ? AND day >= ?",
-                arguments: [artist, fromDay]
-            ).reduce(into: [:]) { $0[$1["day"]] = ActivityRecorder.Counts(refused: $1["refused"], credited: $1["credited"]) }
+    func activity(artist: Int64, fromDay: String) async throws -> [String: ActivityRecorder.Counts] {
+        try await store.read { db in
+            try db.rows("SELECT day, refused, credited FROM artist_activity WHERE artist_id = ? AND day >= ?", [artist, fromDay])
+                .reduce(into: [:]) { $0[try $1.get("day")] = ActivityRecorder.Counts(refused: try $1.get("refused"), credited: try $1.get("credited")) }
         }
     }
 
     /// The queue's sizes as of now, as the day's reading.
-    func recordQueueSizes(_ sizes: [(kind: String, status: String, count: Int)], day: String) throws {
-        try database.write { db in
+    func recordQueueSizes(_ sizes: [(kind: String, status: String, count: Int)], day: String) async throws {
+        try await store.write { db in
             for size in sizes {
                 try db.execute(
-                    sql:
-                        "INSERT INTO queue_size (day, kind, status, count) VALUES (?, ?, ?, ?) ON CONFLICT (day, kind, status) DO UPDATE SET count = excluded.count",
-                    arguments: [day, size.kind, size.status, size.count]
+                    "INSERT INTO queue_size (day, kind, status, count) VALUES (?, ?, ?, ?) ON CONFLICT (day, kind, status) DO UPDATE SET count = excluded.count",
+                    [day, size.kind, size.status, size.count]
                 )
             }
         }
     }
 
     /// The daily readings from `fromDay` on.
-    func queueHistory(fromDay: String) throws -> [(day: String, kind: String, status: String, count: Int)] {
-        try database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: "SELECT day, kind, status, count FROM queue_size WHERE day >= ? ORDER BY day, kind, status",
-                arguments: [fromDay]
-            )
-            .map { ($0["day"], $0["kind"], $0["status"], $0["count"]) }
+    func queueHistory(fromDay: String) async throws -> [(day: String, kind: String, status: String, count: Int)] {
+        try await store.read { db in
+            try db.rows("SELECT day, kind, status, count FROM queue_size WHERE day >= ? ORDER BY day, kind, status", [fromDay])
+                .map { (try $0.get("day"), try $0.get("kind"), try $0.get("status"), try $0.get("count")) }
         }
     }
 
     /// Forgets rows older than `day` (a year back).
-    func prune(before day: String) throws {
-        try database.write { db in
-            try db.execute(sql: "DELETE FROM artist_activity WHERE day < ?", arguments: [day])
-            try db.execute(sql: "DELETE FROM queue_size WHERE day < ?", arguments: [day])
+    func prune(before day: String) async throws {
+        try await store.write { db in
+            try db.execute("DELETE FROM artist_activity WHERE day < ?", [day])
+            try db.execute("DELETE FROM queue_size WHERE day < ?", [day])
         }
     }
 }

@@ -34,14 +34,12 @@ struct WebhookService: Service {
         let sender = WebhookSender(timeout: policy.timeout)
         let lastPrune = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
         await repeatUntilShutdown(every: policy.interval, logger: logger, failure: "webhook delivery failed") { [repository, policy] in
-            let due = try await NIOThreadPool.singleton.runIfActive { () -> [WebhookRepository.Due] in
-                if lastPrune.withLockedValue({ $0.map { ContinuousClock.now - $0 > .seconds(3600) } ?? true }) {
-                    try repository.prune()
-                    lastPrune.withLockedValue { $0 = ContinuousClock.now }
-                }
-                _ = try repository.dispatch()
-                return try repository.due()
+            if lastPrune.withLockedValue({ $0.map { ContinuousClock.now - $0 > .seconds(3600) } ?? true }) {
+                try await repository.prune()
+                lastPrune.withLockedValue { $0 = ContinuousClock.now }
             }
+            _ = try await repository.dispatch()
+            let due = try await repository.due()
             guard !due.isEmpty else { return }
             await withTaskGroup(of: Void.self) { group in
                 for delivery in due {
@@ -50,8 +48,7 @@ struct WebhookService: Service {
                         let result = await sender.send(delivery)
                         let elapsed = ContinuousClock.now - started
                         let retryAt = Date().addingTimeInterval(policy.delay(afterAttempt: delivery.attempts + 1))
-                        try? await NIOThreadPool.singleton.runIfActive {
-                            try repository.record(
+                        try? await repository.record(
                                 delivery,
                                 status: result.status,
                                 error: result.error,
@@ -59,7 +56,6 @@ struct WebhookService: Service {
                                 retryAt: retryAt,
                                 giveUpAfter: policy.giveUpAfter
                             )
-                        }
                     }
                 }
             }

@@ -45,26 +45,26 @@ struct WebhooksController {
             if !events.contains(event) { events.append(event) }
         }
         let description = try ReportLimits.text(input.description, field: "description", maxLength: 200, required: false) ?? ""
-        let view = try repository.create(url: url, events: events, description: description, by: admin.id!)
+        let view = try await repository.create(url: url, events: events, description: description, by: admin.id!)
         return EditedResponse(status: .created, headers: [.location: "/v1/webhooks/\(view.id)"], response: view)
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> List {
         _ = try context.requireRole(.admin)
-        return List(items: try repository.list())
+        return await List(items: try repository.list())
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> WebhookEndpointView {
         _ = try context.requireRole(.admin)
         let id: ID<AccountRecord> = try OptOutServer.Input.pathID(context, noun: "webhook endpoint")
-        guard let view = try repository.endpoint(id: id.rawValue) else { throw APIError.notFound("Webhook endpoint \(id)") }
+        guard let view = try await repository.endpoint(id: id.rawValue) else { throw APIError.notFound("Webhook endpoint \(id)") }
         return view
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(.admin)
         let id: ID<AccountRecord> = try OptOutServer.Input.pathID(context, noun: "webhook endpoint")
-        guard try repository.delete(id: id.rawValue) else { throw APIError.notFound("Webhook endpoint \(id)") }
+        guard try await repository.delete(id: id.rawValue) else { throw APIError.notFound("Webhook endpoint \(id)") }
         return Response(status: .noContent)
     }
 
