@@ -5,12 +5,12 @@ import OptOutCore
 public struct AdminTasks: Sendable {
     let services: Services
 
-    public init(configuration: AppConfiguration) throws {
-        services = try Services(configuration: configuration)
+    public init(configuration: AppConfiguration) async throws {
+        services = try await Services(configuration: configuration)
     }
 
     /// The registry version after migrating, for `optout-gate migrate` to report.
-    public func registryVersion() throws -> Int64 { try services.artists.registryVersion() }
+    public func registryVersion() async throws -> Int64 { try await services.artists.registryVersion() }
 
     /// Active phrases that the collision guard's newer rule moved back to review when this database was opened, or
     /// nil when the rule had been applied before.
@@ -43,8 +43,8 @@ public struct AdminTasks: Sendable {
     }
 
     /// Imports JSON Lines of artists.
-    public func importArtists(_ data: Data, progress: ((ArtistImporter.Progress) -> Void)? = nil) throws -> ArtistImporter.Summary {
-        try ArtistImporter(repository: services.artists).importLines(data, progress: progress)
+    public func importArtists(_ data: Data, progress: ((ArtistImporter.Progress) -> Void)? = nil) async throws -> ArtistImporter.Summary {
+        try await ArtistImporter(repository: services.artists).importLines(data, progress: progress)
     }
 
     /// Sets an account's plan and, when given, whether it pays for prompts past the allowance.

@@ -92,7 +92,7 @@ struct Services: Sendable {
     let guardHeld: Int?
 
     /// Opens the database (applying migrations) and loads the collision guard's word list.
-    init(configuration: AppConfiguration) throws {
+    init(configuration: AppConfiguration) async throws {
         let root = try configuration.resourceRoot ?? ResourceLocator.findRoot()
         database = try AppDatabase(
             dataDirectory: configuration.dataDirectory,
@@ -105,8 +105,8 @@ struct Services: Sendable {
         operations = OperationsQueries(store: store)
         let words = try WordList.shared.get()
         ordinaryWords = words.ordinary
-        artists = ArtistRepository(database: database, collisionGuard: words.collisionGuard)
-        guardHeld = try artists.applyGuardRevision()
+        artists = ArtistRepository(store: store, collisionGuard: words.collisionGuard)
+        guardHeld = try await artists.applyGuardRevision()
         hasher = PasswordHasher(cost: configuration.bcryptCost)
         crawlers = try CrawlerList.load()
     }
@@ -122,13 +122,13 @@ struct Services: Sendable {
 }
 
 /// Builds the whole application; `optout-gate serve` and the tests both call this.
-public func buildApplication(configuration: AppConfiguration) throws -> some ApplicationProtocol {
+public func buildApplication(configuration: AppConfiguration) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "optout-gate")
     logger.logLevel = configuration.logLevel
     let root = try configuration.resourceRoot ?? ResourceLocator.findRoot()
     var configuration = configuration
     configuration.resourceRoot = root
-    let services = try Services(configuration: configuration)
+    let services = try await Services(configuration: configuration)
     let gate = try PromptGate(store: services.registry, ordinary: services.ordinaryWords, logger: logger)
     let links = LinkIndex(store: services.registry)
     try links.warm()

@@ -206,7 +206,7 @@ struct Serve: AsyncParsableCommand {
             if let contentUsage { try configuration.signals.setContentUsage(contentUsage) }
             if let contentSignal { try configuration.signals.setContentSignal(contentSignal) }
             configuration.plans = try plans.catalog()
-            return try buildApplication(configuration: configuration)
+            return try await buildApplication(configuration: configuration)
         }
         try await app.runService()
         LogFormat.flush()
@@ -369,8 +369,8 @@ struct Migrate: AsyncParsableCommand {
             return
         }
         let (version, held) = try await reportingErrors {
-            let tasks = try AdminTasks(configuration: data.configuration)
-            return (try tasks.registryVersion(), tasks.guardHeld)
+            let tasks = try await AdminTasks(configuration: data.configuration)
+            return await (try tasks.registryVersion(), tasks.guardHeld)
         }
         print("migrated \(data.dataDir)/optout.sqlite; registry version \(version)")
         if let held {
@@ -459,7 +459,7 @@ struct ImportArtists: AsyncParsableCommand {
             }
             contents = read
         }
-        let tasks = try await reportingErrors { try AdminTasks(configuration: data.configuration) }
+        let tasks = try await reportingErrors { try await AdminTasks(configuration: data.configuration) }
         let start = ContinuousClock.now
         // On a terminal, a progress line (lines, rate, share done, time left) rewritten at most five times a second;
         // elsewhere (a log, a pipe) only the summary below.
@@ -483,7 +483,7 @@ struct ImportArtists: AsyncParsableCommand {
                 )
                 FileHandle.standardError.write(Data(line.utf8))
             } : nil
-        let summary = try await reportingErrors { try tasks.importArtists(contents, progress: progress) }
+        let summary = try await reportingErrors { try await tasks.importArtists(contents, progress: progress) }
         if onTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
         let seconds = (ContinuousClock.now - start).seconds
         let lines = summary.imported + summary.updated + summary.unchanged + summary.rejected.count
@@ -561,7 +561,7 @@ struct SetPlan: AsyncParsableCommand {
         default: throw ValidationError("--overage takes on or off")
         }
         try await reportingErrors {
-            try AdminTasks(configuration: data.configuration).setPlan(email: email, plan: plan, overage: overageFlag, plans: try plans.catalog())
+            try await AdminTasks(configuration: data.configuration).setPlan(email: email, plan: plan, overage: overageFlag, plans: try plans.catalog())
         }
         print("\(email): plan \(plan)\(overageFlag.map { $0 ? ", overage on" : ", overage off" } ?? "")")
     }

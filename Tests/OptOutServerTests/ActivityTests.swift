@@ -10,7 +10,7 @@ import Testing
 @Suite struct ActivityTests {
     @Test func anArtistSeesWhatTheirOptOutDid() async throws {
         try await withApp { client, configuration in
-            let tasks = try AdminTasks(configuration: configuration)
+            let tasks = try await AdminTasks(configuration: configuration)
             let checkKey = try await tasks.createAPIKey(name: "checker", scopes: [.check])
             let generateKey = try await tasks.createAPIKey(name: "generator", scopes: [.generate])
             let greg = try await client.signUp("greg@example.org")
@@ -54,9 +54,9 @@ import Testing
     @Test func countsAreWrittenInBatchesAndKeptForAYear() async throws {
         let configuration = testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
-        let services = try Services(configuration: configuration)
+        let services = try await Services(configuration: configuration)
         let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
-        let artist = try services.artists.create(account: owner, submission: try ArtistSubmission(name: "Greg Rutkowski").validated()).id.rawValue
+        let artist = try await services.artists.create(account: owner, submission: try ArtistSubmission(name: "Greg Rutkowski").validated()).id.rawValue
         let recorder = ActivityRecorder()
         let store = ActivityStore(store: services.store)
         let flush = ActivityService.Flush(recorder: recorder, store: store, queue: OperationsQueries(store: services.store))

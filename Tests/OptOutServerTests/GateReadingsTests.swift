@@ -48,7 +48,7 @@ import Testing
         var configuration = testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         configuration.logLevel = .critical
-        let services = try Services(configuration: configuration)
+        let services = try await Services(configuration: configuration)
         // Keys as the folding before revision 3 made them: ł kept, apostrophes parting words.
         try services.database.write { db in
             for (id, name, key) in [
@@ -72,7 +72,7 @@ import Testing
             }
             try db.execute(sql: "DELETE FROM guard_revision")
         }
-        _ = try Services(configuration: configuration)
+        _ = try await Services(configuration: configuration)
         let rows = try services.database.read { db in
             try Row.fetchAll(db, sql: "SELECT text, normalized, status FROM phrase ORDER BY id").map {
                 [$0["text"] as String, $0["normalized"] as String, $0["status"] as String]

@@ -123,11 +123,11 @@ import Testing
     }
 
     /// Every route the server answers is in `Public/openapi.yaml` with its methods, and the document has no others.
-    @Test func theOpenAPIDocumentListsExactlyTheServedRoutes() throws {
+    @Test func theOpenAPIDocumentListsExactlyTheServedRoutes() async throws {
         var configuration = testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         configuration.resourceRoot = repositoryRoot
-        let services = try Services(configuration: configuration)
+        let services = try await Services(configuration: configuration)
         let table = RouteTable()
         let pair = try C2PACredential.makeDevelopmentPair()
         _ = buildRouter(
@@ -162,11 +162,11 @@ import Testing
         #expect(served.count > 30)
     }
 
-    @Test func aMissingResourceFolderIsAClearStartupError() throws {
+    @Test func aMissingResourceFolderIsAClearStartupError() async throws {
         var configuration = testConfiguration()
         configuration.resourceRoot = URL(fileURLWithPath: "/nonexistent-optout-root")
         do {
-            _ = try buildApplication(configuration: configuration)
+            _ = try await buildApplication(configuration: configuration)
             Issue.record("the app built without its Migrations folder")
         } catch let error as StartupError {
             #expect(error.description.contains("Migrations"))

@@ -15,7 +15,7 @@ import Testing
 
     @Test func onlyAMetricsKeyScrapesAndCountersMoveWithTraffic() async throws {
         try await withApp { client, configuration in
-            let tasks = try AdminTasks(configuration: configuration)
+            let tasks = try await AdminTasks(configuration: configuration)
             let metricsKey = try await tasks.createAPIKey(name: "prometheus", scopes: [.metrics])
             let checkKey = try await tasks.createAPIKey(name: "checker", scopes: [.check])
             let member = try await client.signUp("member@example.org")

@@ -235,11 +235,11 @@ struct PostgresTests {
     @Test func aSQLiteDeploymentIsCopiedWithItsRowsAndIds() async throws {
         let configuration = testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
-        let services = try Services(configuration: configuration)
+        let services = try await Services(configuration: configuration)
         let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
         _ = try await services.accounts.create(email: "b@example.org", passwordHash: "x", displayName: "B")
         let submission = try ArtistSubmission(name: "Greg Rutkowski", aliases: ["Grzegorz"], links: ["https://example.org/greg"]).validated()
-        let artist = try services.artists.create(account: owner, submission: submission).id
+        let artist = try await services.artists.create(account: owner, submission: submission).id
         let key = try await services.accounts.createAPIKey(name: "gen", scopes: [.generate]).record.id!.rawValue
         let plans = PlanCatalog()
         for index in 0..<7 {

@@ -560,7 +560,7 @@ import Testing
 
     @Test func generatorsReadTheTakeDownsOfTheirGenerationsAsAFeed() async throws {
         try await withApp { client, configuration in
-            let tasks = try AdminTasks(configuration: configuration)
+            let tasks = try await AdminTasks(configuration: configuration)
             let mine = try await tasks.createAPIKey(name: "studio-a", scopes: [.generate])
             let theirs = try await tasks.createAPIKey(name: "studio-b", scopes: [.generate])
             let (artistToken, artist) = try await verifiedArtist(client, name: "Mira Kestrel")

@@ -27,10 +27,10 @@ func withApp(
     var configuration = testConfiguration()
     configure(&configuration)
     defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
-    let tasks = try AdminTasks(configuration: configuration)
+    let tasks = try await AdminTasks(configuration: configuration)
     _ = try await tasks.createStaff(email: "mod@example.org", password: "moderator-pass", role: .moderator)
     _ = try await tasks.createStaff(email: "admin@example.org", password: "moderator-pass", role: .admin)
-    let app = try buildApplication(configuration: configuration)
+    let app = try await buildApplication(configuration: configuration)
     let frozen = configuration
     try await app.test(.router) { client in try await body(client, frozen) }
 }

@@ -54,7 +54,7 @@ import Testing
         var configuration = testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         configuration.logLevel = .critical
-        let services = try Services(configuration: configuration)
+        let services = try await Services(configuration: configuration)
         #expect(services.guardHeld == 0)
         // Phrases made active under the older rule, as a registry from before this revision holds them.
         try services.database.write { db in
@@ -78,7 +78,7 @@ import Testing
             }
             try db.execute(sql: "DELETE FROM guard_revision")
         }
-        let reopened = try Services(configuration: configuration)
+        let reopened = try await Services(configuration: configuration)
         #expect(reopened.guardHeld == 2)
         let statuses = try reopened.database.read { db in
             try Dictionary(
@@ -86,7 +86,7 @@ import Testing
             )
         }
         #expect(statuses == ["Ann Vale": "active", "octane render": "pending_review", "in the": "pending_review", "Quiet Harbour Lights": "active"])
-        #expect(try Services(configuration: configuration).guardHeld == nil)
+        await #expect(try Services(configuration: configuration).guardHeld == nil)
     }
 
     // Rows 4 and 5: sign-in throttling holds in parallel and locks nobody out.
@@ -279,7 +279,7 @@ import Testing
         var configuration = testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         configuration.logLevel = .critical
-        let services = try Services(configuration: configuration)
+        let services = try await Services(configuration: configuration)
         let gate = try PromptGate(store: services.registry, ordinary: .none, logger: Logger(label: "test"))
         let readiness = ReadinessCheck(queries: services.operations, gate: gate, maxSnapshotAge: .seconds(10))
         await #expect(readiness.problem() == nil)

@@ -42,7 +42,7 @@ public struct ArtistImporter: Sendable {
     }
 
     /// Imports every line of `data`, telling `progress` after each batch written.
-    public func importLines(_ data: Data, progress: ((Progress) -> Void)? = nil) throws -> Summary {
+    public func importLines(_ data: Data, progress: ((Progress) -> Void)? = nil) async throws -> Summary {
         var summary = Summary()
         var batch: [(number: Int, line: Data.SubSequence)] = []
         var number = 0
@@ -54,12 +54,12 @@ public struct ArtistImporter: Sendable {
             if trimmed.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             batch.append((number, trimmed))
             if batch.count >= batchSize {
-                try write(batch, into: &summary)
+                try await write(batch, into: &summary)
                 batch.removeAll(keepingCapacity: true)
                 progress?(Progress(lines: number, bytes: min(bytes, data.count), totalBytes: data.count))
             }
         }
-        try write(batch, into: &summary)
+        try await write(batch, into: &summary)
         // The split sees an empty piece after a final newline: that is not a line.
         progress?(Progress(lines: number - (data.last == UInt8(ascii: "\n") ? 1 : 0), bytes: data.count, totalBytes: data.count))
         summary.rejected.sort { $0.line < $1.line }
@@ -131,11 +131,11 @@ public struct ArtistImporter: Sendable {
         }
     }
 
-    private func write(_ batch: [(number: Int, line: Data.SubSequence)], into summary: inout Summary) throws {
+    private func write(_ batch: [(number: Int, line: Data.SubSequence)], into summary: inout Summary) async throws {
         guard !batch.isEmpty else { return }
         // Decoding and checking need no lock; do them on every core before taking the writer.
         let prepared = prepare(batch)
-        let result = try repository.importBatch(prepared)
+        let result = try await repository.importBatch(prepared)
         summary.imported += result.imported
         summary.updated += result.updated
         summary.unchanged += result.unchanged

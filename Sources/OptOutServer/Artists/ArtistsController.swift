@@ -52,14 +52,14 @@ struct ArtistsController {
             policy: input.policy ?? .block,
             links: input.links ?? []
         )
-        let artist = try repository.create(account: account.id!, submission: submission)
+        let artist = try await repository.create(account: account.id!, submission: submission)
         try await gate.refreshInBackground()
         return EditedResponse(status: .created, headers: [.location: "/v1/artists/\(artist.id)"], response: artist)
     }
 
     @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
         let account = try context.requireAccount()
-        guard let artist = try repository.liveArtist(account: account.id!), let view = try repository.view(of: artist.id!) else {
+        guard let artist = try await repository.liveArtist(account: account.id!), let view = try await repository.view(of: artist.id!) else {
             throw APIError(.notFound, code: "no_artist_profile", message: "This account has no artist profile yet; create one with POST /v1/artists.")
         }
         return view
@@ -87,25 +87,25 @@ struct ArtistsController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
-        let artist = try ownedArtist(request, context: context)
+        let artist = try await ownedArtist(request, context: context)
         try Self.requireLive(artist)
-        return try repository.view(of: artist.id!)!
+        return try await repository.view(of: artist.id!)!
     }
 
     /// `GET /v1/moderation/artists/{id}`: any artist, withdrawn ones included, for moderators keeping the audit trail.
     @Sendable func record(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
         _ = try context.requireRole(.moderator)
         let id: ID<ArtistRecord> = try Input.pathID(context, noun: "artist")
-        guard let view = try repository.view(of: id) else { throw APIError.notFound("Artist \(id)") }
+        guard let view = try await repository.view(of: id) else { throw APIError.notFound("Artist \(id)") }
         return view
     }
 
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
-        let artist = try ownedArtist(request, context: context)
+        let artist = try await ownedArtist(request, context: context)
         var request = request
         let input = try await request.decodeJSON(as: ArtistEdit.self, context: context)
         try Self.requireLive(artist)
-        let updated = try repository.update(
+        let updated = try await repository.update(
             id: artist.id!,
             edit: .init(name: input.name, aliases: input.aliases, creations: input.creations, policy: input.policy, links: input.links)
         )
@@ -114,9 +114,9 @@ struct ArtistsController {
     }
 
     @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
-        let artist = try ownedArtist(request, context: context)
+        let artist = try await ownedArtist(request, context: context)
         try Self.requireLive(artist, already: true)
-        let withdrawn = try repository.withdraw(id: artist.id!)
+        let withdrawn = try await repository.withdraw(id: artist.id!)
         try await gate.refreshInBackground()
         return withdrawn
     }
@@ -132,10 +132,10 @@ struct ArtistsController {
 
     /// `GET /v1/artists/{id}/links/verify`: how to prove a listed page is the artist's own.
     @Sendable func verificationInstructions(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let artist = try ownedArtist(request, context: context)
+        let artist = try await ownedArtist(request, context: context)
         try Self.requireLive(artist)
-        let token = try repository.verificationToken(artist: artist.id!)
-        return try Response.json(
+        let token = try await repository.verificationToken(artist: artist.id!)
+        return try await Response.json(
             .object([
                 "profile_url": .string(profileURL(artist.id!)),
                 "token": .string(token),
@@ -150,12 +150,12 @@ struct ArtistsController {
     /// `POST /v1/artists/{id}/links/verify {url}`: fetches a listed page and accepts it when it links back to the
     /// artist's profile with `rel="me"` or carries the artist's token.
     @Sendable func verifyLink(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let artist = try ownedArtist(request, context: context)
+        let artist = try await ownedArtist(request, context: context)
         try Self.requireLive(artist)
         var request = request
         let input = try await request.decodeJSON(as: LinkVerification.self, context: context)
         let url = input.url.trimmingCharacters(in: .whitespacesAndNewlines)
-        let listed = try repository.view(of: artist.id!)?.links ?? []
+        let listed = try await repository.view(of: artist.id!)?.links ?? []
         guard listed.contains(url), let target = URL(string: url) else {
             throw APIError(
                 .unprocessableContent,
@@ -164,7 +164,7 @@ struct ArtistsController {
                 field: "url"
             )
         }
-        let token = try repository.verificationToken(artist: artist.id!)
+        let token = try await repository.verificationToken(artist: artist.id!)
         let page: (url: URL, body: Data)
         do {
             page = try await fetcher.fetch(target)
@@ -181,7 +181,7 @@ struct ArtistsController {
                 extra: ["profile_url": .string(profileURL(artist.id!)), "token": .string(token)]
             )
         }
-        let view = try repository.recordVerifiedLink(artist: artist.id!, url: url, method: method)
+        let view = try await repository.recordVerifiedLink(artist: artist.id!, url: url, method: method)
         try await gate.refreshInBackground()
         return try Response.json(
             .object([
@@ -197,7 +197,7 @@ struct ArtistsController {
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
         let moderator = try context.requireRole(.moderator)
         let id: ID<ArtistRecord> = try Input.pathID(context, noun: "artist")
-        let verified = try repository.setVerified(id: id, by: moderator.id)
+        let verified = try await repository.setVerified(id: id, by: moderator.id)
         try await gate.refreshInBackground()
         return verified
     }
@@ -210,10 +210,10 @@ struct ArtistsController {
     }
 
     /// The artist named by the path, if the caller owns it or moderates: 401 anonymous, 404 missing, 403 otherwise.
-    private func ownedArtist(_ request: Request, context: AppRequestContext) throws -> ArtistRecord {
+    private func ownedArtist(_ request: Request, context: AppRequestContext) async throws -> ArtistRecord {
         let account = try context.requireAccount()
         let id: ID<ArtistRecord> = try Input.pathID(context, noun: "artist")
-        guard let artist = try repository.artist(id: id) else { throw APIError.notFound("Artist \(id)") }
+        guard let artist = try await repository.artist(id: id) else { throw APIError.notFound("Artist \(id)") }
         guard artist.accountId == account.id || account.role >= .moderator else {
             throw APIError.forbidden("Only the artist's own account or a moderator may see or change artist \(id).")
         }

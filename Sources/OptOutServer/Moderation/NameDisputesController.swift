@@ -31,7 +31,7 @@ struct NameDisputesController {
         }
         let limit = try Input.integer(request, "limit", default: 50, range: 1...200)
         let after = try Input.integer(request, "after", default: 0, range: 0...Int.max)
-        let items = try repository.disputes(status: status?.rawValue, after: Int64(after), limit: limit)
+        let items = try await repository.disputes(status: status?.rawValue, after: Int64(after), limit: limit)
         let last: Int64? = items.last.flatMap { item in
             if case .object(let fields) = item, case .int(let id) = fields["id"] { return id }
             return nil
@@ -42,7 +42,7 @@ struct NameDisputesController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(.moderator)
         let id: ID<ArtistRecord> = try Input.pathID(context, noun: "name dispute")
-        guard let view = try repository.dispute(id: id.rawValue) else { throw APIError.notFound("Name dispute \(id)") }
+        guard let view = try await repository.dispute(id: id.rawValue) else { throw APIError.notFound("Name dispute \(id)") }
         return try Response.json(view)
     }
 
@@ -52,7 +52,7 @@ struct NameDisputesController {
         var request = request
         let input = try await request.decodeJSON(as: Decision.self, context: context)
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        let view = try repository.decideDispute(id: id.rawValue, winner: input.winner, note: note, version: input.version, by: moderator.id!)
+        let view = try await repository.decideDispute(id: id.rawValue, winner: input.winner, note: note, version: input.version, by: moderator.id!)
         try await gate.refreshInBackground()
         return try Response.json(view)
     }

@@ -39,15 +39,15 @@ struct PhraseReviewController {
         )
         let limit = try Input.integer(request, "limit", default: 50, range: 1...500)
         let after = try Input.integer(request, "after", default: 0, range: 0...Int.max)
-        let items = try repository.phrases(status: status, after: Int64(after), limit: limit)
+        let items = try await repository.phrases(status: status, after: Int64(after), limit: limit)
         return Page(items: items, next: items.count == limit ? items.last.map { String($0.id.rawValue) } : nil)
     }
 
     func review(_ request: Request, context: AppRequestContext, to status: PhraseStatus) async throws -> PhraseView {
         let moderator = try context.requireRole(.moderator)
         let id: ID<PhraseRecord> = try Input.pathID(context, noun: "phrase")
-        let phrase = try repository.review(phrase: id, to: status, by: moderator.id!)
+        let phrase = try await repository.review(phrase: id, to: status, by: moderator.id!)
         try await gate.refreshInBackground()
-        return PhraseView(phrase: phrase, registryVersion: try repository.registryVersion())
+        return await PhraseView(phrase: phrase, registryVersion: try repository.registryVersion())
     }
 }

@@ -11,7 +11,7 @@ struct RegistryController {
 
     func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
         routes.get("/v1/registry/version") { _, _ in
-            Version(registryVersion: try repository.registryVersion(), activePhrases: try repository.activePhraseCount())
+            await Version(registryVersion: try repository.registryVersion(), activePhrases: try repository.activePhraseCount())
         }
     }
 }

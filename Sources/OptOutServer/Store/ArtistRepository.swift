@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import OptOutCore
 
 /// An artist with its live phrases and links, as the API shows it.
@@ -39,30 +38,33 @@ struct PhraseChanges: Sendable {
 
 /// The artist opt-out registry in the database.
 public struct ArtistRepository: Sendable {
-    let database: AppDatabase
+    let store: any SQLStore
     let collisionGuard: CollisionGuard
 
     // MARK: Reading
 
-    func artist(id: ID<ArtistRecord>) throws -> ArtistRecord? {
-        try database.read { db in try ArtistRecord.fetchOne(db, key: id.rawValue) }
+    func artist(id: ID<ArtistRecord>) async throws -> ArtistRecord? {
+        try await store.read { db in try db.fetchOne(ArtistRecord.self, id: id.rawValue) }
     }
 
-    func liveArtist(account: ID<AccountRecord>) throws -> ArtistRecord? {
-        try database.read { db in
-            try ArtistRecord.filter(Column("account_id") == account && Column("withdrawn_at") == nil).fetchOne(db)
+    func liveArtist(account: ID<AccountRecord>) async throws -> ArtistRecord? {
+        try await store.read { db in
+            try db.fetchOne(ArtistRecord.self, "SELECT * FROM artist WHERE account_id = ? AND withdrawn_at IS NULL", [account])
         }
     }
 
-    func view(of id: ID<ArtistRecord>) throws -> ArtistView? {
-        try database.read { db in try Self.view(db, id: id) }
+    func view(of id: ID<ArtistRecord>) async throws -> ArtistView? {
+        try await store.read { db in try Self.view(db, id: id) }
     }
 
-    static func view(_ db: Database, id: ID<ArtistRecord>) throws -> ArtistView? {
-        guard let artist = try ArtistRecord.fetchOne(db, key: id.rawValue) else { return nil }
-        let phrases = try PhraseRecord.filter(Column("artist_id") == id && Column("released_at") == nil)
-            .order(Column("position")).fetchAll(db)
-        let links = try String.fetchAll(db, sql: "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", arguments: [id])
+    static func view(_ db: any SQLSession, id: ID<ArtistRecord>) throws -> ArtistView? {
+        guard let artist = try db.fetchOne(ArtistRecord.self, id: id.rawValue) else { return nil }
+        let phrases = try db.fetchAll(
+            PhraseRecord.self,
+            "SELECT * FROM phrase WHERE artist_id = ? AND released_at IS NULL ORDER BY position",
+            [id]
+        )
+        let links = try db.column(String.self, "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", [id])
         return ArtistView(
             id: id,
             accountId: artist.accountId,
@@ -86,16 +88,16 @@ public struct ArtistRepository: Sendable {
     ///
     /// - Throws: 409 `artist_exists` when the account already has a live profile, 409 `phrase_taken` when
     ///   another artist holds one of the phrases.
-    func create(account: ID<AccountRecord>, submission: ArtistSubmission) throws -> ArtistView {
+    func create(account: ID<AccountRecord>, submission: ArtistSubmission) async throws -> ArtistView {
         let submission = try submission.validated()
-        return try database.write { db in
-            if try ArtistRecord.filter(Column("account_id") == account && Column("withdrawn_at") == nil).fetchCount(db) > 0 {
+        return try await store.write { db in
+            if try db.fetchOne(ArtistRecord.self, "SELECT * FROM artist WHERE account_id = ? AND withdrawn_at IS NULL", [account]) != nil {
                 throw DomainError(.conflict, code: "artist_exists", message: "This account already has an artist profile; edit it instead.")
             }
             let id: ID<ArtistRecord>
             do {
                 id = try insertArtist(db, account: account, submission: submission, now: Date()).id!
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            } catch where StoreFailure.isUniqueViolation(error) {
                 // Two sign-ups of one account's profile at once: the partial unique index lets one through.
                 throw DomainError(.conflict, code: "artist_exists", message: "This account already has an artist profile; edit it instead.")
             }
@@ -114,9 +116,9 @@ public struct ArtistRepository: Sendable {
     }
 
     /// Applies `edit` to a live artist. Phrases kept keep their id and status; removed ones are released.
-    func update(id: ID<ArtistRecord>, edit: Edit) throws -> ArtistView {
-        try database.write { db in
-            guard var artist = try ArtistRecord.fetchOne(db, key: id.rawValue) else {
+    func update(id: ID<ArtistRecord>, edit: Edit) async throws -> ArtistView {
+        try await store.write { db in
+            guard var artist = try db.fetchOne(ArtistRecord.self, id: id.rawValue) else {
                 throw DomainError(.notFound, code: "not_found", message: "Artist \(id) was not found.")
             }
             guard artist.withdrawnAt == nil else {
@@ -148,9 +150,9 @@ public struct ArtistRepository: Sendable {
     }
 
     /// Withdraws a live artist: its phrases stop blocking at once; the rows stay for the audit trail.
-    func withdraw(id: ID<ArtistRecord>) throws -> ArtistView {
-        try database.write { db in
-            guard var artist = try ArtistRecord.fetchOne(db, key: id.rawValue) else {
+    func withdraw(id: ID<ArtistRecord>) async throws -> ArtistView {
+        try await store.write { db in
+            guard var artist = try db.fetchOne(ArtistRecord.self, id: id.rawValue) else {
                 throw DomainError(.notFound, code: "not_found", message: "Artist \(id) was not found.")
             }
             guard artist.withdrawnAt == nil else {
@@ -159,34 +161,34 @@ public struct ArtistRepository: Sendable {
             let now = Date()
             artist.withdrawnAt = now
             artist.updatedAt = now
-            try artist.update(db)
-            let released = try Int64.fetchAll(db, sql: "SELECT id FROM phrase WHERE artist_id = ? AND released_at IS NULL", arguments: [id])
-            try db.execute(sql: "UPDATE phrase SET released_at = ? WHERE artist_id = ? AND released_at IS NULL", arguments: [now, id])
+            try db.update(artist)
+            let released = try db.column(Int64.self, "SELECT id FROM phrase WHERE artist_id = ? AND released_at IS NULL", [id])
+            try db.execute("UPDATE phrase SET released_at = ? WHERE artist_id = ? AND released_at IS NULL", [now, id])
             for phrase in released { try Self.settleReleased(db, phrase: phrase, now: now) }
             return try Self.view(db, id: id)!
         }
     }
 
     /// A moderator verifies the artist: it wins its open name disputes against unverified artists.
-    func setVerified(id: ID<ArtistRecord>, by moderator: ID<AccountRecord>? = nil) throws -> ArtistView {
-        try database.write { db in
-            guard var artist = try ArtistRecord.fetchOne(db, key: id.rawValue), artist.withdrawnAt == nil else {
+    func setVerified(id: ID<ArtistRecord>, by moderator: ID<AccountRecord>? = nil) async throws -> ArtistView {
+        try await store.write { db in
+            guard var artist = try db.fetchOne(ArtistRecord.self, id: id.rawValue), artist.withdrawnAt == nil else {
                 throw DomainError(.notFound, code: "not_found", message: "Artist \(id) was not found.")
             }
             artist.verified = true
             artist.updatedAt = Date()
-            try artist.update(db)
+            try db.update(artist)
             try Self.settleByVerification(db, artist: id, actor: moderator, now: Date())
             return try Self.view(db, id: id)!
         }
     }
 
     /// Hosts where the artist verified a link, so a link to all of the host is theirs to list.
-    static func verifiedHosts(_ db: Database, artist: ID<ArtistRecord>) throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT host FROM artist_verified_link WHERE artist_id = ?", arguments: [artist]))
+    static func verifiedHosts(_ db: any SQLSession, artist: ID<ArtistRecord>) throws -> Set<String> {
+        Set(try db.column(String.self, "SELECT host FROM artist_verified_link WHERE artist_id = ?", [artist]))
     }
 
-    func insertArtist(_ db: Database, account: ID<AccountRecord>?, submission: ArtistSubmission, now: Date) throws -> ArtistRecord {
+    func insertArtist(_ db: any SQLSession, account: ID<AccountRecord>?, submission: ArtistSubmission, now: Date) throws -> ArtistRecord {
         var artist = ArtistRecord(
             accountId: account,
             name: submission.name,
@@ -197,17 +199,17 @@ public struct ArtistRepository: Sendable {
             updatedAt: now,
             withdrawnAt: nil
         )
-        try artist.insert(db)
+        artist.id = try db.insert(artist).map(ID.init)
         try replaceLinks(db, artist: artist.id!, with: submission.links)
         return artist
     }
 
     /// Brings a live artist's fields, links and phrases in line with `submission`.
     @discardableResult
-    func apply(_ db: Database, submission: ArtistSubmission, to artist: inout ArtistRecord, now: Date) throws -> PhraseChanges {
+    func apply(_ db: any SQLSession, submission: ArtistSubmission, to artist: inout ArtistRecord, now: Date) throws -> PhraseChanges {
         let id = artist.id!
         var changes = try replacePhrases(db, artist: id, with: submission.phrases, now: now)
-        let links = try String.fetchAll(db, sql: "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", arguments: [id])
+        let links = try db.column(String.self, "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", [id])
         if links != submission.links {
             try replaceLinks(db, artist: id, with: submission.links)
             changes.changedFields = true
@@ -223,20 +225,18 @@ public struct ArtistRepository: Sendable {
         }
         if changes.changed {
             artist.updatedAt = now
-            try artist.update(db)
+            try db.update(artist)
         }
         return changes
     }
 
-    private func replaceLinks(_ db: Database, artist: ID<ArtistRecord>, with links: [String]) throws {
+    private func replaceLinks(_ db: any SQLSession, artist: ID<ArtistRecord>, with links: [String]) throws {
         let verified = try Self.verifiedHosts(db, artist: artist)
-        try db.execute(sql: "DELETE FROM artist_link WHERE artist_id = ?", arguments: [artist])
+        try db.execute("DELETE FROM artist_link WHERE artist_id = ?", [artist])
         for (position, url) in links.enumerated() {
             // A link to a whole host that the artist has not verified (one kept from before the rule) stays held.
             let held = LinkRules.claimsWholeHost(url) && !(LinkRules.host(of: url).map(verified.contains) ?? false)
-            try db.execute(
-                sql: "INSERT INTO artist_link (artist_id, url, position, held) VALUES (?, ?, ?, ?)",
-                arguments: [artist, url, position, held]
+            try db.execute("INSERT INTO artist_link (artist_id, url, position, held) VALUES (?, ?, ?, ?)", [artist, url, position, held]
             )
         }
     }
@@ -244,14 +244,14 @@ public struct ArtistRepository: Sendable {
     /// Makes the artist's live phrases exactly `desired`: a phrase whose key is already live keeps its row,
     /// id and status; the rest are inserted with the collision guard's status, and the ones not wanted are released.
     func replacePhrases(
-        _ db: Database,
+        _ db: any SQLSession,
         artist: ID<ArtistRecord>,
         with desired: [(text: String, kind: PhraseKind)],
         now: Date
     ) throws -> PhraseChanges {
         var changes = PhraseChanges()
         var live = Dictionary(
-            try PhraseRecord.filter(Column("artist_id") == artist && Column("released_at") == nil).fetchAll(db).map { ($0.normalized, $0) },
+            try db.fetchAll(PhraseRecord.self, "SELECT * FROM phrase WHERE artist_id = ? AND released_at IS NULL", [artist]).map { ($0.normalized, $0) },
             uniquingKeysWith: { first, _ in first }
         )
         for (position, phrase) in desired.enumerated() {
@@ -261,7 +261,7 @@ public struct ArtistRepository: Sendable {
                     existing.text = phrase.text
                     existing.kind = phrase.kind
                     existing.position = position
-                    try existing.update(db)
+                    try db.update(existing)
                     changes.changedFields = true
                 }
                 continue
@@ -294,8 +294,8 @@ public struct ArtistRepository: Sendable {
                 record.reviewReason = "\"\(phrase.text)\" is held by another, unverified artist: a moderator decides the name dispute"
             }
             do {
-                try record.insert(db)
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                record.id = try db.insert(record).map(ID.init)
+            } catch where StoreFailure.isUniqueViolation(error) {
                 throw DomainError(
                     .conflict,
                     code: "phrase_taken",
@@ -309,7 +309,7 @@ public struct ArtistRepository: Sendable {
         }
         for var stale in live.values {
             stale.releasedAt = now
-            try stale.update(db)
+            try db.update(stale)
             try Self.settleReleased(db, phrase: stale.id!.rawValue, now: now)
             changes.released += 1
         }
@@ -330,37 +330,34 @@ public struct ArtistRepository: Sendable {
     }
 
     /// Live phrases in `status`, oldest first, `limit` at a time after the phrase id `after`.
-    func phrases(status: PhraseStatus, after: Int64, limit: Int) throws -> [ReviewItem] {
-        try database.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
+    func phrases(status: PhraseStatus, after: Int64, limit: Int) async throws -> [ReviewItem] {
+        try await store.read { db in
+            try db.rows("""
                     SELECT phrase.id, phrase.text, phrase.kind, phrase.status, phrase.review_reason, phrase.created_at,
                            artist.id AS artist_id, artist.name AS artist_name
                     FROM phrase JOIN artist ON artist.id = phrase.artist_id
                     WHERE phrase.status = ? AND phrase.released_at IS NULL AND phrase.id > ?
                     ORDER BY phrase.id LIMIT ?
-                    """,
-                arguments: [status.rawValue, after, limit]
+                    """, [status.rawValue, after, limit]
             ).map { row in
                 ReviewItem(
-                    id: ID(row["id"]),
-                    text: row["text"],
-                    kind: PhraseKind(rawValue: row["kind"]) ?? .name,
+                    id: ID(try row.get("id")),
+                    text: try row.get("text"),
+                    kind: PhraseKind(rawValue: try row.get("kind")) ?? .name,
                     status: status,
-                    reviewReason: row["review_reason"],
-                    artistId: ID(row["artist_id"]),
-                    artistName: row["artist_name"],
-                    createdAt: row["created_at"]
+                    reviewReason: try row.get("review_reason"),
+                    artistId: ID(try row.get("artist_id")),
+                    artistName: try row.get("artist_name"),
+                    createdAt: try row.get("created_at")
                 )
             }
         }
     }
 
     /// Moves a live phrase to `status` as a moderator's decision.
-    func review(phrase id: ID<PhraseRecord>, to status: PhraseStatus, by moderator: ID<AccountRecord>) throws -> ArtistView.Phrase {
-        try database.write { db in
-            guard var phrase = try PhraseRecord.fetchOne(db, key: id.rawValue), phrase.releasedAt == nil else {
+    func review(phrase id: ID<PhraseRecord>, to status: PhraseStatus, by moderator: ID<AccountRecord>) async throws -> ArtistView.Phrase {
+        try await store.write { db in
+            guard var phrase = try db.fetchOne(PhraseRecord.self, id: id.rawValue), phrase.releasedAt == nil else {
                 throw DomainError(.notFound, code: "not_found", message: "Phrase \(id) was not found, or its artist removed it.")
             }
             guard phrase.status != .disputed, phrase.status != .superseded, status != .disputed, status != .superseded else {
@@ -374,8 +371,8 @@ public struct ArtistRepository: Sendable {
                 phrase.status = status
                 phrase.reviewedBy = moderator
                 do {
-                    try phrase.update(db)
-                } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+                    try db.update(phrase)
+                } catch where StoreFailure.isUniqueViolation(error) {
                     throw DomainError(.conflict, code: "phrase_taken", message: "Another artist now holds \"\(phrase.text)\".")
                 }
             }
@@ -387,57 +384,46 @@ public struct ArtistRepository: Sendable {
 
     /// Applies the collision guard's current rule to the phrases already active, once per revision: those now under
     /// the rule go back to review. Returns how many moved, or nil when this revision was applied before.
-    func applyGuardRevision() throws -> Int? {
+    func applyGuardRevision() async throws -> Int? {
         let guardian = collisionGuard
-        return try database.write { db -> Int? in
-            let applied = try Int.fetchOne(db, sql: "SELECT max(revision) FROM guard_revision") ?? 0
+        return try await store.write { db -> Int? in
+            let applied = try db.value(Int.self, "SELECT max(revision) FROM guard_revision") ?? 0
             guard applied < CollisionGuard.revision else { return nil }
             var held = 0
             // Folding revisions change keys (revision 3: letters with a stroke fold to their base, ligatures to
             // their letters, white space inside Han, kana and Hangul joins, apostrophes between letters drop): keys
             // are recomputed first. A phrase whose new key another live phrase already holds is a second spelling of
             // one name: it is rejected, with the reason, and the phrase that already held the key keeps it.
-            for row in try Row.fetchAll(db, sql: "SELECT id, name, name_key FROM artist WHERE withdrawn_at IS NULL") {
-                let key = PhraseKey.make(row["name"] as String)
-                if key != row["name_key"] as String {
-                    try db.execute(sql: "UPDATE artist SET name_key = ? WHERE id = ?", arguments: [key, row["id"] as Int64])
+            for row in try db.rows("SELECT id, name, name_key FROM artist WHERE withdrawn_at IS NULL") {
+                let key = PhraseKey.make(try row.get("name", as: String.self))
+                if try key != row.get("name_key", as: String.self) {
+                    try db.execute("UPDATE artist SET name_key = ? WHERE id = ?", [key, try row.get("id", as: Int64.self)])
                 }
             }
-            let live = try Row.fetchAll(
-                db,
-                sql: "SELECT id, text, normalized FROM phrase WHERE released_at IS NULL AND status IN ('active', 'pending_review') ORDER BY id"
+            let live = try db.rows("SELECT id, text, normalized FROM phrase WHERE released_at IS NULL AND status IN ('active', 'pending_review') ORDER BY id"
             )
             for row in live {
-                let text: String = row["text"]
+                let text: String = try row.get("text")
                 let key = PhraseKey.make(text)
-                guard key != row["normalized"] as String, !key.isEmpty else { continue }
-                let id: Int64 = row["id"]
-                let taken = try Bool.fetchOne(
-                    db,
-                    sql: "SELECT 1 FROM phrase WHERE normalized = ? AND released_at IS NULL AND status IN ('active', 'pending_review') AND id != ?",
-                    arguments: [key, id]
+                guard try key != row.get("normalized", as: String.self), !key.isEmpty else { continue }
+                let id: Int64 = try row.get("id")
+                let taken = try db.value(Bool.self, "SELECT 1 FROM phrase WHERE normalized = ? AND released_at IS NULL AND status IN ('active', 'pending_review') AND id != ?", [key, id]
                 )
                 if taken == true {
-                    try db.execute(
-                        sql: "UPDATE phrase SET status = 'rejected', review_reason = ? WHERE id = ?",
-                        arguments: ["\"\(text)\" now reads as another live phrase (folding revision \(CollisionGuard.revision))", id]
+                    try db.execute("UPDATE phrase SET status = 'rejected', review_reason = ? WHERE id = ?", ["\"\(text)\" now reads as another live phrase (folding revision \(CollisionGuard.revision))", id]
                     )
                 }
-                try db.execute(sql: "UPDATE phrase SET normalized = ? WHERE id = ?", arguments: [key, id])
+                try db.execute("UPDATE phrase SET normalized = ? WHERE id = ?", [key, id])
             }
-            let rows = try Row.fetchAll(db, sql: "SELECT id, text FROM phrase WHERE status = 'active' AND released_at IS NULL")
+            let rows = try db.rows("SELECT id, text FROM phrase WHERE status = 'active' AND released_at IS NULL")
             for row in rows {
-                let text: String = row["text"]
+                let text: String = try row.get("text")
                 guard let reason = guardian.reviewReason(for: text) else { continue }
-                try db.execute(
-                    sql: "UPDATE phrase SET status = 'pending_review', review_reason = ? WHERE id = ?",
-                    arguments: ["\"\(text)\" \(reason) (held by collision guard revision \(CollisionGuard.revision))", row["id"] as Int64]
+                try db.execute("UPDATE phrase SET status = 'pending_review', review_reason = ? WHERE id = ?", ["\"\(text)\" \(reason) (held by collision guard revision \(CollisionGuard.revision))", try row.get("id", as: Int64.self)]
                 )
                 held += 1
             }
-            try db.execute(
-                sql: "INSERT INTO guard_revision (revision, held, applied_at) VALUES (?, ?, ?)",
-                arguments: [CollisionGuard.revision, held, Date()]
+            try db.execute("INSERT INTO guard_revision (revision, held, applied_at) VALUES (?, ?, ?)", [CollisionGuard.revision, held, Date()]
             )
             return held
         }
@@ -445,13 +431,13 @@ public struct ArtistRepository: Sendable {
 
     // MARK: Registry
 
-    func registryVersion() throws -> Int64 {
-        try database.read(RegistryStore.registryVersion)
+    func registryVersion() async throws -> Int64 {
+        try await store.read { db in try db.value(Int64.self, "SELECT version FROM registry_state WHERE id = 1") ?? 0 }
     }
 
-    func activePhraseCount() throws -> Int {
-        try database.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM phrase WHERE status = 'active' AND released_at IS NULL") ?? 0
+    func activePhraseCount() async throws -> Int {
+        try await store.read { db in
+            try db.value(Int.self, "SELECT count(*) FROM phrase WHERE status = 'active' AND released_at IS NULL") ?? 0
         }
     }
 }

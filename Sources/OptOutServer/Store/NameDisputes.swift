@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import OptOutCore
 
 /// Name disputes: a phrase held by an unverified artist that another artist registered too.
@@ -10,34 +9,33 @@ import OptOutCore
 /// `active` (the holder's stays as it was), the loser's `superseded`.
 extension ArtistRepository {
     /// Whether an artist counts as verified in a dispute: verified by a moderator, or the owner of a verified site.
-    static func verifiedForDisputes(_ db: Database, artist: ID<ArtistRecord>) throws -> Bool {
-        try Bool.fetchOne(
-            db,
-            sql: """
+    static func verifiedForDisputes(_ db: any SQLSession, artist: ID<ArtistRecord>) throws -> Bool {
+        try db.value(Bool.self, """
                 SELECT artist.verified OR EXISTS (SELECT 1 FROM artist_verified_link WHERE artist_id = artist.id)
                 FROM artist WHERE id = ?
-                """,
-            arguments: [artist]
+                """, [artist]
         ) ?? false
     }
 
     /// The live phrase that holds `key` now, if any.
-    static func holder(_ db: Database, key: String) throws -> PhraseRecord? {
-        try PhraseRecord.filter(
-            Column("normalized") == key && Column("released_at") == nil
-                && [PhraseStatus.active.rawValue, PhraseStatus.pendingReview.rawValue].contains(Column("status"))
-        ).fetchOne(db)
+    static func holder(_ db: any SQLSession, key: String) throws -> PhraseRecord? {
+        try db.fetchOne(
+            PhraseRecord.self,
+            "SELECT * FROM phrase WHERE normalized = ? AND released_at IS NULL AND status IN ('active', 'pending_review')",
+            [key]
+        )
     }
 
     /// Opens a dispute of `challenger` against the phrase `holder`.
-    static func openDispute(_ db: Database, holder: PhraseRecord, challenger: PhraseRecord, actor: ID<AccountRecord>?, now: Date) throws {
-        try db.execute(
-            sql: "INSERT INTO name_dispute (holder_phrase_id, challenger_phrase_id, created_at) VALUES (?, ?, ?)",
-            arguments: [holder.id, challenger.id, now]
+    static func openDispute(_ db: any SQLSession, holder: PhraseRecord, challenger: PhraseRecord, actor: ID<AccountRecord>?, now: Date) throws {
+        let dispute = try db.value(
+            Int64.self,
+            "INSERT INTO name_dispute (holder_phrase_id, challenger_phrase_id, created_at) VALUES (?, ?, ?) RETURNING id",
+            [holder.id, challenger.id, now]
         )
         try event(
             db,
-            dispute: db.lastInsertedRowID,
+            dispute: dispute ?? 0,
             action: "opened",
             actor: actor,
             note: "\"\(challenger.text)\" is held by another artist",
@@ -45,10 +43,8 @@ extension ArtistRepository {
         )
     }
 
-    static func event(_ db: Database, dispute: Int64, action: String, actor: ID<AccountRecord>?, note: String?, now: Date) throws {
-        try db.execute(
-            sql: "INSERT INTO name_dispute_event (dispute_id, actor_account_id, action, note, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [dispute, actor, action, note, now]
+    static func event(_ db: any SQLSession, dispute: Int64, action: String, actor: ID<AccountRecord>?, note: String?, now: Date) throws {
+        try db.execute("INSERT INTO name_dispute_event (dispute_id, actor_account_id, action, note, created_at) VALUES (?, ?, ?, ?, ?)", [dispute, actor, action, note, now]
         )
     }
 
@@ -60,7 +56,7 @@ extension ArtistRepository {
     /// Ends an open dispute: the loser's phrase is superseded, then the winner's (when it waited as disputed)
     /// becomes active.
     static func settle(
-        _ db: Database,
+        _ db: any SQLSession,
         dispute id: Int64,
         winner: DisputeSide,
         how: String,
@@ -68,48 +64,36 @@ extension ArtistRepository {
         note: String?,
         now: Date
     ) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM name_dispute WHERE id = ? AND status = 'open'", arguments: [id]) else { return }
-        let holderId: Int64 = row["holder_phrase_id"]
-        let challengerId: Int64 = row["challenger_phrase_id"]
+        guard let row = try db.row("SELECT * FROM name_dispute WHERE id = ? AND status = 'open'", [id]) else { return }
+        let holderId: Int64 = try row.get("holder_phrase_id")
+        let challengerId: Int64 = try row.get("challenger_phrase_id")
         let (winnerId, loserId) = winner == .holder ? (holderId, challengerId) : (challengerId, holderId)
-        try db.execute(
-            sql: "UPDATE phrase SET status = 'superseded' WHERE id = ? AND released_at IS NULL AND status <> 'rejected'",
-            arguments: [loserId]
+        try db.execute("UPDATE phrase SET status = 'superseded' WHERE id = ? AND released_at IS NULL AND status <> 'rejected'", [loserId]
         )
         if winner == .challenger {
             // Other challengers of the same holder now face the new holder: they stay disputed, pointed at it.
-            try db.execute(sql: "UPDATE phrase SET status = 'active' WHERE id = ? AND released_at IS NULL", arguments: [winnerId])
-            try db.execute(
-                sql: "UPDATE name_dispute SET holder_phrase_id = ? WHERE holder_phrase_id = ? AND status = 'open' AND id <> ?",
-                arguments: [winnerId, holderId, id]
+            try db.execute("UPDATE phrase SET status = 'active' WHERE id = ? AND released_at IS NULL", [winnerId])
+            try db.execute("UPDATE name_dispute SET holder_phrase_id = ? WHERE holder_phrase_id = ? AND status = 'open' AND id <> ?", [winnerId, holderId, id]
             )
         }
-        try db.execute(
-            sql: """
+        try db.execute("""
                 UPDATE name_dispute SET status = 'decided', winner = ?, decided_how = ?, decided_by = ?, decided_at = ?, version = version + 1
                 WHERE id = ?
-                """,
-            arguments: [winner.rawValue, how, actor, now, id]
+                """, [winner.rawValue, how, actor, now, id]
         )
         let action = how == "released" ? "released" : "decided_\(winner.rawValue)"
         try event(db, dispute: id, action: action, actor: actor, note: note, now: now)
     }
 
     /// Ends the open disputes a released phrase was part of: the other side wins.
-    static func settleReleased(_ db: Database, phrase: Int64, now: Date) throws {
-        let asHolder = try Int64.fetchAll(
-            db,
-            sql: "SELECT id FROM name_dispute WHERE holder_phrase_id = ? AND status = 'open' ORDER BY id",
-            arguments: [phrase]
+    static func settleReleased(_ db: any SQLSession, phrase: Int64, now: Date) throws {
+        let asHolder = try db.column(Int64.self, "SELECT id FROM name_dispute WHERE holder_phrase_id = ? AND status = 'open' ORDER BY id", [phrase]
         )
         // The oldest challenger takes the name; later ones stay disputed against it.
         if let first = asHolder.first {
             try settle(db, dispute: first, winner: .challenger, how: "released", actor: nil, note: "the holder let the phrase go", now: now)
         }
-        let asChallenger = try Int64.fetchAll(
-            db,
-            sql: "SELECT id FROM name_dispute WHERE challenger_phrase_id = ? AND status = 'open'",
-            arguments: [phrase]
+        let asChallenger = try db.column(Int64.self, "SELECT id FROM name_dispute WHERE challenger_phrase_id = ? AND status = 'open'", [phrase]
         )
         for id in asChallenger {
             try settle(db, dispute: id, winner: .holder, how: "released", actor: nil, note: "the challenger let the phrase go", now: now)
@@ -118,65 +102,56 @@ extension ArtistRepository {
 
     /// Ends the open disputes of `artist` that its verification decides: against an unverified other side, the
     /// verified side wins.
-    static func settleByVerification(_ db: Database, artist: ID<ArtistRecord>, actor: ID<AccountRecord>?, now: Date) throws {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
+    static func settleByVerification(_ db: any SQLSession, artist: ID<ArtistRecord>, actor: ID<AccountRecord>?, now: Date) throws {
+        let rows = try db.rows("""
                 SELECT name_dispute.id, holder.artist_id AS holder_artist, challenger.artist_id AS challenger_artist
                 FROM name_dispute
                 JOIN phrase AS holder ON holder.id = name_dispute.holder_phrase_id
                 JOIN phrase AS challenger ON challenger.id = name_dispute.challenger_phrase_id
                 WHERE name_dispute.status = 'open' AND (holder.artist_id = ? OR challenger.artist_id = ?)
                 ORDER BY name_dispute.id
-                """,
-            arguments: [artist, artist]
+                """, [artist, artist]
         )
         for row in rows {
-            let holderArtist = ID<ArtistRecord>(row["holder_artist"] as Int64)
-            let challengerArtist = ID<ArtistRecord>(row["challenger_artist"] as Int64)
+            let holderArtist = ID<ArtistRecord>(try row.get("holder_artist", as: Int64.self))
+            let challengerArtist = ID<ArtistRecord>(try row.get("challenger_artist", as: Int64.self))
             let side: DisputeSide = holderArtist == artist ? .holder : .challenger
             let other = side == .holder ? challengerArtist : holderArtist
             guard try !verifiedForDisputes(db, artist: other) else { continue }
             // A challenger wins only while its phrase still waits (another challenger may have taken the name).
-            try settle(db, dispute: row["id"], winner: side, how: "verification", actor: actor, note: "artist \(artist) was verified", now: now)
+            try settle(db, dispute: try row.get("id"), winner: side, how: "verification", actor: actor, note: "artist \(artist) was verified", now: now)
         }
     }
 
     /// Whether the artist holds a phrase that another artist disputes.
-    static func holdsDisputedPhrase(_ db: Database, artist: ID<ArtistRecord>) throws -> Bool {
-        try Bool.fetchOne(
-            db,
-            sql: """
+    static func holdsDisputedPhrase(_ db: any SQLSession, artist: ID<ArtistRecord>) throws -> Bool {
+        try db.value(Bool.self, """
                 SELECT EXISTS (SELECT 1 FROM name_dispute JOIN phrase ON phrase.id = name_dispute.holder_phrase_id
                                WHERE name_dispute.status = 'open' AND phrase.artist_id = ?)
-                """,
-            arguments: [artist]
+                """, [artist]
         ) ?? false
     }
 
     // MARK: The moderators' view
 
     /// Open disputes first, then decided ones, oldest first; `after` is the last id seen.
-    func disputes(status: String?, after: Int64, limit: Int) throws -> [JSONValue] {
-        try database.read { db in
-            let ids = try Int64.fetchAll(
-                db,
-                sql: "SELECT id FROM name_dispute WHERE (? IS NULL OR status = ?) AND id > ? ORDER BY id LIMIT ?",
-                arguments: [status, status, after, limit]
+    func disputes(status: String?, after: Int64, limit: Int) async throws -> [JSONValue] {
+        try await store.read { db in
+            let ids = try db.column(Int64.self, "SELECT id FROM name_dispute WHERE (CAST(? AS TEXT) IS NULL OR status = ?) AND id > ? ORDER BY id LIMIT ?", [status, status, after, limit]
             )
             return try ids.compactMap { try Self.disputeView(db, id: $0, full: false) }
         }
     }
 
-    func dispute(id: Int64) throws -> JSONValue? {
-        try database.read { db in try Self.disputeView(db, id: id, full: true) }
+    func dispute(id: Int64) async throws -> JSONValue? {
+        try await store.read { db in try Self.disputeView(db, id: id, full: true) }
     }
 
-    static func disputeView(_ db: Database, id: Int64, full: Bool) throws -> JSONValue? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM name_dispute WHERE id = ?", arguments: [id]) else { return nil }
+    static func disputeView(_ db: any SQLSession, id: Int64, full: Bool) throws -> JSONValue? {
+        guard let row = try db.row("SELECT * FROM name_dispute WHERE id = ?", [id]) else { return nil }
         func side(_ phraseId: Int64) throws -> JSONValue {
-            guard let phrase = try PhraseRecord.fetchOne(db, key: phraseId),
-                let artist = try ArtistRecord.fetchOne(db, key: phrase.artistId.rawValue)
+            guard let phrase = try db.fetchOne(PhraseRecord.self, id: phraseId),
+                let artist = try db.fetchOne(ArtistRecord.self, id: phrase.artistId.rawValue)
             else { return .null }
             var view: [String: JSONValue] = [
                 "artist_id": .int(artist.id!.rawValue),
@@ -189,15 +164,12 @@ extension ArtistRepository {
                 "artist_created_at": .string(JSONText.iso(artist.createdAt)),
             ]
             if full {
-                let links = try String.fetchAll(db, sql: "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", arguments: [artist.id])
-                let verifiedLinks = try String.fetchAll(
-                    db,
-                    sql: "SELECT url FROM artist_verified_link WHERE artist_id = ? ORDER BY id",
-                    arguments: [artist.id]
+                let links = try db.column(String.self, "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", [artist.id])
+                let verifiedLinks = try db.column(String.self, "SELECT url FROM artist_verified_link WHERE artist_id = ? ORDER BY id", [artist.id]
                 )
                 view["links"] = .array(links.map(JSONValue.string))
                 view["verified_links"] = .array(verifiedLinks.map(JSONValue.string))
-                if let accountId = artist.accountId, let account = try AccountRecord.fetchOne(db, key: accountId.rawValue) {
+                if let accountId = artist.accountId, let account = try db.fetchOne(AccountRecord.self, id: accountId.rawValue) {
                     view["account"] = .object([
                         "id": .int(accountId.rawValue),
                         "created_at": .string(JSONText.iso(account.createdAt)),
@@ -212,32 +184,29 @@ extension ArtistRepository {
         var view: [String: JSONValue] = [
             "id": .int(id),
             "kind": .string("name_dispute"),
-            "status": .string(row["status"]),
-            "winner": (row["winner"] as String?).map(JSONValue.string) ?? .null,
-            "decided_how": (row["decided_how"] as String?).map(JSONValue.string) ?? .null,
-            "version": .int(row["version"]),
-            "created_at": .string(JSONText.iso(row["created_at"])),
-            "decided_at": (row["decided_at"] as Date?).map { .string(JSONText.iso($0)) } ?? .null,
-            "holder": try side(row["holder_phrase_id"]),
-            "challenger": try side(row["challenger_phrase_id"]),
+            "status": .string(try row.get("status")),
+            "winner": (try row.get("winner", as: String?.self)).map(JSONValue.string) ?? .null,
+            "decided_how": (try row.get("decided_how", as: String?.self)).map(JSONValue.string) ?? .null,
+            "version": .int(try row.get("version")),
+            "created_at": .string(JSONText.iso(try row.get("created_at"))),
+            "decided_at": (try row.get("decided_at", as: Date?.self)).map { .string(JSONText.iso($0)) } ?? .null,
+            "holder": try side(try row.get("holder_phrase_id")),
+            "challenger": try side(try row.get("challenger_phrase_id")),
         ]
         if full {
-            let events = try Row.fetchAll(
-                db,
-                sql: """
+            let events = try db.rows("""
                     SELECT name_dispute_event.*, account.email FROM name_dispute_event
                     LEFT JOIN account ON account.id = name_dispute_event.actor_account_id
                     WHERE dispute_id = ? ORDER BY name_dispute_event.id
-                    """,
-                arguments: [id]
+                    """, [id]
             )
             view["history"] = .array(
-                events.map { event in
+                try events.map { event in
                     .object([
-                        "action": .string(event["action"]),
-                        "account_id": (event["actor_account_id"] as Int64?).map(JSONValue.int) ?? .null,
-                        "note": (event["note"] as String?).map(JSONValue.string) ?? .null,
-                        "at": .string(JSONText.iso(event["created_at"])),
+                        "action": .string(try event.get("action")),
+                        "account_id": (try event.get("actor_account_id", as: Int64?.self)).map(JSONValue.int) ?? .null,
+                        "note": (try event.get("note", as: String?.self)).map(JSONValue.string) ?? .null,
+                        "at": .string(JSONText.iso(try event.get("created_at"))),
                     ])
                 }
             )
@@ -246,19 +215,19 @@ extension ArtistRepository {
     }
 
     /// A moderator's decision on an open dispute.
-    func decideDispute(id: Int64, winner: DisputeSide, note: String, version: Int64?, by moderator: ID<AccountRecord>) throws -> JSONValue {
-        try database.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT status, version FROM name_dispute WHERE id = ?", arguments: [id]) else {
+    func decideDispute(id: Int64, winner: DisputeSide, note: String, version: Int64?, by moderator: ID<AccountRecord>) async throws -> JSONValue {
+        try await store.write { db in
+            guard let row = try db.row("SELECT status, version FROM name_dispute WHERE id = ?", [id]) else {
                 throw DomainError(.notFound, code: "not_found", message: "Name dispute \(id) was not found.")
             }
-            guard row["status"] as String == "open" else {
+            guard try row.get("status", as: String.self) == "open" else {
                 throw DomainError(.conflict, code: "dispute_decided", message: "Name dispute \(id) was already decided.")
             }
-            if let version, version != row["version"] as Int64 {
+            if let version, try version != row.get("version", as: Int64.self) {
                 throw DomainError(
                     .conflict,
                     code: "version_conflict",
-                    message: "Name dispute \(id) changed since version \(version); it is at version \(row["version"] as Int64)."
+                    message: "Name dispute \(id) changed since version \(version); it is at version \(try row.get("version", as: Int64.self))."
                 )
             }
             try Self.settle(db, dispute: id, winner: winner, how: "moderator", actor: moderator, note: note, now: Date())
@@ -271,15 +240,13 @@ extension ArtistRepository {
 
 extension ArtistRepository {
     /// The token the artist may put on a listed page to verify it; made on first use.
-    func verificationToken(artist: ID<ArtistRecord>) throws -> String {
-        try database.write { db in
-            if let token = try String.fetchOne(db, sql: "SELECT token FROM artist_verification_token WHERE artist_id = ?", arguments: [artist]) {
+    func verificationToken(artist: ID<ArtistRecord>) async throws -> String {
+        try await store.write { db in
+            if let token = try db.value(String.self, "SELECT token FROM artist_verification_token WHERE artist_id = ?", [artist]) {
                 return token
             }
             let token = "optout-verify-" + RandomToken.make(prefix: "").prefix(32)
-            try db.execute(
-                sql: "INSERT INTO artist_verification_token (artist_id, token, created_at) VALUES (?, ?, ?)",
-                arguments: [artist, token, Date()]
+            try db.execute("INSERT INTO artist_verification_token (artist_id, token, created_at) VALUES (?, ?, ?)", [artist, token, Date()]
             )
             return token
         }
@@ -287,21 +254,19 @@ extension ArtistRepository {
 
     /// Records a listed page the artist proved is theirs: links to all of its host are no longer held, and the artist
     /// wins its open name disputes against unverified artists.
-    func recordVerifiedLink(artist: ID<ArtistRecord>, url: String, method: SiteProof.Method) throws -> ArtistView {
-        try database.write { db in
+    func recordVerifiedLink(artist: ID<ArtistRecord>, url: String, method: SiteProof.Method) async throws -> ArtistView {
+        try await store.write { db in
             guard let host = LinkRules.host(of: url) else {
                 throw DomainError(.invalid, code: "invalid_link", message: "\(url) is not an http or https URL.", field: "url")
             }
-            try db.execute(
-                sql: """
+            try db.execute("""
                     INSERT INTO artist_verified_link (artist_id, url, host, method, verified_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (artist_id, url) DO UPDATE SET method = excluded.method, verified_at = excluded.verified_at
-                    """,
-                arguments: [artist, url, host, method.rawValue, Date()]
+                    """, [artist, url, host, method.rawValue, Date()]
             )
-            let held = try Row.fetchAll(db, sql: "SELECT id, url FROM artist_link WHERE artist_id = ? AND held = 1", arguments: [artist])
-            for link in held where LinkRules.host(of: link["url"]) == host {
-                try db.execute(sql: "UPDATE artist_link SET held = 0 WHERE id = ?", arguments: [link["id"] as Int64])
+            let held = try db.rows("SELECT id, url FROM artist_link WHERE artist_id = ? AND held = true", [artist])
+            for link in held where LinkRules.host(of: try link.get("url")) == host {
+                try db.execute("UPDATE artist_link SET held = false WHERE id = ?", [try link.get("id", as: Int64.self)])
             }
             try Self.settleByVerification(db, artist: artist, actor: nil, now: Date())
             return try Self.view(db, id: artist)!
@@ -309,9 +274,9 @@ extension ArtistRepository {
     }
 
     /// The pages the artist verified.
-    func verifiedLinks(artist: ID<ArtistRecord>) throws -> [String] {
-        try database.read { db in
-            try String.fetchAll(db, sql: "SELECT url FROM artist_verified_link WHERE artist_id = ? ORDER BY id", arguments: [artist])
+    func verifiedLinks(artist: ID<ArtistRecord>) async throws -> [String] {
+        try await store.read { db in
+            try db.column(String.self, "SELECT url FROM artist_verified_link WHERE artist_id = ? ORDER BY id", [artist])
         }
     }
 }

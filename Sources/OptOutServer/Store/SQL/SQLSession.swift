@@ -38,14 +38,29 @@ extension SQLSession {
         try rows(sql, arguments).first
     }
 
-    /// The first column of the first row as `T`, or nil when there is no row.
+    /// The first column of the first row as `T`, or nil when there is no row or it holds NULL.
     func value<T: SQLConvertible>(_ type: T.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> T? {
-        try row(sql, arguments).map { try $0.first(as: T.self) }
+        guard let row = try row(sql, arguments) else { return nil }
+        return try row.first(as: T?.self)
     }
 
     /// The first column of every row as `T`.
     func column<T: SQLConvertible>(_ type: T.Type, _ sql: String, _ arguments: SQLArguments = []) throws -> [T] {
         try rows(sql, arguments).map { try $0.first(as: T.self) }
+    }
+
+    /// Runs `body` in a savepoint: what it wrote is undone when it throws, and the transaction goes on.
+    func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try execute("SAVEPOINT step")
+        do {
+            let result = try body()
+            try execute("RELEASE SAVEPOINT step")
+            return result
+        } catch {
+            try execute("ROLLBACK TO SAVEPOINT step")
+            try execute("RELEASE SAVEPOINT step")
+            throw error
+        }
     }
 
     /// Every row decoded as `R`, columns in snake_case for its camelCase properties.

@@ -8,12 +8,13 @@ struct SQLiteSession: SQLSession {
 
     @discardableResult
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
-        try db.execute(sql: sql, arguments: Self.arguments(arguments))
+        // GRDB keeps a compiled statement per SQL text and connection: a statement run again is not parsed again.
+        try db.cachedStatement(sql: sql).execute(arguments: Self.arguments(arguments))
         return db.changesCount
     }
 
     func rows(_ sql: String, _ arguments: SQLArguments) throws -> [SQLRow] {
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: Self.arguments(arguments))
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: Self.arguments(arguments))
         var rows: [SQLRow] = []
         var columns: [String]?
         while let row = try cursor.next() {
