@@ -113,7 +113,7 @@ struct Services: Sendable {
 
     func reports(_ configuration: AppConfiguration) -> ReportRepository {
         ReportRepository(
-            database: database,
+            store: store,
             rulingWindow: configuration.rulingWindow,
             claimLifetime: configuration.claimLifetime,
             perHour: configuration.reportsPerHour

@@ -250,7 +250,7 @@ struct PostgresTests {
         }
         let reports = services.reports(configuration)
         let reporter = try await #require(try services.accounts.account(email: "b@example.org"))
-        _ = try reports.file(
+        _ = try await reports.file(
             .init(artistId: artist.rawValue, target: .imageURL("https://x.org/a.png"), category: .styleImitation, details: "same style"),
             by: reporter
         )

@@ -63,7 +63,7 @@ struct ReportsController {
         let category = try Input.choice(input.category, as: ReportCategory.self, field: "category", code: "invalid_category")
         let target = try ReportTarget.validated(generationId: input.target.generationId, imageURL: input.target.imageUrl)
         let details = try ReportLimits.text(input.details, field: "details", maxLength: ReportLimits.maxDetailsLength, required: false) ?? ""
-        let result = try repository.file(
+        let result = try await repository.file(
             .init(artistId: input.artistId, target: target, category: category, details: details),
             by: account
         )
@@ -77,20 +77,20 @@ struct ReportsController {
         let account = try context.requireAccount()
         let limit = try Input.integer(request, "limit", default: 50, range: 1...200)
         let after = try Input.integer(request, "after", default: Int.max, range: 1...Int.max)
-        let page = try repository.mine(account: account.id!, before: Int64(after), limit: limit)
+        let page = try await repository.mine(account: account.id!, before: Int64(after), limit: limit)
         return try Response.page(page.items, next: page.next.map { String($0) })
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        return try Response.json(.object(try repository.reporterView(try Input.pathID(context, noun: "report"), account: account.id!)))
+        return try await Response.json(.object(try repository.reporterView(try Input.pathID(context, noun: "report"), account: account.id!)))
     }
 
     // MARK: Artists
 
     @Sendable func rulings(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        return try Response.json(.object(["items": .array(try repository.rulings(account: account.id!))]))
+        return try await Response.json(.object(["items": .array(try repository.rulings(account: account.id!))]))
     }
 
     @Sendable func rule(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -100,7 +100,7 @@ struct ReportsController {
         let input = try await request.decodeJSON(as: RulingInput.self, context: context)
         let verdict = try Input.choice(input.verdict, as: ReportAction.Verdict.self, field: "verdict", code: "invalid_verdict")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: false)
-        return try Response.json(try repository.rule(id, verdict: verdict, note: note?.isEmpty == true ? nil : note, by: account))
+        return try await Response.json(try repository.rule(id, verdict: verdict, note: note?.isEmpty == true ? nil : note, by: account))
     }
 
     // MARK: Generators
@@ -110,7 +110,7 @@ struct ReportsController {
         let key = try context.requireScope(.generate)
         let limit = try Input.integer(request, "limit", default: 100, range: 1...1000)
         let after = try Input.integer(request, "after", default: 0, range: 0...Int.max)
-        let page = try repository.takedowns(key: key.id!, after: Int64(after), limit: limit)
+        let page = try await repository.takedowns(key: key.id!, after: Int64(after), limit: limit)
         return try Response.page(page.items, next: page.next.map { String($0) })
     }
 
@@ -133,29 +133,29 @@ struct ReportsController {
             }
             after = cursor
         }
-        let page = try repository.queue(status: status, after: after, limit: limit)
+        let page = try await repository.queue(status: status, after: after, limit: limit)
         return try Response.page(page.items, next: page.next?.text)
     }
 
     @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(.moderator)
-        return try Response.json(try repository.detail(try Input.pathID(context, noun: "report")))
+        return try await Response.json(try repository.detail(try Input.pathID(context, noun: "report")))
     }
 
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(.moderator)
         let id: ID<ReportRecord> = try Input.pathID(context, noun: "report")
-        return try Response.json(.object(["report_id": .int(id.rawValue), "events": .array(try repository.history(id))]))
+        return try await Response.json(.object(["report_id": .int(id.rawValue), "events": .array(try repository.history(id))]))
     }
 
     @Sendable func claim(_ request: Request, context: AppRequestContext) async throws -> Response {
         let moderator = try context.requireRole(.moderator)
-        return try Response.json(try repository.claim(try Input.pathID(context, noun: "report"), by: .init(account: moderator)))
+        return try await Response.json(try repository.claim(try Input.pathID(context, noun: "report"), by: .init(account: moderator)))
     }
 
     @Sendable func release(_ request: Request, context: AppRequestContext) async throws -> Response {
         let moderator = try context.requireRole(.moderator)
-        return try Response.json(try repository.release(try Input.pathID(context, noun: "report"), by: .init(account: moderator)))
+        return try await Response.json(try repository.release(try Input.pathID(context, noun: "report"), by: .init(account: moderator)))
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -165,7 +165,7 @@ struct ReportsController {
         let input = try await request.decodeJSON(as: DecisionInput.self, context: context)
         let decision = try Input.choice(input.action, as: ReportAction.Decision.self, field: "action", code: "invalid_action")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        return try Response.json(try repository.decide(id, decision: decision, note: note, version: input.version, by: .init(account: moderator)))
+        return try await Response.json(try repository.decide(id, decision: decision, note: note, version: input.version, by: .init(account: moderator)))
     }
 
     @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -174,7 +174,7 @@ struct ReportsController {
         var request = request
         let input = try await request.decodeJSON(as: ReopenInput.self, context: context)
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        return try Response.json(try repository.reopen(id, note: note, version: input.version, by: .init(account: moderator)))
+        return try await Response.json(try repository.reopen(id, note: note, version: input.version, by: .init(account: moderator)))
     }
 
     // MARK: Helpers

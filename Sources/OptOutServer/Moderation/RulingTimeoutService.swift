@@ -12,7 +12,7 @@ struct RulingTimeoutService: Service {
     func run() async throws {
         await repeatUntilShutdown(every: interval, logger: logger, failure: "returning unanswered reports failed") {
             [repository, logger] in
-            let returned = try repository.returnUnanswered()
+            let returned = try await repository.returnUnanswered()
             if returned > 0 {
                 logger.info("reports returned unanswered", metadata: ["count": "\(returned)"])
             }

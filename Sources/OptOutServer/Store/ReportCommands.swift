@@ -1,14 +1,13 @@
 import Foundation
-import GRDB
 import OptOutCore
 
 /// Moderators' and artists' commands on the queue: claim, release, decide, reopen, rule, and the ruling sweep.
 extension ReportRepository {
     // MARK: Moderators
 
-    func claim(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) throws -> JSONValue {
+    func claim(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) async throws -> JSONValue {
         let lifetime = claimLifetime
-        return try database.write { db in
+        return try await store.write { db in
             var report = try Self.load(db, id)
             guard report.status == .open else {
                 throw DomainError(
@@ -28,8 +27,8 @@ extension ReportRepository {
         }
     }
 
-    func release(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) throws -> JSONValue {
-        try database.write { db in
+    func release(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) async throws -> JSONValue {
+        try await store.write { db in
             var report = try Self.load(db, id)
             switch ReportClaim.standing(of: report.claim(at: now), for: actor.id.rawValue) {
             case .free:
@@ -54,9 +53,9 @@ extension ReportRepository {
         version: Int64,
         by actor: Actor,
         now: Date = Date()
-    ) throws -> JSONValue {
+    ) async throws -> JSONValue {
         let window = rulingWindow
-        return try database.write { db in
+        return try await store.write { db in
             var report = try Self.load(db, id)
             let next = try Self.transition(report, .decide(decision))
             switch ReportClaim.standing(of: report.claim(at: now), for: actor.id.rawValue) {
@@ -72,7 +71,7 @@ extension ReportRepository {
             }
             try Self.checkVersion(report, version)
             if decision == .askArtist {
-                let artist = try ArtistRecord.fetchOne(db, key: report.artistId.rawValue)
+                let artist = try db.fetchOne(ArtistRecord.self, id: report.artistId.rawValue)
                 guard let artist, Self.canRule(artist) else {
                     throw DomainError(
                         .conflict,
@@ -95,8 +94,8 @@ extension ReportRepository {
     }
 
     /// A moderator reopens a decided item.
-    func reopen(_ id: ID<ReportRecord>, note: String, version: Int64?, by actor: Actor, now: Date = Date()) throws -> JSONValue {
-        try database.write { db in
+    func reopen(_ id: ID<ReportRecord>, note: String, version: Int64?, by actor: Actor, now: Date = Date()) async throws -> JSONValue {
+        try await store.write { db in
             var report = try Self.load(db, id)
             let next = try Self.transition(report, .reopen)
             if let version { try Self.checkVersion(report, version) }
@@ -117,12 +116,12 @@ extension ReportRepository {
         note: String?,
         by account: AccountRecord,
         now: Date = Date()
-    ) throws
+    ) async throws
         -> JSONValue
     {
-        try database.write { db in
+        try await store.write { db in
             var report = try Self.load(db, id)
-            let artist = try ArtistRecord.fetchOne(db, key: report.artistId.rawValue)
+            let artist = try db.fetchOne(ArtistRecord.self, id: report.artistId.rawValue)
             guard let owner = artist?.accountId, owner == account.id else {
                 throw DomainError.forbidden("Only the artist the report is about may rule on report \(id).")
             }
@@ -139,10 +138,13 @@ extension ReportRepository {
     /// Returns to the moderators, marked unanswered, every item whose artist did not rule in time.
     /// - Returns: how many items came back.
     @discardableResult
-    func returnUnanswered(now: Date = Date()) throws -> Int {
-        try database.write { db in
-            let due = try ReportRecord.filter(Column("status") == ReportStatus.awaitingArtist.rawValue && Column("ruling_due_at") <= now)
-                .order(Column("id")).fetchAll(db)
+    func returnUnanswered(now: Date = Date()) async throws -> Int {
+        try await store.write { db in
+            let due = try db.fetchAll(
+                ReportRecord.self,
+                "SELECT * FROM report WHERE status = ? AND ruling_due_at <= ? ORDER BY id",
+                [ReportStatus.awaitingArtist.rawValue, now]
+            )
             for var report in due {
                 let next = try Self.transition(report, .artistTimedOut)
                 report.rulingDueAt = nil

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import OptOutCore
 
 /// The moderation queue in the database: reports, claims, decisions, rulings, and the audit trail. Filing and the
@@ -8,7 +7,7 @@ import OptOutCore
 ///
 /// Every change of an item and its audit event are written in one transaction, so the trail never misses a step.
 struct ReportRepository: Sendable {
-    let database: AppDatabase
+    let store: any SQLStore
     /// How long the artist has to rule before the item returns to the moderators.
     let rulingWindow: TimeInterval
     let claimLifetime: TimeInterval
@@ -44,12 +43,12 @@ struct ReportRepository: Sendable {
         _ filing: Filing,
         by reporter: AccountRecord,
         now: Date = Date()
-    ) throws -> (
+    ) async throws -> (
         outcome: FilingOutcome, id: ID<ReportRecord>, view: [String: JSONValue]
     ) {
         let perHour = self.perHour
-        return try database.write { db in
-            guard let artist = try ArtistRecord.fetchOne(db, key: filing.artistId), artist.withdrawnAt == nil else {
+        return try await store.write { db in
+            guard let artist = try db.fetchOne(ArtistRecord.self, id: filing.artistId), artist.withdrawnAt == nil else {
                 throw DomainError(
                     .invalid,
                     code: "unknown_artist",
@@ -57,11 +56,13 @@ struct ReportRepository: Sendable {
                     field: "artist_id"
                 )
             }
-            let existing = try ReportRecord.filter(
-                Column("artist_id") == artist.id && Column("target_kind") == filing.target.kind && Column("target") == filing.target.value
-            ).fetchOne(db)
+            let existing = try db.fetchOne(
+                ReportRecord.self,
+                "SELECT * FROM report WHERE artist_id = ? AND target_kind = ? AND target = ?",
+                [artist.id, filing.target.kind, filing.target.value]
+            )
             if let existing,
-                try ReportReporterRecord.filter(Column("report_id") == existing.id && Column("account_id") == reporter.id).fetchCount(db) > 0
+                try db.value(Int64.self, "SELECT 1 FROM report_reporter WHERE report_id = ? AND account_id = ?", [existing.id, reporter.id]) != nil
             {
                 return (.alreadyReported, existing.id!, try Self.reporterView(db, existing.id!, account: reporter.id!))
             }
@@ -83,16 +84,16 @@ struct ReportRepository: Sendable {
                     createdAt: now,
                     updatedAt: now
                 )
-                try report.insert(db)
+                report.id = try db.insert(report).map(ID.init)
             }
-            var reporterRow = ReportReporterRecord(
+            let reporterRow = ReportReporterRecord(
                 reportId: report.id!,
                 accountId: reporter.id!,
                 category: filing.category,
                 details: filing.details,
                 createdAt: now
             )
-            try reporterRow.insert(db)
+            try db.insert(reporterRow)
             try Self.record(
                 db,
                 report,
@@ -108,16 +109,13 @@ struct ReportRepository: Sendable {
     }
 
     /// 429 with Retry-After once the account filed `perHour` reports in the last hour.
-    private static func checkRate(_ db: Database, account: ID<AccountRecord>, now: Date, perHour: Int) throws {
+    private static func checkRate(_ db: any SQLSession, account: ID<AccountRecord>, now: Date, perHour: Int) throws {
         let since = now.addingTimeInterval(-3600)
-        let row = try Row.fetchOne(
-            db,
-            sql: "SELECT count(*) AS n, min(created_at) AS oldest FROM report_reporter WHERE account_id = ? AND created_at > ?",
-            arguments: [account, since]
+        let row = try db.row("SELECT count(*) AS n, min(created_at) AS oldest FROM report_reporter WHERE account_id = ? AND created_at > ?", [account, since]
         )
-        let count: Int = row?["n"] ?? 0
+        let count = try row?.get("n", as: Int.self) ?? 0
         guard count >= perHour else { return }
-        let oldest: Date = row?["oldest"] ?? now
+        let oldest = try row?.get("oldest", as: Date?.self) ?? now
         let wait = max(1, Int((oldest.addingTimeInterval(3600).timeIntervalSince(now)).rounded(.up)))
         throw DomainError(
             .tooManyRequests,
@@ -128,7 +126,7 @@ struct ReportRepository: Sendable {
     }
 
     /// What was reported, as it is now: the generation's prompt, credits and label, or the image URL; and the artist.
-    private static func snapshot(_ db: Database, target: ReportTarget, artist: ArtistRecord, now: Date) throws -> String {
+    private static func snapshot(_ db: any SQLSession, target: ReportTarget, artist: ArtistRecord, now: Date) throws -> String {
         var snapshot: [String: JSONValue] = [
             "artist": .object([
                 "id": .int(artist.id!.rawValue),
@@ -140,7 +138,7 @@ struct ReportRepository: Sendable {
         ]
         switch target {
         case .generation(let publicId):
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM generation WHERE public_id = ?", arguments: [publicId]) else {
+            guard let row = try db.row("SELECT * FROM generation WHERE public_id = ?", [publicId]) else {
                 throw DomainError(
                     .invalid,
                     code: "unknown_generation",
@@ -148,7 +146,7 @@ struct ReportRepository: Sendable {
                     field: "target.generation_id"
                 )
             }
-            guard row["status"] as Int == 201 else {
+            guard try row.get("status", as: Int.self) == 201 else {
                 throw DomainError(
                     .invalid,
                     code: "generation_not_allowed",
@@ -156,11 +154,11 @@ struct ReportRepository: Sendable {
                     field: "target.generation_id"
                 )
             }
-            let created: String = JSONText.iso(row["created_at"] as Date)
-            let creditsText: String = row["credits"]
-            let accountId: Int64 = row["account_id"]
-            let prompt: String = row["prompt"]
-            let generator: String = row["generator"]
+            let created: String = JSONText.iso(try row.get("created_at", as: Date.self))
+            let creditsText: String = try row.get("credits")
+            let accountId: Int64 = try row.get("account_id")
+            let prompt: String = try row.get("prompt")
+            let generator: String = try row.get("generator")
             let credits: [JSONValue] = StoredCredits.names(creditsText).map(JSONValue.string)
             let storedCredits: JSONValue = ReportViews.parse(creditsText)
             let label: [String: JSONValue] = [
@@ -202,12 +200,12 @@ struct ReportRepository: Sendable {
         ) ?? ""
     }
 
-    static func reporters(_ db: Database, of report: ReportRecord) throws -> [ReportReporterRecord] {
-        try ReportReporterRecord.filter(Column("report_id") == report.id).order(Column("created_at")).fetchAll(db)
+    static func reporters(_ db: any SQLSession, of report: ReportRecord) throws -> [ReportReporterRecord] {
+        try db.fetchAll(ReportReporterRecord.self, "SELECT * FROM report_reporter WHERE report_id = ? ORDER BY created_at", [report.id])
     }
 
-    static func load(_ db: Database, _ id: ID<ReportRecord>) throws -> ReportRecord {
-        guard let report = try ReportRecord.fetchOne(db, key: id.rawValue) else { throw DomainError.notFound("Report \(id)") }
+    static func load(_ db: any SQLSession, _ id: ID<ReportRecord>) throws -> ReportRecord {
+        guard let report = try db.fetchOne(ReportRecord.self, id: id.rawValue) else { throw DomainError.notFound("Report \(id)") }
         return report
     }
 
@@ -232,8 +230,8 @@ struct ReportRepository: Sendable {
         }
     }
 
-    static func claimedError(_ db: Database, id: ID<ReportRecord>, holder: Int64, until: Date) throws -> DomainError {
-        let name = try String.fetchOne(db, sql: "SELECT display_name FROM account WHERE id = ?", arguments: [holder]) ?? "another moderator"
+    static func claimedError(_ db: any SQLSession, id: ID<ReportRecord>, holder: Int64, until: Date) throws -> DomainError {
+        let name = try db.value(String.self, "SELECT display_name FROM account WHERE id = ?", [holder]) ?? "another moderator"
         return DomainError(
             .conflict,
             code: "claimed",
@@ -249,7 +247,7 @@ struct ReportRepository: Sendable {
     /// Writes the changed `report` and its audit event, in the caller's transaction. A step to another state (`next`)
     /// raises the version, so a decision made on what was read before is refused.
     static func save(
-        _ db: Database,
+        _ db: any SQLSession,
         _ report: inout ReportRecord,
         to next: ReportStatus? = nil,
         actor: ID<AccountRecord>?,
@@ -264,12 +262,12 @@ struct ReportRepository: Sendable {
             report.version += 1
         }
         report.updatedAt = now
-        try report.update(db)
+        try db.update(report)
         try record(db, report, actor: actor, role: role, action: action, from: from, note: note, now: now)
     }
 
     static func record(
-        _ db: Database,
+        _ db: any SQLSession,
         _ report: ReportRecord,
         actor: ID<AccountRecord>?,
         role: ReportEventRecord.ActorRole,
@@ -288,6 +286,6 @@ struct ReportRepository: Sendable {
             note: note,
             createdAt: now
         )
-        try event.insert(db)
+        try db.insert(event)
     }
 }

@@ -123,6 +123,7 @@ struct SQLArguments: ExpressibleByArrayLiteral, Sendable {
     init(arrayLiteral elements: (any SQLConvertible)...) { values = elements.map(\.sqlValue) }
 
     static func + (lhs: SQLArguments, rhs: SQLArguments) -> SQLArguments { SQLArguments(lhs.values + rhs.values) }
+    static func += (lhs: inout SQLArguments, rhs: SQLArguments) { lhs.values += rhs.values }
 }
 
 /// One row of a result, its values by column name.
