@@ -48,10 +48,10 @@ public struct AdminTasks: Sendable {
     }
 
     /// Sets an account's plan and, when given, whether it pays for prompts past the allowance.
-    public func setPlan(email rawEmail: String, plan: String, overage: Bool?, plans: PlanCatalog) throws {
+    public func setPlan(email rawEmail: String, plan: String, overage: Bool?, plans: PlanCatalog) async throws {
         let email = try AccountRules.normalizedEmail(rawEmail)
         try plans.checkPlan(plan)
-        let changed = try services.generations.setPlan(.email(email), plan: plan, overage: overage)
+        let changed = try await services.generations.setPlan(.email(email), plan: plan, overage: overage)
         guard changed != nil else { throw DomainError(.notFound, code: "not_found", message: "No account has the email \(email).") }
     }
 }

@@ -71,19 +71,33 @@ public struct AppConfiguration: Sendable {
     public var contact: String?
     /// Complaints an account may file in an hour.
     public var complaintsPerHour = ComplaintFiling.perHour
+    /// A PostgreSQL database (`postgres://user:password@host:5432/database`) to keep everything in instead of
+    /// `<dataDirectory>/optout.sqlite`: what several replicas of the service share.
+    public var databaseURL: String?
 
     public init() {}
 }
 
 /// The parts of a built service, for the CLI's commands that work on the database directly.
+///
+/// One backend is chosen at start: SQLite under the data folder (the default), or PostgreSQL when
+/// ``AppConfiguration/databaseURL`` is set. The cold stores are written once against ``SQLStore``; the prompt gate's
+/// registry reads, the dataset builders' reads and the metered charge have a store per database.
 struct Services: Sendable {
-    let database: AppDatabase
+    /// SQLite's database, or nil on PostgreSQL.
+    let sqlite: AppDatabase?
+    /// PostgreSQL's client, or nil on SQLite.
+    let postgres: PostgresBackend?
     /// The cold stores' database.
     let store: any SQLStore
     let accounts: AccountRepository
     let artists: ArtistRepository
-    let generations: GenerationStore
-    let registry: RegistryStore
+    let metering: any MeteringStore
+    let generations: GenerationQueries
+    /// What the prompt gate reads of the registry.
+    let registrySource: any RegistrySource
+    /// What the look-up, the export and the link index read.
+    let registry: any RegistryReads
     let operations: OperationsQueries
     let hasher: PasswordHasher
     let ordinaryWords: OrdinaryWords
@@ -94,14 +108,39 @@ struct Services: Sendable {
     /// Opens the database (applying migrations) and loads the collision guard's word list.
     init(configuration: AppConfiguration) async throws {
         let root = try configuration.resourceRoot ?? ResourceLocator.findRoot()
-        database = try AppDatabase(
-            dataDirectory: configuration.dataDirectory,
-            migrationsDirectory: root.appendingPathComponent("Migrations/sqlite")
-        )
-        store = SQLiteStore(database: database)
+        if let url = configuration.databaseURL {
+            var logger = Logger(label: "optout-gate.postgres")
+            logger.logLevel = configuration.logLevel
+            let backend = PostgresBackend(url: try DatabaseURL(url), logger: logger)
+            backend.start()
+            do {
+                try await backend.migrate(from: root.appendingPathComponent("Migrations/postgres"))
+                try await backend.assertDurability()
+            } catch {
+                backend.stop()
+                throw error
+            }
+            sqlite = nil
+            postgres = backend
+            store = PostgresSQLStore(backend: backend)
+            let registryStore = PostgresRegistryStore(database: backend)
+            registrySource = BlockingPostgresRegistry(store: registryStore)
+            registry = registryStore
+            metering = PostgresGenerationStore(database: backend)
+        } else {
+            let database = try AppDatabase(
+                dataDirectory: configuration.dataDirectory,
+                migrationsDirectory: root.appendingPathComponent("Migrations/sqlite")
+            )
+            sqlite = database
+            postgres = nil
+            store = SQLiteStore(database: database)
+            registrySource = RegistryStore(database: database)
+            registry = RegistryStore(database: database)
+            metering = GenerationStore(database: database)
+        }
         accounts = AccountRepository(store: store)
-        generations = GenerationStore(database: database)
-        registry = RegistryStore(database: database)
+        generations = GenerationQueries(store: store)
         operations = OperationsQueries(store: store)
         let words = try WordList.shared.get()
         ordinaryWords = words.ordinary
@@ -109,6 +148,11 @@ struct Services: Sendable {
         guardHeld = try await artists.applyGuardRevision()
         hasher = PasswordHasher(cost: configuration.bcryptCost)
         crawlers = try CrawlerList.load()
+    }
+
+    /// Lets the PostgreSQL client go (a no-op on SQLite): for the CLI's commands once they are done.
+    func close() {
+        postgres?.stop()
     }
 
     func reports(_ configuration: AppConfiguration) -> ReportRepository {
@@ -129,9 +173,9 @@ public func buildApplication(configuration: AppConfiguration) async throws -> so
     var configuration = configuration
     configuration.resourceRoot = root
     let services = try await Services(configuration: configuration)
-    let gate = try PromptGate(store: services.registry, ordinary: services.ordinaryWords, logger: logger)
+    let gate = try PromptGate(store: services.registrySource, ordinary: services.ordinaryWords, logger: logger)
     let links = LinkIndex(store: services.registry)
-    try links.warm()
+    try await links.warm()
     // The sign-in decoy hash is made now, in the background, so the first sign-in of an unknown email is not slower.
     Task { [hasher = services.hasher] in _ = try? await hasher.decoyHash() }
     if let held = services.guardHeld {
@@ -278,7 +322,8 @@ func buildRouter(
     ActivityController(recorder: activity, store: ActivityStore(store: services.store), artists: services.artists).addRoutes(to: routes)
     TrainingSignalsController(signals: configuration.signals, crawlers: services.crawlers, license: license).addRoutes(to: routes)
     GenerationsController(
-        store: services.generations,
+        metering: services.metering,
+        queries: services.generations,
         gate: gate,
         plans: configuration.plans,
         maxImageBytes: configuration.maxImageBytes,

@@ -50,7 +50,7 @@ import Testing
         configuration.logLevel = .critical
         let services = try await Services(configuration: configuration)
         // Keys as the folding before revision 3 made them: ł kept, apostrophes parting words.
-        try services.database.write { db in
+        try services.sqlite!.write { db in
             for (id, name, key) in [
                 (1, "Łukasz Nowak", "łukasz nowak"), (2, "Lukasz Nowak", "lukasz nowak"), (3, "Siobhan O'Brien", "siobhan o brien"),
             ] {
@@ -73,7 +73,7 @@ import Testing
             try db.execute(sql: "DELETE FROM guard_revision")
         }
         _ = try await Services(configuration: configuration)
-        let rows = try services.database.read { db in
+        let rows = try services.sqlite!.read { db in
             try Row.fetchAll(db, sql: "SELECT text, normalized, status FROM phrase ORDER BY id").map {
                 [$0["text"] as String, $0["normalized"] as String, $0["status"] as String]
             }
@@ -84,7 +84,7 @@ import Testing
                 ["Siobhan O'Brien", "siobhan obrien", "active"],
             ]
         )
-        let keys = try services.database.read { db in try String.fetchAll(db, sql: "SELECT name_key FROM artist ORDER BY id") }
+        let keys = try services.sqlite!.read { db in try String.fetchAll(db, sql: "SELECT name_key FROM artist ORDER BY id") }
         #expect(keys == ["lukasz nowak", "lukasz nowak", "siobhan obrien"])
     }
 }

@@ -132,7 +132,7 @@ import Testing
         let pair = try C2PACredential.makeDevelopmentPair()
         _ = buildRouter(
             services: services,
-            gate: try PromptGate(store: services.registry, ordinary: services.ordinaryWords, logger: Logger(label: "test")),
+            gate: try PromptGate(store: services.registrySource, ordinary: services.ordinaryWords, logger: Logger(label: "test")),
             links: LinkIndex(store: services.registry),
             c2pa: try C2PACredential.load(keyPEM: pair.keyPEM, certificatePEM: pair.chainPEM),
             configuration: configuration,

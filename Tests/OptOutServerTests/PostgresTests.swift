@@ -244,7 +244,7 @@ struct PostgresTests {
         let plans = PlanCatalog()
         for index in 0..<7 {
             let charge = Self.charge(key: "k\(index)", prompt: "a castle \(index)", account: owner.rawValue, apiKey: key)
-            _ = try await services.generations.chargeGeneration(charge, plans: plans) { account, usage in
+            _ = try await services.metering.chargeGeneration(charge, plans: plans) { account, usage in
                 Self.decide(account: account, usage: usage, plans: plans)
             }
         }
@@ -254,8 +254,8 @@ struct PostgresTests {
             .init(artistId: artist.rawValue, target: .imageURL("https://x.org/a.png"), category: .styleImitation, details: "same style"),
             by: reporter
         )
-        let sqlitePhrases = try services.registry.activePhrases()
-        let sqliteVersion = try services.registry.registryVersion()
+        let sqlitePhrases = try services.registrySource.activePhrases()
+        let sqliteVersion = try await services.registry.registryVersion()
 
         try await PostgresTestDatabase.with { named in
             let summary = try await CopyToPostgres.copy(

@@ -57,7 +57,7 @@ import Testing
         let services = try await Services(configuration: configuration)
         #expect(services.guardHeld == 0)
         // Phrases made active under the older rule, as a registry from before this revision holds them.
-        try services.database.write { db in
+        try services.sqlite!.write { db in
             try db.execute(
                 sql: "INSERT INTO account (email, password_hash, display_name, created_at) VALUES ('a@example.org', 'x', 'A', ?)",
                 arguments: [Date()]
@@ -80,7 +80,7 @@ import Testing
         }
         let reopened = try await Services(configuration: configuration)
         #expect(reopened.guardHeld == 2)
-        let statuses = try reopened.database.read { db in
+        let statuses = try reopened.sqlite!.read { db in
             try Dictionary(
                 uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT text, status FROM phrase").map { ($0["text"] as String, $0["status"] as String) }
             )
@@ -280,14 +280,14 @@ import Testing
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         configuration.logLevel = .critical
         let services = try await Services(configuration: configuration)
-        let gate = try PromptGate(store: services.registry, ordinary: .none, logger: Logger(label: "test"))
+        let gate = try PromptGate(store: services.registrySource, ordinary: .none, logger: Logger(label: "test"))
         let readiness = ReadinessCheck(queries: services.operations, gate: gate, maxSnapshotAge: .seconds(10))
         await #expect(readiness.problem() == nil)
-        try setQueryOnly(services.database, true)
+        try setQueryOnly(services.sqlite!, true)
         try await Task.sleep(for: .milliseconds(1100))
         let problem = await readiness.problem()
         #expect(problem?.contains("cannot be written") == true)
-        try setQueryOnly(services.database, false)
+        try setQueryOnly(services.sqlite!, false)
         let stale = ReadinessCheck(queries: services.operations, gate: gate, maxSnapshotAge: .milliseconds(1))
         try await Task.sleep(for: .milliseconds(1100))
         await #expect(stale.problem()?.contains("snapshot") == true)

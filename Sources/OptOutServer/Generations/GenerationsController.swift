@@ -13,7 +13,8 @@ struct LabelOptions: Sendable {
 
 /// The generation gate: metered generations with idempotency keys, usage, plans, and the AI-generated label.
 struct GenerationsController {
-    let store: GenerationStore
+    let metering: any MeteringStore
+    let queries: GenerationQueries
     let gate: PromptGate
     let plans: PlanCatalog
     let maxImageBytes: Int
@@ -58,7 +59,7 @@ struct GenerationsController {
             )
         }
         let fingerprint = GenerationStore.RequestFingerprint(accountId: input.accountId, prompt: prompt)
-        if let replay = try store.storedAnswer(apiKey: key.id!.rawValue, idempotencyKey: input.idempotencyKey) {
+        if let replay = try await metering.storedAnswer(apiKey: key.id!.rawValue, idempotencyKey: input.idempotencyKey) {
             return Self.response(try replay.replay(for: fingerprint, key: input.idempotencyKey), context: context)
         }
         let (matches, _, complete) = try await gate.checkAnywhere(prompt)
@@ -83,7 +84,7 @@ struct GenerationsController {
             creditsJSON: StoredCredits.json(credits),
             now: Date()
         )
-        let outcome = try await store.chargeGeneration(charge, plans: plans) { account, usage in
+        let outcome = try await metering.chargeGeneration(charge, plans: plans) { account, usage in
             Self.decide(
                 publicId: publicId,
                 views: views,
@@ -184,8 +185,8 @@ struct GenerationsController {
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> GenerationView {
-        let generation = try generation(request, context: context)
-        let takenDownBy = try store.takedownReport(publicId: generation.publicId)
+        let generation = try await generation(request, context: context)
+        let takenDownBy = try await queries.takedownReport(publicId: generation.publicId)
         let credits = (try? JSONDecoder.api.decode([GenerationView.Credit].self, from: Data(generation.credits.utf8))) ?? []
         return GenerationView(
             accountId: generation.accountId,
@@ -201,9 +202,9 @@ struct GenerationsController {
     }
 
     /// The generation named by the path, if the caller is the key that made it or the account it was made for.
-    private func generation(_ request: Request, context: AppRequestContext) throws -> StoredGeneration {
+    private func generation(_ request: Request, context: AppRequestContext) async throws -> StoredGeneration {
         guard let id = context.parameters.get("id") else { throw APIError.notFound("The generation") }
-        guard let generation = try store.generation(publicId: id) else {
+        guard let generation = try await queries.generation(publicId: id) else {
             if context.identity == nil { throw APIError.unauthorized(context.credentialProblem ?? "Send a session token or an API key.") }
             throw APIError.notFound("Generation \(id)")
         }
@@ -218,7 +219,7 @@ struct GenerationsController {
     // MARK: Labels
 
     @Sendable func label(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let generation = try generation(request, context: context)
+        let generation = try await generation(request, context: context)
         guard generation.allowed else {
             throw APIError(.conflict, code: "generation_not_allowed", message: "This generation was refused, so there is no image to label.")
         }
@@ -294,7 +295,7 @@ struct GenerationsController {
         let labeled = found?.digitalSourceType == AILabel.digitalSourceType || provenLabel
         let generationId = found?.generationId ?? (provenLabel ? manifest?.generationId : nil)
         var credits = found?.credits ?? (provenLabel ? manifest?.credits ?? [] : [])
-        if let id = generationId, let stored = try store.creditNames(publicId: id) {
+        if let id = generationId, let stored = try await queries.creditNames(publicId: id) {
             credits = stored
         }
         return VerifyAnswer(labeled: labeled, generationId: generationId, creditsRequired: credits, c2pa: manifest.map(VerifyAnswer.C2PA.init))
@@ -333,7 +334,7 @@ struct GenerationsController {
 
     @Sendable func myUsage(_ request: Request, context: AppRequestContext) async throws -> UsageView {
         let account = try context.requireAccount()
-        return UsageView(try store.usage(account: account.id!.rawValue, now: Date(), plans: plans))
+        return UsageView(try await metering.usage(account: account.id!.rawValue, now: Date(), plans: plans))
     }
 
     /// An account's plan after `PATCH /v1/accounts/{id}/plan`.
@@ -349,7 +350,7 @@ struct GenerationsController {
         var request = request
         let input = try await request.decodeJSON(as: PlanChange.self, context: context)
         try plans.checkPlan(input.plan)
-        guard let account = try store.setPlan(.id(id.rawValue), plan: input.plan, overage: input.overage) else {
+        guard let account = try await queries.setPlan(.id(id.rawValue), plan: input.plan, overage: input.overage) else {
             throw APIError.notFound("Account \(id)")
         }
         return PlanView(accountId: id.rawValue, overage: account.overageEnabled, plan: account.plan)

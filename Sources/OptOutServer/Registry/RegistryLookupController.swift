@@ -8,7 +8,7 @@ import OptOutCore
 struct RegistryLookupController {
     let gate: PromptGate
     let links: LinkIndex
-    let registry: RegistryStore
+    let registry: any RegistryReads
 
     static let maxItems = 10_000
 
@@ -109,7 +109,7 @@ struct RegistryLookupController {
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
         let items = try Self.parse(Data(buffer: buffer))
         let snapshot = gate.current
-        let index = try links.current()
+        let index = try await links.current()
         let gate = self.gate
         // Answered on NIO's thread pool: names go through the matcher, and 10,000 of them must not hold an event loop.
         let results = try await NIOThreadPool.singleton.runIfActive { items.map { Self.result($0, index: index, gate: gate) } }
@@ -177,7 +177,7 @@ struct RegistryLookupController {
     /// the registry version, which is also the ETag: `If-None-Match` with it answers 304.
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireScope(.registry)
-        let version = try registry.registryVersion()
+        let version = try await registry.registryVersion()
         let etag = "\"registry-\(version)\""
         if let condition = request.headers[.ifNoneMatch],
             condition.split(separator: ",").contains(where: {
@@ -189,8 +189,8 @@ struct RegistryLookupController {
         let registry = self.registry
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "{\"registry_version\":\(version),\"type\":\"header\"}\n"))
-            try await Self.writePages(to: &writer) { try Self.phrasePage(registry, after: $0) }
-            try await Self.writePages(to: &writer) { try Self.linkPage(registry, after: $0) }
+            try await Self.writePages(to: &writer) { try await Self.phrasePage(registry, after: $0) }
+            try await Self.writePages(to: &writer) { try await Self.linkPage(registry, after: $0) }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "application/x-ndjson", .eTag: etag], body: body)
@@ -199,10 +199,10 @@ struct RegistryLookupController {
     static let pageSize = 5_000
 
     /// Writes `page` after `page` (each read on its own, keyed by the last id written) until one comes back empty.
-    static func writePages(to writer: inout any ResponseBodyWriter, _ page: (Int64) throws -> (String, Int64)) async throws {
+    static func writePages(to writer: inout any ResponseBodyWriter, _ page: (Int64) async throws -> (String, Int64)) async throws {
         var after: Int64 = 0
         while true {
-            let (text, last) = try page(after)
+            let (text, last) = try await page(after)
             if text.isEmpty { return }
             try await writer.write(ByteBuffer(string: text))
             after = last
@@ -210,10 +210,10 @@ struct RegistryLookupController {
     }
 
     /// A page of phrases as JSON Lines (hand-written: an export of 500,000 phrases is one of the largest bodies served).
-    static func phrasePage(_ registry: RegistryStore, after: Int64) throws -> (String, Int64) {
+    static func phrasePage(_ registry: any RegistryReads, after: Int64) async throws -> (String, Int64) {
         var text = ""
         var last = after
-        for phrase in try registry.phrasePage(after: after, limit: pageSize) {
+        for phrase in try await registry.phrasePage(after: after, limit: pageSize) {
             last = phrase.id
             text += "{\"artist_id\":\(phrase.artistId),\"artist_name\":\(JSONText.quoted(phrase.artistName)),\"kind\":\"\(phrase.kind.rawValue)\","
             text += "\"phrase\":\(JSONText.quoted(phrase.text)),\"policy\":\"\(phrase.policy.rawValue)\",\"type\":\"phrase\"}\n"
@@ -221,10 +221,10 @@ struct RegistryLookupController {
         return (text, last)
     }
 
-    static func linkPage(_ registry: RegistryStore, after: Int64) throws -> (String, Int64) {
+    static func linkPage(_ registry: any RegistryReads, after: Int64) async throws -> (String, Int64) {
         var text = ""
         var last = after
-        for link in try registry.linkPage(after: after, limit: pageSize) {
+        for link in try await registry.linkPage(after: after, limit: pageSize) {
             last = link.id
             text += "{\"artist_id\":\(link.artistId),\"artist_name\":\(JSONText.quoted(link.artistName)),\"type\":\"link\","
             text += "\"url\":\(JSONText.quoted(link.url))}\n"

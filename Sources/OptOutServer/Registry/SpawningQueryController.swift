@@ -41,7 +41,7 @@ struct SpawningQueryController {
         var request = request
         let buffer = try await request.collectBody(upTo: Self.maxBodyBytes)
         let urls = try Self.parse(buffer)
-        let index = try links.current()
+        let index = try await links.current()
         let answer = try await NIOThreadPool.singleton.runIfActive { Self.answer(urls, index: index) }
         // Spawning's field names are camel case: not the API's snake-case encoder.
         let encoder = JSONEncoder()

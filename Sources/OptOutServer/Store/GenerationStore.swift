@@ -155,74 +155,11 @@ struct GenerationStore: Sendable {
         }
     }
 
-    /// The generation with this public id.
-    func generation(publicId: String) throws -> StoredGeneration? {
-        try database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM generation WHERE public_id = ?", arguments: [publicId]).map {
-                StoredGeneration(
-                    publicId: $0["public_id"],
-                    accountId: $0["account_id"],
-                    apiKeyId: $0["api_key_id"],
-                    prompt: $0["prompt"],
-                    status: $0["status"],
-                    chargeKind: $0["charge_kind"],
-                    chargeCents: $0["charge_cents"],
-                    credits: $0["credits"],
-                    generator: $0["generator"],
-                    createdAt: $0["created_at"]
-                )
-            }
-        }
-    }
-
-    /// The first report that took the generation down, if one did.
-    func takedownReport(publicId: String) throws -> Int64? {
-        try database.read { db in
-            try Int64.fetchOne(
-                db,
-                sql: "SELECT id FROM report WHERE target_kind = 'generation' AND target = ? AND status = 'taken_down' ORDER BY id LIMIT 1",
-                arguments: [publicId]
-            )
-        }
-    }
-
-    /// The names a generation's image must credit, or nil when there is no such generation.
-    func creditNames(publicId: String) throws -> [String]? {
-        try database.read { db in
-            try String.fetchOne(db, sql: "SELECT credits FROM generation WHERE public_id = ?", arguments: [publicId]).map(StoredCredits.names)
-        }
-    }
-
     /// The account's usage in the month holding `now`.
     func usage(account: Int64, now: Date, plans: PlanCatalog) throws -> Usage {
         try database.read { db in
             let plan = try String.fetchOne(db, sql: "SELECT plan FROM account WHERE id = ?", arguments: [account]) ?? "free"
             return try Self.usage(db, account: account, plan: plan, period: .containing(now), plans: plans)
-        }
-    }
-
-    /// Which account a plan change is for.
-    enum AccountSelector: Sendable {
-        case id(Int64)
-        case email(String)
-    }
-
-    /// Sets the account's plan and, when `overage` is given, whether it pays past its allowance.
-    /// - Returns: the plan and overage setting now stored, or nil when there is no such account.
-    func setPlan(_ account: AccountSelector, plan: String, overage: Bool?) throws -> Account? {
-        try database.write { db in
-            let (column, key): (String, any DatabaseValueConvertible) =
-                switch account {
-                case .id(let id): ("id", id)
-                case .email(let email): ("email", email)
-                }
-            try db.execute(
-                sql: "UPDATE account SET plan = ?, overage_enabled = coalesce(?, overage_enabled) WHERE \(column) = ?",
-                arguments: [plan, overage, key]
-            )
-            guard db.changesCount == 1 else { return nil }
-            let row = try Row.fetchOne(db, sql: "SELECT plan, overage_enabled FROM account WHERE \(column) = ?", arguments: [key])!
-            return Account(plan: row["plan"], overageEnabled: row["overage_enabled"])
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OptOutCore
 import NIOCore
 import NIOPosix
 
@@ -15,6 +16,33 @@ protocol RegistrySource: Sendable {
 }
 
 extension RegistryStore: RegistrySource {}
+
+/// What the dataset builders' look-up and export read of the registry, on either backend.
+protocol RegistryReads: Sendable {
+    func registryVersion() async throws -> Int64
+    func linkVersion() async throws -> Int64
+    func liveLinks() async throws -> (links: [RegistryLink], version: Int64)
+    func phrasePage(after: Int64, limit: Int) async throws -> [GatePhrase]
+    func linkPage(after: Int64, limit: Int) async throws -> [RegistryLink]
+}
+
+extension RegistryStore: RegistryReads {}
+extension PostgresRegistryStore: RegistryReads {}
+
+/// The metered generations' hot path, on either backend: the stored answer of an idempotency key, the charge in a
+/// shared transaction, and the month's usage.
+protocol MeteringStore: Sendable {
+    func storedAnswer(apiKey: Int64, idempotencyKey: String) async throws -> GenerationStore.StoredAnswer?
+    func chargeGeneration(
+        _ charge: GenerationStore.Charge,
+        plans: PlanCatalog,
+        decide: @escaping @Sendable (GenerationStore.Account, Usage) throws -> GenerationStore.Decision
+    ) async throws -> GenerationOutcome
+    func usage(account: Int64, now: Date, plans: PlanCatalog) async throws -> Usage
+}
+
+extension GenerationStore: MeteringStore {}
+extension PostgresGenerationStore: MeteringStore {}
 
 /// ``PostgresRegistryStore`` as a ``RegistrySource``.
 struct BlockingPostgresRegistry: RegistrySource {

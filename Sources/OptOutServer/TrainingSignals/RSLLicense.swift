@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import NIOConcurrencyHelpers
 import OptOutCore
 
@@ -21,11 +22,11 @@ final class RSLLicense: Sendable {
     }
 
     /// The document for the current links, and the version of the links it lists (its ETag).
-    func document() throws -> (version: Int64, body: String) {
-        let (version, index) = try links.currentWithVersion()
+    func document() async throws -> (version: Int64, body: String) {
+        let (version, index) = try await links.currentWithVersion()
         if let cached = cached.withLockedValue({ $0 }), cached.version == version { return cached }
-        let works = index.links.sorted()
-        let body = Self.document(works: works)
+        // Thousands of works: written on NIO's thread pool, away from the cooperative threads.
+        let body = try await NIOThreadPool.singleton.runIfActive { Self.document(works: index.links.sorted()) }
         cached.withLockedValue { $0 = (version, body) }
         return (version, body)
     }

@@ -133,7 +133,7 @@ struct TrainingSignalsController {
             let license = self.license
             // Built once per version of the links, which is also its ETag: a reader that has it gets a 304.
             routes.get("/license.xml") { request, _ in
-                let document = try await NIOThreadPool.singleton.runIfActive { try license.document() }
+                let document = try await license.document()
                 let etag = "\"links-\(document.version)\""
                 if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
                     return Response(status: .notModified, headers: [.eTag: etag])

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import PostgresNIO
 import ServiceLifecycle
@@ -88,6 +89,25 @@ final class PostgresBackend: Sendable {
     /// Runs the client's pool until the task is cancelled.
     func run() async {
         await client.run()
+    }
+
+    private let runner = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    /// Runs the client's pool in a task of its own, for a backend that lives as long as the process's services;
+    /// ``stop()`` ends it.
+    func start() {
+        runner.withLockedValue { task in
+            guard task == nil else { return }
+            task = Task { [client] in await client.run() }
+        }
+    }
+
+    /// Ends the pool ``start()`` runs: its connections close.
+    func stop() {
+        runner.withLockedValue { task in
+            task?.cancel()
+            task = nil
+        }
     }
 
     /// Opens a client on `url`, runs it while `body` runs, and applies the migrations first when a folder is given.

@@ -70,6 +70,26 @@ struct PostgresRegistryStore: Sendable {
         try await client.query("DELETE FROM registry_change WHERE seq <= \(seq)", logger: logger)
     }
 
+    /// Up to `limit` active phrases with ids above `after`, in id order.
+    func phrasePage(after: Int64, limit: Int) async throws -> [GatePhrase] {
+        var phrases: [GatePhrase] = []
+        let query = PostgresQuery(unsafeSQL: Self.activePhrasesSQL + " AND phrase.id > \(after) ORDER BY phrase.id LIMIT \(limit)")
+        for try await row in try await client.query(query, logger: logger).decode((Int64, String, String, Int64, String, String).self) {
+            phrases.append(Self.phrase(row))
+        }
+        return phrases
+    }
+
+    /// Up to `limit` links of live artists with ids above `after`, in id order (a held link is left out).
+    func linkPage(after: Int64, limit: Int) async throws -> [RegistryLink] {
+        var links: [RegistryLink] = []
+        let query = PostgresQuery(unsafeSQL: Self.liveLinksSQL + " AND artist_link.id > \(after) ORDER BY artist_link.id LIMIT \(limit)")
+        for try await (id, url, artistId, artistName) in try await client.query(query, logger: logger).decode((Int64, String, Int64, String).self) {
+            links.append(RegistryLink(id: id, url: url, artistId: artistId, artistName: artistName))
+        }
+        return links
+    }
+
     /// Every link of a live artist, with the links' version they are as of.
     func liveLinks() async throws -> (links: [RegistryLink], version: Int64) {
         try await client.withConnection { connection in
