@@ -155,6 +155,11 @@ struct Services: Sendable {
         postgres?.stop()
     }
 
+    /// Who runs background job `job`: this process on SQLite, the job's leader on PostgreSQL.
+    func runner(_ job: PostgresLeadership.Job) -> JobRunner {
+        postgres.map { .leader(PostgresLeadership(database: $0), job) } ?? .thisProcess
+    }
+
     func reports(_ configuration: AppConfiguration) -> ReportRepository {
         ReportRepository(
             store: store,
@@ -214,6 +219,7 @@ public func buildApplication(configuration: AppConfiguration) async throws -> so
         RulingTimeoutService(
             repository: services.reports(configuration),
             interval: configuration.rulingSweepInterval,
+            runner: services.runner(.rulingSweep),
             logger: logger
         ),
         WebhookService(
@@ -223,6 +229,7 @@ public func buildApplication(configuration: AppConfiguration) async throws -> so
                 giveUpAfter: configuration.webhookGiveUpAfter,
                 interval: configuration.webhookInterval
             ),
+            runner: services.runner(.webhookDelivery),
             logger: logger
         ),
         ActivityService(
@@ -233,6 +240,15 @@ public func buildApplication(configuration: AppConfiguration) async throws -> so
             logger: logger
         ),
     ]
+    if let backend = services.postgres {
+        let registry = PostgresRegistryStore(database: backend)
+        // The client goes last: it is listed first, and graceful shutdown stops services in reverse order.
+        background.insert(PostgresClientLifetime(backend: backend), at: 0)
+        background.append(RegistryFollower(gate: gate, registry: registry))
+        background.append(
+            ChangeLogPruning(registry: registry, runner: services.runner(.changeLogPruning), interval: .seconds(60), logger: logger)
+        )
+    }
     if configuration.metricsEnabled, let host = configuration.metricsHost, let port = configuration.metricsPort {
         // The scraper's own address: /metrics without a credential, nothing else.
         let metricsRouter = Router(context: BasicRequestContext.self)

@@ -22,3 +22,22 @@ func repeatUntilShutdown(
         }
     }
 }
+
+/// Who runs a background job: the one process on SQLite; on PostgreSQL, the one replica that holds the job's advisory
+/// lock, another taking over when it goes.
+enum JobRunner: Sendable {
+    case thisProcess
+    case leader(PostgresLeadership, PostgresLeadership.Job)
+
+    /// Runs `work` every `interval` until graceful shutdown, while this process is the one to run it.
+    func run(every interval: Duration, logger: Logger, failure: Logger.Message, _ work: @escaping @Sendable () async throws -> Void) async {
+        switch self {
+        case .thisProcess:
+            await repeatUntilShutdown(every: interval, logger: logger, failure: failure, work)
+        case .leader(let leadership, let job):
+            await cancelWhenGracefulShutdown {
+                await leadership.run(job, interval: interval, round: work)
+            }
+        }
+    }
+}

@@ -25,10 +25,20 @@ struct DataOptions: ParsableArguments {
     @Option(help: "The folder that holds Migrations/ and Public/ (default: found from the working directory or the executable).")
     var root: String?
 
+    @Option(
+        help:
+            "Keep everything in this PostgreSQL database (postgres://user:password@host:5432/database) instead of <data-dir>/optout.sqlite; default OPTOUT_DATABASE_URL."
+    )
+    var databaseUrl: String?
+
+    /// `--database-url`, or `OPTOUT_DATABASE_URL`.
+    var postgresURL: String? { databaseUrl ?? ProcessInfo.processInfo.environment["OPTOUT_DATABASE_URL"] }
+
     var configuration: AppConfiguration {
         var configuration = AppConfiguration()
         configuration.dataDirectory = URL(fileURLWithPath: dataDir)
         configuration.resourceRoot = root.map { URL(fileURLWithPath: $0) }
+        configuration.databaseURL = postgresURL
         return configuration
     }
 }
@@ -260,13 +270,11 @@ struct CopyToPostgresCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var data: DataOptions
-    @Option(help: "The PostgreSQL database to fill: postgres://user:password@host:5432/database; default OPTOUT_DATABASE_URL.")
-    var databaseUrl: String?
 
     func run() async throws {
         let logger = quietLogger()
         let summary = try await reportingErrors {
-            let url = try requiredDatabaseURL(databaseUrl)
+            let url = try requiredDatabaseURL(data.postgresURL)
             return try await CopyToPostgres.copy(
                 dataDirectory: URL(fileURLWithPath: data.dataDir),
                 databaseURL: url,
@@ -353,14 +361,9 @@ struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create the database if needed and apply every migration.")
 
     @OptionGroup var data: DataOptions
-    @Option(
-        help:
-            "Migrate this PostgreSQL database (postgres://user:password@host:5432/database) instead of the SQLite file; default OPTOUT_DATABASE_URL."
-    )
-    var databaseUrl: String?
 
     func run() async throws {
-        if let url = databaseUrl ?? ProcessInfo.processInfo.environment["OPTOUT_DATABASE_URL"] {
+        if let url = data.postgresURL {
             let logger = quietLogger()
             let (applied, version) = try await reportingErrors {
                 try await PostgresAdmin.migrate(url: url, resourceRoot: data.configuration.resourceRoot, logger: logger)

@@ -7,10 +7,11 @@ import ServiceLifecycle
 struct RulingTimeoutService: Service {
     let repository: ReportRepository
     let interval: Duration
+    var runner: JobRunner = .thisProcess
     let logger: Logger
 
     func run() async throws {
-        await repeatUntilShutdown(every: interval, logger: logger, failure: "returning unanswered reports failed") {
+        await runner.run(every: interval, logger: logger, failure: "returning unanswered reports failed") {
             [repository, logger] in
             let returned = try await repository.returnUnanswered()
             if returned > 0 {

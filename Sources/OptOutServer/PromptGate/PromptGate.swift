@@ -113,35 +113,47 @@ final class PromptGate: Sendable {
         let started = ContinuousClock.now
         defer { lastCaughtUp.withLockedValue { $0 = max($0, started) } }
         try refreshState.withLockedValue { state in
-            let (rows, seq, version) = try store.activePhrases(after: state.lastSeq)
-            if rows.isEmpty {
-                if version != current.version {
+            let delta: (changed: [Int64: GatePhrase?], seq: Int64, version: Int64)
+            do {
+                delta = try store.activePhrases(after: state.lastSeq)
+            } catch is RegistryChangeLogGap {
+                // Another replica's pruning took changes this one had not read: start again from a full load.
+                try rebuild(&state)
+                return
+            }
+            if delta.changed.isEmpty {
+                if delta.version != current.version {
                     let old = current
                     snapshot.withLockedValue {
-                        $0 = GateSnapshot(base: old.base, overlay: old.overlay, superseded: old.superseded, version: version)
+                        $0 = GateSnapshot(base: old.base, overlay: old.overlay, superseded: old.superseded, version: delta.version)
                     }
                 }
                 return
             }
-            state.lastSeq = seq
-            state.changed.merge(rows) { _, new in new }
+            state.lastSeq = delta.seq
+            state.changed.merge(delta.changed) { _, new in new }
             if state.changed.count > overlayLimit {
-                let rebuildStarted = ContinuousClock.now
-                let (base, loadedSeq, loadedVersion) = try Self.loadAll(store, ordinary: ordinary)
-                ServiceMetrics.shared.snapshotRebuild.record(duration: ContinuousClock.now - rebuildStarted)
-                state = RefreshState(lastSeq: loadedSeq, changed: [:])
-                snapshot.withLockedValue {
-                    $0 = GateSnapshot(base: base, overlay: IndexedMatcher([], ordinary: ordinary), superseded: [], version: loadedVersion)
-                }
-                logger.info("prompt gate rebuilt", metadata: ["phrases": "\(base.phrases.count)", "registry_version": "\(loadedVersion)"])
+                try rebuild(&state)
                 return
             }
             let active = state.changed.values.compactMap { $0 }.sorted { $0.id < $1.id }
             let overlay = IndexedMatcher(active, ordinary: ordinary)
             let superseded = Set(state.changed.keys)
             let base = current.base
-            snapshot.withLockedValue { $0 = GateSnapshot(base: base, overlay: overlay, superseded: superseded, version: version) }
+            snapshot.withLockedValue { $0 = GateSnapshot(base: base, overlay: overlay, superseded: superseded, version: delta.version) }
         }
+    }
+
+    /// Loads every active phrase into a new base matcher, with an empty overlay.
+    private func rebuild(_ state: inout RefreshState) throws {
+        let rebuildStarted = ContinuousClock.now
+        let (base, loadedSeq, loadedVersion) = try Self.loadAll(store, ordinary: ordinary)
+        ServiceMetrics.shared.snapshotRebuild.record(duration: ContinuousClock.now - rebuildStarted)
+        state = RefreshState(lastSeq: loadedSeq, changed: [:])
+        snapshot.withLockedValue {
+            $0 = GateSnapshot(base: base, overlay: IndexedMatcher([], ordinary: ordinary), superseded: [], version: loadedVersion)
+        }
+        logger.info("prompt gate rebuilt", metadata: ["phrases": "\(base.phrases.count)", "registry_version": "\(loadedVersion)"])
     }
 
     /// Runs ``refresh()`` on NIO's thread pool, away from the cooperative threads.

@@ -20,3 +20,29 @@ struct RegistryFollower: Service {
         }
     }
 }
+
+/// On PostgreSQL, the leader forgets change-log positions older than every replica needs
+/// (``PostgresRegistryStore/pruneOldChanges()``).
+struct ChangeLogPruning: Service {
+    let registry: PostgresRegistryStore
+    let runner: JobRunner
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await runner.run(every: interval, logger: logger, failure: "pruning the registry's change log failed") { [registry] in
+            try await registry.pruneOldChanges()
+        }
+    }
+}
+
+/// Keeps the PostgreSQL client's pool running while the service runs, and closes it at graceful shutdown, after
+/// the services listed after it have stopped.
+struct PostgresClientLifetime: Service {
+    let backend: PostgresBackend
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        backend.stop()
+    }
+}

@@ -9,6 +9,9 @@ import NIOPosix
 /// The gate reads on NIO's thread pool and holds its refresh lock through the read, so these are blocking calls:
 /// GRDB's blocking API on SQLite; on PostgreSQL, the async client's answer waited for on that thread (never on an
 /// event loop, whose work the wait would stop, nor on the cooperative threads the answer needs).
+/// The change log no longer holds every change after the position asked for: the reader must load everything again.
+struct RegistryChangeLogGap: Error {}
+
 protocol RegistrySource: Sendable {
     func activePhrases() throws -> (phrases: [GatePhrase], seq: Int64, version: Int64)
     func activePhrases(after seq: Int64) throws -> (changed: [Int64: GatePhrase?], seq: Int64, version: Int64)
@@ -56,9 +59,9 @@ struct BlockingPostgresRegistry: RegistrySource {
         try Self.wait { [store] in try await store.activePhrases(after: seq) }
     }
 
-    func pruneChanges(through seq: Int64) throws {
-        try Self.wait { [store] in try await store.pruneChanges(through: seq) }
-    }
+    /// Nothing: other replicas may not have read those changes yet. The leader prunes instead
+    /// (``PostgresRegistryStore/pruneOldChanges()``).
+    func pruneChanges(through seq: Int64) throws {}
 
     /// Runs `operation` as a task and waits for it on this thread. `EventLoopFuture.wait()` refuses to run on an
     /// event loop.

@@ -28,12 +28,13 @@ struct WebhookPolicy: Sendable {
 struct WebhookService: Service {
     let repository: WebhookRepository
     let policy: WebhookPolicy
+    var runner: JobRunner = .thisProcess
     let logger: Logger
 
     func run() async throws {
         let sender = WebhookSender(timeout: policy.timeout)
         let lastPrune = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
-        await repeatUntilShutdown(every: policy.interval, logger: logger, failure: "webhook delivery failed") { [repository, policy] in
+        await runner.run(every: policy.interval, logger: logger, failure: "webhook delivery failed") { [repository, policy] in
             if lastPrune.withLockedValue({ $0.map { ContinuousClock.now - $0 > .seconds(3600) } ?? true }) {
                 try await repository.prune()
                 lastPrune.withLockedValue { $0 = ContinuousClock.now }
