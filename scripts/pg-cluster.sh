@@ -26,5 +26,5 @@ run() {
 run "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-sync >"$dir/initdb.log" 2>&1
 # fsync and synchronous_commit stay on: the service refuses a server that acknowledges before the disk has it.
 run "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB" start >/dev/null
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=1000 -c shared_buffers=128MB" start >/dev/null
 echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"

@@ -1,12 +1,17 @@
 import Foundation
 import OptOutCore
 
-/// The operator's tasks behind `optout-gate`'s subcommands, each on the database under `dataDirectory`.
-public struct AdminTasks: Sendable {
+/// The operator's tasks behind `optout-gate`'s subcommands, each on the database under `dataDirectory` (or the
+/// PostgreSQL database of `databaseURL`, whose client closes with the last reference to these tasks).
+public final class AdminTasks: Sendable {
     let services: Services
 
     public init(configuration: AppConfiguration) async throws {
         services = try await Services(configuration: configuration)
+    }
+
+    deinit {
+        services.close()
     }
 
     /// The registry version after migrating, for `optout-gate migrate` to report.

@@ -74,6 +74,9 @@ public struct AppConfiguration: Sendable {
     /// A PostgreSQL database (`postgres://user:password@host:5432/database`) to keep everything in instead of
     /// `<dataDirectory>/optout.sqlite`: what several replicas of the service share.
     public var databaseURL: String?
+    /// The most connections a replica opens to PostgreSQL: its cold routes and background jobs share them, and the
+    /// metered charges take one per batch. Replicas × this must stay below the server's `max_connections`.
+    public var databaseConnections = 32
 
     public init() {}
 }
@@ -111,7 +114,7 @@ struct Services: Sendable {
         if let url = configuration.databaseURL {
             var logger = Logger(label: "optout-gate.postgres")
             logger.logLevel = configuration.logLevel
-            let backend = PostgresBackend(url: try DatabaseURL(url), logger: logger)
+            let backend = PostgresBackend(url: try DatabaseURL(url), connections: configuration.databaseConnections, logger: logger)
             backend.start()
             do {
                 try await backend.migrate(from: root.appendingPathComponent("Migrations/postgres"))
@@ -178,7 +181,7 @@ public func buildApplication(configuration: AppConfiguration) async throws -> so
     var configuration = configuration
     configuration.resourceRoot = root
     let services = try await Services(configuration: configuration)
-    let gate = try PromptGate(store: services.registrySource, ordinary: services.ordinaryWords, logger: logger)
+    let gate = try await PromptGate.open(store: services.registrySource, ordinary: services.ordinaryWords, logger: logger)
     let links = LinkIndex(store: services.registry)
     try await links.warm()
     // The sign-in decoy hash is made now, in the background, so the first sign-in of an unknown email is not slower.

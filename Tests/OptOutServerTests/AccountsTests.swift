@@ -114,8 +114,8 @@ import Testing
         )
     }
 
-    @Test func tokensAreStoredOnlyAsHashes() async throws {
-        let configuration = testConfiguration()
+    @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func tokensAreStoredOnlyAsHashes() async throws {
+        let configuration = try await testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         let database = try AppDatabase(
             dataDirectory: configuration.dataDirectory,
@@ -138,8 +138,8 @@ import Testing
         await #expect(try accounts.apiKey(key) == nil)
     }
 
-    @Test func theDatabaseRunsInWALWithFullSync() throws {
-        let configuration = testConfiguration()
+    @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func theDatabaseRunsInWALWithFullSync() async throws {
+        let configuration = try await testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         let database = try AppDatabase(
             dataDirectory: configuration.dataDirectory,

@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func countsAreWrittenInBatchesAndKeptForAYear() async throws {
-        let configuration = testConfiguration()
+        let configuration = try await testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         let services = try await Services(configuration: configuration)
         let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!

@@ -114,7 +114,7 @@ import Testing
         }
     }
 
-    @Test func filingIsLimitedPerHourAndTheTrailIsAppendOnly() async throws {
+    @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func filingIsLimitedPerHourAndTheTrailIsAppendOnly() async throws {
         try await withApp(
             configure: { $0.complaintsPerHour = 2 },
             body: { client, configuration in

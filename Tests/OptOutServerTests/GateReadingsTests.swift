@@ -44,8 +44,8 @@ import Testing
         }
     }
 
-    @Test func foldingRevisionReKeysLivePhrasesOnce() async throws {
-        var configuration = testConfiguration()
+    @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func foldingRevisionReKeysLivePhrasesOnce() async throws {
+        var configuration = try await testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         configuration.logLevel = .critical
         let services = try await Services(configuration: configuration)

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct ImportTests {
     @Test func importIsIdempotentByNameAndReportsEachLine() async throws {
-        let configuration = testConfiguration()
+        let configuration = try await testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         let tasks = try await AdminTasks(configuration: configuration)
         let lines = [

@@ -125,7 +125,7 @@ import Testing
         }
     }
 
-    @Test func checksStoreNothing() async throws {
+    @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func checksStoreNothing() async throws {
         try await withApp { client, configuration in
             let key = try await checkKey(configuration)
             let database = try AppDatabase(

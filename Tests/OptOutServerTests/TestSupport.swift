@@ -9,12 +9,26 @@ import Testing
 /// The repository's root, where Migrations/ and Public/ live.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-func testConfiguration() -> AppConfiguration {
+/// Which database the server tests run on: SQLite by default; PostgreSQL when `OPTOUT_TEST_BACKEND=postgres` and
+/// `OPTOUT_TEST_DATABASE_URL` names a server whose user may create databases (each test gets a database of its own,
+/// left for the throw-away cluster to take with it).
+enum TestBackend {
+    static let postgresAdminURL: String? =
+        ProcessInfo.processInfo.environment["OPTOUT_TEST_BACKEND"] == "postgres" ? PostgresTestDatabase.adminURL : nil
+    static var isSQLite: Bool { postgresAdminURL == nil }
+}
+
+func testConfiguration() async throws -> AppConfiguration {
     var configuration = AppConfiguration()
     configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("optout-test-\(UUID().uuidString)")
     configuration.resourceRoot = repositoryRoot
     configuration.bcryptCost = 4
     configuration.logLevel = .critical
+    if let admin = TestBackend.postgresAdminURL {
+        configuration.databaseURL = try await PostgresBackend.createScratchDatabase(adminURL: admin, prefix: "optout_suite_", logger: .quiet).url
+        // Hundreds of tests run at once, each with its service and its command-line tasks, on one server.
+        configuration.databaseConnections = 3
+    }
     return configuration
 }
 
@@ -24,7 +38,7 @@ func withApp(
     configure: (inout AppConfiguration) -> Void = { _ in },
     body: @escaping @Sendable (any TestClientProtocol, AppConfiguration) async throws -> Void
 ) async throws {
-    var configuration = testConfiguration()
+    var configuration = try await testConfiguration()
     configure(&configuration)
     defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
     let tasks = try await AdminTasks(configuration: configuration)

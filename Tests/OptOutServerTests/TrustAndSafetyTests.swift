@@ -50,8 +50,8 @@ import Testing
         }
     }
 
-    @Test func theGuardsNewRuleMovesActivePhrasesBackToReviewOnce() async throws {
-        var configuration = testConfiguration()
+    @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func theGuardsNewRuleMovesActivePhrasesBackToReviewOnce() async throws {
+        var configuration = try await testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         configuration.logLevel = .critical
         let services = try await Services(configuration: configuration)
@@ -217,8 +217,8 @@ import Testing
         }
     }
 
-    @Test func whole_hostLinksFromBeforeTheRuleAreHeld() throws {
-        var configuration = testConfiguration()
+    @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func whole_hostLinksFromBeforeTheRuleAreHeld() async throws {
+        var configuration = try await testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         configuration.logLevel = .critical
         let root = repositoryRoot.appendingPathComponent("Migrations/sqlite")
@@ -270,17 +270,17 @@ import Testing
     }
 
     // Row 13: readiness tells the truth when the database cannot be written.
-    @Test func readinessFailsWhenTheDatabaseCannotBeWritten() async throws {
+    @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func readinessFailsWhenTheDatabaseCannotBeWritten() async throws {
         try await withApp { client, _ in
             let ready = try await client.call(.get, "/health/ready")
             #expect(ready.status == .ok)
             #expect(ready.json["status"].string == "ready")
         }
-        var configuration = testConfiguration()
+        var configuration = try await testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         configuration.logLevel = .critical
         let services = try await Services(configuration: configuration)
-        let gate = try PromptGate(store: services.registrySource, ordinary: .none, logger: Logger(label: "test"))
+        let gate = try await PromptGate.open(store: services.registrySource, ordinary: .none, logger: Logger(label: "test"))
         let readiness = ReadinessCheck(queries: services.operations, gate: gate, maxSnapshotAge: .seconds(10))
         await #expect(readiness.problem() == nil)
         try setQueryOnly(services.sqlite!, true)
@@ -294,7 +294,7 @@ import Testing
     }
 
     // Row 14: the artist ruling on a report sees the prompt, not who generated it.
-    @Test func theRulingViewHidesTheGeneratingAccount() async throws {
+    @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func theRulingViewHidesTheGeneratingAccount() async throws {
         try await withApp { client, configuration in
             let artistToken = try await client.signUp("mira@example.org")
             let artist = try await client.createArtist(artistToken, name: "Mira Kestrel", policy: "credit")

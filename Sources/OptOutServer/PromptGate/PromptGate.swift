@@ -79,6 +79,14 @@ final class PromptGate: Sendable {
         refreshState = NIOLockedValueBox(RefreshState(lastSeq: seq, changed: [:]))
     }
 
+    /// ``init(store:ordinary:overlayLimit:logger:)`` on NIO's thread pool, where its blocking load may wait (for
+    /// PostgreSQL's answer, which needs the cooperative threads this leaves free).
+    static func open(store: any RegistrySource, ordinary: OrdinaryWords, overlayLimit: Int = 20_000, logger: Logger) async throws -> PromptGate {
+        try await NIOThreadPool.singleton.runIfActive {
+            try PromptGate(store: store, ordinary: ordinary, overlayLimit: overlayLimit, logger: logger)
+        }
+    }
+
     var current: GateSnapshot { snapshot.withLockedValue { $0 } }
 
     /// When the snapshot last caught up with the registry (a successful refresh, or the load at start).

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
 
@@ -77,18 +78,33 @@ struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
 /// it for the caller's scope.
 final class PostgresBackend: Sendable {
     let client: PostgresClient
+    /// Where the cold stores' transactions wait for the server (``PostgresSQLStore``): one thread per request
+    /// connection. Started with ``start()`` or ``run()``.
+    let threads: NIOThreadPool
     let url: DatabaseURL
     let logger: Logger
 
-    init(url: DatabaseURL, logger: Logger) {
+    /// Connections held for as long as the process runs: one for each background job this replica may lead (it
+    /// holds the job's advisory lock) and one listening for registry notifications. The pool has these on top of the
+    /// connections asked for, or a replica leading every job would have none left for its requests.
+    static let heldConnections = PostgresLeadership.Job.allCases.count + 1
+
+    /// - Parameter connections: the most connections the pool opens to the server for requests (each idle one closes
+    ///   after a minute), besides ``heldConnections``.
+    init(url: DatabaseURL, connections: Int = 32, logger: Logger) {
         self.url = url
         self.logger = logger
-        client = PostgresClient(configuration: url.configuration, backgroundLogger: logger)
+        threads = NIOThreadPool(numberOfThreads: connections)
+        threads.start()
+        var configuration = url.configuration
+        configuration.options.maximumConnections = connections + Self.heldConnections
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 
     /// Runs the client's pool until the task is cancelled.
     func run() async {
         await client.run()
+        try? await threads.shutdownGracefully()
     }
 
     private let runner = NIOLockedValueBox<Task<Void, Never>?>(nil)
@@ -98,7 +114,7 @@ final class PostgresBackend: Sendable {
     func start() {
         runner.withLockedValue { task in
             guard task == nil else { return }
-            task = Task { [client] in await client.run() }
+            task = Task { [self] in await run() }
         }
     }
 
@@ -147,19 +163,27 @@ final class PostgresBackend: Sendable {
         _ body: (_ url: String, _ name: String) async throws -> T
     ) async throws -> T {
         let admin = try DatabaseURL(text)
-        guard var components = URLComponents(string: text) else { throw StartupError("\(admin) is not a URL") }
-        let name = prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        components.path = "/" + name
-        try await execute(admin, "CREATE DATABASE \(name)", logger: logger)
+        let (url, name) = try await createScratchDatabase(adminURL: text, prefix: prefix, logger: logger)
         let result: T
         do {
-            result = try await body(components.string!, name)
+            result = try await body(url, name)
         } catch {
             try? await execute(admin, "DROP DATABASE \(name) WITH (FORCE)", logger: logger)
             throw error
         }
         try await execute(admin, "DROP DATABASE \(name) WITH (FORCE)", logger: logger)
         return result
+    }
+
+    /// Creates a database with a new name (`prefix` and 12 random hex digits) on the server `adminURL` names; returns
+    /// its URL and name. For tests and benchmarks.
+    static func createScratchDatabase(adminURL text: String, prefix: String, logger: Logger) async throws -> (url: String, name: String) {
+        let admin = try DatabaseURL(text)
+        guard var components = URLComponents(string: text) else { throw StartupError("\(admin) is not a URL") }
+        let name = prefix + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+        components.path = "/" + name
+        try await execute(admin, "CREATE DATABASE \(name)", logger: logger)
+        return (components.string!, name)
     }
 
     /// The advisory-lock key under which migrations run, so replicas starting together apply them once.

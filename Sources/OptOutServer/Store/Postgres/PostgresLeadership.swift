@@ -12,7 +12,7 @@ struct PostgresLeadership: Sendable {
     let database: PostgresBackend
 
     /// The advisory-lock keys of the service's jobs.
-    enum Job: Int64, Sendable {
+    enum Job: Int64, Sendable, CaseIterable {
         case rulingSweep = 0x6F70_746F_7574_0101
         case changeLogPruning = 0x6F70_746F_7574_0102
         case webhookDelivery = 0x6F70_746F_7574_0103

@@ -63,6 +63,10 @@ struct PostgresSession: SQLSession {
 
 /// The cold stores' ``SQLStore`` on PostgreSQL: a connection leased from the pooled client for each transaction.
 ///
+/// The lease is awaited; the transaction's statements then run on a thread of the backend's own pool, one per
+/// connection, where waiting for the server blocks no thread of Swift's cooperative pool (two of them on a
+/// two-core machine, which every request and background job shares).
+///
 /// Reads run in a repeatable-read, read-only transaction, one consistent view as on SQLite. Write transactions take a
 /// transaction-level advisory lock first, so they run one at a time across every replica, as SQLite's one writer
 /// runs them: a store's check-then-write (a report filer's hourly count, a claim's holder) holds on PostgreSQL too.
@@ -82,19 +86,36 @@ struct PostgresSQLStore: SQLStore {
         try await transaction("BEGIN", lock: true, body)
     }
 
+    /// `body`, handed to the thread pool while this store awaits it. The box lets go of the closure as soon as the
+    /// thread has it, and again once the wait is over (when the pool never ran it), so the closure never outlives
+    /// the call that lent it (`withoutActuallyEscaping` checks).
+    private final class Lent<T>: @unchecked Sendable {
+        var body: ((any SQLSession) throws -> T)?
+        init(_ body: @escaping (any SQLSession) throws -> T) { self.body = body }
+    }
+
     private func transaction<T: Sendable>(_ begin: String, lock: Bool = false, _ body: (any SQLSession) throws -> T) async throws -> T {
         let logger = backend.logger
-        return try await backend.client.withConnection { connection in
-            let session = PostgresSession(connection: connection, logger: logger)
-            try session.execute(begin)
-            do {
-                if lock { try session.execute("SELECT pg_advisory_xact_lock(\(Self.writerLock))") }
-                let result = try body(session)
-                try session.execute("COMMIT")
-                return result
-            } catch {
-                _ = try? session.execute("ROLLBACK")
-                throw error
+        let threads = backend.threads
+        return try await withoutActuallyEscaping(body) { body in
+            let lent = Lent(body)
+            defer { lent.body = nil }
+            return try await backend.client.withConnection { connection in
+                try await threads.runIfActive {
+                    guard let work = lent.body else { throw CancellationError() }
+                    lent.body = nil
+                    let session = PostgresSession(connection: connection, logger: logger)
+                    try session.execute(begin)
+                    do {
+                        if lock { try session.execute("SELECT pg_advisory_xact_lock(\(Self.writerLock))") }
+                        let result = try work(session)
+                        try session.execute("COMMIT")
+                        return result
+                    } catch {
+                        _ = try? session.execute("ROLLBACK")
+                        throw error
+                    }
+                }
             }
         }
     }
