@@ -564,7 +564,12 @@ struct SetPlan: AsyncParsableCommand {
         default: throw ValidationError("--overage takes on or off")
         }
         try await reportingErrors {
-            try await AdminTasks(configuration: data.configuration).setPlan(email: email, plan: plan, overage: overageFlag, plans: try plans.catalog())
+            try await AdminTasks(configuration: data.configuration).setPlan(
+                email: email,
+                plan: plan,
+                overage: overageFlag,
+                plans: try plans.catalog()
+            )
         }
         print("\(email): plan \(plan)\(overageFlag.map { $0 ? ", overage on" : ", overage off" } ?? "")")
     }

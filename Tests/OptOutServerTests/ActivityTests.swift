@@ -56,7 +56,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         let services = try await Services(configuration: configuration)
         let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
-        let artist = try await services.artists.create(account: owner, submission: try ArtistSubmission(name: "Greg Rutkowski").validated()).id.rawValue
+        let artist = try await services.artists.create(account: owner, submission: try ArtistSubmission(name: "Greg Rutkowski").validated()).id
+            .rawValue
         let recorder = ActivityRecorder()
         let store = ActivityStore(store: services.store)
         let flush = ActivityService.Flush(recorder: recorder, store: store, queue: OperationsQueries(store: services.store))

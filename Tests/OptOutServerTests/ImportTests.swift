@@ -29,7 +29,9 @@ import Testing
         #expect(again.unchanged == 2)
         #expect(again.updated == 0)
 
-        let changed = try await tasks.importArtists(Data(#"{"name": "greg  rutkowski", "aliases": ["Rutkowski", "Greg R"], "policy": "credit"}"#.utf8))
+        let changed = try await tasks.importArtists(
+            Data(#"{"name": "greg  rutkowski", "aliases": ["Rutkowski", "Greg R"], "policy": "credit"}"#.utf8)
+        )
         #expect(changed.updated == 1)
         #expect(changed.imported == 0)
         let version = try await tasks.registryVersion()
@@ -40,7 +42,9 @@ import Testing
         try await withApp { client, configuration in
             let token = try await client.signUp("greg@example.org")
             _ = try await client.createArtist(token, name: "Greg Rutkowski")
-            let summary = try await AdminTasks(configuration: configuration).importArtists(Data(#"{"name": "Greg Rutkowski", "policy": "credit"}"#.utf8))
+            let summary = try await AdminTasks(configuration: configuration).importArtists(
+                Data(#"{"name": "Greg Rutkowski", "policy": "credit"}"#.utf8)
+            )
             #expect(summary.rejected.count == 1)
             #expect(try await client.call(.get, "/v1/artists/me", token: token).json["policy"].string == "block")
         }

@@ -233,7 +233,10 @@ struct PostgresTests {
     /// A SQLite deployment with accounts, artists, a key, charged generations, a report and its trail moves into
     /// PostgreSQL with every row and id; a second copy is refused, and the copy serves the same registry.
     @Test func aSQLiteDeploymentIsCopiedWithItsRowsAndIds() async throws {
-        let configuration = try await testConfiguration()
+        var sqliteConfiguration = try await testConfiguration()
+        // The source is a SQLite deployment whichever backend the rest of the suite runs on.
+        sqliteConfiguration.databaseURL = nil
+        let configuration = sqliteConfiguration
         defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
         let services = try await Services(configuration: configuration)
         let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!

@@ -165,7 +165,9 @@ struct ReportsController {
         let input = try await request.decodeJSON(as: DecisionInput.self, context: context)
         let decision = try Input.choice(input.action, as: ReportAction.Decision.self, field: "action", code: "invalid_action")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        return try await Response.json(try repository.decide(id, decision: decision, note: note, version: input.version, by: .init(account: moderator)))
+        return try await Response.json(
+            try repository.decide(id, decision: decision, note: note, version: input.version, by: .init(account: moderator))
+        )
     }
 
     @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -9,6 +9,11 @@ struct RegistryFollower: Service {
     let registry: PostgresRegistryStore
 
     func run() async throws {
+        // Listening has no end of its own: graceful shutdown cancels it.
+        await cancelWhenGracefulShutdown { await follow() }
+    }
+
+    private func follow() async {
         await registry.listen { [gate] payload in
             // Link changes are read by the link index on its next use; the gate follows the registry's versions.
             if let payload, !payload.hasPrefix("registry_state:") { return }

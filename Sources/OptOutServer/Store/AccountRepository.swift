@@ -11,7 +11,7 @@ struct AccountRepository: Sendable {
         do {
             let id = try await store.write { db in try db.insert(account) }
             account.id = id.map(ID.init)
-        } catch where StoreFailure.isUniqueViolation(error) {
+        } catch  where StoreFailure.isUniqueViolation(error) {
             throw DomainError(.conflict, code: "email_taken", message: "An account with this email already exists.", field: "email")
         }
         return account
@@ -98,7 +98,7 @@ struct AccountRepository: Sendable {
         do {
             let stored = record
             record.id = try await store.write { db in try db.insert(stored) }.map(ID.init)
-        } catch where StoreFailure.isUniqueViolation(error) {
+        } catch  where StoreFailure.isUniqueViolation(error) {
             throw DomainError(
                 .conflict,
                 code: "api_key_name_taken",

@@ -27,7 +27,9 @@ struct ActivityStore: Sendable {
     func activity(artist: Int64, fromDay: String) async throws -> [String: ActivityRecorder.Counts] {
         try await store.read { db in
             try db.rows("SELECT day, refused, credited FROM artist_activity WHERE artist_id = ? AND day >= ?", [artist, fromDay])
-                .reduce(into: [:]) { $0[try $1.get("day")] = ActivityRecorder.Counts(refused: try $1.get("refused"), credited: try $1.get("credited")) }
+                .reduce(into: [:]) {
+                    $0[try $1.get("day")] = ActivityRecorder.Counts(refused: try $1.get("refused"), credited: try $1.get("credited"))
+                }
         }
     }
 

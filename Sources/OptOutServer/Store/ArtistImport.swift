@@ -27,7 +27,13 @@ extension ArtistRepository {
                     // clash costs only this line.
                     do {
                         try db.savepoint {
-                            try importExisting(db, id: ID(try row.get("id")), accountId: try row.get("account_id"), submission: line.submission, into: &result)
+                            try importExisting(
+                                db,
+                                id: ID(try row.get("id")),
+                                accountId: try row.get("account_id"),
+                                submission: line.submission,
+                                into: &result
+                            )
                         }
                     } catch let error as DomainError {
                         result.rejected.append(.init(line: line.number, reason: error.message))
@@ -84,7 +90,8 @@ extension ArtistRepository {
         guard links == line.submission.links else { return false }
         let live = try db.rows("SELECT text, kind FROM phrase WHERE artist_id = ? AND released_at IS NULL ORDER BY position", [artist])
         guard live.count == line.phrases.count else { return false }
-        for (row, phrase) in zip(live, line.phrases) where try row.get("text", as: String.self) != phrase.text || (try row.get("kind", as: String.self)) != phrase.kind.rawValue {
+        for (row, phrase) in zip(live, line.phrases)
+        where try row.get("text", as: String.self) != phrase.text || (try row.get("kind", as: String.self)) != phrase.kind.rawValue {
             return false
         }
         return true

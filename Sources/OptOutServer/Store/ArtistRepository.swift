@@ -97,7 +97,7 @@ public struct ArtistRepository: Sendable {
             let id: ID<ArtistRecord>
             do {
                 id = try insertArtist(db, account: account, submission: submission, now: Date()).id!
-            } catch where StoreFailure.isUniqueViolation(error) {
+            } catch  where StoreFailure.isUniqueViolation(error) {
                 // Two sign-ups of one account's profile at once: the partial unique index lets one through.
                 throw DomainError(.conflict, code: "artist_exists", message: "This account already has an artist profile; edit it instead.")
             }
@@ -236,7 +236,9 @@ public struct ArtistRepository: Sendable {
         for (position, url) in links.enumerated() {
             // A link to a whole host that the artist has not verified (one kept from before the rule) stays held.
             let held = LinkRules.claimsWholeHost(url) && !(LinkRules.host(of: url).map(verified.contains) ?? false)
-            try db.execute("INSERT INTO artist_link (artist_id, url, position, held) VALUES (?, ?, ?, ?)", [artist, url, position, held]
+            try db.execute(
+                "INSERT INTO artist_link (artist_id, url, position, held) VALUES (?, ?, ?, ?)",
+                [artist, url, position, held]
             )
         }
     }
@@ -251,7 +253,9 @@ public struct ArtistRepository: Sendable {
     ) throws -> PhraseChanges {
         var changes = PhraseChanges()
         var live = Dictionary(
-            try db.fetchAll(PhraseRecord.self, "SELECT * FROM phrase WHERE artist_id = ? AND released_at IS NULL", [artist]).map { ($0.normalized, $0) },
+            try db.fetchAll(PhraseRecord.self, "SELECT * FROM phrase WHERE artist_id = ? AND released_at IS NULL", [artist]).map {
+                ($0.normalized, $0)
+            },
             uniquingKeysWith: { first, _ in first }
         )
         for (position, phrase) in desired.enumerated() {
@@ -295,7 +299,7 @@ public struct ArtistRepository: Sendable {
             }
             do {
                 record.id = try db.insert(record).map(ID.init)
-            } catch where StoreFailure.isUniqueViolation(error) {
+            } catch  where StoreFailure.isUniqueViolation(error) {
                 throw DomainError(
                     .conflict,
                     code: "phrase_taken",
@@ -332,13 +336,15 @@ public struct ArtistRepository: Sendable {
     /// Live phrases in `status`, oldest first, `limit` at a time after the phrase id `after`.
     func phrases(status: PhraseStatus, after: Int64, limit: Int) async throws -> [ReviewItem] {
         try await store.read { db in
-            try db.rows("""
-                    SELECT phrase.id, phrase.text, phrase.kind, phrase.status, phrase.review_reason, phrase.created_at,
-                           artist.id AS artist_id, artist.name AS artist_name
-                    FROM phrase JOIN artist ON artist.id = phrase.artist_id
-                    WHERE phrase.status = ? AND phrase.released_at IS NULL AND phrase.id > ?
-                    ORDER BY phrase.id LIMIT ?
-                    """, [status.rawValue, after, limit]
+            try db.rows(
+                """
+                SELECT phrase.id, phrase.text, phrase.kind, phrase.status, phrase.review_reason, phrase.created_at,
+                       artist.id AS artist_id, artist.name AS artist_name
+                FROM phrase JOIN artist ON artist.id = phrase.artist_id
+                WHERE phrase.status = ? AND phrase.released_at IS NULL AND phrase.id > ?
+                ORDER BY phrase.id LIMIT ?
+                """,
+                [status.rawValue, after, limit]
             ).map { row in
                 ReviewItem(
                     id: ID(try row.get("id")),
@@ -372,7 +378,7 @@ public struct ArtistRepository: Sendable {
                 phrase.reviewedBy = moderator
                 do {
                     try db.update(phrase)
-                } catch where StoreFailure.isUniqueViolation(error) {
+                } catch  where StoreFailure.isUniqueViolation(error) {
                     throw DomainError(.conflict, code: "phrase_taken", message: "Another artist now holds \"\(phrase.text)\".")
                 }
             }
@@ -400,17 +406,23 @@ public struct ArtistRepository: Sendable {
                     try db.execute("UPDATE artist SET name_key = ? WHERE id = ?", [key, try row.get("id", as: Int64.self)])
                 }
             }
-            let live = try db.rows("SELECT id, text, normalized FROM phrase WHERE released_at IS NULL AND status IN ('active', 'pending_review') ORDER BY id"
+            let live = try db.rows(
+                "SELECT id, text, normalized FROM phrase WHERE released_at IS NULL AND status IN ('active', 'pending_review') ORDER BY id"
             )
             for row in live {
                 let text: String = try row.get("text")
                 let key = PhraseKey.make(text)
                 guard try key != row.get("normalized", as: String.self), !key.isEmpty else { continue }
                 let id: Int64 = try row.get("id")
-                let taken = try db.value(Bool.self, "SELECT 1 FROM phrase WHERE normalized = ? AND released_at IS NULL AND status IN ('active', 'pending_review') AND id != ?", [key, id]
+                let taken = try db.value(
+                    Bool.self,
+                    "SELECT 1 FROM phrase WHERE normalized = ? AND released_at IS NULL AND status IN ('active', 'pending_review') AND id != ?",
+                    [key, id]
                 )
                 if taken == true {
-                    try db.execute("UPDATE phrase SET status = 'rejected', review_reason = ? WHERE id = ?", ["\"\(text)\" now reads as another live phrase (folding revision \(CollisionGuard.revision))", id]
+                    try db.execute(
+                        "UPDATE phrase SET status = 'rejected', review_reason = ? WHERE id = ?",
+                        ["\"\(text)\" now reads as another live phrase (folding revision \(CollisionGuard.revision))", id]
                     )
                 }
                 try db.execute("UPDATE phrase SET normalized = ? WHERE id = ?", [key, id])
@@ -419,11 +431,15 @@ public struct ArtistRepository: Sendable {
             for row in rows {
                 let text: String = try row.get("text")
                 guard let reason = guardian.reviewReason(for: text) else { continue }
-                try db.execute("UPDATE phrase SET status = 'pending_review', review_reason = ? WHERE id = ?", ["\"\(text)\" \(reason) (held by collision guard revision \(CollisionGuard.revision))", try row.get("id", as: Int64.self)]
+                try db.execute(
+                    "UPDATE phrase SET status = 'pending_review', review_reason = ? WHERE id = ?",
+                    ["\"\(text)\" \(reason) (held by collision guard revision \(CollisionGuard.revision))", try row.get("id", as: Int64.self)]
                 )
                 held += 1
             }
-            try db.execute("INSERT INTO guard_revision (revision, held, applied_at) VALUES (?, ?, ?)", [CollisionGuard.revision, held, Date()]
+            try db.execute(
+                "INSERT INTO guard_revision (revision, held, applied_at) VALUES (?, ?, ?)",
+                [CollisionGuard.revision, held, Date()]
             )
             return held
         }

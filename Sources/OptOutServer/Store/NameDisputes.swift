@@ -10,10 +10,13 @@ import OptOutCore
 extension ArtistRepository {
     /// Whether an artist counts as verified in a dispute: verified by a moderator, or the owner of a verified site.
     static func verifiedForDisputes(_ db: any SQLSession, artist: ID<ArtistRecord>) throws -> Bool {
-        try db.value(Bool.self, """
-                SELECT artist.verified OR EXISTS (SELECT 1 FROM artist_verified_link WHERE artist_id = artist.id)
-                FROM artist WHERE id = ?
-                """, [artist]
+        try db.value(
+            Bool.self,
+            """
+            SELECT artist.verified OR EXISTS (SELECT 1 FROM artist_verified_link WHERE artist_id = artist.id)
+            FROM artist WHERE id = ?
+            """,
+            [artist]
         ) ?? false
     }
 
@@ -44,7 +47,9 @@ extension ArtistRepository {
     }
 
     static func event(_ db: any SQLSession, dispute: Int64, action: String, actor: ID<AccountRecord>?, note: String?, now: Date) throws {
-        try db.execute("INSERT INTO name_dispute_event (dispute_id, actor_account_id, action, note, created_at) VALUES (?, ?, ?, ?, ?)", [dispute, actor, action, note, now]
+        try db.execute(
+            "INSERT INTO name_dispute_event (dispute_id, actor_account_id, action, note, created_at) VALUES (?, ?, ?, ?, ?)",
+            [dispute, actor, action, note, now]
         )
     }
 
@@ -68,18 +73,24 @@ extension ArtistRepository {
         let holderId: Int64 = try row.get("holder_phrase_id")
         let challengerId: Int64 = try row.get("challenger_phrase_id")
         let (winnerId, loserId) = winner == .holder ? (holderId, challengerId) : (challengerId, holderId)
-        try db.execute("UPDATE phrase SET status = 'superseded' WHERE id = ? AND released_at IS NULL AND status <> 'rejected'", [loserId]
+        try db.execute(
+            "UPDATE phrase SET status = 'superseded' WHERE id = ? AND released_at IS NULL AND status <> 'rejected'",
+            [loserId]
         )
         if winner == .challenger {
             // Other challengers of the same holder now face the new holder: they stay disputed, pointed at it.
             try db.execute("UPDATE phrase SET status = 'active' WHERE id = ? AND released_at IS NULL", [winnerId])
-            try db.execute("UPDATE name_dispute SET holder_phrase_id = ? WHERE holder_phrase_id = ? AND status = 'open' AND id <> ?", [winnerId, holderId, id]
+            try db.execute(
+                "UPDATE name_dispute SET holder_phrase_id = ? WHERE holder_phrase_id = ? AND status = 'open' AND id <> ?",
+                [winnerId, holderId, id]
             )
         }
-        try db.execute("""
-                UPDATE name_dispute SET status = 'decided', winner = ?, decided_how = ?, decided_by = ?, decided_at = ?, version = version + 1
-                WHERE id = ?
-                """, [winner.rawValue, how, actor, now, id]
+        try db.execute(
+            """
+            UPDATE name_dispute SET status = 'decided', winner = ?, decided_how = ?, decided_by = ?, decided_at = ?, version = version + 1
+            WHERE id = ?
+            """,
+            [winner.rawValue, how, actor, now, id]
         )
         let action = how == "released" ? "released" : "decided_\(winner.rawValue)"
         try event(db, dispute: id, action: action, actor: actor, note: note, now: now)
@@ -87,13 +98,19 @@ extension ArtistRepository {
 
     /// Ends the open disputes a released phrase was part of: the other side wins.
     static func settleReleased(_ db: any SQLSession, phrase: Int64, now: Date) throws {
-        let asHolder = try db.column(Int64.self, "SELECT id FROM name_dispute WHERE holder_phrase_id = ? AND status = 'open' ORDER BY id", [phrase]
+        let asHolder = try db.column(
+            Int64.self,
+            "SELECT id FROM name_dispute WHERE holder_phrase_id = ? AND status = 'open' ORDER BY id",
+            [phrase]
         )
         // The oldest challenger takes the name; later ones stay disputed against it.
         if let first = asHolder.first {
             try settle(db, dispute: first, winner: .challenger, how: "released", actor: nil, note: "the holder let the phrase go", now: now)
         }
-        let asChallenger = try db.column(Int64.self, "SELECT id FROM name_dispute WHERE challenger_phrase_id = ? AND status = 'open'", [phrase]
+        let asChallenger = try db.column(
+            Int64.self,
+            "SELECT id FROM name_dispute WHERE challenger_phrase_id = ? AND status = 'open'",
+            [phrase]
         )
         for id in asChallenger {
             try settle(db, dispute: id, winner: .holder, how: "released", actor: nil, note: "the challenger let the phrase go", now: now)
@@ -103,14 +120,16 @@ extension ArtistRepository {
     /// Ends the open disputes of `artist` that its verification decides: against an unverified other side, the
     /// verified side wins.
     static func settleByVerification(_ db: any SQLSession, artist: ID<ArtistRecord>, actor: ID<AccountRecord>?, now: Date) throws {
-        let rows = try db.rows("""
-                SELECT name_dispute.id, holder.artist_id AS holder_artist, challenger.artist_id AS challenger_artist
-                FROM name_dispute
-                JOIN phrase AS holder ON holder.id = name_dispute.holder_phrase_id
-                JOIN phrase AS challenger ON challenger.id = name_dispute.challenger_phrase_id
-                WHERE name_dispute.status = 'open' AND (holder.artist_id = ? OR challenger.artist_id = ?)
-                ORDER BY name_dispute.id
-                """, [artist, artist]
+        let rows = try db.rows(
+            """
+            SELECT name_dispute.id, holder.artist_id AS holder_artist, challenger.artist_id AS challenger_artist
+            FROM name_dispute
+            JOIN phrase AS holder ON holder.id = name_dispute.holder_phrase_id
+            JOIN phrase AS challenger ON challenger.id = name_dispute.challenger_phrase_id
+            WHERE name_dispute.status = 'open' AND (holder.artist_id = ? OR challenger.artist_id = ?)
+            ORDER BY name_dispute.id
+            """,
+            [artist, artist]
         )
         for row in rows {
             let holderArtist = ID<ArtistRecord>(try row.get("holder_artist", as: Int64.self))
@@ -119,16 +138,27 @@ extension ArtistRepository {
             let other = side == .holder ? challengerArtist : holderArtist
             guard try !verifiedForDisputes(db, artist: other) else { continue }
             // A challenger wins only while its phrase still waits (another challenger may have taken the name).
-            try settle(db, dispute: try row.get("id"), winner: side, how: "verification", actor: actor, note: "artist \(artist) was verified", now: now)
+            try settle(
+                db,
+                dispute: try row.get("id"),
+                winner: side,
+                how: "verification",
+                actor: actor,
+                note: "artist \(artist) was verified",
+                now: now
+            )
         }
     }
 
     /// Whether the artist holds a phrase that another artist disputes.
     static func holdsDisputedPhrase(_ db: any SQLSession, artist: ID<ArtistRecord>) throws -> Bool {
-        try db.value(Bool.self, """
-                SELECT EXISTS (SELECT 1 FROM name_dispute JOIN phrase ON phrase.id = name_dispute.holder_phrase_id
-                               WHERE name_dispute.status = 'open' AND phrase.artist_id = ?)
-                """, [artist]
+        try db.value(
+            Bool.self,
+            """
+            SELECT EXISTS (SELECT 1 FROM name_dispute JOIN phrase ON phrase.id = name_dispute.holder_phrase_id
+                           WHERE name_dispute.status = 'open' AND phrase.artist_id = ?)
+            """,
+            [artist]
         ) ?? false
     }
 
@@ -137,7 +167,10 @@ extension ArtistRepository {
     /// Open disputes first, then decided ones, oldest first; `after` is the last id seen.
     func disputes(status: String?, after: Int64, limit: Int) async throws -> [JSONValue] {
         try await store.read { db in
-            let ids = try db.column(Int64.self, "SELECT id FROM name_dispute WHERE (CAST(? AS TEXT) IS NULL OR status = ?) AND id > ? ORDER BY id LIMIT ?", [status, status, after, limit]
+            let ids = try db.column(
+                Int64.self,
+                "SELECT id FROM name_dispute WHERE (CAST(? AS TEXT) IS NULL OR status = ?) AND id > ? ORDER BY id LIMIT ?",
+                [status, status, after, limit]
             )
             return try ids.compactMap { try Self.disputeView(db, id: $0, full: false) }
         }
@@ -165,7 +198,10 @@ extension ArtistRepository {
             ]
             if full {
                 let links = try db.column(String.self, "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", [artist.id])
-                let verifiedLinks = try db.column(String.self, "SELECT url FROM artist_verified_link WHERE artist_id = ? ORDER BY id", [artist.id]
+                let verifiedLinks = try db.column(
+                    String.self,
+                    "SELECT url FROM artist_verified_link WHERE artist_id = ? ORDER BY id",
+                    [artist.id]
                 )
                 view["links"] = .array(links.map(JSONValue.string))
                 view["verified_links"] = .array(verifiedLinks.map(JSONValue.string))
@@ -194,11 +230,13 @@ extension ArtistRepository {
             "challenger": try side(try row.get("challenger_phrase_id")),
         ]
         if full {
-            let events = try db.rows("""
-                    SELECT name_dispute_event.*, account.email FROM name_dispute_event
-                    LEFT JOIN account ON account.id = name_dispute_event.actor_account_id
-                    WHERE dispute_id = ? ORDER BY name_dispute_event.id
-                    """, [id]
+            let events = try db.rows(
+                """
+                SELECT name_dispute_event.*, account.email FROM name_dispute_event
+                LEFT JOIN account ON account.id = name_dispute_event.actor_account_id
+                WHERE dispute_id = ? ORDER BY name_dispute_event.id
+                """,
+                [id]
             )
             view["history"] = .array(
                 try events.map { event in
@@ -246,7 +284,9 @@ extension ArtistRepository {
                 return token
             }
             let token = "optout-verify-" + RandomToken.make(prefix: "").prefix(32)
-            try db.execute("INSERT INTO artist_verification_token (artist_id, token, created_at) VALUES (?, ?, ?)", [artist, token, Date()]
+            try db.execute(
+                "INSERT INTO artist_verification_token (artist_id, token, created_at) VALUES (?, ?, ?)",
+                [artist, token, Date()]
             )
             return token
         }
@@ -259,10 +299,12 @@ extension ArtistRepository {
             guard let host = LinkRules.host(of: url) else {
                 throw DomainError(.invalid, code: "invalid_link", message: "\(url) is not an http or https URL.", field: "url")
             }
-            try db.execute("""
-                    INSERT INTO artist_verified_link (artist_id, url, host, method, verified_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (artist_id, url) DO UPDATE SET method = excluded.method, verified_at = excluded.verified_at
-                    """, [artist, url, host, method.rawValue, Date()]
+            try db.execute(
+                """
+                INSERT INTO artist_verified_link (artist_id, url, host, method, verified_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (artist_id, url) DO UPDATE SET method = excluded.method, verified_at = excluded.verified_at
+                """,
+                [artist, url, host, method.rawValue, Date()]
             )
             let held = try db.rows("SELECT id, url FROM artist_link WHERE artist_id = ? AND held = true", [artist])
             for link in held where LinkRules.host(of: try link.get("url")) == host {

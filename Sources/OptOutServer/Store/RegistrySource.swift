@@ -1,7 +1,7 @@
 import Foundation
-import OptOutCore
 import NIOCore
 import NIOPosix
+import OptOutCore
 
 /// What the prompt gate reads of the registry, on either backend: a full load, the changes after a change-log
 /// position, and pruning what a full load folded in.

@@ -33,10 +33,17 @@ extension ReportRepository {
             let rows = try db.rows(sql, arguments)
             let items = try rows.map { row in
                 JSONValue.object(
-                    ReportViews.queueItem(try ReportRecord(from: SQLRowDecoder(row: row)), artistName: try row.get("artist_name"), claimerName: try row.get("claimer_name"), now: now)
+                    ReportViews.queueItem(
+                        try ReportRecord(from: SQLRowDecoder(row: row)),
+                        artistName: try row.get("artist_name"),
+                        claimerName: try row.get("claimer_name"),
+                        now: now
+                    )
                 )
             }
-            let next = rows.count == limit ? try rows.last.map { QueueCursor(rank: try $0.get("rank"), reporterCount: try $0.get("reporter_count"), id: try $0.get("id")) } : nil
+            let next =
+                rows.count == limit
+                ? try rows.last.map { QueueCursor(rank: try $0.get("rank"), reporterCount: try $0.get("reporter_count"), id: try $0.get("id")) } : nil
             return (items, next)
         }
     }
@@ -77,11 +84,13 @@ extension ReportRepository {
     func history(_ id: ID<ReportRecord>) async throws -> [JSONValue] {
         try await store.read { db in
             guard try db.value(Int64.self, "SELECT id FROM report WHERE id = ?", [id]) != nil else { throw DomainError.notFound("Report \(id)") }
-            let rows = try db.rows("""
-                    SELECT report_event.*, account.display_name AS actor_name FROM report_event
-                    LEFT JOIN account ON account.id = report_event.actor_account_id
-                    WHERE report_id = ? ORDER BY report_event.id
-                    """, [id]
+            let rows = try db.rows(
+                """
+                SELECT report_event.*, account.display_name AS actor_name FROM report_event
+                LEFT JOIN account ON account.id = report_event.actor_account_id
+                WHERE report_id = ? ORDER BY report_event.id
+                """,
+                [id]
             )
             return try rows.map { row in
                 let event = try ReportEventRecord(from: SQLRowDecoder(row: row))
@@ -124,13 +133,15 @@ extension ReportRepository {
     ) throws
         -> [(id: Int64, view: [String: JSONValue])]
     {
-        let rows = try db.rows("""
-                SELECT report.*, artist.name AS artist_name, report_reporter.category AS my_category,
-                    report_reporter.details AS my_details, report_reporter.created_at AS reported_at
-                FROM report_reporter JOIN report ON report.id = report_reporter.report_id
-                JOIN artist ON artist.id = report.artist_id
-                WHERE report_reporter.account_id = ? AND \(filter)
-                """, [account] + arguments
+        let rows = try db.rows(
+            """
+            SELECT report.*, artist.name AS artist_name, report_reporter.category AS my_category,
+                report_reporter.details AS my_details, report_reporter.created_at AS reported_at
+            FROM report_reporter JOIN report ON report.id = report_reporter.report_id
+            JOIN artist ON artist.id = report.artist_id
+            WHERE report_reporter.account_id = ? AND \(filter)
+            """,
+            [account] + arguments
         )
         return try rows.map { row in
             let view = ReportViews.reporterItem(
@@ -150,9 +161,9 @@ extension ReportRepository {
             let reports = try db.fetchAll(
                 ReportRecord.self,
                 """
-                    SELECT report.* FROM report JOIN artist ON artist.id = report.artist_id
-                    WHERE artist.account_id = ? AND report.status = 'awaiting_artist' ORDER BY report.ruling_due_at, report.id
-                    """,
+                SELECT report.* FROM report JOIN artist ON artist.id = report.artist_id
+                WHERE artist.account_id = ? AND report.status = 'awaiting_artist' ORDER BY report.ruling_due_at, report.id
+                """,
                 [account]
             )
             return try reports.map { try Self.rulingItem(db, report: $0) }
@@ -163,7 +174,10 @@ extension ReportRepository {
     static func rulingItem(_ db: any SQLSession, report: ReportRecord) throws -> JSONValue {
         let artist = try db.fetchOne(ArtistRecord.self, id: report.artistId.rawValue)
         let reporters = try reporters(db, of: report)
-        let question = try db.value(String.self, "SELECT note FROM report_event WHERE report_id = ? AND action = 'ask_artist' ORDER BY id DESC LIMIT 1", [report.id]
+        let question = try db.value(
+            String.self,
+            "SELECT note FROM report_event WHERE report_id = ? AND action = 'ask_artist' ORDER BY id DESC LIMIT 1",
+            [report.id]
         )
         return .object([
             "id": .int(report.id!.rawValue),
@@ -197,16 +211,18 @@ extension ReportRepository {
     /// Take-downs of generations `key` made, and their reversals, after event `after`, oldest first.
     func takedowns(key: ID<APIKeyRecord>, after: Int64, limit: Int) async throws -> (items: [JSONValue], next: Int64?) {
         try await store.read { db in
-            let rows = try db.rows("""
-                    SELECT report_event.id AS event_id, report_event.report_id, report_event.to_status, report_event.actor_role,
-                        report_event.created_at, report.target AS generation_id
-                    FROM report_event JOIN report ON report.id = report_event.report_id
-                    JOIN generation ON generation.public_id = report.target
-                    WHERE (report_event.to_status = 'taken_down'
-                            OR (report_event.from_status = 'taken_down' AND report_event.action = 'reopened'))
-                        AND report_event.id > ? AND report.target_kind = 'generation' AND generation.api_key_id = ?
-                    ORDER BY report_event.id LIMIT ?
-                    """, [after, key, limit]
+            let rows = try db.rows(
+                """
+                SELECT report_event.id AS event_id, report_event.report_id, report_event.to_status, report_event.actor_role,
+                    report_event.created_at, report.target AS generation_id
+                FROM report_event JOIN report ON report.id = report_event.report_id
+                JOIN generation ON generation.public_id = report.target
+                WHERE (report_event.to_status = 'taken_down'
+                        OR (report_event.from_status = 'taken_down' AND report_event.action = 'reopened'))
+                    AND report_event.id > ? AND report.target_kind = 'generation' AND generation.api_key_id = ?
+                ORDER BY report_event.id LIMIT ?
+                """,
+                [after, key, limit]
             )
             let items: [JSONValue] = try rows.map { row in
                 let takenDown = (try row.get("to_status", as: String.self)) == ReportStatus.takenDown.rawValue

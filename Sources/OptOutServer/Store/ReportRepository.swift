@@ -111,7 +111,9 @@ struct ReportRepository: Sendable {
     /// 429 with Retry-After once the account filed `perHour` reports in the last hour.
     private static func checkRate(_ db: any SQLSession, account: ID<AccountRecord>, now: Date, perHour: Int) throws {
         let since = now.addingTimeInterval(-3600)
-        let row = try db.row("SELECT count(*) AS n, min(created_at) AS oldest FROM report_reporter WHERE account_id = ? AND created_at > ?", [account, since]
+        let row = try db.row(
+            "SELECT count(*) AS n, min(created_at) AS oldest FROM report_reporter WHERE account_id = ? AND created_at > ?",
+            [account, since]
         )
         let count = try row?.get("n", as: Int.self) ?? 0
         guard count >= perHour else { return }

@@ -25,7 +25,10 @@ struct WebhookRepository: Sendable {
     ) async throws -> WebhookEndpointView {
         let secret = WebhookSignature.newSecret()
         return try await store.write { db in
-            let id = try db.value(Int64.self, "INSERT INTO webhook_endpoint (url, secret, events, description, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id", [url, secret, events.map(\.rawValue).joined(separator: " "), description, admin, now]
+            let id = try db.value(
+                Int64.self,
+                "INSERT INTO webhook_endpoint (url, secret, events, description, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                [url, secret, events.map(\.rawValue).joined(separator: " "), description, admin, now]
             )
             var view = try Self.view(db, id: id ?? 0)!
             view.secret = secret
@@ -44,14 +47,16 @@ struct WebhookRepository: Sendable {
     func endpoint(id: Int64) async throws -> WebhookEndpointView? {
         try await store.read { db in
             guard var view = try Self.view(db, id: id) else { return nil }
-            view.lastAttempts = try db.rows("""
-                    SELECT webhook_outbox.message_id, webhook_outbox.event_type, webhook_attempt.attempted_at, webhook_attempt.status,
-                        webhook_attempt.error, webhook_attempt.duration_ms
-                    FROM webhook_attempt
-                    JOIN webhook_delivery ON webhook_delivery.id = webhook_attempt.delivery_id
-                    JOIN webhook_outbox ON webhook_outbox.seq = webhook_delivery.outbox_seq
-                    WHERE webhook_attempt.endpoint_id = ? ORDER BY webhook_attempt.id DESC LIMIT 20
-                    """, [id]
+            view.lastAttempts = try db.rows(
+                """
+                SELECT webhook_outbox.message_id, webhook_outbox.event_type, webhook_attempt.attempted_at, webhook_attempt.status,
+                    webhook_attempt.error, webhook_attempt.duration_ms
+                FROM webhook_attempt
+                JOIN webhook_delivery ON webhook_delivery.id = webhook_attempt.delivery_id
+                JOIN webhook_outbox ON webhook_outbox.seq = webhook_delivery.outbox_seq
+                WHERE webhook_attempt.endpoint_id = ? ORDER BY webhook_attempt.id DESC LIMIT 20
+                """,
+                [id]
             ).map {
                 WebhookEndpointView.Attempt(
                     messageId: try $0.get("message_id"),
@@ -72,7 +77,9 @@ struct WebhookRepository: Sendable {
             guard try db.execute("UPDATE webhook_endpoint SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL", [now, id]) > 0 else {
                 return false
             }
-            try db.execute("UPDATE webhook_delivery SET abandoned_at = ? WHERE endpoint_id = ? AND delivered_at IS NULL AND abandoned_at IS NULL", [now, id]
+            try db.execute(
+                "UPDATE webhook_delivery SET abandoned_at = ? WHERE endpoint_id = ? AND delivered_at IS NULL AND abandoned_at IS NULL",
+                [now, id]
             )
             return true
         }
@@ -88,7 +95,9 @@ struct WebhookRepository: Sendable {
             for message in messages {
                 let type: String = try message.get("event_type")
                 for endpoint in endpoints where (try endpoint.get("events", as: String.self)).split(separator: " ").contains(Substring(type)) {
-                    try db.execute("INSERT INTO webhook_delivery (endpoint_id, outbox_seq, next_attempt_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [try endpoint.get("id", as: Int64.self), try message.get("seq", as: Int64.self), now]
+                    try db.execute(
+                        "INSERT INTO webhook_delivery (endpoint_id, outbox_seq, next_attempt_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                        [try endpoint.get("id", as: Int64.self), try message.get("seq", as: Int64.self), now]
                     )
                     made += 1
                 }
@@ -101,16 +110,18 @@ struct WebhookRepository: Sendable {
     /// Deliveries whose time has come, oldest first.
     func due(now: Date = Date(), limit: Int = 50) async throws -> [Due] {
         try await store.read { db in
-            try db.rows("""
-                    SELECT webhook_delivery.id, webhook_delivery.endpoint_id, webhook_endpoint.url, webhook_endpoint.secret,
-                        webhook_outbox.message_id, webhook_outbox.payload, webhook_delivery.attempts, webhook_delivery.first_failed_at
-                    FROM webhook_delivery
-                    JOIN webhook_endpoint ON webhook_endpoint.id = webhook_delivery.endpoint_id
-                    JOIN webhook_outbox ON webhook_outbox.seq = webhook_delivery.outbox_seq
-                    WHERE webhook_delivery.delivered_at IS NULL AND webhook_delivery.abandoned_at IS NULL
-                        AND webhook_delivery.next_attempt_at <= ? AND webhook_endpoint.disabled_at IS NULL AND webhook_endpoint.deleted_at IS NULL
-                    ORDER BY webhook_delivery.next_attempt_at, webhook_delivery.id LIMIT ?
-                    """, [now, limit]
+            try db.rows(
+                """
+                SELECT webhook_delivery.id, webhook_delivery.endpoint_id, webhook_endpoint.url, webhook_endpoint.secret,
+                    webhook_outbox.message_id, webhook_outbox.payload, webhook_delivery.attempts, webhook_delivery.first_failed_at
+                FROM webhook_delivery
+                JOIN webhook_endpoint ON webhook_endpoint.id = webhook_delivery.endpoint_id
+                JOIN webhook_outbox ON webhook_outbox.seq = webhook_delivery.outbox_seq
+                WHERE webhook_delivery.delivered_at IS NULL AND webhook_delivery.abandoned_at IS NULL
+                    AND webhook_delivery.next_attempt_at <= ? AND webhook_endpoint.disabled_at IS NULL AND webhook_endpoint.deleted_at IS NULL
+                ORDER BY webhook_delivery.next_attempt_at, webhook_delivery.id LIMIT ?
+                """,
+                [now, limit]
             ).map {
                 Due(
                     deliveryId: try $0.get("id"),
@@ -140,10 +151,14 @@ struct WebhookRepository: Sendable {
         let delivered = status.map { (200..<300).contains($0) } ?? false
         let milliseconds = Int(duration.inNanoseconds / 1_000_000)
         try await store.write { db in
-            try db.execute("INSERT INTO webhook_attempt (delivery_id, endpoint_id, attempted_at, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)", [due.deliveryId, due.endpointId, now, status, error.map { String($0.prefix(500)) }, milliseconds]
+            try db.execute(
+                "INSERT INTO webhook_attempt (delivery_id, endpoint_id, attempted_at, status, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                [due.deliveryId, due.endpointId, now, status, error.map { String($0.prefix(500)) }, milliseconds]
             )
             if delivered {
-                try db.execute("UPDATE webhook_delivery SET attempts = attempts + 1, delivered_at = ? WHERE id = ?", [now, due.deliveryId]
+                try db.execute(
+                    "UPDATE webhook_delivery SET attempts = attempts + 1, delivered_at = ? WHERE id = ?",
+                    [now, due.deliveryId]
                 )
                 return
             }
@@ -152,13 +167,19 @@ struct WebhookRepository: Sendable {
                 let reason =
                     "Deliveries failed for \(Int(giveUpAfter / 3600 >= 1 ? giveUpAfter / 3600 : giveUpAfter)) \(giveUpAfter >= 3600 ? "hours" : "seconds"); "
                     + "the last attempt: \(status.map { "HTTP \($0)" } ?? (error ?? "no answer"))."
-                try db.execute("UPDATE webhook_endpoint SET disabled_at = ?, disabled_reason = ? WHERE id = ? AND disabled_at IS NULL", [now, reason, due.endpointId]
+                try db.execute(
+                    "UPDATE webhook_endpoint SET disabled_at = ?, disabled_reason = ? WHERE id = ? AND disabled_at IS NULL",
+                    [now, reason, due.endpointId]
                 )
-                try db.execute("UPDATE webhook_delivery SET attempts = attempts + 1, abandoned_at = ? WHERE endpoint_id = ? AND delivered_at IS NULL AND abandoned_at IS NULL", [now, due.endpointId]
+                try db.execute(
+                    "UPDATE webhook_delivery SET attempts = attempts + 1, abandoned_at = ? WHERE endpoint_id = ? AND delivered_at IS NULL AND abandoned_at IS NULL",
+                    [now, due.endpointId]
                 )
                 return
             }
-            try db.execute("UPDATE webhook_delivery SET attempts = attempts + 1, next_attempt_at = ?, first_failed_at = coalesce(first_failed_at, ?) WHERE id = ?", [retryAt, now, due.deliveryId]
+            try db.execute(
+                "UPDATE webhook_delivery SET attempts = attempts + 1, next_attempt_at = ?, first_failed_at = coalesce(first_failed_at, ?) WHERE id = ?",
+                [retryAt, now, due.deliveryId]
             )
         }
     }
@@ -168,13 +189,17 @@ struct WebhookRepository: Sendable {
         let before = now.addingTimeInterval(-age)
         try await store.write { db in
             try db.execute("DELETE FROM webhook_attempt WHERE attempted_at < ?", [before])
-            try db.execute("""
-                    DELETE FROM webhook_delivery WHERE (delivered_at IS NOT NULL OR abandoned_at IS NOT NULL)
-                        AND outbox_seq IN (SELECT seq FROM webhook_outbox WHERE dispatched_at < ?)
-                        AND id NOT IN (SELECT delivery_id FROM webhook_attempt)
-                    """, [before]
+            try db.execute(
+                """
+                DELETE FROM webhook_delivery WHERE (delivered_at IS NOT NULL OR abandoned_at IS NOT NULL)
+                    AND outbox_seq IN (SELECT seq FROM webhook_outbox WHERE dispatched_at < ?)
+                    AND id NOT IN (SELECT delivery_id FROM webhook_attempt)
+                """,
+                [before]
             )
-            try db.execute("DELETE FROM webhook_outbox WHERE dispatched_at < ? AND seq NOT IN (SELECT outbox_seq FROM webhook_delivery)", [before]
+            try db.execute(
+                "DELETE FROM webhook_outbox WHERE dispatched_at < ? AND seq NOT IN (SELECT outbox_seq FROM webhook_delivery)",
+                [before]
             )
         }
     }
@@ -183,11 +208,13 @@ struct WebhookRepository: Sendable {
         guard let row = try db.row("SELECT * FROM webhook_endpoint WHERE id = ? AND deleted_at IS NULL", [id]) else {
             return nil
         }
-        let counts = try db.row("""
-                SELECT count(*) FILTER (WHERE delivered_at IS NULL AND abandoned_at IS NULL) AS pending,
-                    count(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered
-                FROM webhook_delivery WHERE endpoint_id = ?
-                """, [id]
+        let counts = try db.row(
+            """
+            SELECT count(*) FILTER (WHERE delivered_at IS NULL AND abandoned_at IS NULL) AS pending,
+                count(*) FILTER (WHERE delivered_at IS NOT NULL) AS delivered
+            FROM webhook_delivery WHERE endpoint_id = ?
+            """,
+            [id]
         )
         return WebhookEndpointView(
             id: try row.get("id"),

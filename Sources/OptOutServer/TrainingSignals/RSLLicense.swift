@@ -1,6 +1,6 @@
 import Foundation
-import NIOPosix
 import NIOConcurrencyHelpers
+import NIOPosix
 import OptOutCore
 
 /// The site's Really Simple Licensing 1.0 document (`/license.xml`, `application/rsl+xml`): the site's content is not

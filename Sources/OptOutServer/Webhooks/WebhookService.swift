@@ -50,13 +50,13 @@ struct WebhookService: Service {
                         let elapsed = ContinuousClock.now - started
                         let retryAt = Date().addingTimeInterval(policy.delay(afterAttempt: delivery.attempts + 1))
                         try? await repository.record(
-                                delivery,
-                                status: result.status,
-                                error: result.error,
-                                duration: elapsed,
-                                retryAt: retryAt,
-                                giveUpAfter: policy.giveUpAfter
-                            )
+                            delivery,
+                            status: result.status,
+                            error: result.error,
+                            duration: elapsed,
+                            retryAt: retryAt,
+                            giveUpAfter: policy.giveUpAfter
+                        )
                     }
                 }
             }

@@ -26,17 +26,19 @@ struct SQLiteSession: SQLSession {
     }
 
     static func arguments(_ arguments: SQLArguments) -> StatementArguments {
-        StatementArguments(arguments.values.map { value -> DatabaseValue in
-            switch value {
-            case .null: .null
-            case .integer(let value): value.databaseValue
-            case .real(let value): value.databaseValue
-            case .text(let value): value.databaseValue
-            case .blob(let value): value.databaseValue
-            case .bool(let value): value.databaseValue
-            case .date(let value): value.databaseValue
+        StatementArguments(
+            arguments.values.map { value -> DatabaseValue in
+                switch value {
+                case .null: .null
+                case .integer(let value): value.databaseValue
+                case .real(let value): value.databaseValue
+                case .text(let value): value.databaseValue
+                case .blob(let value): value.databaseValue
+                case .bool(let value): value.databaseValue
+                case .date(let value): value.databaseValue
+                }
             }
-        })
+        )
     }
 
     static func value(_ value: DatabaseValue) -> SQLValue {
