@@ -11,6 +11,27 @@ import Testing
         try await newAPIKey(configuration, scopes: [.generate])
     }
 
+    /// PostgreSQL cannot store the NUL character in text: a prompt holding one is the client's 400 there, never a
+    /// 500 (SQLite stores it, and the generation is charged as any other).
+    @Test func aPromptWithANulCharacterIsNeverA500() async throws {
+        try await withApp { client, configuration in
+            let token = try await client.signUp("nul@example.org")
+            let account = try await client.accountId(token)
+            let key = try await generateKey(configuration)
+            let reply = try await client.generate(key, account: account, prompt: "a castle\u{0} at dusk", idempotency: "nul-1")
+            if TestBackend.isSQLite {
+                #expect(reply.status == .created)
+            } else {
+                #expect(reply.status == .badRequest)
+                #expect(reply.json["error"]["code"].string == "invalid_text")
+                // The refused charge cost nothing: the next prompt is the account's first.
+                let next = try await client.generate(key, account: account, prompt: "a castle at dusk", idempotency: "nul-2")
+                #expect(next.status == .created)
+                #expect(next.json["usage"]["used"].int == 1)
+            }
+        }
+    }
+
     @Test func freeAccountsGetFivePromptsThen402() async throws {
         try await withApp { client, configuration in
             let key = try await generateKey(configuration)

@@ -40,6 +40,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func apiError(for error: any Error, request: Request, context: Context) -> APIError {
+        if StoreFailure.isUnstorableText(error) {
+            return APIError(
+                .badRequest,
+                code: "invalid_text",
+                message: "Text may not contain the NUL character (U+0000)."
+            )
+        }
         if let message = StoreFailure.constraintMessage(error) {
             // Every constraint a client can reach has its own error where it is written (phrase_taken, artist_exists,
             // email_taken, ...); one that gets here is a gap in that mapping: still the client's 409, but logged.

@@ -144,6 +144,13 @@ enum StoreFailure {
         return nil
     }
 
+    /// Whether `error` is text the database cannot store: PostgreSQL refuses the NUL character in `text` (SQLite
+    /// stores it). The client's 400, whatever field held it.
+    static func isUnstorableText(_ error: any Error) -> Bool {
+        guard let state = PostgresFailure.sqlState(error) else { return false }
+        return state == "22021" || state == "22P05"
+    }
+
     /// Whether `error` is a unique index refusing a second row, on either database.
     static func isUniqueViolation(_ error: any Error) -> Bool {
         if let error = error as? DatabaseError { return error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE }
