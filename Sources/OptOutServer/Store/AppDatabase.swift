@@ -157,14 +157,6 @@ enum StoreFailure {
         return PostgresFailure.sqlState(error) == "23505"
     }
 
-    /// The name of the unique index or constraint `error` reports, on either database; nil for other errors.
-    /// SQLite names an index only for a partial one (`UNIQUE constraint failed: index 'phrase_held'`) and otherwise
-    /// the columns (`UNIQUE constraint failed: account.email`); PostgreSQL always names the index.
-    static func uniqueViolationMessage(_ error: any Error) -> String? {
-        guard isUniqueViolation(error) else { return nil }
-        if let error = error as? DatabaseError { return error.message ?? "" }
-        return (PostgresFailure.constraint(error) ?? "") + " " + (PostgresFailure.message(error) ?? "")
-    }
 }
 
 /// A reason the service cannot start, said plainly instead of crashing.

@@ -11,7 +11,6 @@ import PostgresNIO
 struct PostgresSession: SQLSession {
     let connection: PostgresConnection
     let logger: Logger
-    var dialect: SQLDialect { .postgres }
 
     @discardableResult
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
@@ -73,7 +72,6 @@ struct PostgresSession: SQLSession {
 /// The metered generations do not take it; they have their own batcher with row locks.
 struct PostgresSQLStore: SQLStore {
     let backend: PostgresBackend
-    var dialect: SQLDialect { .postgres }
 
     /// The advisory-lock key of write transactions.
     static let writerLock: Int64 = 0x6F70_746F_7574_0002
@@ -129,9 +127,5 @@ enum PostgresFailure {
 
     static func message(_ error: any Error) -> String? {
         (error as? PSQLError)?.serverInfo?[.message]
-    }
-
-    static func constraint(_ error: any Error) -> String? {
-        (error as? PSQLError)?.serverInfo?[.constraintName]
     }
 }

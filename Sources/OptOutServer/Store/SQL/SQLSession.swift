@@ -4,9 +4,8 @@ import Foundation
 /// once against it and run on SQLite and on PostgreSQL alike.
 ///
 /// Statements use `?` placeholders and the SQL both dialects share (`ON CONFLICT`, `RETURNING`, `COALESCE`, flags
-/// compared with bound values or `true`/`false`); ``dialect`` is there for the rare statement that must differ.
+/// compared with bound values or `true`/`false`): no statement differs between the two.
 protocol SQLSession {
-    var dialect: SQLDialect { get }
     /// Runs one statement and returns how many rows it changed itself (not its triggers).
     @discardableResult
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int
@@ -19,7 +18,6 @@ protocol SQLSession {
 /// `body` runs on the calling task's thread and blocks it for each statement (GRDB's blocking API on SQLite; on
 /// PostgreSQL, a wait for the connection's event loop, which needs no thread of Swift's cooperative pool to answer).
 protocol SQLStore: Sendable {
-    var dialect: SQLDialect { get }
     /// Runs `body` in a read transaction: one consistent view of the database.
     func read<T: Sendable>(_ body: (any SQLSession) throws -> T) async throws -> T
     /// Runs `body` in a write transaction. Write transactions run one at a time, across every replica on PostgreSQL,

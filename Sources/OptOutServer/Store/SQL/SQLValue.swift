@@ -161,10 +161,8 @@ struct SQLDecodingFailure: Error, CustomStringConvertible {
     var description: String { "column \(column) holds \(value), not a \(type)" }
 }
 
-/// What differs in the SQL itself between the two databases.
-enum SQLDialect: Sendable {
-    case sqlite, postgres
-
+/// The one thing the sessions change in the stores' SQL: PostgreSQL's numbered placeholders.
+enum SQLDialect {
     /// `sql` with its `?` placeholders numbered `$1`, `$2`, … as PostgreSQL writes them; quoted text, quoted names
     /// and comments are left alone.
     static func numbered(_ sql: String) -> String {

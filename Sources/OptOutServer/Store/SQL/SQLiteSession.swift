@@ -4,7 +4,6 @@ import GRDB
 /// A ``SQLSession`` on one of GRDB's connections, inside its blocking `read` or `write`.
 struct SQLiteSession: SQLSession {
     let db: Database
-    var dialect: SQLDialect { .sqlite }
 
     @discardableResult
     func execute(_ sql: String, _ arguments: SQLArguments) throws -> Int {
@@ -55,7 +54,6 @@ struct SQLiteSession: SQLSession {
 /// The cold stores' ``SQLStore`` on SQLite: GRDB's blocking API on the calling thread, as everywhere in the service.
 struct SQLiteStore: SQLStore {
     let database: AppDatabase
-    var dialect: SQLDialect { .sqlite }
 
     func read<T: Sendable>(_ body: (any SQLSession) throws -> T) async throws -> T {
         try database.read { db in try body(SQLiteSession(db: db)) }
