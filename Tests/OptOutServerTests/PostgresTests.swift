@@ -106,8 +106,13 @@ struct PostgresTests {
             let later = try await store.activePhrases(after: changed.seq)
             #expect(later.changed.count == 1)
             #expect(later.changed.values.first.map { $0 == nil } == true)
-            try await store.pruneChanges(through: later.seq)
+            // The leader prunes the whole log: a reader that had caught up loses nothing; one behind must load again.
+            try await store.pruneOldChanges(keeping: 0)
             #expect(try await store.activePhrases(after: later.seq).changed.isEmpty)
+            await #expect(throws: RegistryChangeLogGap.self) { try await store.activePhrases(after: changed.seq) }
+            _ = try await PostgresTestDatabase.artist(backend.client, name: "Loish", phrases: ["Loish"])
+            #expect(try await store.activePhrases(after: later.seq).changed.values.compactMap { $0?.text } == ["Loish"])
+            await #expect(throws: RegistryChangeLogGap.self) { try await store.activePhrases(after: changed.seq) }
         }
     }
 

@@ -27,7 +27,7 @@ struct RegistryFollower: Service {
 }
 
 /// On PostgreSQL, the leader forgets change-log positions older than every replica needs
-/// (``PostgresRegistryStore/pruneOldChanges()``).
+/// (``PostgresRegistryStore/pruneOldChanges(keeping:)``).
 struct ChangeLogPruning: Service {
     let registry: PostgresRegistryStore
     let runner: JobRunner

@@ -60,7 +60,7 @@ struct BlockingPostgresRegistry: RegistrySource {
     }
 
     /// Nothing: other replicas may not have read those changes yet. The leader prunes instead
-    /// (``PostgresRegistryStore/pruneOldChanges()``).
+    /// (``PostgresRegistryStore/pruneOldChanges(keeping:)``).
     func pruneChanges(through seq: Int64) throws {}
 
     /// Runs `operation` as a task and waits for it on this thread. `EventLoopFuture.wait()` refuses to run on an

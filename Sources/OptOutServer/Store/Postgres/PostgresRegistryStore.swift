@@ -46,9 +46,10 @@ struct PostgresRegistryStore: Sendable {
                 var changed: [Int64: GatePhrase?] = [:]
                 if last > seq {
                     // Positions are handed out without gaps (under the counter's lock, rolled back with their
-                    // transaction), so a first position above seq + 1 means the leader pruned changes not read here.
+                    // transaction), so changes after seq exist but the first position left is above seq + 1, or none
+                    // is left, means the leader pruned changes not read here.
                     let first = try await connection.query("SELECT min(seq) FROM registry_change", logger: logger).first(Int64?.self) ?? nil
-                    if let first, first > seq + 1 { throw RegistryChangeLogGap() }
+                    if (first ?? last + 1) > seq + 1 { throw RegistryChangeLogGap() }
                     var ids: [Int64] = []
                     for try await (id, ) in try await connection.query(
                         "SELECT DISTINCT phrase_id FROM registry_change WHERE seq > \(seq) AND seq <= \(last)",
@@ -70,18 +71,14 @@ struct PostgresRegistryStore: Sendable {
         }
     }
 
-    func pruneChanges(through seq: Int64) async throws {
-        try await client.query("DELETE FROM registry_change WHERE seq <= \(seq)", logger: logger)
-    }
-
     /// How many of the newest change-log positions the leader keeps: a replica behind by more loads everything again.
     static let keptChanges: Int64 = 100_000
 
-    /// The leader's pruning: forgets all but the newest ``keptChanges`` positions. Replicas follow the log each at
-    /// its own pace, so no replica prunes what it folded in (as SQLite's single process does).
-    func pruneOldChanges() async throws {
+    /// The leader's pruning: forgets all but the newest `keeping` positions. Replicas follow the log each at its own
+    /// pace, so no replica prunes what it folded in (as SQLite's single process does).
+    func pruneOldChanges(keeping: Int64 = keptChanges) async throws {
         try await client.query(
-            "DELETE FROM registry_change WHERE seq <= (SELECT change_seq FROM registry_state WHERE id = 1) - \(Self.keptChanges)",
+            "DELETE FROM registry_change WHERE seq <= (SELECT change_seq FROM registry_state WHERE id = 1) - \(keeping)",
             logger: logger
         )
     }
