@@ -138,8 +138,9 @@ struct Services: Sendable {
             sqlite = database
             postgres = nil
             store = SQLiteStore(database: database)
-            registrySource = RegistryStore(database: database)
-            registry = RegistryStore(database: database)
+            let registryStore = RegistryStore(database: database)
+            registrySource = registryStore
+            registry = registryStore
             metering = GenerationStore(database: database)
         }
         accounts = AccountRepository(store: store)

@@ -79,7 +79,7 @@ struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
 final class PostgresBackend: Sendable {
     let client: PostgresClient
     /// Where the cold stores' transactions wait for the server (``PostgresSQLStore``): one thread per request
-    /// connection. Started with ``start()`` or ``run()``.
+    /// connection, started with the backend and shut down when ``run()`` ends.
     let threads: NIOThreadPool
     let url: DatabaseURL
     let logger: Logger
