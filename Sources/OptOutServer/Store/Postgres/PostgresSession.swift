@@ -84,24 +84,13 @@ struct PostgresSQLStore: SQLStore {
         try await transaction("BEGIN", lock: true, body)
     }
 
-    /// `body`, handed to the thread pool while this store awaits it. The box lets go of the closure as soon as the
-    /// thread has it, and again once the wait is over (when the pool never ran it), so the closure never outlives
-    /// the call that lent it (`withoutActuallyEscaping` checks).
-    private final class Lent<T>: @unchecked Sendable {
-        var body: ((any SQLSession) throws -> T)?
-        init(_ body: @escaping (any SQLSession) throws -> T) { self.body = body }
-    }
-
     private func transaction<T: Sendable>(_ begin: String, lock: Bool = false, _ body: (any SQLSession) throws -> T) async throws -> T {
         let logger = backend.logger
         let threads = backend.threads
-        return try await withoutActuallyEscaping(body) { body in
-            let lent = Lent(body)
-            defer { lent.body = nil }
-            return try await backend.client.withConnection { connection in
+        return try await LentBody.lend(body) { lent in
+            try await backend.client.withConnection { connection in
                 try await threads.runIfActive {
-                    guard let work = lent.body else { throw CancellationError() }
-                    lent.body = nil
+                    let work = try lent.take()
                     let session = PostgresSession(connection: connection, logger: logger)
                     try session.execute(begin)
                     do {

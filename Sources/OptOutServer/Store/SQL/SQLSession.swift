@@ -111,3 +111,29 @@ extension SQLSession {
 public protocol SQLRecord: Codable {
     static var databaseTableName: String { get }
 }
+
+/// A store's transaction body, lent to a thread pool while the store awaits it: for blocking work (waiting for a
+/// database) that must not hold a thread of Swift's cooperative pool. The body need not escape: the box lets go of
+/// it as soon as a thread takes it, and again once the wait is over (when the pool never ran it), so it never
+/// outlives the call that lent it (`withoutActuallyEscaping` checks).
+final class LentBody<T>: @unchecked Sendable {
+    private var body: ((any SQLSession) throws -> T)?
+
+    private init(_ body: @escaping (any SQLSession) throws -> T) { self.body = body }
+
+    /// Lends `body` to `use` for as long as it runs.
+    static func lend<R>(_ body: (any SQLSession) throws -> T, _ use: (LentBody<T>) async throws -> R) async throws -> R {
+        try await withoutActuallyEscaping(body) { body in
+            let lent = LentBody(body)
+            defer { lent.body = nil }
+            return try await use(lent)
+        }
+    }
+
+    /// The body, taken once by the thread that runs it.
+    func take() throws -> (any SQLSession) throws -> T {
+        guard let body else { throw CancellationError() }
+        self.body = nil
+        return body
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NIOPosix
 
 /// A ``SQLSession`` on one of GRDB's connections, inside its blocking `read` or `write`.
 struct SQLiteSession: SQLSession {
@@ -51,7 +52,10 @@ struct SQLiteSession: SQLSession {
     }
 }
 
-/// The cold stores' ``SQLStore`` on SQLite: GRDB's blocking API on the calling thread, as everywhere in the service.
+/// The cold stores' ``SQLStore`` on SQLite: GRDB's blocking API, as everywhere in the service. Reads run on the calling
+/// thread (in WAL mode they never wait for the writer). Writes run on NIO's thread pool, as the background jobs and
+/// the readiness probe ran theirs before the stores were shared: a write waits up to the busy timeout (10 s) while
+/// another process holds the writer (an import from the command line), and must not hold a cooperative thread then.
 struct SQLiteStore: SQLStore {
     let database: AppDatabase
 
@@ -60,6 +64,11 @@ struct SQLiteStore: SQLStore {
     }
 
     func write<T: Sendable>(_ body: (any SQLSession) throws -> T) async throws -> T {
-        try database.write { db in try body(SQLiteSession(db: db)) }
+        try await LentBody.lend(body) { [database] lent in
+            try await NIOThreadPool.singleton.runIfActive {
+                let work = try lent.take()
+                return try database.write { db in try work(SQLiteSession(db: db)) }
+            }
+        }
     }
 }
