@@ -325,7 +325,7 @@ func buildRouter(
     AccountsController(
         repository: services.accounts,
         hasher: services.hasher,
-        throttle: LoginThrottle(),
+        throttle: LoginThrottle(store: SignInThrottleStore(store: services.store)),
         credentials: credentials,
         sessionLifetime: configuration.sessionLifetime,
         trustedProxies: configuration.trustedProxies

@@ -110,41 +110,128 @@ import Testing
         }
     }
 
-    @Test func failuresFromOneAddressNeverLockTheAccountForAnother() {
-        let throttle = LoginThrottle()
-        func attempt(_ email: String, _ address: String, succeeded: Bool = false) -> Bool {
-            switch throttle.reserve(keys: LoginThrottle.keys(email: email, address: address)) {
+    @Test func failuresFromOneAddressNeverLockTheAccountForAnother() async throws {
+        let services = try await Services(configuration: try await testConfiguration())
+        defer { services.close() }
+        let throttle = LoginThrottle(store: SignInThrottleStore(store: services.store))
+        func attempt(_ email: String, _ address: String, succeeded: Bool = false) async throws -> Bool {
+            switch try await throttle.reserve(keys: LoginThrottle.keys(email: email, address: address)) {
             case .success(let reservation):
-                throttle.finish(reservation, succeeded: succeeded)
+                try await throttle.finish(reservation, succeeded: succeeded)
                 return true
             case .failure: return false
             }
         }
-        for index in 0..<12 { _ = attempt("nobody\(index)@example.org", "127.0.0.2") }
-        let tries = (0..<12).map { _ in attempt("x@example.org", "127.0.0.3") }
+        for index in 0..<12 { _ = try await attempt("nobody\(index)@example.org", "127.0.0.2") }
+        var tries: [Bool] = []
+        for _ in 0..<12 { tries.append(try await attempt("x@example.org", "127.0.0.3")) }
         #expect(tries.filter { $0 }.count == 10)
-        #expect(attempt("x@example.org", "127.0.0.4", succeeded: true))
-        #expect(!attempt("x@example.org", "127.0.0.3"))
+        #expect(try await attempt("x@example.org", "127.0.0.4", succeeded: true))
+        #expect(try await !attempt("x@example.org", "127.0.0.3"))
     }
 
-    @Test func locksGrowWithEachRoundOfFailures() {
-        let throttle = LoginThrottle(limit: 2, window: 60)
+    @Test func locksGrowWithEachRoundOfFailures() async throws {
+        let services = try await Services(configuration: try await testConfiguration())
+        defer { services.close() }
+        let throttle = LoginThrottle(store: SignInThrottleStore(store: services.store), rules: SignInThrottle(limit: 2, window: 60))
         let keys = LoginThrottle.keys(email: "x@example.org", address: "127.0.0.9")
-        var now = Date(timeIntervalSince1970: 1_000_000)
-        func fail() {
-            if case .success(let reservation) = throttle.reserve(keys: keys, now: now) { throttle.finish(reservation, succeeded: false, now: now) }
+        var now = Date(timeIntervalSince1970: 1_000_000.123)
+        func fail() async throws {
+            if case .success(let reservation) = try await throttle.reserve(keys: keys, now: now) {
+                try await throttle.finish(reservation, succeeded: false, now: now)
+            }
         }
-        func wait() -> Int? {
-            if case .failure(let wait) = throttle.reserve(keys: keys, now: now) { return wait.seconds }
+        func wait() async throws -> Int? {
+            if case .failure(let wait) = try await throttle.reserve(keys: keys, now: now) { return wait.seconds }
             return nil
         }
-        fail()
-        fail()
-        #expect(wait() == 60)
+        try await fail()
+        try await fail()
+        #expect(try await wait() == 60)
         now += 61
-        fail()
-        fail()
-        #expect(wait() == 120)
+        try await fail()
+        try await fail()
+        #expect(try await wait() == 120)
+        // A day without failures forgets the run of locks, and the rows with it.
+        now += 121 + SignInThrottle.strikeMemory
+        #expect(try await wait() == nil)
+        #expect(try await SignInThrottleStore(store: services.store).count() == 2)
+        now += 61
+        try await fail()
+        try await fail()
+        #expect(try await wait() == 60)
+    }
+
+    /// The throttle lives in the database: two processes on one database (two replicas behind a balancer) count the
+    /// same attempts, so 40 parallel guesses split over both still reserve at most the limit.
+    @Test func replicasOnOneDatabaseShareTheThrottle() async throws {
+        let configuration = try await testConfiguration()
+        let first = try await Services(configuration: configuration)
+        let second = try await Services(configuration: configuration)
+        defer {
+            first.close()
+            second.close()
+        }
+        let throttles = [first, second].map { LoginThrottle(store: SignInThrottleStore(store: $0.store)) }
+        let keys = LoginThrottle.keys(email: "target@example.org", address: "203.0.113.7")
+        let reserved = try await withThrowingTaskGroup(of: LoginThrottle.Reservation?.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    if case .success(let held) = try await throttles[index % 2].reserve(keys: keys) { return held }
+                    return nil
+                }
+            }
+            return try await group.reduce(into: [LoginThrottle.Reservation]()) { if let held = $1 { $0.append(held) } }
+        }
+        #expect(reserved.count == 10)
+        for (index, reservation) in reserved.enumerated() { try await throttles[index % 2].finish(reservation, succeeded: false) }
+        guard case .failure(let wait) = try await throttles[1].reserve(keys: keys) else {
+            Issue.record("ten failures on two replicas did not lock the pair")
+            return
+        }
+        #expect(wait.seconds >= 59)
+    }
+
+    /// A reservation whose attempt never finished (its process was killed mid-bcrypt) stops holding its place.
+    @Test func anUnfinishedReservationExpires() async throws {
+        let services = try await Services(configuration: try await testConfiguration())
+        defer { services.close() }
+        let rules = SignInThrottle(limit: 1, addressLimit: 5, window: 60, reservationLifetime: 30)
+        let throttle = LoginThrottle(store: SignInThrottleStore(store: services.store), rules: rules)
+        let keys = LoginThrottle.keys(email: "x@example.org", address: "127.0.0.5")
+        let start = Date()
+        guard case .success = try await throttle.reserve(keys: keys, now: start) else {
+            Issue.record("the first attempt was refused")
+            return
+        }
+        guard case .failure = try await throttle.reserve(keys: keys, now: start + 1) else {
+            Issue.record("a second attempt was let in beside one still being checked")
+            return
+        }
+        guard case .success = try await throttle.reserve(keys: keys, now: start + 31) else {
+            Issue.record("an abandoned reservation still holds its place")
+            return
+        }
+    }
+
+    /// A spray of addresses leaves rows only while they still count; then the table empties itself.
+    @Test func theThrottleForgetsKeysThatNoLongerCount() async throws {
+        let services = try await Services(configuration: try await testConfiguration())
+        defer { services.close() }
+        let store = SignInThrottleStore(store: services.store)
+        let throttle = LoginThrottle(store: store)
+        let start = Date()
+        for index in 0..<50 {
+            if case .success(let held) = try await throttle.reserve(
+                keys: LoginThrottle.keys(email: "a@example.org", address: "198.51.100.\(index)"),
+                now: start
+            ) {
+                try await throttle.finish(held, succeeded: false, now: start)
+            }
+        }
+        #expect(try await store.count() == 100)
+        _ = try await throttle.reserve(keys: LoginThrottle.keys(email: "b@example.org", address: "192.0.2.1"), now: start + 120)
+        #expect(try await store.count() == 2)
     }
 
     @Test func theClientAddressComesFromXForwardedForOnlyThroughATrustedProxy() throws {

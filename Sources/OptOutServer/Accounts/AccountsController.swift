@@ -87,7 +87,7 @@ struct AccountsController {
         )
         // The attempt is reserved before bcrypt runs, so parallel guesses cannot all be checked before one counts.
         let reservation: LoginThrottle.Reservation
-        switch throttle.reserve(keys: LoginThrottle.keys(email: email, address: address)) {
+        switch try await throttle.reserve(keys: LoginThrottle.keys(email: email, address: address)) {
         case .success(let held): reservation = held
         case .failure(let wait):
             ServiceMetrics.shared.signInThrottled.increment()
@@ -98,22 +98,33 @@ struct AccountsController {
                 headers: [.retryAfter: String(wait.seconds)]
             )
         }
-        var succeeded = false
-        defer { throttle.finish(reservation, succeeded: succeeded) }
-        let account = try await repository.account(email: email)
-        // bcrypt ignores bytes past 72; refuse rather than let a longer password match its prefix.
-        let acceptable = input.password.utf8.count <= AccountRules.passwordBytes.upperBound
-        let hash = if let stored = account?.passwordHash { stored } else { try await hasher.decoyHash() }
-        let matches = try await hasher.verify(acceptable ? input.password : "", hash: hash)
-        guard let account, acceptable, matches else {
-            throw APIError(.unauthorized, code: "invalid_credentials", message: "The email or password is wrong.")
+        let account: AccountRecord
+        do {
+            account = try await checkPassword(email: email, password: input.password)
+        } catch {
+            try await throttle.finish(reservation, succeeded: false)
+            throw error
         }
-        succeeded = true
+        try await throttle.finish(reservation, succeeded: true)
         let session = try await repository.createSession(for: account.id!, lifetime: sessionLifetime)
         return EditedResponse(
             status: .created,
             response: SessionView(token: session.token, expiresAt: session.expiresAt, account: AccountView(account))
         )
+    }
+
+    /// The account whose password this is, or `invalid_credentials`. The check costs one bcrypt whether or not
+    /// the account exists, so timing does not tell which emails have accounts.
+    private func checkPassword(email: String, password: String) async throws -> AccountRecord {
+        let account = try await repository.account(email: email)
+        // bcrypt ignores bytes past 72; refuse rather than let a longer password match its prefix.
+        let acceptable = password.utf8.count <= AccountRules.passwordBytes.upperBound
+        let hash = if let stored = account?.passwordHash { stored } else { try await hasher.decoyHash() }
+        let matches = try await hasher.verify(acceptable ? password : "", hash: hash)
+        guard let account, acceptable, matches else {
+            throw APIError(.unauthorized, code: "invalid_credentials", message: "The email or password is wrong.")
+        }
+        return account
     }
 
     @Sendable func signOut(_ request: Request, context: AppRequestContext) async throws -> HTTPResponse.Status {

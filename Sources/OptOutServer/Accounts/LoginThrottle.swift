@@ -1,116 +1,45 @@
 import Foundation
-import NIOConcurrencyHelpers
+import OptOutCore
 
-/// Limits sign-in attempts so that guessing is slow and nobody can lock anyone else out.
-///
-/// Attempts are counted under two keys: the (account, client address) pair and the client address. A key that
-/// reaches `limit` failures within `window` is locked; each lock of the same key lasts twice the one before
-/// (`window`, 2×, 4×, … up to `maxLock`), and the doubling is forgotten after a day without failures. Failures
-/// from one address never lock the account for another address, so the owner signing in from elsewhere is never
-/// refused.
-///
-/// An attempt is reserved before the password is checked (bcrypt is slow, so parallel guesses would otherwise all
-/// be checked before the first failure is counted): a key with `limit` failures and reservations in flight refuses
-/// further attempts until some finish.
-final class LoginThrottle: Sendable {
-    let limit: Int
-    let addressLimit: Int
-    let window: TimeInterval
-    let maxLock: TimeInterval
-    private let keys = NIOLockedValueBox<[String: KeyState]>([:])
+/// Limits sign-in attempts so that guessing is slow and nobody can lock anyone else out: `SignInThrottle`'s rules,
+/// on keys kept in the database so that every replica counts the same attempts.
+struct LoginThrottle: Sendable {
+    let rules: SignInThrottle
+    let store: SignInThrottleStore
 
-    struct KeyState {
-        var failures: [Date] = []
-        var inFlight = 0
-        var lockedUntil: Date?
-        var strikes = 0
-        var lastFailure: Date?
+    init(store: SignInThrottleStore, rules: SignInThrottle = SignInThrottle()) {
+        self.rules = rules
+        self.store = store
     }
 
     /// An attempt that holds a place under its keys until it is finished.
     struct Reservation: Sendable {
-        fileprivate let keys: [String]
-    }
-
-    /// - Parameters:
-    ///   - limit: failures of one account from one address before that pair is locked.
-    ///   - addressLimit: failures from one address, whatever the account, before the address is locked.
-    init(limit: Int = 10, addressLimit: Int = 30, window: TimeInterval = 60, maxLock: TimeInterval = 3600) {
-        self.limit = limit
-        self.addressLimit = addressLimit
-        self.window = window
-        self.maxLock = maxLock
-    }
-
-    static func keys(email: String, address: String?) -> [String] {
-        let address = address ?? "unknown"
-        return ["pair:\(email)|\(address)", "address:\(address)"]
-    }
-
-    private func limit(for key: String) -> Int { key.hasPrefix("address:") ? addressLimit : limit }
-
-    /// Reserves an attempt, or returns the seconds to wait when a key is locked or full.
-    func reserve(keys: [String], now: Date = Date()) -> Result<Reservation, Wait> {
-        self.keys.withLockedValue { table in
-            var wait: TimeInterval = 0
-            for key in keys {
-                var state = table[key] ?? KeyState()
-                state.failures.removeAll { now.timeIntervalSince($0) >= window }
-                if let last = state.lastFailure, now.timeIntervalSince(last) > 24 * 3600 { state.strikes = 0 }
-                if let until = state.lockedUntil {
-                    if until > now {
-                        wait = max(wait, until.timeIntervalSince(now))
-                    } else {
-                        state.lockedUntil = nil
-                    }
-                }
-                if state.lockedUntil == nil, state.failures.count + state.inFlight >= limit(for: key) {
-                    // Full of attempts still being checked: wait for them (or for the oldest failure to age out).
-                    let oldest = state.failures.first.map { window - now.timeIntervalSince($0) } ?? 1
-                    wait = max(wait, min(oldest, 1))
-                }
-                table[key] = state
-            }
-            if wait > 0 { return .failure(Wait(seconds: max(1, Int(wait.rounded(.up))))) }
-            for key in keys { table[key]?.inFlight += 1 }
-            return .success(Reservation(keys: keys))
-        }
-    }
-
-    /// Ends a reserved attempt: a failure counts under every key; a success clears the pair's failures.
-    func finish(_ reservation: Reservation, succeeded: Bool, now: Date = Date()) {
-        keys.withLockedValue { table in
-            for key in reservation.keys {
-                guard var state = table[key] else { continue }
-                state.inFlight = max(0, state.inFlight - 1)
-                if succeeded {
-                    if key.hasPrefix("pair:") {
-                        state.failures.removeAll()
-                        state.strikes = 0
-                    }
-                } else {
-                    state.failures.append(now)
-                    state.lastFailure = now
-                    if state.failures.count >= limit(for: key) {
-                        state.lockedUntil = now.addingTimeInterval(min(maxLock, window * pow(2, Double(state.strikes))))
-                        state.strikes += 1
-                        state.failures.removeAll()
-                    }
-                }
-                table[key] = state.failures.isEmpty && state.inFlight == 0 && state.lockedUntil == nil && state.strikes == 0 ? nil : state
-            }
-            // Keep the table bounded under a spray of addresses: forget keys with nothing recent.
-            if table.count > 100_000 {
-                table = table.filter { _, state in
-                    state.inFlight > 0 || (state.lockedUntil ?? .distantPast) > now
-                        || state.failures.contains { now.timeIntervalSince($0) < window }
-                }
-            }
-        }
+        let keys: [String]
+        let reservedAt: Date
     }
 
     struct Wait: Error, Sendable {
         let seconds: Int
+    }
+
+    static func keys(email: String, address: String?) -> [String] { SignInThrottle.keys(email: email, address: address) }
+
+    /// Reserves an attempt, or returns the seconds to wait when a key is locked or full.
+    func reserve(keys: [String], now: Date = Date()) async throws -> Result<Reservation, Wait> {
+        let rules = rules
+        let wait = try await store.update(keys: keys, rules: rules, now: now) { states in
+            rules.reserve(&states, keys: keys, now: now)
+        }
+        if let wait { return .failure(Wait(seconds: wait)) }
+        return .success(Reservation(keys: keys, reservedAt: now))
+    }
+
+    /// Ends a reserved attempt: a failure counts under every key; a success clears the pair's failures.
+    func finish(_ reservation: Reservation, succeeded: Bool, now: Date = Date()) async throws {
+        let rules = rules
+        try await store.update(keys: reservation.keys, rules: rules, now: now) { states in
+            rules.finish(&states, keys: reservation.keys, reservedAt: reservation.reservedAt, succeeded: succeeded, now: now)
+        }
     }
 }
 

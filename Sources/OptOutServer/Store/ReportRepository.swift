@@ -278,7 +278,7 @@ struct ReportRepository: Sendable {
         note: String?,
         now: Date
     ) throws {
-        var event = ReportEventRecord(
+        let event = ReportEventRecord(
             reportId: report.id!,
             actorAccountId: actor,
             actorRole: role,

@@ -23,7 +23,7 @@ public enum CopyToPostgres {
         "account", "session", "api_key", "artist", "artist_link", "phrase", "registry_change", "generation", "usage_counter", "report",
         "report_reporter", "report_event", "guard_revision", "artist_verified_link", "name_dispute", "name_dispute_event",
         "artist_verification_token", "complaint", "complaint_event", "artist_activity", "queue_size", "webhook_endpoint", "webhook_outbox",
-        "webhook_delivery", "webhook_attempt",
+        "webhook_delivery", "webhook_attempt", "sign_in_throttle",
     ]
 
     public static func copy(dataDirectory: URL, databaseURL text: String, resourceRoot: URL?, logger: Logger) async throws -> Summary {
