@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Black-box tests against a real optout-gate process: CLI, browser form, live HTTP, schemathesis, idle timeout, SIGTERM drain.
+# Black-box tests against a real optout-gate process: CLI, browser form, live HTTP, schemathesis, idle timeout, SIGTERM drain,
+# the kill test, and (with OPTOUT_TEST_DATABASE_URL) the cluster test on PostgreSQL behind nginx.
 # Usage: Tests/blackbox/run.sh [path/to/optout-gate]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -62,6 +63,10 @@ trap - EXIT
 
 echo "== kill test: SIGKILL during metered generations, 50 times"
 python3 Tests/blackbox/crash_check.py "$BIN" 50 || status=1
+if [ -n "${OPTOUT_TEST_DATABASE_URL:-}" ]; then
+    echo "== cluster test: PostgreSQL, two replicas, nginx round-robin; propagation, exact metering, SIGKILL under load"
+    python3 Tests/blackbox/cluster_check.py "$BIN" 30 6 || status=1
+fi
 if [ $status -ne 0 ]; then
     echo "server log tail:"; tail -n 40 "$WORK/server.log"
 fi
