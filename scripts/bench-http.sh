@@ -11,28 +11,7 @@ source scripts/lib.sh
 bench_prepare
 
 echo "== generating $artists name-like artists (one in ten with an alias)"
-python3 - "$artists" "$work/artists.jsonl" <<'PY'
-import json, random, sys
-count, path = int(sys.argv[1]), sys.argv[2]
-rng = random.Random(7)
-first = ["anna", "boris", "clara", "david", "elena", "felix", "greta", "hugo", "irene", "jonas", "karin", "lucas", "maria",
-         "nadia", "oscar", "paula", "quinn", "rosa", "simon", "tara", "vera", "walter", "xenia", "yusuf", "zora", "akira"]
-syllables = ["ka", "ro", "vel", "min", "dor", "tas", "qui", "len", "bar", "sho", "zen", "fri", "mok", "ula", "pre", "gan",
-             "tor", "wis", "nak", "lio", "ber", "cha", "dun", "esk", "fal", "gro", "hil", "jor", "kin", "lum"]
-seen = set()
-with open(path, "w") as out:
-    while len(seen) < count:
-        name = f"{rng.choice(first).title()} {''.join(rng.choice(syllables) for _ in range(rng.randint(2, 4))).title()}"
-        if name in seen:
-            continue
-        seen.add(name)
-        line = {"name": name, "policy": "block" if rng.random() < 0.8 else "credit"}
-        if rng.random() < 0.1:
-            line["aliases"] = [name.replace(" ", "") + "art"]
-        if rng.random() < 0.5:
-            line["links"] = ["https://portfolio.example/" + name.replace(" ", "-").lower()]
-        out.write(json.dumps(line) + "\n")
-PY
+bench_artists "$artists" "$work/artists.jsonl"
 echo "== import-artists"
 "$bin" import-artists --data-dir "$work/data" "$work/artists.jsonl" | tail -n 2
 
@@ -44,39 +23,8 @@ printf 'ready to answer after %.2f s; %s\n' "$(echo "$ready - $start" | bc)" "$(
 ps -o rss= -p $server | awk '{printf "server resident memory %.0f MiB\n", $1 / 1024}'
 
 key=$("$bin" create-api-key --data-dir "$work/data" --name bench --scope check | tail -n 1)
-python3 - "$work/prompts.lua" "$work/artists.jsonl" "$key" <<'PY'
-import json, random, sys
-out, artists, key = sys.argv[1], sys.argv[2], sys.argv[3]
-rng = random.Random(11)
-names = [json.loads(line)["name"] for _, line in zip(range(20000), open(artists))]
-rows = [json.loads(line)["prompt"] for line in open("Tests/OptOutCoreTests/Eval/ordinary.jsonl")]
-prompts = []
-for i in range(2000):
-    p = ""
-    while len(p.encode()) < 250:
-        p += (", " if p else "") + rng.choice(rows).split(", ")[0]
-        if i % 10 == 0 and len(p) > 120 and "art by" not in p:
-            p += ", art by " + rng.choice(names)
-    prompts.append(p.encode()[:260].decode("utf-8", "ignore"))
-with open(out, "w") as f:
-    f.write("local bodies = {\n")
-    for p in prompts:
-        f.write("  " + json.dumps(json.dumps({"prompt": p})) + ",\n")
-    f.write("}\nlocal i = 0\n")
-    f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n')
-    f.write(f'wrk.headers["Authorization"] = "Bearer {key}"\n')
-    f.write("request = function()\n  i = i % #bodies + 1\n  return wrk.format(nil, nil, nil, bodies[i])\nend\n")
-PY
+bench_prompts_lua "$work/prompts.lua" "$work/artists.jsonl" "$key"
 
-run() {  # label, file name, then wrk arguments
-    local label=$1 file="$work/$2.txt"; shift 2
-    wrk -t2 -c64 -d"${seconds}s" --latency "$@" >"$file"
-    local rps p99
-    rps=$(awk '/Requests\/sec/ {print $2}' "$file")
-    p99=$(awk '$1 == "99%" {print $2}' "$file")
-    echo "$label: $rps requests/s, p99 $p99, $(grep -E 'Non-2xx|Socket errors' "$file" || echo 'no errors')" >&2
-    echo "$rps"
-}
 echo "== registry look-up: 10,000 URLs a request (half covered by a link), 5 requests"
 registry_key=$("$bin" create-api-key --data-dir "$work/data" --name bench-registry --scope registry | tail -n 1)
 python3 - "$work/artists.jsonl" "$work/lookup.json" <<'PY'
@@ -115,14 +63,13 @@ for kind in single-letters spaced-names near-names leet-spaced-longest; do
 done
 
 echo "== wrk, 2 threads, 64 connections, ${seconds} s each"
-trivial=$(run "GET /health" health "http://127.0.0.1:$port/health")
-check=$(run "POST /v1/prompts/check" check -s "$work/prompts.lua" "http://127.0.0.1:$port/v1/prompts/check")
+trivial=$(bench_wrk "GET /health" health "http://127.0.0.1:$port/health")
+check=$(bench_wrk "POST /v1/prompts/check" check -s "$work/prompts.lua" "http://127.0.0.1:$port/v1/prompts/check")
 printf 'prompt check / trivial GET = %.2f\n' "$(echo "$check / $trivial" | bc -l)"
 
 echo "== the cost of metrics and request logs (issue 14): the prompt check without, then with, 5 rounds, ${seconds} s each"
 # Throughput on 2 cores shared with wrk moves by a quarter between runs; the server's CPU time per request (user +
 # system, from /proc) is the steadier measure of what the extra work costs.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 measure() {  # label, file, then serve arguments; prints "requests/s cpu-microseconds-per-request"
     local label=$1 file=$2; shift 2
     "$bin" serve --port "$port" --data-dir "$work/data" "$@" >"$work/server-$file.log" 2>&1 &
@@ -130,7 +77,7 @@ measure() {  # label, file, then serve arguments; prints "requests/s cpu-microse
     until curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1; do sleep 0.05; done
     local before after rps requests
     before=$(cpu_ticks "$server")
-    rps=$(run "$label" "$file" -s "$work/prompts.lua" "http://127.0.0.1:$port/v1/prompts/check")
+    rps=$(bench_wrk "$label" "$file" -s "$work/prompts.lua" "http://127.0.0.1:$port/v1/prompts/check")
     after=$(cpu_ticks "$server")
     requests=$(awk '/requests in/ {print $1}' "$work/$file.txt")
     kill "$server"; wait "$server" 2>/dev/null || true

@@ -63,11 +63,26 @@ struct BlockingPostgresRegistry: RegistrySource {
     /// (``PostgresRegistryStore/pruneOldChanges(keeping:)``).
     func pruneChanges(through seq: Int64) throws {}
 
-    /// Runs `operation` as a task and waits for it on this thread. `EventLoopFuture.wait()` refuses to run on an
-    /// event loop.
-    static func wait<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws -> T {
-        let promise = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: T.self)
+    /// Runs `operation` as a task and waits for it on this thread, at most `limit`. `EventLoopFuture.wait()` refuses to
+    /// run on an event loop. The limit keeps a thread (and the gate's lock, held during a refresh) from waiting for
+    /// ever on a connection that will never come: a lease asked of a client that is being closed at shutdown.
+    static func wait<T: Sendable>(limit: TimeAmount = .seconds(60), _ operation: @escaping @Sendable () async throws -> T) throws -> T {
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        let promise = loop.makePromise(of: T.self)
         promise.completeWithTask(operation)
-        return try promise.futureResult.wait()
+        let outcome = loop.makePromise(of: T.self)
+        // Whichever comes first, on the loop's thread: the answer or the limit.
+        let timeout = loop.scheduleTask(in: limit) { outcome.fail(RegistryReadTimeout(limit: limit)) }
+        promise.futureResult.hop(to: loop).whenComplete { result in
+            timeout.cancel()
+            outcome.completeWith(result)
+        }
+        return try outcome.futureResult.wait()
     }
+}
+
+/// A registry read on PostgreSQL that did not answer within its limit.
+struct RegistryReadTimeout: Error, CustomStringConvertible {
+    let limit: TimeAmount
+    var description: String { "the registry read did not answer within \(limit.nanoseconds / 1_000_000_000) s" }
 }

@@ -53,11 +53,20 @@ struct SQLiteSession: SQLSession {
 }
 
 /// The cold stores' ``SQLStore`` on SQLite: GRDB's blocking API, as everywhere in the service. Reads run on the calling
-/// thread (in WAL mode they never wait for the writer). Writes run on NIO's thread pool, as the background jobs and
-/// the readiness probe ran theirs before the stores were shared: a write waits up to the busy timeout (10 s) while
-/// another process holds the writer (an import from the command line), and must not hold a cooperative thread then.
+/// thread (in WAL mode they never wait for the writer). Writes run on threads of their own (``writers``), as the
+/// background jobs and the readiness probe ran theirs before the stores were shared: a write waits for the one writer
+/// (a group commit's fsync, or up to the busy timeout of 10 s while another process such as an import holds it), and
+/// must not hold one of the few cooperative threads meanwhile, nor a thread of NIO's shared pool, where the prompt
+/// gate's refresh and bcrypt run.
 struct SQLiteStore: SQLStore {
     let database: AppDatabase
+
+    /// The threads SQLite's cold writes wait on, shared by every database the process opens (they only wait).
+    static let writers: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        return pool
+    }()
 
     func read<T: Sendable>(_ body: (any SQLSession) throws -> T) async throws -> T {
         try database.read { db in try body(SQLiteSession(db: db)) }
@@ -65,7 +74,7 @@ struct SQLiteStore: SQLStore {
 
     func write<T: Sendable>(_ body: (any SQLSession) throws -> T) async throws -> T {
         try await LentBody.lend(body) { [database] lent in
-            try await NIOThreadPool.singleton.runIfActive {
+            try await Self.writers.runIfActive {
                 let work = try lent.take()
                 return try database.write { db in try work(SQLiteSession(db: db)) }
             }
