@@ -74,16 +74,16 @@ struct ArtistsController {
             throw APIError(.unprocessableContent, code: "invalid_name", message: "name is 1 to 200 characters.", field: "name")
         }
         var seen = Set<Int64>()
-        let items: [JSONValue] = gate.check(name).matches.compactMap { match in
+        let items: [FoundArtist] = gate.check(name).matches.compactMap { match in
             guard seen.insert(match.phrase.artistId).inserted else { return nil }
-            return .object([
-                "artist_id": .int(match.phrase.artistId),
-                "artist_name": .string(match.phrase.artistName),
-                "phrase": .string(match.phrase.text),
-                "kind": .string(match.phrase.kind.rawValue),
-            ])
+            return FoundArtist(
+                artistId: match.phrase.artistId,
+                artistName: match.phrase.artistName,
+                phrase: match.phrase.text,
+                kind: match.phrase.kind.rawValue
+            )
         }
-        return try Response.json(.object(["items": .array(items)]))
+        return try Response.json(Items(items: items))
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
@@ -136,14 +136,12 @@ struct ArtistsController {
         try Self.requireLive(artist)
         let token = try await repository.verificationToken(artist: artist.id!)
         return try await Response.json(
-            .object([
-                "profile_url": .string(profileURL(artist.id!)),
-                "token": .string(token),
-                "verified_links": .array(try repository.verifiedLinks(artist: artist.id!).map(JSONValue.string)),
-                "instructions": .string(
-                    "Put <a rel=\"me\" href=\"\(profileURL(artist.id!))\"> or the token on a page you list, then POST its URL here."
-                ),
-            ])
+            VerificationInstructions(
+                profileUrl: profileURL(artist.id!),
+                token: token,
+                verifiedLinks: try repository.verifiedLinks(artist: artist.id!),
+                instructions: "Put <a rel=\"me\" href=\"\(profileURL(artist.id!))\"> or the token on a page you list, then POST its URL here."
+            )
         )
     }
 
@@ -222,3 +220,19 @@ struct ArtistsController {
 }
 
 extension ArtistView: ResponseEncodable {}
+
+/// An artist a reporter's search found, by the phrase that matched.
+struct FoundArtist: Encodable, Sendable {
+    let artistId: Int64
+    let artistName: String
+    let phrase: String
+    let kind: String
+}
+
+/// How to prove a listed page is the artist's own.
+struct VerificationInstructions: Encodable, Sendable {
+    let profileUrl: String
+    let token: String
+    let verifiedLinks: [String]
+    let instructions: String
+}

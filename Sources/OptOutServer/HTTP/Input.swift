@@ -47,6 +47,11 @@ extension Response {
         json(body: ByteBuffer(bytes: try JSONEncoder.api.encode(value)), status: status, headers: headers)
     }
 
+    /// A response DTO as the API's JSON.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        json(body: ByteBuffer(bytes: try JSONEncoder.api.encode(value)), status: status, headers: headers)
+    }
+
     /// A JSON body written by hand (the hot routes), or already encoded.
     static func json(body: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
@@ -55,7 +60,18 @@ extension Response {
     }
 
     /// A page of a list: `{"items": [...], "next": ...}`, `next` null on the last page.
-    static func page(_ items: [JSONValue], next: String?) throws -> Response {
-        try json(.object(["items": .array(items), "next": next.map(JSONValue.string) ?? .null]))
+    static func page<Item: Encodable & Sendable>(_ items: [Item], next: String?) throws -> Response {
+        try json(Page(items: items, next: next))
     }
+}
+
+/// A page of a list: `{items, next}`, `next` null on the last page.
+struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
+    let items: [Item]
+    @Nullable var next: String?
+}
+
+/// A whole list: `{items}`.
+struct Items<Item: Encodable & Sendable>: Encodable, Sendable {
+    let items: [Item]
 }

@@ -32,11 +32,7 @@ struct NameDisputesController {
         let limit = try Input.integer(request, "limit", default: 50, range: 1...200)
         let after = try Input.integer(request, "after", default: 0, range: 0...Int.max)
         let items = try await repository.disputes(status: status?.rawValue, after: Int64(after), limit: limit)
-        let last: Int64? = items.last.flatMap { item in
-            if case .object(let fields) = item, case .int(let id) = fields["id"] { return id }
-            return nil
-        }
-        return try Response.page(items, next: items.count == limit ? last.map(String.init) : nil)
+        return try Response.page(items, next: items.count == limit ? items.last.map { String($0.id) } : nil)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -26,83 +26,190 @@ struct QueueCursor: Sendable, Equatable {
     }
 }
 
-/// The JSON shapes of reports.
-enum ReportViews {
+/// What a report is about: one key, `generation_id` or `image_url`.
+struct ReportTargetView: Encodable, Sendable, Equatable {
+    var generationId: String?
+    var imageUrl: String?
+
+    init(_ report: ReportRecord) {
+        if report.targetKind == "generation" { generationId = report.target } else { imageUrl = report.target }
+    }
+}
+
+/// How a decided report ended; a report still open has none (`null`).
+struct ReportOutcomeView: Encodable, Sendable, Equatable {
+    let result: String
+    @Nullable var decidedBy: String?
+    @Nullable var decidedAt: Date?
+
+    init?(_ report: ReportRecord) {
+        guard report.status == .takenDown || report.status == .dismissed else { return nil }
+        result = report.status.rawValue
+        decidedBy = report.decidedByRole
+        decidedAt = report.decidedAt
+    }
+}
+
+/// A report as the moderators see it: an item of the queue, and with `detail` its snapshot, reporters and artist.
+struct ReportItemView: Encodable, Sendable {
+    struct Reporter: Encodable, Sendable {
+        let accountId: Int64
+        let category: String
+        let details: String
+        let reportedAt: Date
+    }
+
+    struct Artist: Encodable, Sendable {
+        let id: Int64
+        let name: String
+        let verified: Bool
+        let canRule: Bool
+        let status: String
+    }
+
+    let id: Int64
+    let artistId: Int64
+    let artistName: String
+    let target: ReportTargetView
+    let category: String
+    let status: String
+    let unanswered: Bool
+    let reporterCount: Int
+    @Nullable var claimedBy: Int64?
+    @Nullable var claimedByName: String?
+    @Nullable var claimExpiresAt: Date?
+    @Nullable var rulingDueAt: Date?
+    @Nullable var outcome: ReportOutcomeView?
+    let version: Int64
+    let createdAt: Date
+    let updatedAt: Date
+    /// The detail only: the generation as it was when reported (stored JSON), the reporters, the artist.
+    var snapshot: JSONValue?
+    var reporters: [Reporter]?
+    var artist: Artist?
+
+    init(_ report: ReportRecord, artistName: String, claimerName: String?, now: Date) {
+        let claim = report.claim(at: now)
+        id = report.id!.rawValue
+        artistId = report.artistId.rawValue
+        self.artistName = artistName
+        target = ReportTargetView(report)
+        category = report.category.rawValue
+        status = report.status.rawValue
+        unanswered = report.unanswered
+        reporterCount = report.reporterCount
+        claimedBy = claim?.holder
+        claimedByName = claim != nil ? claimerName : nil
+        claimExpiresAt = claim?.expiresAt
+        rulingDueAt = report.rulingDueAt
+        outcome = ReportOutcomeView(report)
+        version = report.version
+        createdAt = report.createdAt
+        updatedAt = report.updatedAt
+    }
+}
+
+/// A report as one of its reporters sees it: their own category and details, not the others'.
+struct ReporterReportView: Encodable, Sendable {
+    let id: Int64
+    let artistId: Int64
+    let artistName: String
+    let target: ReportTargetView
+    let category: String
+    let details: String
+    let status: String
+    @Nullable var outcome: ReportOutcomeView?
+    let reporterCount: Int
+    let reportedAt: Date
+    let updatedAt: Date
+    /// The filing's answer only: whether this reporter had filed it already.
+    var alreadyReported: Bool?
+
+    init(_ report: ReportRecord, artistName: String, category: String, details: String, reportedAt: Date) {
+        id = report.id!.rawValue
+        artistId = report.artistId.rawValue
+        self.artistName = artistName
+        target = ReportTargetView(report)
+        self.category = category
+        self.details = details
+        status = report.status.rawValue
+        outcome = ReportOutcomeView(report)
+        reporterCount = report.reporterCount
+        self.reportedAt = reportedAt
+        updatedAt = report.updatedAt
+    }
+}
+
+/// A report waiting for the artist's ruling, as the artist sees it: what reporters said, never who they are.
+struct RulingItemView: Encodable, Sendable {
+    struct Said: Encodable, Sendable {
+        let category: String
+        let details: String
+    }
+
+    let id: Int64
+    let artistId: Int64
+    let artistName: String
+    let target: ReportTargetView
+    let category: String
+    let status: String
+    let reporterCount: Int
+    let reports: [Said]
+    let snapshot: JSONValue
+    @Nullable var moderatorNote: String?
+    @Nullable var rulingDueAt: Date?
+    let version: Int64
+    let createdAt: Date
+}
+
+/// One step of a report's history.
+struct ReportEventView: Encodable, Sendable {
+    struct Actor: Encodable, Sendable {
+        @Nullable var accountId: Int64?
+        let role: String
+        @Nullable var displayName: String?
+    }
+
+    let id: Int64
+    let reportId: Int64
+    let at: Date
+    let actor: Actor
+    let action: String
+    @Nullable var fromStatus: String?
+    let toStatus: String
+    @Nullable var note: String?
+
+    init(_ event: ReportEventRecord, actorName: String?) {
+        id = event.id!
+        reportId = event.reportId.rawValue
+        at = event.createdAt
+        actor = Actor(accountId: event.actorAccountId?.rawValue, role: event.actorRole.rawValue, displayName: actorName)
+        action = event.action
+        fromStatus = event.fromStatus?.rawValue
+        toStatus = event.toStatus.rawValue
+        note = event.note
+    }
+}
+
+/// A report's history: `{report_id, events}`.
+struct ReportHistoryView: Encodable, Sendable {
+    let reportId: Int64
+    let events: [ReportEventView]
+}
+
+/// A generation of the calling generator taken down, or restored by a reopening.
+struct TakedownView: Encodable, Sendable {
+    let eventId: Int64
+    let reportId: Int64
+    let generationId: String
+    let action: String
+    let decidedBy: String
+    let at: Date
+}
+
+/// Stored JSON (a report's snapshot) as a value.
+enum StoredJSON {
     static func parse(_ json: String) -> JSONValue {
         (try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))) ?? .null
-    }
-
-    static func target(_ report: ReportRecord) -> JSONValue {
-        .object([report.targetKind == "generation" ? "generation_id" : "image_url": .string(report.target)])
-    }
-
-    static func outcome(_ report: ReportRecord) -> JSONValue {
-        guard report.status == .takenDown || report.status == .dismissed else { return .null }
-        return .object([
-            "result": .string(report.status.rawValue),
-            "decided_by": report.decidedByRole.map(JSONValue.string) ?? .null,
-            "decided_at": report.decidedAt.map { .string(JSONText.iso($0)) } ?? .null,
-        ])
-    }
-
-    static func queueItem(_ report: ReportRecord, artistName: String, claimerName: String?, now: Date) -> [String: JSONValue] {
-        let claim = report.claim(at: now)
-        return [
-            "id": .int(report.id!.rawValue),
-            "artist_id": .int(report.artistId.rawValue),
-            "artist_name": .string(artistName),
-            "target": target(report),
-            "category": .string(report.category.rawValue),
-            "status": .string(report.status.rawValue),
-            "unanswered": .bool(report.unanswered),
-            "reporter_count": .int(Int64(report.reporterCount)),
-            "claimed_by": claim.map { .int($0.holder) } ?? .null,
-            "claimed_by_name": claim != nil ? (claimerName.map(JSONValue.string) ?? .null) : .null,
-            "claim_expires_at": claim.map { .string(JSONText.iso($0.expiresAt)) } ?? .null,
-            "ruling_due_at": report.rulingDueAt.map { .string(JSONText.iso($0)) } ?? .null,
-            "outcome": outcome(report),
-            "version": .int(report.version),
-            "created_at": .string(JSONText.iso(report.createdAt)),
-            "updated_at": .string(JSONText.iso(report.updatedAt)),
-        ]
-    }
-
-    static func reporterItem(
-        _ report: ReportRecord,
-        artistName: String,
-        category: String,
-        details: String,
-        reportedAt: Date
-    ) -> [String: JSONValue] {
-        [
-            "id": .int(report.id!.rawValue),
-            "artist_id": .int(report.artistId.rawValue),
-            "artist_name": .string(artistName),
-            "target": target(report),
-            "category": .string(category),
-            "details": .string(details),
-            "status": .string(report.status.rawValue),
-            "outcome": outcome(report),
-            "reporter_count": .int(Int64(report.reporterCount)),
-            "reported_at": .string(JSONText.iso(reportedAt)),
-            "updated_at": .string(JSONText.iso(report.updatedAt)),
-        ]
-    }
-
-    static func event(_ event: ReportEventRecord, actorName: String?) -> JSONValue {
-        .object([
-            "id": .int(event.id!),
-            "report_id": .int(event.reportId.rawValue),
-            "at": .string(JSONText.iso(event.createdAt)),
-            "actor": .object([
-                "account_id": event.actorAccountId.map { .int($0.rawValue) } ?? .null,
-                "role": .string(event.actorRole.rawValue),
-                "display_name": actorName.map(JSONValue.string) ?? .null,
-            ]),
-            "action": .string(event.action),
-            "from_status": event.fromStatus.map { .string($0.rawValue) } ?? .null,
-            "to_status": .string(event.toStatus.rawValue),
-            "note": event.note.map(JSONValue.string) ?? .null,
-        ])
     }
 }

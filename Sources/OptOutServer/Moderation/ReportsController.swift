@@ -68,9 +68,9 @@ struct ReportsController {
             by: account
         )
         var view = result.view
-        view["already_reported"] = .bool(result.outcome == .alreadyReported)
+        view.alreadyReported = result.outcome == .alreadyReported
         let status: HTTPResponse.Status = result.outcome == .alreadyReported ? .ok : .created
-        return try Response.json(.object(view), status: status, headers: [.location: "/v1/reports/\(result.id)"])
+        return try Response.json(view, status: status, headers: [.location: "/v1/reports/\(result.id)"])
     }
 
     @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -83,14 +83,14 @@ struct ReportsController {
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        return try await Response.json(.object(try repository.reporterView(try Input.pathID(context, noun: "report"), account: account.id!)))
+        return try await Response.json(try repository.reporterView(try Input.pathID(context, noun: "report"), account: account.id!))
     }
 
     // MARK: Artists
 
     @Sendable func rulings(_ request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        return try await Response.json(.object(["items": .array(try repository.rulings(account: account.id!))]))
+        return try await Response.json(Items(items: try repository.rulings(account: account.id!)))
     }
 
     @Sendable func rule(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -145,7 +145,7 @@ struct ReportsController {
     @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.requireRole(.moderator)
         let id: ID<ReportRecord> = try Input.pathID(context, noun: "report")
-        return try await Response.json(.object(["report_id": .int(id.rawValue), "events": .array(try repository.history(id))]))
+        return try await Response.json(try repository.history(id))
     }
 
     @Sendable func claim(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -165,7 +165,7 @@ extension ArtistRepository {
     // MARK: The moderators' view
 
     /// Open disputes first, then decided ones, oldest first; `after` is the last id seen.
-    func disputes(status: String?, after: Int64, limit: Int) async throws -> [JSONValue] {
+    func disputes(status: String?, after: Int64, limit: Int) async throws -> [NameDisputeView] {
         try await store.read { db in
             let ids = try db.column(
                 Int64.self,
@@ -176,59 +176,53 @@ extension ArtistRepository {
         }
     }
 
-    func dispute(id: Int64) async throws -> JSONValue? {
+    func dispute(id: Int64) async throws -> NameDisputeView? {
         try await store.read { db in try Self.disputeView(db, id: id, full: true) }
     }
 
-    static func disputeView(_ db: any SQLSession, id: Int64, full: Bool) throws -> JSONValue? {
+    static func disputeView(_ db: any SQLSession, id: Int64, full: Bool) throws -> NameDisputeView? {
         guard let row = try db.row("SELECT * FROM name_dispute WHERE id = ?", [id]) else { return nil }
-        func side(_ phraseId: Int64) throws -> JSONValue {
+        func side(_ phraseId: Int64) throws -> NameDisputeView.Side? {
             guard let phrase = try db.fetchOne(PhraseRecord.self, id: phraseId),
                 let artist = try db.fetchOne(ArtistRecord.self, id: phrase.artistId.rawValue)
-            else { return .null }
-            var view: [String: JSONValue] = [
-                "artist_id": .int(artist.id!.rawValue),
-                "artist_name": .string(artist.name),
-                "phrase_id": .int(phraseId),
-                "phrase": .string(phrase.text),
-                "phrase_status": .string(phrase.releasedAt == nil ? phrase.status.rawValue : "released"),
-                "verified": .bool(artist.verified),
-                "verified_for_disputes": .bool(try verifiedForDisputes(db, artist: artist.id!)),
-                "artist_created_at": .string(JSONText.iso(artist.createdAt)),
-            ]
+            else { return nil }
+            var view = NameDisputeView.Side(
+                artistId: artist.id!.rawValue,
+                artistName: artist.name,
+                phraseId: phraseId,
+                phrase: phrase.text,
+                phraseStatus: phrase.releasedAt == nil ? phrase.status.rawValue : "released",
+                verified: artist.verified,
+                verifiedForDisputes: try verifiedForDisputes(db, artist: artist.id!),
+                artistCreatedAt: artist.createdAt
+            )
             if full {
-                let links = try db.column(String.self, "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", [artist.id])
-                let verifiedLinks = try db.column(
+                view.links = try db.column(String.self, "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", [artist.id])
+                view.verifiedLinks = try db.column(
                     String.self,
                     "SELECT url FROM artist_verified_link WHERE artist_id = ? ORDER BY id",
                     [artist.id]
                 )
-                view["links"] = .array(links.map(JSONValue.string))
-                view["verified_links"] = .array(verifiedLinks.map(JSONValue.string))
-                if let accountId = artist.accountId, let account = try db.fetchOne(AccountRecord.self, id: accountId.rawValue) {
-                    view["account"] = .object([
-                        "id": .int(accountId.rawValue),
-                        "created_at": .string(JSONText.iso(account.createdAt)),
-                        "age_days": .int(Int64(max(0, Date().timeIntervalSince(account.createdAt)) / 86_400)),
-                    ])
-                } else {
-                    view["account"] = .null
-                }
+                let account = try artist.accountId.flatMap { try db.fetchOne(AccountRecord.self, id: $0.rawValue) }
+                view.account = Nullable(
+                    wrappedValue: account.map {
+                        .init(id: $0.id!.rawValue, createdAt: $0.createdAt, ageDays: Int64(max(0, Date().timeIntervalSince($0.createdAt)) / 86_400))
+                    }
+                )
             }
-            return .object(view)
+            return view
         }
-        var view: [String: JSONValue] = [
-            "id": .int(id),
-            "kind": .string("name_dispute"),
-            "status": .string(try row.get("status")),
-            "winner": (try row.get("winner", as: String?.self)).map(JSONValue.string) ?? .null,
-            "decided_how": (try row.get("decided_how", as: String?.self)).map(JSONValue.string) ?? .null,
-            "version": .int(try row.get("version")),
-            "created_at": .string(JSONText.iso(try row.get("created_at"))),
-            "decided_at": (try row.get("decided_at", as: Date?.self)).map { .string(JSONText.iso($0)) } ?? .null,
-            "holder": try side(try row.get("holder_phrase_id")),
-            "challenger": try side(try row.get("challenger_phrase_id")),
-        ]
+        var view = NameDisputeView(
+            id: id,
+            status: try row.get("status"),
+            winner: try row.get("winner"),
+            decidedHow: try row.get("decided_how"),
+            version: try row.get("version"),
+            createdAt: try row.get("created_at"),
+            decidedAt: try row.get("decided_at"),
+            holder: try side(try row.get("holder_phrase_id")),
+            challenger: try side(try row.get("challenger_phrase_id"))
+        )
         if full {
             let events = try db.rows(
                 """
@@ -238,22 +232,21 @@ extension ArtistRepository {
                 """,
                 [id]
             )
-            view["history"] = .array(
-                try events.map { event in
-                    .object([
-                        "action": .string(try event.get("action")),
-                        "account_id": (try event.get("actor_account_id", as: Int64?.self)).map(JSONValue.int) ?? .null,
-                        "note": (try event.get("note", as: String?.self)).map(JSONValue.string) ?? .null,
-                        "at": .string(JSONText.iso(try event.get("created_at"))),
-                    ])
-                }
-            )
+            view.history = try events.map { event in
+                .init(
+                    action: try event.get("action"),
+                    accountId: try event.get("actor_account_id"),
+                    note: try event.get("note"),
+                    at: try event.get("created_at")
+                )
+            }
         }
-        return .object(view)
+        return view
     }
 
     /// A moderator's decision on an open dispute.
-    func decideDispute(id: Int64, winner: DisputeSide, note: String, version: Int64?, by moderator: ID<AccountRecord>) async throws -> JSONValue {
+    func decideDispute(id: Int64, winner: DisputeSide, note: String, version: Int64?, by moderator: ID<AccountRecord>) async throws -> NameDisputeView
+    {
         try await store.write { db in
             guard let row = try db.row("SELECT status, version FROM name_dispute WHERE id = ?", [id]) else {
                 throw DomainError(.notFound, code: "not_found", message: "Name dispute \(id) was not found.")
@@ -320,5 +313,72 @@ extension ArtistRepository {
         try await store.read { db in
             try db.column(String.self, "SELECT url FROM artist_verified_link WHERE artist_id = ? ORDER BY id", [artist])
         }
+    }
+}
+
+/// A name dispute as the moderators see it: both sides, and in the detail each side's links, verified pages and
+/// account, with the dispute's history.
+struct NameDisputeView: Encodable, Sendable {
+    struct Side: Encodable, Sendable {
+        struct Account: Encodable, Sendable {
+            let id: Int64
+            let createdAt: Date
+            let ageDays: Int64
+        }
+
+        let artistId: Int64
+        let artistName: String
+        let phraseId: Int64
+        let phrase: String
+        let phraseStatus: String
+        let verified: Bool
+        let verifiedForDisputes: Bool
+        let artistCreatedAt: Date
+        /// The detail only (absent from the list); `account` is null there for an imported artist.
+        var links: [String]?
+        var verifiedLinks: [String]?
+        var account: Nullable<Account>?
+    }
+
+    struct Event: Encodable, Sendable {
+        let action: String
+        @Nullable var accountId: Int64?
+        @Nullable var note: String?
+        let at: Date
+    }
+
+    let id: Int64
+    var kind = "name_dispute"
+    let status: String
+    @Nullable var winner: String?
+    @Nullable var decidedHow: String?
+    let version: Int64
+    let createdAt: Date
+    @Nullable var decidedAt: Date?
+    @Nullable var holder: Side?
+    @Nullable var challenger: Side?
+    /// The detail only.
+    var history: [Event]?
+
+    init(
+        id: Int64,
+        status: String,
+        winner: String?,
+        decidedHow: String?,
+        version: Int64,
+        createdAt: Date,
+        decidedAt: Date?,
+        holder: Side?,
+        challenger: Side?
+    ) {
+        self.id = id
+        self.status = status
+        self.winner = winner
+        self.decidedHow = decidedHow
+        self.version = version
+        self.createdAt = createdAt
+        self.decidedAt = decidedAt
+        self.holder = holder
+        self.challenger = challenger
     }
 }

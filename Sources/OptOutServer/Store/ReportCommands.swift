@@ -5,7 +5,7 @@ import OptOutCore
 extension ReportRepository {
     // MARK: Moderators
 
-    func claim(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) async throws -> JSONValue {
+    func claim(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) async throws -> ReportItemView {
         let lifetime = claimLifetime
         return try await store.write { db in
             var report = try Self.load(db, id)
@@ -27,7 +27,7 @@ extension ReportRepository {
         }
     }
 
-    func release(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) async throws -> JSONValue {
+    func release(_ id: ID<ReportRecord>, by actor: Actor, now: Date = Date()) async throws -> ReportItemView {
         try await store.write { db in
             var report = try Self.load(db, id)
             switch ReportClaim.standing(of: report.claim(at: now), for: actor.id.rawValue) {
@@ -53,7 +53,7 @@ extension ReportRepository {
         version: Int64,
         by actor: Actor,
         now: Date = Date()
-    ) async throws -> JSONValue {
+    ) async throws -> ReportItemView {
         let window = rulingWindow
         return try await store.write { db in
             var report = try Self.load(db, id)
@@ -94,7 +94,7 @@ extension ReportRepository {
     }
 
     /// A moderator reopens a decided item.
-    func reopen(_ id: ID<ReportRecord>, note: String, version: Int64?, by actor: Actor, now: Date = Date()) async throws -> JSONValue {
+    func reopen(_ id: ID<ReportRecord>, note: String, version: Int64?, by actor: Actor, now: Date = Date()) async throws -> ReportItemView {
         try await store.write { db in
             var report = try Self.load(db, id)
             let next = try Self.transition(report, .reopen)
@@ -117,7 +117,7 @@ extension ReportRepository {
         by account: AccountRecord,
         now: Date = Date()
     ) async throws
-        -> JSONValue
+        -> RulingItemView
     {
         try await store.write { db in
             var report = try Self.load(db, id)

@@ -7,7 +7,12 @@ extension ReportRepository {
     // MARK: Reading
 
     /// The queue: open items first, then by number of reporters, then oldest; keyset-paged.
-    func queue(status: ReportStatus?, after: QueueCursor?, limit: Int, now: Date = Date()) async throws -> (items: [JSONValue], next: QueueCursor?) {
+    func queue(
+        status: ReportStatus?,
+        after: QueueCursor?,
+        limit: Int,
+        now: Date = Date()
+    ) async throws -> (items: [ReportItemView], next: QueueCursor?) {
         try await store.read { db in
             var sql = """
                 SELECT report.*, artist.name AS artist_name, claimer.display_name AS claimer_name,
@@ -32,13 +37,11 @@ extension ReportRepository {
             arguments += [limit]
             let rows = try db.rows(sql, arguments)
             let items = try rows.map { row in
-                JSONValue.object(
-                    ReportViews.queueItem(
-                        try ReportRecord(from: SQLRowDecoder(row: row)),
-                        artistName: try row.get("artist_name"),
-                        claimerName: try row.get("claimer_name"),
-                        now: now
-                    )
+                ReportItemView(
+                    try ReportRecord(from: SQLRowDecoder(row: row)),
+                    artistName: try row.get("artist_name"),
+                    claimerName: try row.get("claimer_name"),
+                    now: now
                 )
             }
             let next =
@@ -49,39 +52,32 @@ extension ReportRepository {
     }
 
     /// One item with its snapshot, reporters and claim, for moderators.
-    func detail(_ id: ID<ReportRecord>, now: Date = Date()) async throws -> JSONValue {
+    func detail(_ id: ID<ReportRecord>, now: Date = Date()) async throws -> ReportItemView {
         try await store.read { db in try Self.detail(db, id: id, now: now) }
     }
 
-    static func detail(_ db: any SQLSession, id: ID<ReportRecord>, now: Date) throws -> JSONValue {
+    static func detail(_ db: any SQLSession, id: ID<ReportRecord>, now: Date) throws -> ReportItemView {
         let report = try load(db, id)
         let artist = try db.fetchOne(ArtistRecord.self, id: report.artistId.rawValue)
         let claimer = try report.claimedBy.flatMap { try db.fetchOne(AccountRecord.self, id: $0.rawValue) }
         let reporters = try reporters(db, of: report)
-        var item = ReportViews.queueItem(report, artistName: artist?.name ?? "", claimerName: claimer?.displayName, now: now)
-        item["snapshot"] = ReportViews.parse(report.snapshot)
-        item["reporters"] = .array(
-            reporters.map {
-                .object([
-                    "account_id": .int($0.accountId.rawValue),
-                    "category": .string($0.category.rawValue),
-                    "details": .string($0.details),
-                    "reported_at": .string(JSONText.iso($0.createdAt)),
-                ])
-            }
+        var item = ReportItemView(report, artistName: artist?.name ?? "", claimerName: claimer?.displayName, now: now)
+        item.snapshot = StoredJSON.parse(report.snapshot)
+        item.reporters = reporters.map {
+            .init(accountId: $0.accountId.rawValue, category: $0.category.rawValue, details: $0.details, reportedAt: $0.createdAt)
+        }
+        item.artist = .init(
+            id: report.artistId.rawValue,
+            name: artist?.name ?? "",
+            verified: artist?.verified ?? false,
+            canRule: artist.map(Self.canRule) ?? false,
+            status: artist?.withdrawnAt == nil ? "active" : "withdrawn"
         )
-        item["artist"] = .object([
-            "id": .int(report.artistId.rawValue),
-            "name": .string(artist?.name ?? ""),
-            "verified": .bool(artist?.verified ?? false),
-            "can_rule": .bool(artist.map(Self.canRule) ?? false),
-            "status": .string(artist?.withdrawnAt == nil ? "active" : "withdrawn"),
-        ])
-        return .object(item)
+        return item
     }
 
     /// Every step of an item, oldest first.
-    func history(_ id: ID<ReportRecord>) async throws -> [JSONValue] {
+    func history(_ id: ID<ReportRecord>) async throws -> ReportHistoryView {
         try await store.read { db in
             guard try db.value(Int64.self, "SELECT id FROM report WHERE id = ?", [id]) != nil else { throw DomainError.notFound("Report \(id)") }
             let rows = try db.rows(
@@ -92,15 +88,15 @@ extension ReportRepository {
                 """,
                 [id]
             )
-            return try rows.map { row in
-                let event = try ReportEventRecord(from: SQLRowDecoder(row: row))
-                return ReportViews.event(event, actorName: try row.get("actor_name"))
+            let events = try rows.map { row in
+                ReportEventView(try ReportEventRecord(from: SQLRowDecoder(row: row)), actorName: try row.get("actor_name"))
             }
+            return ReportHistoryView(reportId: id.rawValue, events: events)
         }
     }
 
     /// The reports `account` filed, newest first, paged by report id.
-    func mine(account: ID<AccountRecord>, before: Int64?, limit: Int) async throws -> (items: [JSONValue], next: Int64?) {
+    func mine(account: ID<AccountRecord>, before: Int64?, limit: Int) async throws -> (items: [ReporterReportView], next: Int64?) {
         try await store.read { db in
             let items = try Self.reporterItems(
                 db,
@@ -108,20 +104,20 @@ extension ReportRepository {
                 filter: "report.id < ? ORDER BY report.id DESC LIMIT ?",
                 arguments: [before ?? Int64.max, limit]
             )
-            return (items.map { .object($0.view) }, items.count == limit ? items.last.map(\.id) : nil)
+            return (items, items.count == limit ? items.last.map(\.id) : nil)
         }
     }
 
     /// A report as its reporter sees it; 404 to anyone who did not file it.
-    func reporterView(_ id: ID<ReportRecord>, account: ID<AccountRecord>) async throws -> [String: JSONValue] {
+    func reporterView(_ id: ID<ReportRecord>, account: ID<AccountRecord>) async throws -> ReporterReportView {
         try await store.read { db in try Self.reporterView(db, id, account: account) }
     }
 
-    static func reporterView(_ db: any SQLSession, _ id: ID<ReportRecord>, account: ID<AccountRecord>) throws -> [String: JSONValue] {
+    static func reporterView(_ db: any SQLSession, _ id: ID<ReportRecord>, account: ID<AccountRecord>) throws -> ReporterReportView {
         guard let item = try reporterItems(db, account: account, filter: "report.id = ?", arguments: [id]).first else {
             throw DomainError.notFound("Report \(id)")
         }
-        return item.view
+        return item
     }
 
     /// The reports `account` filed that pass `filter` (SQL after `WHERE ... AND`), each with that reporter's own filing.
@@ -131,7 +127,7 @@ extension ReportRepository {
         filter: String,
         arguments: SQLArguments
     ) throws
-        -> [(id: Int64, view: [String: JSONValue])]
+        -> [ReporterReportView]
     {
         let rows = try db.rows(
             """
@@ -144,19 +140,18 @@ extension ReportRepository {
             [account] + arguments
         )
         return try rows.map { row in
-            let view = ReportViews.reporterItem(
+            ReporterReportView(
                 try ReportRecord(from: SQLRowDecoder(row: row)),
                 artistName: try row.get("artist_name"),
                 category: try row.get("my_category"),
                 details: try row.get("my_details"),
                 reportedAt: try row.get("reported_at")
             )
-            return (try row.get("id"), view)
         }
     }
 
     /// The items waiting for the rulings of the artists `account` owns.
-    func rulings(account: ID<AccountRecord>) async throws -> [JSONValue] {
+    func rulings(account: ID<AccountRecord>) async throws -> [RulingItemView] {
         try await store.read { db in
             let reports = try db.fetchAll(
                 ReportRecord.self,
@@ -171,7 +166,7 @@ extension ReportRepository {
     }
 
     /// What the artist sees: the snapshot, what reporters said (not who they are), and the moderator's question.
-    static func rulingItem(_ db: any SQLSession, report: ReportRecord) throws -> JSONValue {
+    static func rulingItem(_ db: any SQLSession, report: ReportRecord) throws -> RulingItemView {
         let artist = try db.fetchOne(ArtistRecord.self, id: report.artistId.rawValue)
         let reporters = try reporters(db, of: report)
         let question = try db.value(
@@ -179,28 +174,26 @@ extension ReportRepository {
             "SELECT note FROM report_event WHERE report_id = ? AND action = 'ask_artist' ORDER BY id DESC LIMIT 1",
             [report.id]
         )
-        return .object([
-            "id": .int(report.id!.rawValue),
-            "artist_id": .int(report.artistId.rawValue),
-            "artist_name": .string(artist?.name ?? ""),
-            "target": ReportViews.target(report),
-            "category": .string(report.category.rawValue),
-            "status": .string(report.status.rawValue),
-            "reporter_count": .int(Int64(report.reporterCount)),
-            "reports": .array(
-                reporters.map { .object(["category": .string($0.category.rawValue), "details": .string($0.details)]) }
-            ),
-            "snapshot": artistSnapshot(report.snapshot),
-            "moderator_note": question.map(JSONValue.string) ?? .null,
-            "ruling_due_at": report.rulingDueAt.map { .string(JSONText.iso($0)) } ?? .null,
-            "version": .int(report.version),
-            "created_at": .string(JSONText.iso(report.createdAt)),
-        ])
+        return RulingItemView(
+            id: report.id!.rawValue,
+            artistId: report.artistId.rawValue,
+            artistName: artist?.name ?? "",
+            target: ReportTargetView(report),
+            category: report.category.rawValue,
+            status: report.status.rawValue,
+            reporterCount: report.reporterCount,
+            reports: reporters.map { .init(category: $0.category.rawValue, details: $0.details) },
+            snapshot: artistSnapshot(report.snapshot),
+            moderatorNote: question,
+            rulingDueAt: report.rulingDueAt,
+            version: report.version,
+            createdAt: report.createdAt
+        )
     }
 
     /// The snapshot as the artist may see it: the prompt, credits and label, but not who generated the image.
     static func artistSnapshot(_ stored: String) -> JSONValue {
-        guard case .object(var snapshot) = ReportViews.parse(stored) else { return ReportViews.parse(stored) }
+        guard case .object(var snapshot) = StoredJSON.parse(stored) else { return StoredJSON.parse(stored) }
         if case .object(var generation) = snapshot["generation"] {
             generation.removeValue(forKey: "account_id")
             snapshot["generation"] = .object(generation)
@@ -209,7 +202,7 @@ extension ReportRepository {
     }
 
     /// Take-downs of generations `key` made, and their reversals, after event `after`, oldest first.
-    func takedowns(key: ID<APIKeyRecord>, after: Int64, limit: Int) async throws -> (items: [JSONValue], next: Int64?) {
+    func takedowns(key: ID<APIKeyRecord>, after: Int64, limit: Int) async throws -> (items: [TakedownView], next: Int64?) {
         try await store.read { db in
             let rows = try db.rows(
                 """
@@ -224,17 +217,17 @@ extension ReportRepository {
                 """,
                 [after, key, limit]
             )
-            let items: [JSONValue] = try rows.map { row in
+            let items = try rows.map { row in
                 let takenDown = (try row.get("to_status", as: String.self)) == ReportStatus.takenDown.rawValue
                 let role: String = try row.get("actor_role")
-                return .object([
-                    "event_id": .int(try row.get("event_id")),
-                    "report_id": .int(try row.get("report_id")),
-                    "generation_id": .string(try row.get("generation_id")),
-                    "action": .string(takenDown ? "taken_down" : "restored"),
-                    "decided_by": .string(role == "artist" ? "artist" : "moderator"),
-                    "at": .string(JSONText.iso(try row.get("created_at", as: Date.self))),
-                ])
+                return TakedownView(
+                    eventId: try row.get("event_id"),
+                    reportId: try row.get("report_id"),
+                    generationId: try row.get("generation_id"),
+                    action: takenDown ? "taken_down" : "restored",
+                    decidedBy: role == "artist" ? "artist" : "moderator",
+                    at: try row.get("created_at")
+                )
             }
             return (items, rows.count == limit ? try rows.last.map { try $0.get("event_id", as: Int64.self) } : nil)
         }

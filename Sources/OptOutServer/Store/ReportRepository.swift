@@ -44,7 +44,7 @@ struct ReportRepository: Sendable {
         by reporter: AccountRecord,
         now: Date = Date()
     ) async throws -> (
-        outcome: FilingOutcome, id: ID<ReportRecord>, view: [String: JSONValue]
+        outcome: FilingOutcome, id: ID<ReportRecord>, view: ReporterReportView
     ) {
         let perHour = self.perHour
         return try await store.write { db in
@@ -162,7 +162,7 @@ struct ReportRepository: Sendable {
             let prompt: String = try row.get("prompt")
             let generator: String = try row.get("generator")
             let credits: [JSONValue] = StoredCredits.names(creditsText).map(JSONValue.string)
-            let storedCredits: JSONValue = ReportViews.parse(creditsText)
+            let storedCredits: JSONValue = StoredJSON.parse(creditsText)
             let label: [String: JSONValue] = [
                 "digital_source_type": .string(AILabel.digitalSourceType),
                 "generation_id": .string(publicId),
