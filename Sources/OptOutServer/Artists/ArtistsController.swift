@@ -182,13 +182,7 @@ struct ArtistsController {
         let view = try await repository.recordVerifiedLink(artist: artist.id!, url: url, method: method)
         try await gate.refreshInBackground()
         return try Response.json(
-            .object([
-                "verified": .bool(true),
-                "url": .string(url),
-                "host": .string(LinkRules.host(of: url) ?? ""),
-                "method": .string(method.rawValue),
-                "artist_id": .int(view.id.rawValue),
-            ])
+            VerifiedLink(verified: true, url: url, host: LinkRules.host(of: url) ?? "", method: method.rawValue, artistId: view.id.rawValue)
         )
     }
 
@@ -227,6 +221,15 @@ struct FoundArtist: Encodable, Sendable {
     let artistName: String
     let phrase: String
     let kind: String
+}
+
+/// A listed page the artist proved their own.
+struct VerifiedLink: Encodable, Sendable {
+    let verified: Bool
+    let url: String
+    let host: String
+    let method: String
+    let artistId: Int64
 }
 
 /// How to prove a listed page is the artist's own.
