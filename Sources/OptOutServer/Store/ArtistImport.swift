@@ -26,12 +26,12 @@ extension ArtistRepository {
                 case .success(let value):
                     line = value
                 }
-                if pending.nameKeys.contains(line.nameKey) {
-                    // An earlier line of this batch made the artist: write what waits, then update it below.
+                if pending.nameKeys.contains(line.nameKey) || live[line.nameKey] != nil {
+                    // The line updates an artist (perhaps one an earlier line of this batch made), through the general
+                    // path that reads the database: write the new artists waiting first.
                     live.merge(try pending.flush(db, now: now).mapValues { (id: $0, accountId: nil) }) { $1 }
                 }
                 if let artist = live[line.nameKey] {
-                    live.merge(try pending.flush(db, now: now).mapValues { (id: $0, accountId: nil) }) { $1 }
                     if artist.accountId == nil, try isUnchanged(db, artist: artist.id, line: line) {
                         result.unchanged += 1
                         continue
@@ -77,7 +77,7 @@ extension ArtistRepository {
         var found: [String: (id: Int64, accountId: Int64?)] = [:]
         for chunk in Array(Set(nameKeys)).chunked(500) {
             let rows = try db.rows(
-                "SELECT id, account_id, name_key FROM artist WHERE withdrawn_at IS NULL AND name_key IN (\(placeholders(chunk.count)))",
+                "SELECT id, account_id, name_key FROM artist WHERE withdrawn_at IS NULL AND name_key IN (\(SQLList.repeating("?", chunk.count)))",
                 SQLArguments(chunk.map(\.sqlValue))
             )
             for row in rows { found[try row.get("name_key")] = (try row.get("id"), try row.get("account_id")) }
@@ -93,7 +93,7 @@ extension ArtistRepository {
                 String.self,
                 """
                 SELECT normalized FROM phrase
-                WHERE released_at IS NULL AND status IN ('active', 'pending_review') AND normalized IN (\(placeholders(chunk.count)))
+                WHERE released_at IS NULL AND status IN ('active', 'pending_review') AND normalized IN (\(SQLList.repeating("?", chunk.count)))
                 """,
                 SQLArguments(chunk.map(\.sqlValue))
             )
@@ -146,14 +146,6 @@ extension ArtistRepository {
     }
 }
 
-private func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
-
-extension Array {
-    fileprivate func chunked(_ size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
-    }
-}
-
 /// New artists of one import batch not written yet, and what they hold.
 private struct PendingArtists {
     private(set) var lines: [ArtistImporter.PreparedLine] = []
@@ -179,7 +171,7 @@ private struct PendingArtists {
             }
             let rows = try db.rows(
                 "INSERT INTO artist (account_id, name, name_key, policy, verified, created_at, updated_at) VALUES "
-                    + Array(repeating: "(NULL, ?, ?, ?, false, ?, ?)", count: chunk.count).joined(separator: ", ") + " RETURNING id, name_key",
+                    + SQLList.repeating("(NULL, ?, ?, ?, false, ?, ?)", chunk.count) + " RETURNING id, name_key",
                 SQLArguments(arguments)
             )
             for row in rows { ids[try row.get("name_key")] = try row.get("id") }
@@ -203,14 +195,14 @@ private struct PendingArtists {
         for chunk in links.chunked(3 * 1000) {
             try db.execute(
                 "INSERT INTO artist_link (artist_id, url, position) VALUES "
-                    + Array(repeating: "(?, ?, ?)", count: chunk.count / 3).joined(separator: ", "),
+                    + SQLList.repeating("(?, ?, ?)", chunk.count / 3),
                 SQLArguments(Array(chunk))
             )
         }
         for chunk in phrases.chunked(8 * 1000) {
             try db.execute(
                 "INSERT INTO phrase (artist_id, text, normalized, kind, position, status, review_reason, created_at) VALUES "
-                    + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count / 8).joined(separator: ", "),
+                    + SQLList.repeating("(?, ?, ?, ?, ?, ?, ?, ?)", chunk.count / 8),
                 SQLArguments(Array(chunk))
             )
         }

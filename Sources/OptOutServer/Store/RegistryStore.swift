@@ -61,12 +61,11 @@ struct RegistryStore: Sendable {
             )
             var changed: [Int64: GatePhrase?] = [:]
             for id in ids { changed[id] = .some(nil) }
-            for chunk in stride(from: 0, to: ids.count, by: 500) {
-                let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
+            for part in ids.chunked(500) {
                 let rows = try Row.fetchAll(
                     db,
-                    sql: Self.activePhrasesSQL + " AND phrase.id IN (\(part.map { _ in "?" }.joined(separator: ",")))",
-                    arguments: StatementArguments(part)
+                    sql: Self.activePhrasesSQL + " AND phrase.id IN (\(SQLList.repeating("?", part.count)))",
+                    arguments: StatementArguments(Array(part))
                 )
                 for row in rows {
                     let phrase = Self.phrase(row)

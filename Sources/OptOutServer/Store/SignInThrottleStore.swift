@@ -17,9 +17,11 @@ struct SignInThrottleStore: Sendable {
         _ change: @Sendable @escaping (inout [String: SignInThrottleState]) -> T
     ) async throws -> T {
         try await store.write { db in
-            let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ", ")
             var states: [String: SignInThrottleState] = [:]
-            for row in try db.rows("SELECT key, state FROM sign_in_throttle WHERE key IN (\(placeholders))", SQLArguments(keys.map(\.sqlValue))) {
+            for row in try db.rows(
+                "SELECT key, state FROM sign_in_throttle WHERE key IN (\(SQLList.repeating("?", keys.count)))",
+                SQLArguments(keys.map(\.sqlValue))
+            ) {
                 let key: String = try row.get("key")
                 let text: String = try row.get("state")
                 // A row this version cannot read counts as empty rather than locking its key out for good.

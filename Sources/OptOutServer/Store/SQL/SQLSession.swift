@@ -83,8 +83,7 @@ extension SQLSession {
         let hasID = columns.contains { $0.name == "id" }
         columns.removeAll { $0.name == "id" && $0.value == .null }
         let names = columns.map(\.name).joined(separator: ", ")
-        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        let sql = "INSERT INTO \(R.databaseTableName) (\(names)) VALUES (\(marks))"
+        let sql = "INSERT INTO \(R.databaseTableName) (\(names)) VALUES (\(SQLList.repeating("?", columns.count)))"
         let arguments = SQLArguments(columns.map(\.value))
         guard hasID else {
             try execute(sql, arguments)
@@ -135,5 +134,21 @@ final class LentBody<T>: @unchecked Sendable {
         guard let body else { throw CancellationError() }
         self.body = nil
         return body
+    }
+}
+
+/// Lists of placeholders for statements whose length depends on their arguments.
+enum SQLList {
+    /// `count` copies of `item` joined by commas: `repeating("?", 3)` is the `?, ?, ?` of an `IN (...)`,
+    /// `repeating("(?, ?)", 2)` the rows of a multi-row `VALUES`.
+    static func repeating(_ item: String, _ count: Int) -> String {
+        Array(repeating: item, count: count).joined(separator: ", ")
+    }
+}
+
+extension Array {
+    /// The array in consecutive slices of at most `size` elements: a long argument list cut to the statement's bound.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
