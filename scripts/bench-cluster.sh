@@ -70,21 +70,7 @@ generations() {
     token=$(curl -fsS -X POST "$base/v1/sessions" -H 'Content-Type: application/json' \
         -d '{"email": "bench@example.org", "password": "password123"}' | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
     account=$(curl -fsS "$base/v1/accounts/me" -H "Authorization: Bearer $token" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
-    cat >"$work/generate.lua" <<LUA
-local counter = 0
-local threads = 0
-setup = function(thread)
-  threads = threads + 1
-  thread:set("thread_id", threads)
-end
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $key"
-request = function()
-  counter = counter + 1
-  return wrk.format(nil, nil, nil, string.format('{"account_id": $account, "prompt": "a lighthouse at dusk, oil on canvas", "idempotency_key": "%d-%d-%d"}', thread_id, counter, $RANDOM))
-end
-LUA
+    bench_generate_lua "$work/generate.lua" "$key" "$account"
     bench_wrk "$label" "gen-$(date +%s%N)" -s "$work/generate.lua" "$base/v1/generations"
 }
 

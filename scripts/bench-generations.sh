@@ -14,21 +14,7 @@ bench_serve "$port"
 curl -fsS -X POST "http://127.0.0.1:$port/v1/accounts" -H 'Content-Type: application/json' \
     -d '{"email": "bench@example.org", "password": "password123", "display_name": "Bench"}' >/dev/null
 "$bin" set-plan --data-dir "$work/data" --email bench@example.org --plan member --overage on >/dev/null
-cat >"$work/generate.lua" <<LUA
-local counter = 0
-local threads = 0
-setup = function(thread)
-  threads = threads + 1
-  thread:set("thread_id", threads)
-end
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = "Bearer $key"
-request = function()
-  counter = counter + 1
-  return wrk.format(nil, nil, nil, string.format('{"account_id": 1, "prompt": "a lighthouse at dusk, oil on canvas", "idempotency_key": "%d-%d"}', thread_id, counter))
-end
-LUA
+bench_generate_lua "$work/generate.lua" "$key" 1
 echo "== wrk, 2 threads, $connections connections, $seconds s: POST /v1/generations (each a charged write, synchronous=FULL)"
 wrk -t2 -c"$connections" -d"${seconds}s" --latency -s "$work/generate.lua" "http://127.0.0.1:$port/v1/generations" | grep -E "Requests/sec|Latency|99%|Non-2xx|Socket"
 python3 - "$work/data/optout.sqlite" <<'PY'

@@ -93,3 +93,23 @@ bench_wrk() {
 
 # The CPU time (user + system, in clock ticks) process $1 has used.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+# Writes a wrk script to $1 that posts metered generations with the API key $2 for account $3, each with a new
+# idempotency key (thread and count: unique for this key, so every request is a charged write).
+bench_generate_lua() {
+    cat >"$1" <<LUA
+local counter = 0
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $2"
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, nil, nil, string.format('{"account_id": $3, "prompt": "a lighthouse at dusk, oil on canvas", "idempotency_key": "%d-%d"}', thread_id, counter))
+end
+LUA
+}

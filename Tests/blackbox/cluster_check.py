@@ -19,14 +19,14 @@ import os
 import random
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
+
+from support import free_port, stored_answer
 
 BIN = os.path.abspath(sys.argv[1])
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 30
@@ -40,12 +40,6 @@ def check(condition, message):
     if not condition:
         failures.append(message)
         print("FAIL:", message, flush=True)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Client:
@@ -79,17 +73,6 @@ class Client:
     def json(self, method, path, body=None, token=None):
         status, text = self.call(method, path, body, token)
         return status, (json.loads(text) if text else None)
-
-
-def answer(status, text):
-    """An answer as stored and replayed: an error's request_id names the request it was given to, not the answer."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return (status, text)
-    if isinstance(value, dict) and isinstance(value.get("error"), dict):
-        value["error"].pop("request_id", None)
-    return (status, json.dumps(value, sort_keys=True))
 
 
 def psql(url, sql):
@@ -315,7 +298,7 @@ def exact_metering(cluster, generate_key):
         for thread in pair:
             thread.join()
         answers[key] = replies
-        check(answer(*replies[0]) == answer(*replies[1]), f"one key answered differently by two replicas: {replies}")
+        check(stored_answer(*replies[0]) == stored_answer(*replies[1]), f"one key answered differently by two replicas: {replies}")
     stored = int(psql(CLUSTER_DB, f"SELECT count(*) FROM generation WHERE account_id = {member}"))
     check(stored == 20, f"20 keys each sent to both replicas stored {stored} generations")
 
@@ -375,9 +358,9 @@ def kill_under_load(cluster, generate_key):
                 time.sleep(0.01)
                 continue
             with lock:
-                if idem in acknowledged and acknowledged[idem] != answer(status, text):
+                if idem in acknowledged and acknowledged[idem] != stored_answer(status, text):
                     failures.append(f"key {idem} answered differently after a retry: {acknowledged[idem]} then {(status, text)}")
-                acknowledged[idem] = answer(status, text)
+                acknowledged[idem] = stored_answer(status, text)
                 if down.is_set():
                     answered_while_down[0] += 1
 
@@ -414,16 +397,16 @@ def kill_under_load(cluster, generate_key):
         if status not in (201, 402, 422):
             failures.append(f"key {idem}: {status} after the cluster settled")
             continue
-        if idem in acknowledged and acknowledged[idem] != answer(status, text):
+        if idem in acknowledged and acknowledged[idem] != stored_answer(status, text):
             failures.append(f"key {idem} answered differently after a retry")
-        acknowledged[idem] = answer(status, text)
+        acknowledged[idem] = stored_answer(status, text)
 
     out = subprocess.run(["psql", CLUSTER_DB, "-tA", "-F", "\t", "-c", "SELECT idempotency_key, status, response FROM generation"],
                          check=True, capture_output=True, text=True).stdout
     rows = {}
     for line in out.splitlines():
         key, status, response = line.split("\t", 2)
-        rows[key] = answer(int(status), response)
+        rows[key] = stored_answer(int(status), response)
     missing = [key for key, given in acknowledged.items() if rows.get(key) != given]
     problems = []
     for account_id, account in accounts.items():

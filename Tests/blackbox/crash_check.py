@@ -10,7 +10,6 @@ import json
 import os
 import random
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,28 +20,13 @@ import urllib.error
 import urllib.request
 import uuid
 
+from support import free_port, stored_answer
+
 BIN = os.path.abspath(sys.argv[1])
 CYCLES = int(sys.argv[2]) if len(sys.argv) > 2 else 50
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 PORT = free_port()
 BASE = f"http://127.0.0.1:{PORT}"
 rng = random.Random(20261126)
-
-
-def answer(status, text):
-    """An answer as stored and replayed: an error's request_id names the request it was given to, not the answer."""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return (status, text)
-    if isinstance(value, dict) and isinstance(value.get("error"), dict):
-        value["error"].pop("request_id", None)
-    return (status, json.dumps(value, sort_keys=True))
 
 
 def call(method, path, body=None, token=None, timeout=10):
@@ -114,9 +98,9 @@ def main():
                 time.sleep(0.02)
                 continue
             with lock:
-                if idem in acknowledged and acknowledged[idem] != answer(status, text):
+                if idem in acknowledged and acknowledged[idem] != stored_answer(status, text):
                     raise SystemExit(f"key {idem} answered differently after a retry: {acknowledged[idem]} then {(status, text)}")
-                acknowledged[idem] = answer(status, text)
+                acknowledged[idem] = stored_answer(status, text)
 
     for cycle in range(CYCLES):
         stop.clear()
@@ -136,12 +120,12 @@ def main():
         idem = retry.pop()
         account, prompt = attempted[idem]
         status, text = call("POST", "/v1/generations", {"account_id": account, "prompt": prompt, "idempotency_key": idem}, token=key)
-        acknowledged[idem] = answer(status, text)
+        acknowledged[idem] = stored_answer(status, text)
     server.send_signal(signal.SIGTERM)
     server.wait()
 
     db = sqlite3.connect(os.path.join(data, "optout.sqlite"))
-    rows = {key_: answer(status, response) for key_, status, response in db.execute("SELECT idempotency_key, status, response FROM generation")}
+    rows = {key_: stored_answer(status, response) for key_, status, response in db.execute("SELECT idempotency_key, status, response FROM generation")}
     missing = [k for k, answer in acknowledged.items() if rows.get(k) != answer]
     unattempted = [k for k in rows if k not in attempted]
     problems = []

@@ -17,13 +17,11 @@ import uuid
 
 import pytest
 
+from support import free_port
+
 BIN = os.environ.get("OPTOUT_BIN", ".build/debug/optout-gate")
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:

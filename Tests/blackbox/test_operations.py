@@ -2,20 +2,17 @@
 text) and request ids."""
 import json
 import os
-import socket
 import subprocess
 import tempfile
 import time
 import urllib.error
 import urllib.request
 
+from support import free_port
+
 BIN = os.environ.get("OPTOUT_BIN", ".build/debug/optout-gate")
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:

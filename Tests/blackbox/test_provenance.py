@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from conftest import BASE_URL, request
+from support import free_port
 
 DIGITAL_SOURCE_TYPE = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 
@@ -108,11 +109,6 @@ def test_datadiligence_refuses_a_labelled_image(generation, kind):
     assert C2PAMetadataRule().is_allowed(body=original) is True
 
 
-def free_port():
-    import socket
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_a_platforms_own_key_and_label_options(tmp_path):
