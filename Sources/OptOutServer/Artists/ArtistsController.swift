@@ -67,7 +67,7 @@ struct ArtistsController {
 
     /// `GET /v1/artists/find?name=...`: the opted-out artists a text names, found by the prompt gate (so disguised
     /// spellings find them too), for a reporter who knows a name but not an id. Signed-in people only.
-    @Sendable func find(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func find(_ request: Request, context: AppRequestContext) async throws -> Items<FoundArtist> {
         _ = try context.requireAccount()
         let name = request.uri.queryParameters["name"].map(String.init) ?? ""
         guard (1...200).contains(name.unicodeScalars.count) else {
@@ -83,7 +83,7 @@ struct ArtistsController {
                 kind: match.phrase.kind.rawValue
             )
         }
-        return try Response.json(Items(items: items))
+        return Items(items: items)
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
@@ -131,23 +131,21 @@ struct ArtistsController {
     }
 
     /// `GET /v1/artists/{id}/links/verify`: how to prove a listed page is the artist's own.
-    @Sendable func verificationInstructions(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func verificationInstructions(_ request: Request, context: AppRequestContext) async throws -> VerificationInstructions {
         let artist = try await ownedArtist(request, context: context)
         try Self.requireLive(artist)
         let token = try await repository.verificationToken(artist: artist.id!)
-        return try await Response.json(
-            VerificationInstructions(
-                profileUrl: profileURL(artist.id!),
-                token: token,
-                verifiedLinks: try repository.verifiedLinks(artist: artist.id!),
-                instructions: "Put <a rel=\"me\" href=\"\(profileURL(artist.id!))\"> or the token on a page you list, then POST its URL here."
-            )
+        return try await VerificationInstructions(
+            profileUrl: profileURL(artist.id!),
+            token: token,
+            verifiedLinks: try repository.verifiedLinks(artist: artist.id!),
+            instructions: "Put <a rel=\"me\" href=\"\(profileURL(artist.id!))\"> or the token on a page you list, then POST its URL here."
         )
     }
 
     /// `POST /v1/artists/{id}/links/verify {url}`: fetches a listed page and accepts it when it links back to the
     /// artist's profile with `rel="me"` or carries the artist's token.
-    @Sendable func verifyLink(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func verifyLink(_ request: Request, context: AppRequestContext) async throws -> VerifiedLink {
         let artist = try await ownedArtist(request, context: context)
         try Self.requireLive(artist)
         var request = request
@@ -181,9 +179,7 @@ struct ArtistsController {
         }
         let view = try await repository.recordVerifiedLink(artist: artist.id!, url: url, method: method)
         try await gate.refreshInBackground()
-        return try Response.json(
-            VerifiedLink(verified: true, url: url, host: LinkRules.host(of: url) ?? "", method: method.rawValue, artistId: view.id.rawValue)
-        )
+        return VerifiedLink(verified: true, url: url, host: LinkRules.host(of: url) ?? "", method: method.rawValue, artistId: view.id.rawValue)
     }
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
@@ -224,7 +220,7 @@ struct FoundArtist: Encodable, Sendable {
 }
 
 /// A listed page the artist proved their own.
-struct VerifiedLink: Encodable, Sendable {
+struct VerifiedLink: ResponseEncodable, Sendable {
     let verified: Bool
     let url: String
     let host: String
@@ -233,7 +229,7 @@ struct VerifiedLink: Encodable, Sendable {
 }
 
 /// How to prove a listed page is the artist's own.
-struct VerificationInstructions: Encodable, Sendable {
+struct VerificationInstructions: ResponseEncodable, Sendable {
     let profileUrl: String
     let token: String
     let verifiedLinks: [String]

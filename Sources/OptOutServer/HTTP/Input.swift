@@ -47,31 +47,22 @@ extension Response {
         json(body: ByteBuffer(bytes: try JSONEncoder.api.encode(value)), status: status, headers: headers)
     }
 
-    /// A response DTO as the API's JSON.
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        json(body: ByteBuffer(bytes: try JSONEncoder.api.encode(value)), status: status, headers: headers)
-    }
-
     /// A JSON body written by hand (the hot routes), or already encoded.
     static func json(body: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
-
-    /// A page of a list: `{"items": [...], "next": ...}`, `next` null on the last page.
-    static func page<Item: Encodable & Sendable>(_ items: [Item], next: String?) throws -> Response {
-        try json(Page(items: items, next: next))
-    }
 }
 
-/// A page of a list: `{items, next}`, `next` null on the last page.
-struct Page<Item: Encodable & Sendable>: Encodable, Sendable {
+/// A page of a list: `{items, next}`. `next` is the `after` value for the next page: always present, null on the last
+/// page, so clients can loop on it.
+struct Page<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
     let items: [Item]
     @Nullable var next: String?
 }
 
 /// A whole list: `{items}`.
-struct Items<Item: Encodable & Sendable>: Encodable, Sendable {
+struct Items<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
     let items: [Item]
 }

@@ -45,11 +45,6 @@ struct ComplaintsController {
         let page: String
     }
 
-    struct Page: ResponseEncodable {
-        let items: [ComplaintView]
-        @Nullable var next: String?
-    }
-
     func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
         routes.get("/v1/complaints/contact", use: showContact)
         routes.post("/v1/complaints", use: file)
@@ -92,7 +87,7 @@ struct ComplaintsController {
         }
     }
 
-    @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> Page {
+    @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> Page<ComplaintView> {
         let account = try context.requireAccount()
         let limit = try Input.integer(request, "limit", default: 50, range: 1...200)
         let after = try Input.integer(request, "after", default: Int.max, range: 1...Int.max)
@@ -110,7 +105,7 @@ struct ComplaintsController {
         return found.view
     }
 
-    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Page {
+    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Page<ComplaintView> {
         _ = try context.requireRole(.moderator)
         let status = try request.uri.queryParameters["status"].map {
             try Input.choice(String($0), as: ComplaintStatus.self, field: "status", code: "invalid_status")

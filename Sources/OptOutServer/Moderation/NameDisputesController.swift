@@ -24,7 +24,7 @@ struct NameDisputesController {
         routes.post("/v1/moderation/disputes/:id/decision", use: decide)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<NameDisputeView> {
         _ = try context.requireRole(.moderator)
         let status = try request.uri.queryParameters["status"].map {
             try Input.choice(String($0), as: StatusFilter.self, field: "status", code: "invalid_status")
@@ -32,17 +32,17 @@ struct NameDisputesController {
         let limit = try Input.integer(request, "limit", default: 50, range: 1...200)
         let after = try Input.integer(request, "after", default: 0, range: 0...Int.max)
         let items = try await repository.disputes(status: status?.rawValue, after: Int64(after), limit: limit)
-        return try Response.page(items, next: items.count == limit ? items.last.map { String($0.id) } : nil)
+        return Page(items: items, next: items.count == limit ? items.last.map { String($0.id) } : nil)
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> NameDisputeView {
         _ = try context.requireRole(.moderator)
         let id: ID<ArtistRecord> = try Input.pathID(context, noun: "name dispute")
         guard let view = try await repository.dispute(id: id.rawValue) else { throw APIError.notFound("Name dispute \(id)") }
-        return try Response.json(view)
+        return view
     }
 
-    @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> NameDisputeView {
         let moderator = try context.requireRole(.moderator)
         let id: ID<ArtistRecord> = try Input.pathID(context, noun: "name dispute")
         var request = request
@@ -50,6 +50,8 @@ struct NameDisputesController {
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
         let view = try await repository.decideDispute(id: id.rawValue, winner: input.winner, note: note, version: input.version, by: moderator.id!)
         try await gate.refreshInBackground()
-        return try Response.json(view)
+        return view
     }
 }
+
+extension NameDisputeView: ResponseEncodable {}

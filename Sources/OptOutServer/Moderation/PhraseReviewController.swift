@@ -7,12 +7,6 @@ struct PhraseReviewController {
     let repository: ArtistRepository
     let gate: PromptGate
 
-    struct Page: ResponseEncodable {
-        let items: [ArtistRepository.ReviewItem]
-        /// The `after` value for the next page: always present, null on the last page, so clients can loop on it.
-        @Nullable var next: String?
-    }
-
     struct PhraseView: ResponseEncodable {
         let phrase: ArtistView.Phrase
         let registryVersion: Int64
@@ -28,7 +22,7 @@ struct PhraseReviewController {
         }
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<ArtistRepository.ReviewItem> {
         _ = try context.requireRole(.moderator)
         let query = request.uri.queryParameters
         let status = try Input.choice(

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import OptOutCore
 
 /// The place in the queue after which the next page starts: `rank.reporters.id`.
@@ -51,7 +52,7 @@ struct ReportOutcomeView: Encodable, Sendable, Equatable {
 }
 
 /// A report as the moderators see it: an item of the queue, and with `detail` its snapshot, reporters and artist.
-struct ReportItemView: Encodable, Sendable {
+struct ReportItemView: ResponseEncodable, Sendable {
     struct Reporter: Encodable, Sendable {
         let accountId: Int64
         let category: String
@@ -110,7 +111,7 @@ struct ReportItemView: Encodable, Sendable {
 }
 
 /// A report as one of its reporters sees it: their own category and details, not the others'.
-struct ReporterReportView: Encodable, Sendable {
+struct ReporterReportView: ResponseEncodable, Sendable {
     let id: Int64
     let artistId: Int64
     let artistName: String
@@ -141,7 +142,7 @@ struct ReporterReportView: Encodable, Sendable {
 }
 
 /// A report waiting for the artist's ruling, as the artist sees it: what reporters said, never who they are.
-struct RulingItemView: Encodable, Sendable {
+struct RulingItemView: ResponseEncodable, Sendable {
     struct Said: Encodable, Sendable {
         let category: String
         let details: String
@@ -192,7 +193,7 @@ struct ReportEventView: Encodable, Sendable {
 }
 
 /// A report's history: `{report_id, events}`.
-struct ReportHistoryView: Encodable, Sendable {
+struct ReportHistoryView: ResponseEncodable, Sendable {
     let reportId: Int64
     let events: [ReportEventView]
 }

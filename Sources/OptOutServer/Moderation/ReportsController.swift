@@ -56,7 +56,7 @@ struct ReportsController {
 
     // MARK: Reporters
 
-    @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ReporterReportView> {
         let account = try context.requireAccount()
         var request = request
         let input = try await request.decodeJSON(as: FilingInput.self, context: context)
@@ -70,53 +70,53 @@ struct ReportsController {
         var view = result.view
         view.alreadyReported = result.outcome == .alreadyReported
         let status: HTTPResponse.Status = result.outcome == .alreadyReported ? .ok : .created
-        return try Response.json(view, status: status, headers: [.location: "/v1/reports/\(result.id)"])
+        return EditedResponse(status: status, headers: [.location: "/v1/reports/\(result.id)"], response: view)
     }
 
-    @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> Page<ReporterReportView> {
         let account = try context.requireAccount()
         let limit = try Input.integer(request, "limit", default: 50, range: 1...200)
         let after = try Input.integer(request, "after", default: Int.max, range: 1...Int.max)
         let page = try await repository.mine(account: account.id!, before: Int64(after), limit: limit)
-        return try Response.page(page.items, next: page.next.map { String($0) })
+        return Page(items: page.items, next: page.next.map { String($0) })
     }
 
-    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ReporterReportView {
         let account = try context.requireAccount()
-        return try await Response.json(try repository.reporterView(try Input.pathID(context, noun: "report"), account: account.id!))
+        return try await repository.reporterView(try Input.pathID(context, noun: "report"), account: account.id!)
     }
 
     // MARK: Artists
 
-    @Sendable func rulings(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func rulings(_ request: Request, context: AppRequestContext) async throws -> Items<RulingItemView> {
         let account = try context.requireAccount()
-        return try await Response.json(Items(items: try repository.rulings(account: account.id!)))
+        return try await Items(items: try repository.rulings(account: account.id!))
     }
 
-    @Sendable func rule(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func rule(_ request: Request, context: AppRequestContext) async throws -> RulingItemView {
         let account = try context.requireAccount()
         let id: ID<ReportRecord> = try Input.pathID(context, noun: "report")
         var request = request
         let input = try await request.decodeJSON(as: RulingInput.self, context: context)
         let verdict = try Input.choice(input.verdict, as: ReportAction.Verdict.self, field: "verdict", code: "invalid_verdict")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: false)
-        return try await Response.json(try repository.rule(id, verdict: verdict, note: note?.isEmpty == true ? nil : note, by: account))
+        return try await repository.rule(id, verdict: verdict, note: note?.isEmpty == true ? nil : note, by: account)
     }
 
     // MARK: Generators
 
     /// `GET /v1/takedowns?after=&limit=`: what the calling generator must remove (and may restore), as a feed.
-    @Sendable func takedowns(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func takedowns(_ request: Request, context: AppRequestContext) async throws -> Page<TakedownView> {
         let key = try context.requireScope(.generate)
         let limit = try Input.integer(request, "limit", default: 100, range: 1...1000)
         let after = try Input.integer(request, "after", default: 0, range: 0...Int.max)
         let page = try await repository.takedowns(key: key.id!, after: Int64(after), limit: limit)
-        return try Response.page(page.items, next: page.next.map { String($0) })
+        return Page(items: page.items, next: page.next.map { String($0) })
     }
 
     // MARK: Moderators
 
-    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func queue(_ request: Request, context: AppRequestContext) async throws -> Page<ReportItemView> {
         _ = try context.requireRole(.moderator)
         let query = request.uri.queryParameters
         let status = try query["status"].map { try Input.choice(String($0), as: ReportStatus.self, field: "status", code: "invalid_status") }
@@ -134,49 +134,47 @@ struct ReportsController {
             after = cursor
         }
         let page = try await repository.queue(status: status, after: after, limit: limit)
-        return try Response.page(page.items, next: page.next?.text)
+        return Page(items: page.items, next: page.next?.text)
     }
 
-    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func detail(_ request: Request, context: AppRequestContext) async throws -> ReportItemView {
         _ = try context.requireRole(.moderator)
-        return try await Response.json(try repository.detail(try Input.pathID(context, noun: "report")))
+        return try await repository.detail(try Input.pathID(context, noun: "report"))
     }
 
-    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func history(_ request: Request, context: AppRequestContext) async throws -> ReportHistoryView {
         _ = try context.requireRole(.moderator)
         let id: ID<ReportRecord> = try Input.pathID(context, noun: "report")
-        return try await Response.json(try repository.history(id))
+        return try await repository.history(id)
     }
 
-    @Sendable func claim(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func claim(_ request: Request, context: AppRequestContext) async throws -> ReportItemView {
         let moderator = try context.requireRole(.moderator)
-        return try await Response.json(try repository.claim(try Input.pathID(context, noun: "report"), by: .init(account: moderator)))
+        return try await repository.claim(try Input.pathID(context, noun: "report"), by: .init(account: moderator))
     }
 
-    @Sendable func release(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func release(_ request: Request, context: AppRequestContext) async throws -> ReportItemView {
         let moderator = try context.requireRole(.moderator)
-        return try await Response.json(try repository.release(try Input.pathID(context, noun: "report"), by: .init(account: moderator)))
+        return try await repository.release(try Input.pathID(context, noun: "report"), by: .init(account: moderator))
     }
 
-    @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> ReportItemView {
         let moderator = try context.requireRole(.moderator)
         let id: ID<ReportRecord> = try Input.pathID(context, noun: "report")
         var request = request
         let input = try await request.decodeJSON(as: DecisionInput.self, context: context)
         let decision = try Input.choice(input.action, as: ReportAction.Decision.self, field: "action", code: "invalid_action")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        return try await Response.json(
-            try repository.decide(id, decision: decision, note: note, version: input.version, by: .init(account: moderator))
-        )
+        return try await repository.decide(id, decision: decision, note: note, version: input.version, by: .init(account: moderator))
     }
 
-    @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> ReportItemView {
         let moderator = try context.requireRole(.moderator)
         let id: ID<ReportRecord> = try Input.pathID(context, noun: "report")
         var request = request
         let input = try await request.decodeJSON(as: ReopenInput.self, context: context)
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        return try await Response.json(try repository.reopen(id, note: note, version: input.version, by: .init(account: moderator)))
+        return try await repository.reopen(id, note: note, version: input.version, by: .init(account: moderator))
     }
 
     // MARK: Helpers

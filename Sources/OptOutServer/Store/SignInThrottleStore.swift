@@ -29,8 +29,8 @@ struct SignInThrottleStore: Sendable {
             }
             let result = change(&states)
             for key in keys {
-                guard var state = states[key] else { continue }
-                rules.tidy(&state, now: now)
+                // `change` is the rules' reserve or finish, which tidy every key they are given.
+                guard let state = states[key] else { continue }
                 if let forget = rules.forgettableAfter(state), forget > now {
                     let text = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
                     try db.execute(

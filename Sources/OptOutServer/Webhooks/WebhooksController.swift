@@ -13,10 +13,6 @@ struct WebhooksController {
         let description: String?
     }
 
-    struct List: ResponseEncodable {
-        let items: [WebhookEndpointView]
-    }
-
     func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
         routes.post("/v1/webhooks", use: create)
         routes.get("/v1/webhooks", use: list)
@@ -49,9 +45,9 @@ struct WebhooksController {
         return EditedResponse(status: .created, headers: [.location: "/v1/webhooks/\(view.id)"], response: view)
     }
 
-    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> List {
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Items<WebhookEndpointView> {
         _ = try context.requireRole(.admin)
-        return await List(items: try repository.list())
+        return await Items(items: try repository.list())
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> WebhookEndpointView {
