@@ -37,6 +37,8 @@ public struct AppConfiguration: Sendable {
     public var claimLifetime: TimeInterval = ReportClaim.lifetime
     /// Reports an account may file in an hour.
     public var reportsPerHour = ReportLimits.perHour
+    /// Accounts one client address, and one network (IPv6 /64, IPv4 /24), may open in an hour.
+    public var signUpLimits = AccountRules.SignUpLimits()
     /// `GET /health/ready` answers 503 when the prompt gate's snapshot has not caught up with the registry for longer.
     public var maxSnapshotAge: Duration = .seconds(10)
     /// Reverse proxies whose `X-Forwarded-For` header names the client, for per-address limits.
@@ -328,7 +330,8 @@ func buildRouter(
         throttle: LoginThrottle(store: SignInThrottleStore(store: services.store)),
         credentials: credentials,
         sessionLifetime: configuration.sessionLifetime,
-        trustedProxies: configuration.trustedProxies
+        trustedProxies: configuration.trustedProxies,
+        signUpLimits: configuration.signUpLimits
     ).addRoutes(to: routes)
     ArtistsController(
         repository: services.artists,

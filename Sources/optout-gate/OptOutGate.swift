@@ -113,6 +113,10 @@ struct Serve: AsyncParsableCommand {
             "A reverse proxy (an address or CIDR block, repeatable) whose X-Forwarded-For header names the client, for per-address sign-in limits."
     )
     var trustedProxy: [String] = []
+    @Option(help: "Accounts one client address may open in an hour (default 10).")
+    var signUpsPerAddress = AccountRules.SignUpLimits().perAddress
+    @Option(help: "Accounts one network (an IPv6 /64, an IPv4 /24) may open in an hour (default 30).")
+    var signUpsPerNetwork = AccountRules.SignUpLimits().perNetwork
     @Option(help: "The service's address as artists' pages link to it (rel=\"me\" to <public-url>/artists/<id>); default http://host:port.")
     var publicURL: String?
     @Flag(help: "Let link verification fetch private and loopback addresses (tests and closed networks only).")
@@ -144,6 +148,10 @@ struct Serve: AsyncParsableCommand {
             // A short window (a test or a demonstration) is checked more often than once a minute.
             if configuration.rulingWindow < 600 { configuration.rulingSweepInterval = .seconds(1) }
         }
+        guard signUpsPerAddress > 0, signUpsPerNetwork > 0 else {
+            throw ValidationError("--sign-ups-per-address and --sign-ups-per-network must be positive")
+        }
+        configuration.signUpLimits = AccountRules.SignUpLimits(perAddress: signUpsPerAddress, perNetwork: signUpsPerNetwork)
         configuration.trustedProxies = try trustedProxy.map { text in
             guard let block = CIDR(text) else { throw ValidationError("--trusted-proxy \(text) is not an IP address or CIDR block") }
             return block

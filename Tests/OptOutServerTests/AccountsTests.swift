@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import OptOutCore
 import Testing
 
 @testable import OptOutServer
@@ -40,6 +41,33 @@ import Testing
             )
             #expect(again.status == .conflict)
             #expect(again.errorCode == "email_taken")
+        }
+    }
+
+    /// Issue 22, item 3: an email a person reads as a registered one is that address.
+    @Test func aLookAlikeEmailIsTheSameAddress() async throws {
+        #expect(AccountRules.emailKey("Alice@Example.org") == "alice@example.org")
+        #expect(AccountRules.emailKey("\u{FF41}lice@example.org") == "alice@example.org")  // fullwidth a
+        #expect(AccountRules.emailKey("\u{0430}lice@example.org") == "alice@example.org")  // Cyrillic a
+        #expect(AccountRules.emailKey("al\u{200B}ice@example.org") == "alice@example.org")  // zero-width space
+        #expect(AccountRules.emailKey("alice+x@example.org") != AccountRules.emailKey("alice@example.org"))
+        #expect(CIDR.network(of: "2001:db8:1:2:3:4:5:6") == "2001:db8:1:2::/64")
+        #expect(CIDR.network(of: "192.0.2.77") == "192.0.2.0/24")
+        try await withApp { client, _ in
+            _ = try await client.signUp("alice@example.org")
+            for lookalike in ["\u{FF41}lice@example.org", "\u{0430}lice@example.org", "al\u{200B}ice@example.org", "ALICE@EXAMPLE.ORG"] {
+                let again = try await client.call(
+                    .post,
+                    "/v1/accounts",
+                    json: ["email": lookalike, "password": "another one", "display_name": "Not Alice"]
+                )
+                #expect(again.status == .conflict, "\(lookalike)")
+                #expect(again.errorCode == "email_taken")
+            }
+            #expect(
+                try await client.call(.post, "/v1/accounts", json: ["email": "bob@example.org", "password": "another one", "display_name": "B"])
+                    .status == .created
+            )
         }
     }
 

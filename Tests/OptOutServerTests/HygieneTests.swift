@@ -150,7 +150,7 @@ import Testing
             if line.hasPrefix("components:") { break }
             if line.hasPrefix("  /"), line.hasSuffix(":") {
                 // The router matches a path with or without its trailing slash (Spawning's route is documented with it).
-                var path = String(line.dropFirst(2).dropLast()).replacingOccurrences(of: "{id}", with: ":id")
+                var path = String(line.dropFirst(2).dropLast()).replacing(#/\{(\w+)\}/#) { ":\($0.1)" }
                 if path.count > 1, path.hasSuffix("/") { path.removeLast() }
                 currentPath = path
             } else if let path = currentPath, let method = ["get", "post", "patch", "put", "delete"].first(where: { line == "    \($0):" }) {

@@ -91,4 +91,30 @@ import Testing
             }
         )
     }
+
+    /// Issue 22, item 5: a phrase that enters `disputed` or `pending_review` when it is added emits
+    /// `phrase.status_changed` (from null), as one moved there later does; on both databases.
+    @Test func aPhraseAddedForReviewOrDisputedEmitsItsStatus() async throws {
+        let configuration = try await testConfiguration()
+        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        let services = try await Services(configuration: configuration)
+        let admin = try await services.accounts.create(email: "admin@example.org", passwordHash: "x", displayName: "A", role: .admin).id!
+        _ = try await WebhookRepository(store: services.store).create(
+            url: "https://hooks.example/in",
+            events: [.phraseStatusChanged],
+            description: "",
+            by: admin
+        )
+        let holder = try await services.accounts.create(email: "h@example.org", passwordHash: "x", displayName: "H").id!
+        _ = try await services.artists.create(account: holder, submission: try ArtistSubmission(name: "Wren Halloway", aliases: ["rose"]).validated())
+        let challenger = try await services.accounts.create(email: "c@example.org", passwordHash: "x", displayName: "C").id!
+        _ = try await services.artists.create(account: challenger, submission: try ArtistSubmission(name: "Wren Halloway").validated())
+        let payloads = try await services.store.read { db in
+            try db.column(String.self, "SELECT payload FROM webhook_outbox WHERE event_type = 'phrase.status_changed' ORDER BY seq", [])
+        }
+        let data = try payloads.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.map { $0["data"] as! [String: Any] }
+        #expect(data.map { $0["to"] as? String } == ["pending_review", "disputed"])
+        #expect(data.allSatisfy { $0["from"] is NSNull })
+        #expect(data.map { $0["phrase"] as? String } == ["rose", "Wren Halloway"])
+    }
 }

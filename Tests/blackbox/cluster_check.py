@@ -102,7 +102,8 @@ class Cluster:
         log = open(os.path.join(self.work, f"replica-{index}.log"), "a")
         self.replicas[index] = subprocess.Popen(
             [BIN, "serve", "--port", str(self.ports[index]), "--data-dir", data, "--database-url", self.database,
-             "--trusted-proxy", "127.0.0.1/32", "--log-level", "warning"],
+             "--trusted-proxy", "127.0.0.1/32", "--log-level", "warning", "--sign-ups-per-address", "1000000",
+             "--sign-ups-per-network", "1000000"],
             stdout=log, stderr=log)
         deadline = time.monotonic() + 30
         client = Client(self.ports[index], timeout=1)

@@ -14,7 +14,7 @@ export OPTOUT_BIN="$BIN" OPTOUT_BASE_URL="$BASE" OPTOUT_SERVER_DATA="$WORK/data"
 "$BIN" migrate --data-dir "$WORK/data" >/dev/null
 OPTOUT_PASSWORD="moderator password" "$BIN" create-moderator --data-dir "$WORK/data" --email mod@example.org >/dev/null
 
-"$BIN" serve --port "$PORT" --data-dir "$WORK/data" --contact rights@platform.example >"$WORK/server.log" 2>&1 &
+"$BIN" serve --port "$PORT" --data-dir "$WORK/data" --sign-ups-per-address 1000000 --sign-ups-per-network 1000000 --contact rights@platform.example >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.parse
 import uuid
 
 import pytest
@@ -25,7 +26,7 @@ BIN = os.environ.get("OPTOUT_BIN", ".build/debug/optout-gate")
 
 
 class Server:
-    def __init__(self):
+    def __init__(self, *flags):
         self.data = tempfile.mkdtemp(prefix="optout-abuse-")
         self.port = free_port()
         subprocess.run([BIN, "migrate", "--data-dir", self.data], check=True, capture_output=True)
@@ -41,7 +42,8 @@ class Server:
         self.log = open(os.path.join(self.data, "server.log"), "w")
         self.process = subprocess.Popen(
             [BIN, "serve", "--port", str(self.port), "--data-dir", self.data, "--allow-private-fetch",
-             "--public-url", f"http://127.0.0.1:{self.port}"],
+             "--public-url", f"http://127.0.0.1:{self.port}", *(flags or ("--sign-ups-per-address", "1000000",
+                                                                     "--sign-ups-per-network", "1000000"))],
             stdout=self.log, stderr=self.log,
         )
         deadline = time.monotonic() + 60
@@ -209,6 +211,9 @@ class ArtistSite(http.server.BaseHTTPRequestHandler):
     pages = {}
 
     def do_GET(self):
+        if self.path.startswith("/echo?q="):
+            # A page anyone controls that echoes what it is given: it proves nothing about a name.
+            self.pages[self.path] = urllib.parse.unquote(self.path[len("/echo?q="):])
         page = self.pages.get(self.path)
         if page is None:
             self.send_response(404)
@@ -241,8 +246,9 @@ def test_row9_a_squatter_loses_to_an_artist_who_verifies_their_site(server):
         _, real = server.account()
         status, mine, _ = server.call("POST", "/v1/artists", {"name": "Wren Halloway", "links": [f"{origin}/about", f"{origin}/token"]}, token=real)
         assert status == 201 and mine["phrases"][0]["status"] == "disputed"
-        # The squatter cannot switch the disputed phrase to credit.
-        assert server.call("PATCH", f"/v1/artists/{held['id']}", {"policy": "credit"}, token=squatter)[1]["error"]["code"] == "phrase_disputed"
+        # The holder's policy stays theirs to change until the dispute is decided.
+        assert server.call("PATCH", f"/v1/artists/{held['id']}", {"policy": "credit"}, token=squatter)[0] == 200
+        assert server.call("PATCH", f"/v1/artists/{held['id']}", {"policy": "block"}, token=squatter)[0] == 200
         # A page without proof is refused, with the token and profile URL to put there.
         ArtistSite.pages["/about"] = "<html><body>Hello</body></html>"
         status, refused, _ = server.call("POST", f"/v1/artists/{mine['id']}/links/verify", {"url": f"{origin}/about"}, token=real)
@@ -257,13 +263,23 @@ def test_row9_a_squatter_loses_to_an_artist_who_verifies_their_site(server):
         ArtistSite.pages["/about"] = f'<a rel="me" href="{profile}">my opt-out</a>'
         status, proved, _ = server.call("POST", f"/v1/artists/{mine['id']}/links/verify", {"url": f"{origin}/about"}, token=real)
         assert status == 200 and proved["method"] == "rel_me"
+        # A verified page proves control of a host, not a name: the dispute stays open, the holder keeps blocking,
+        # and the moderators see the verified pages beside the dispute; a moderator decides.
         _, view, _ = server.call("GET", f"/v1/artists/{mine['id']}", token=real)
-        assert view["phrases"][0]["status"] == "active"
+        assert view["phrases"][0]["status"] == "disputed"
+        _, check, _ = server.call("POST", "/v1/prompts/check", {"prompt": "by wren halloway"}, token=server.keys["check"])
+        assert [match["artist_id"] for match in check["matches"]] == [held["id"]]
+        moderator = server.moderator()
+        _, disputes, _ = server.call("GET", "/v1/moderation/disputes?status=open", token=moderator)
+        open_ = [item for item in disputes["items"] if item["challenger"]["artist_id"] == mine["id"]]
+        assert open_
+        _, detail, _ = server.call("GET", f"/v1/moderation/disputes/{open_[0]['id']}", token=moderator)
+        assert sorted(detail["challenger"]["verified_links"]) == sorted([f"{origin}/about", f"{origin}/token"])
+        status, decided, _ = server.call("POST", f"/v1/moderation/disputes/{open_[0]['id']}/decision",
+                                         {"winner": "challenger", "note": "verified portfolio, older work"}, token=moderator)
+        assert status == 200 and decided["challenger"]["phrase_status"] == "active"
         _, check, _ = server.call("POST", "/v1/prompts/check", {"prompt": "by wren halloway"}, token=server.keys["check"])
         assert [match["artist_id"] for match in check["matches"]] == [mine["id"]]
-        _, disputes, _ = server.call("GET", "/v1/moderation/disputes?status=decided", token=server.moderator())
-        decided = [item for item in disputes["items"] if item["challenger"]["artist_id"] == mine["id"]]
-        assert decided and decided[0]["winner"] == "challenger" and decided[0]["decided_how"] == "verification"
         # Someone else's listed page cannot be verified by another account.
         assert server.call("POST", f"/v1/artists/{mine['id']}/links/verify", {"url": f"{origin}/about"}, token=squatter)[0] == 403
     finally:
@@ -316,3 +332,70 @@ def test_row12_a_control_character_in_a_static_path_is_404(server):
 def test_row13_readiness_answers_and_is_separate_from_liveness(server):
     status, body, _ = server.call("GET", "/health/ready")
     assert status == 200 and body == {"status": "ready"}
+
+
+def test_issue22_one_free_account_cannot_take_a_name_with_an_echo_page(server):
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ArtistSite)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{site.server_address[1]}"
+    try:
+        victims = []
+        for index in range(8):
+            _, token = server.account()
+            name = f"Imported Victim {chr(ord('A') + index)}{uuid.uuid4().hex[:6]}"
+            status, body, _ = server.call("POST", "/v1/artists", {"name": name}, token=token)
+            assert status == 201 and body["phrases"][0]["status"] == "active"
+            victims.append((name, body["id"]))
+        _, attacker = server.account()
+        # Eight names as creations in one request: past the daily dispute cap, and nothing of it is written.
+        status, body, headers = server.call("POST", "/v1/artists", {"name": f"Attacker {uuid.uuid4().hex[:8]}",
+                                                                   "creations": [name for name, _ in victims]}, token=attacker)
+        assert status == 429 and body["error"]["code"] == "too_many_disputes", body
+        assert server.call("GET", "/v1/artists/me", token=attacker)[0] == 404
+        # One name, and an echo page verified: the name stays the victim's.
+        echo = f"{origin}/echo?q=x"
+        status, mine, _ = server.call("POST", "/v1/artists", {"name": f"Attacker {uuid.uuid4().hex[:8]}", "creations": [victims[0][0]],
+                                                             "links": [echo]}, token=attacker)
+        assert status == 201 and [p["status"] for p in mine["phrases"] if p["kind"] == "creation"] == ["disputed"]
+        _, instructions, _ = server.call("GET", f"/v1/artists/{mine['id']}/links/verify", token=attacker)
+        echo = f"{origin}/echo?q={urllib.parse.quote(instructions['token'])}"
+        assert server.call("PATCH", f"/v1/artists/{mine['id']}", {"links": [echo]}, token=attacker)[0] == 200
+        status, proved, _ = server.call("POST", f"/v1/artists/{mine['id']}/links/verify", {"url": echo}, token=attacker)
+        assert status == 200 and proved["method"] == "token"
+        _, check, _ = server.call("POST", "/v1/prompts/check", {"prompt": f"art by {victims[0][0].lower()}"}, token=server.keys["check"])
+        assert check["allowed"] is False and [m["artist_id"] for m in check["matches"]] == [victims[0][1]]
+        _, view, _ = server.call("GET", f"/v1/artists/{mine['id']}", token=attacker)
+        assert [p["status"] for p in view["phrases"] if p["kind"] == "creation"] == ["disputed"]
+        # A moderator verifying the victim decides the dispute for it; the attacker's phrase is superseded.
+        moderator = server.moderator()
+        assert server.call("POST", f"/v1/artists/{victims[0][1]}/verify", token=moderator)[0] == 200
+        _, view, _ = server.call("GET", f"/v1/artists/{mine['id']}", token=attacker)
+        assert [p["status"] for p in view["phrases"] if p["kind"] == "creation"] == ["superseded"]
+        superseded = [p["id"] for p in view["phrases"] if p["kind"] == "creation"][0]
+        # The attacker cannot contest against a moderator-verified holder.
+        status, body, _ = server.call("POST", f"/v1/artists/{mine['id']}/phrases/{superseded}/contest", {}, token=attacker)
+        assert status == 409 and body["error"]["code"] == "phrase_taken"
+    finally:
+        site.shutdown()
+
+
+def test_issue22_sign_ups_are_throttled_per_address_and_network_and_look_alike_emails_are_one():
+    limited = Server("--sign-ups-per-address", "3", "--sign-ups-per-network", "5")
+    try:
+        def sign_up(source, email=None):
+            email = email or f"u-{uuid.uuid4().hex[:10]}@example.org"
+            return limited.call("POST", "/v1/accounts", {"email": email, "password": "correct horse battery", "display_name": "U"},
+                                source=source)
+        assert [sign_up("127.0.0.2")[0] for _ in range(3)] == [201, 201, 201]
+        status, body, headers = sign_up("127.0.0.2")
+        assert status == 429 and body["error"]["code"] == "too_many_sign_ups" and int(headers.getheader("Retry-After")) > 0
+        # Another address of the same /24: two more, then the network is full.
+        assert [sign_up("127.0.0.3")[0] for _ in range(2)] == [201, 201]
+        assert sign_up("127.0.0.4")[0] == 429
+        # Another network is unaffected; a look-alike of a registered email is the same address.
+        assert sign_up("127.0.1.1", "alice@example.org")[0] == 201
+        for lookalike in ["\uff41lice@example.org", "\u0430lice@example.org", "al\u200bice@example.org"]:
+            status, body, _ = sign_up("127.0.1.1", lookalike)
+            assert status == 409 and body["error"]["code"] == "email_taken", lookalike
+    finally:
+        limited.stop()

@@ -25,7 +25,8 @@ class Server:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = os.path.join(self.folder.name, "server.log")
         self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen([BIN, "serve", "--data-dir", self.data, "--port", str(self.port), *flags],
+        self.process = subprocess.Popen([BIN, "serve", "--data-dir", self.data, "--port", str(self.port),
+                                         "--sign-ups-per-address", "1000000", "--sign-ups-per-network", "1000000", *flags],
                                         stdout=self.log, stderr=self.log)
         for _ in range(150):
             try:

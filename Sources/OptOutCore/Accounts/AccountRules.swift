@@ -19,6 +19,34 @@ public enum AccountRules {
         return raw.lowercased()
     }
 
+    /// The key two emails share when a person would read them as one address: each letter folded as the prompt
+    /// gate folds it (fullwidth and mathematical letters, Cyrillic and Greek look-alikes, case), invisible characters
+    /// and combining marks dropped, the rest (`@`, `.`, `+`, `-`) kept. "ａlice@example.org", "аlice@example.org" and
+    /// "al\u{200B}ice@example.org" all have the key "alice@example.org".
+    public static func emailKey(_ email: String) -> String {
+        var key = String.UnicodeScalarView()
+        for scalar in email.unicodeScalars {
+            switch Folding.fold(scalar) {
+            case .word(let targets, _): key.append(contentsOf: targets.compactMap(Unicode.Scalar.init))
+            case .dropped: continue
+            case .separator: key.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+            }
+        }
+        return String(key)
+    }
+
+    /// How many accounts one client address, and one network (an IPv6 /64, an IPv4 /24), may open in an hour.
+    public struct SignUpLimits: Sendable, Equatable {
+        public var perAddress: Int
+        public var perNetwork: Int
+        public static let window: TimeInterval = 3600
+
+        public init(perAddress: Int = 10, perNetwork: Int = 30) {
+            self.perAddress = perAddress
+            self.perNetwork = perNetwork
+        }
+    }
+
     /// Whether `password` holds a NUL or another control character: bcrypt stops at NUL, so such a password would
     /// be stored as its prefix; it is refused instead, at sign-up and at sign-in.
     public static func hasControlCharacters(_ password: String) -> Bool {

@@ -12,6 +12,8 @@ struct AccountsController {
     let sessionLifetime: TimeInterval
     /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     let trustedProxies: [CIDR]
+    /// Accounts one address, and one network, may open in an hour.
+    let signUpLimits: AccountRules.SignUpLimits
 
     struct SignUp: Decodable {
         let email: String
@@ -59,8 +61,15 @@ struct AccountsController {
         let email = try AccountRules.normalizedEmail(input.email)
         try AccountRules.checkPassword(input.password)
         let displayName = try AccountRules.normalizedDisplayName(input.displayName)
+        let origin = clientAddress(
+            peer: context.remoteAddress,
+            forwardedFor: request.headers[values: .xForwardedFor],
+            trustedProxies: trustedProxies
+        ).map { AccountRepository.SignUpOrigin(address: $0, network: CIDR.network(of: $0), limits: signUpLimits) }
+        // Checked before bcrypt runs, so a flood of sign-ups costs a read each, and again where the account is written.
+        if let origin { try await repository.checkSignUps(origin: origin) }
         let hash = try await hasher.hash(input.password)
-        let account = try await repository.create(email: email, passwordHash: hash, displayName: displayName)
+        let account = try await repository.create(email: email, passwordHash: hash, displayName: displayName, origin: origin)
         return EditedResponse(status: .created, headers: [.location: "/v1/accounts/me"], response: AccountView(account))
     }
 

@@ -75,6 +75,15 @@ public struct CIDR: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(address.count == 4 ? address.map(String.init).joined(separator: ".") : "ipv6")/\(prefix)" }
 
+    /// The network an address belongs to for per-network limits: its IPv6 /64 or IPv4 /24, written as a CIDR
+    /// ("2001:db8:1:2::/64", "192.0.2.0/24"); text that is no address stands for itself.
+    static func network(of text: String) -> String {
+        guard let bytes = bytes(of: text) else { return text }
+        if bytes.count == 4 { return "\(bytes[0]).\(bytes[1]).\(bytes[2]).0/24" }
+        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        return groups.joined(separator: ":") + "::/64"
+    }
+
     /// The address's bytes (4 for IPv4, 16 for IPv6); an IPv4-mapped IPv6 address reads as IPv4.
     static func bytes(of text: String) -> [UInt8]? {
         let text = text.trimmingCharacters(in: .whitespaces)

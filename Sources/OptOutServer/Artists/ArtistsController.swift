@@ -38,6 +38,7 @@ struct ArtistsController {
         routes.post("/v1/artists/:id/verify", use: verify)
         routes.get("/v1/artists/:id/links/verify", use: verificationInstructions)
         routes.post("/v1/artists/:id/links/verify", use: verifyLink)
+        routes.post("/v1/artists/:id/phrases/:phrase/contest", use: contest)
         routes.get("/v1/moderation/artists/:id", use: record)
     }
 
@@ -180,6 +181,26 @@ struct ArtistsController {
         let view = try await repository.recordVerifiedLink(artist: artist.id!, url: url, method: method)
         try await gate.refreshInBackground()
         return VerifiedLink(verified: true, url: url, host: LinkRules.host(of: url) ?? "", method: method.rawValue, artistId: view.id.rawValue)
+    }
+
+    struct Contest: Decodable {
+        let note: String?
+    }
+
+    /// `POST /v1/artists/{id}/phrases/{phrase}/contest {note?}`: the artist whose phrase a name dispute superseded
+    /// (without a moderator's decision) asks a moderator to decide; the phrase waits as disputed meanwhile.
+    @Sendable func contest(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
+        let artist = try await ownedArtist(request, context: context)
+        try Self.requireLive(artist)
+        guard let phrase = context.parameters.get("phrase", as: Int64.self), phrase > 0 else {
+            throw APIError(.notFound, code: "not_found", message: "There is no such phrase.")
+        }
+        var request = request
+        let input = try await request.decodeJSON(as: Contest.self, context: context)
+        let note = try ReportLimits.text(input.note ?? "", field: "note", maxLength: ReportLimits.maxNoteLength, required: false) ?? ""
+        let view = try await repository.contest(artist: artist.id!, phrase: ID(phrase), note: note, by: try context.requireAccount().id!)
+        try await gate.refreshInBackground()
+        return view
     }
 
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> ArtistView {

@@ -22,6 +22,25 @@ struct NameDisputesController {
         routes.get("/v1/moderation/disputes", use: list)
         routes.get("/v1/moderation/disputes/:id", use: show)
         routes.post("/v1/moderation/disputes/:id/decision", use: decide)
+        routes.post("/v1/moderation/disputes/:id/reopen", use: reopen)
+    }
+
+    struct Reopening: Decodable {
+        let note: String
+        let version: Int64?
+    }
+
+    /// `POST /v1/moderation/disputes/{id}/reopen {note, version?}`: a decided dispute opens again; its loser's phrase
+    /// waits as disputed against the phrase holding the name now.
+    @Sendable func reopen(_ request: Request, context: AppRequestContext) async throws -> NameDisputeView {
+        let moderator = try context.requireRole(.moderator)
+        let id: ID<ArtistRecord> = try Input.pathID(context, noun: "name dispute")
+        var request = request
+        let input = try await request.decodeJSON(as: Reopening.self, context: context)
+        let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
+        let view = try await repository.reopenDispute(id: id.rawValue, note: note, version: input.version, by: moderator.id!)
+        try await gate.refreshInBackground()
+        return view
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<NameDisputeView> {

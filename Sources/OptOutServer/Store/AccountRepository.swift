@@ -5,16 +5,71 @@ import OptOutCore
 struct AccountRepository: Sendable {
     let store: any SQLStore
 
-    /// Inserts a new account; a taken email is a 409.
-    func create(email: String, passwordHash: String, displayName: String, role: Role = .member) async throws -> AccountRecord {
-        var account = AccountRecord(email: email, passwordHash: passwordHash, displayName: displayName, role: role, createdAt: Date())
+    /// Where a sign-up comes from, and how many accounts that address and its network may open in an hour.
+    struct SignUpOrigin: Sendable {
+        let address: String
+        let network: String
+        let limits: AccountRules.SignUpLimits
+    }
+
+    /// Inserts a new account; a taken email (or one a person would read as it) is a 409, a sign-up past its origin's
+    /// hourly limit a 429.
+    func create(
+        email: String,
+        passwordHash: String,
+        displayName: String,
+        role: Role = .member,
+        origin: SignUpOrigin? = nil
+    ) async throws -> AccountRecord {
+        var account = AccountRecord(
+            email: email,
+            passwordHash: passwordHash,
+            displayName: displayName,
+            role: role,
+            createdAt: Date(),
+            emailKey: AccountRules.emailKey(email),
+            signupAddress: origin?.address,
+            signupNetwork: origin?.network
+        )
         do {
-            let id = try await store.write { db in try db.insert(account) }
+            let id = try await store.write { db in
+                if let origin { try Self.checkSignUps(db, origin: origin, now: account.createdAt) }
+                return try db.insert(account)
+            }
             account.id = id.map(ID.init)
         } catch  where StoreFailure.isUniqueViolation(error) {
             throw DomainError(.conflict, code: "email_taken", message: "An account with this email already exists.", field: "email")
         }
         return account
+    }
+
+    /// Refuses a sign-up (429) when its address or network opened its hourly number of accounts already; the check
+    /// runs before bcrypt, and again in the transaction that inserts.
+    func checkSignUps(origin: SignUpOrigin) async throws {
+        try await store.read { db in try Self.checkSignUps(db, origin: origin, now: Date()) }
+    }
+
+    private static func checkSignUps(_ db: any SQLSession, origin: SignUpOrigin, now: Date) throws {
+        let since = now.addingTimeInterval(-AccountRules.SignUpLimits.window)
+        for (column, value, limit, what) in [
+            ("signup_address", origin.address, origin.limits.perAddress, "this address"),
+            ("signup_network", origin.network, origin.limits.perNetwork, "this network"),
+        ] {
+            let recent = try db.column(
+                Date.self,
+                "SELECT created_at FROM account WHERE \(column) = ? AND created_at > ? ORDER BY created_at LIMIT ?",
+                [value, since, limit]
+            )
+            if recent.count >= limit, let oldest = recent.first {
+                let wait = max(1, Int(oldest.addingTimeInterval(AccountRules.SignUpLimits.window).timeIntervalSince(now).rounded(.up)))
+                throw DomainError(
+                    .tooManyRequests,
+                    code: "too_many_sign_ups",
+                    message: "\(limit) accounts were opened from \(what) in the last hour; try again in \(wait) seconds.",
+                    retryAfterSeconds: wait
+                )
+            }
+        }
     }
 
     func account(email: String) async throws -> AccountRecord? {
@@ -39,7 +94,8 @@ struct AccountRepository: Sendable {
                 passwordHash: passwordHash,
                 displayName: String(email.prefix { $0 != "@" }),
                 role: role,
-                createdAt: Date()
+                createdAt: Date(),
+                emailKey: AccountRules.emailKey(email)
             )
             account.id = try db.insert(account).map(ID.init)
             return account

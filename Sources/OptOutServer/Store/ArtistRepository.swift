@@ -125,17 +125,6 @@ public struct ArtistRepository: Sendable {
                 throw DomainError(.conflict, code: "artist_withdrawn", message: "Artist \(id) was withdrawn and can no longer be edited.")
             }
             let current = try Self.view(db, id: id)!
-            if let policy = edit.policy, policy != current.policy, try Self.holdsDisputedPhrase(db, artist: id),
-                try !Self.verifiedForDisputes(db, artist: id)
-            {
-                throw DomainError(
-                    .conflict,
-                    code: "phrase_disputed",
-                    message: "Another artist disputes one of this artist's phrases: the policy cannot change until a moderator decides, "
-                        + "or until this artist is verified.",
-                    field: "policy"
-                )
-            }
             let verifiedHosts = try Self.verifiedHosts(db, artist: id)
             let submission = try ArtistSubmission(
                 name: edit.name ?? current.name,
@@ -169,7 +158,8 @@ public struct ArtistRepository: Sendable {
         }
     }
 
-    /// A moderator verifies the artist: it wins its open name disputes against unverified artists.
+    /// A moderator verifies the artist: it wins its open name disputes against unverified artists, and the disputes
+    /// it lost to an unverified artist without a moderator's decision are reversed.
     func setVerified(id: ID<ArtistRecord>, by moderator: ID<AccountRecord>? = nil) async throws -> ArtistView {
         try await store.write { db in
             guard var artist = try db.fetchOne(ArtistRecord.self, id: id.rawValue), artist.withdrawnAt == nil else {
@@ -178,8 +168,18 @@ public struct ArtistRepository: Sendable {
             artist.verified = true
             artist.updatedAt = Date()
             try db.update(artist)
+            try reopenLostWithoutModerator(db, artist: id, actor: moderator, now: Date())
             try Self.settleByVerification(db, artist: id, actor: moderator, now: Date())
             return try Self.view(db, id: id)!
+        }
+    }
+
+    /// Drops the artist's verified pages (after a rename): links to a whole host they allowed are held again.
+    static func forgetVerifiedLinks(_ db: any SQLSession, artist: ID<ArtistRecord>) throws {
+        try db.execute("DELETE FROM artist_verified_link WHERE artist_id = ?", [artist])
+        for link in try db.rows("SELECT id, url FROM artist_link WHERE artist_id = ? AND held = false", [artist])
+        where LinkRules.claimsWholeHost(try link.get("url")) {
+            try db.execute("UPDATE artist_link SET held = true WHERE id = ?", [try link.get("id", as: Int64.self)])
         }
     }
 
@@ -216,8 +216,12 @@ public struct ArtistRepository: Sendable {
         }
         if artist.name != submission.name || artist.policy != submission.policy {
             let key = PhraseKey.make(submission.name)
-            // Verification covers the name it was given for: another name must be verified again.
-            if key != artist.nameKey { artist.verified = false }
+            // Verification covers the name it was given for: another name must be verified again, and so must the
+            // pages verified under the old one (a whole-host link they allowed is held again).
+            if key != artist.nameKey {
+                artist.verified = false
+                try Self.forgetVerifiedLinks(db, artist: id)
+            }
             artist.name = submission.name
             artist.nameKey = key
             artist.policy = submission.policy
@@ -252,6 +256,7 @@ public struct ArtistRepository: Sendable {
         now: Date
     ) throws -> PhraseChanges {
         var changes = PhraseChanges()
+        var disputeBudget: DisputeBudget?
         var live = Dictionary(
             try db.fetchAll(PhraseRecord.self, "SELECT * FROM phrase WHERE artist_id = ? AND released_at IS NULL", [artist]).map {
                 ($0.normalized, $0)
@@ -283,6 +288,12 @@ public struct ArtistRepository: Sendable {
                 createdAt: now,
                 releasedAt: nil
             )
+            // A moderator's rejection sticks to the key: removing and adding the phrase again does not undo it.
+            if let rejectedBy = try Self.rejection(db, key: key) {
+                record.status = .rejected
+                record.reviewedBy = rejectedBy
+                record.reviewReason = "\"\(phrase.text)\" was rejected by a moderator before; a moderator may approve it"
+            }
             // Held by another artist: a verified one keeps it (409); an unverified one faces a name dispute.
             let holder = try Self.holder(db, key: key)
             if let holder {
@@ -294,8 +305,12 @@ public struct ArtistRepository: Sendable {
                         field: phrase.kind == .name ? "name" : phrase.kind == .alias ? "aliases" : "creations"
                     )
                 }
-                record.status = .disputed
-                record.reviewReason = "\"\(phrase.text)\" is held by another, unverified artist: a moderator decides the name dispute"
+                if record.status != .rejected {
+                    if disputeBudget == nil { disputeBudget = try DisputeBudget(db, artist: artist, now: now) }
+                    try disputeBudget!.spend(phrase: phrase.text, kind: phrase.kind)
+                    record.status = .disputed
+                    record.reviewReason = "\"\(phrase.text)\" is held by another, unverified artist: a moderator decides the name dispute"
+                }
             }
             do {
                 record.id = try db.insert(record).map(ID.init)
@@ -307,7 +322,7 @@ public struct ArtistRepository: Sendable {
                     field: phrase.kind == .name ? "name" : phrase.kind == .alias ? "aliases" : "creations"
                 )
             }
-            if let holder { try Self.openDispute(db, holder: holder, challenger: record, actor: nil, now: now) }
+            if let holder, record.status == .disputed { try Self.openDispute(db, holder: holder, challenger: record, actor: nil, now: now) }
             changes.inserted += 1
             if reason != nil || holder != nil { changes.heldForReview += 1 }
         }
@@ -318,6 +333,81 @@ public struct ArtistRepository: Sendable {
             changes.released += 1
         }
         return changes
+    }
+
+    /// The moderator whose latest review of this key (any artist's phrase, released or not) rejected it, if so.
+    static func rejection(_ db: any SQLSession, key: String) throws -> ID<AccountRecord>? {
+        guard
+            let row = try db.row(
+                """
+                SELECT status, reviewed_by FROM phrase
+                WHERE normalized = ? AND reviewed_by IS NOT NULL AND status IN ('active', 'rejected') ORDER BY id DESC LIMIT 1
+                """,
+                [key]
+            ),
+            try row.get("status", as: String.self) == PhraseStatus.rejected.rawValue
+        else { return nil }
+        return ID(try row.get("reviewed_by", as: Int64.self))
+    }
+
+    /// How many name disputes an artist may still open: at most ``maxOpenDisputes`` open at once, and at most
+    /// ``maxDisputesPerDay`` opened in a day by the artists of its account, so one account cannot challenge a
+    /// registry's worth of names in one request.
+    struct DisputeBudget {
+        static let maxOpenDisputes = 10
+        static let maxDisputesPerDay = 5
+        var open: Int
+        var today: Int
+
+        init(_ db: any SQLSession, artist: ID<ArtistRecord>, now: Date) throws {
+            open =
+                try db.value(
+                    Int.self,
+                    """
+                    SELECT count(*) FROM name_dispute JOIN phrase ON phrase.id = name_dispute.challenger_phrase_id
+                    WHERE name_dispute.status = 'open' AND phrase.artist_id = ?
+                    """,
+                    [artist]
+                ) ?? 0
+            today =
+                try db.value(
+                    Int.self,
+                    """
+                    SELECT count(*) FROM name_dispute
+                    JOIN phrase ON phrase.id = name_dispute.challenger_phrase_id
+                    JOIN artist ON artist.id = phrase.artist_id
+                    WHERE name_dispute.created_at > ?
+                      AND (artist.id = ? OR artist.account_id = (SELECT account_id FROM artist WHERE id = ?))
+                    """,
+                    [now.addingTimeInterval(-86_400), artist, artist]
+                ) ?? 0
+        }
+
+        mutating func spend(phrase: String, kind: PhraseKind) throws {
+            let field = kind == .name ? "name" : kind == .alias ? "aliases" : "creations"
+            guard open < Self.maxOpenDisputes else {
+                throw DomainError(
+                    .tooManyRequests,
+                    code: "too_many_disputes",
+                    message: "\"\(phrase)\" is held by another artist, and this artist already has \(Self.maxOpenDisputes) open name disputes; "
+                        + "wait for a moderator to decide them.",
+                    field: field,
+                    retryAfterSeconds: 86_400
+                )
+            }
+            guard today < Self.maxDisputesPerDay else {
+                throw DomainError(
+                    .tooManyRequests,
+                    code: "too_many_disputes",
+                    message: "\"\(phrase)\" is held by another artist, and this account opened \(Self.maxDisputesPerDay) name disputes in the "
+                        + "last day; try again tomorrow.",
+                    field: field,
+                    retryAfterSeconds: 86_400
+                )
+            }
+            open += 1
+            today += 1
+        }
     }
 
     // MARK: Phrase review

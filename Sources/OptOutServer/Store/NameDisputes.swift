@@ -8,16 +8,11 @@ import OptOutCore
 /// theirs) while the other is not verified, or when one side lets the phrase go; the winner's phrase becomes
 /// `active` (the holder's stays as it was), the loser's `superseded`.
 extension ArtistRepository {
-    /// Whether an artist counts as verified in a dispute: verified by a moderator, or the owner of a verified site.
+    /// Whether an artist counts as verified in a dispute: verified by a moderator for its current name. A verified
+    /// page proves control of that page's host, nothing about a name: it is evidence the moderators see, never a
+    /// decision.
     static func verifiedForDisputes(_ db: any SQLSession, artist: ID<ArtistRecord>) throws -> Bool {
-        try db.value(
-            Bool.self,
-            """
-            SELECT artist.verified OR EXISTS (SELECT 1 FROM artist_verified_link WHERE artist_id = artist.id)
-            FROM artist WHERE id = ?
-            """,
-            [artist]
-        ) ?? false
+        try db.value(Bool.self, "SELECT verified FROM artist WHERE id = ?", [artist]) ?? false
     }
 
     /// The live phrase that holds `key` now, if any.
@@ -150,16 +145,124 @@ extension ArtistRepository {
         }
     }
 
-    /// Whether the artist holds a phrase that another artist disputes.
-    static func holdsDisputedPhrase(_ db: any SQLSession, artist: ID<ArtistRecord>) throws -> Bool {
-        try db.value(
-            Bool.self,
+    /// Reopens a decided dispute whose loser's phrase is still on its profile (superseded): the loser's phrase waits
+    /// as `disputed` again, against whichever phrase holds the key now (the winner, or a later holder); when no one
+    /// holds it any more, the loser takes it at once.
+    func reopen(_ db: any SQLSession, dispute id: Int64, actor: ID<AccountRecord>?, note: String, now: Date) throws {
+        guard let row = try db.row("SELECT * FROM name_dispute WHERE id = ?", [id]) else {
+            throw DomainError(.notFound, code: "not_found", message: "Name dispute \(id) was not found.")
+        }
+        guard try row.get("status", as: String.self) == "decided", let winner = try row.get("winner", as: String?.self) else {
+            throw DomainError(.conflict, code: "dispute_open", message: "Name dispute \(id) is open: decide it instead.")
+        }
+        let holderWon = winner == DisputeSide.holder.rawValue
+        let loserId: Int64 = try row.get(holderWon ? "challenger_phrase_id" : "holder_phrase_id")
+        let winnerId: Int64 = try row.get(holderWon ? "holder_phrase_id" : "challenger_phrase_id")
+        guard let loser = try db.fetchOne(PhraseRecord.self, id: loserId), loser.releasedAt == nil, loser.status == .superseded else {
+            throw DomainError(
+                .conflict,
+                code: "dispute_not_reopenable",
+                message: "The phrase that lost name dispute \(id) is no longer on its profile as superseded; nothing to reopen."
+            )
+        }
+        try db.execute(
             """
-            SELECT EXISTS (SELECT 1 FROM name_dispute JOIN phrase ON phrase.id = name_dispute.holder_phrase_id
-                           WHERE name_dispute.status = 'open' AND phrase.artist_id = ?)
+            UPDATE name_dispute SET status = 'open', winner = NULL, decided_how = NULL, decided_by = NULL, decided_at = NULL,
+                version = version + 1, holder_phrase_id = ?, challenger_phrase_id = ?
+            WHERE id = ?
+            """,
+            [try Self.holder(db, key: loser.normalized)?.id?.rawValue ?? winnerId, loserId, id]
+        )
+        try db.execute(
+            "UPDATE phrase SET status = 'disputed', review_reason = ? WHERE id = ?",
+            ["\"\(loser.text)\" is disputed again: a moderator decides the name dispute", loserId]
+        )
+        try Self.event(db, dispute: id, action: "reopened", actor: actor, note: note, now: now)
+        if try Self.holder(db, key: loser.normalized) == nil {
+            // The other side let the phrase go meanwhile: the contesting side takes it, as when a holder releases.
+            try Self.settle(db, dispute: id, winner: .challenger, how: "released", actor: nil, note: "no other artist holds the phrase", now: now)
+            if collisionGuard.reviewReason(for: loser.text) != nil {
+                try db.execute("UPDATE phrase SET status = 'pending_review' WHERE id = ? AND status = 'active'", [loserId])
+            }
+        }
+    }
+
+    /// The disputes `artist` lost without a moderator's decision to an artist no moderator verified: reopened, so
+    /// that a moderator's verification of `artist` (which follows) decides them.
+    func reopenLostWithoutModerator(_ db: any SQLSession, artist: ID<ArtistRecord>, actor: ID<AccountRecord>?, now: Date) throws {
+        let rows = try db.rows(
+            """
+            SELECT name_dispute.id, winner_phrase.artist_id AS winner_artist FROM name_dispute
+            JOIN phrase AS loser ON loser.id = CASE name_dispute.winner WHEN 'holder' THEN name_dispute.challenger_phrase_id
+                                                                      ELSE name_dispute.holder_phrase_id END
+            JOIN phrase AS winner_phrase ON winner_phrase.id = CASE name_dispute.winner WHEN 'holder' THEN name_dispute.holder_phrase_id
+                                                                                      ELSE name_dispute.challenger_phrase_id END
+            WHERE name_dispute.status = 'decided' AND name_dispute.decided_how <> 'moderator'
+              AND loser.artist_id = ? AND loser.status = 'superseded' AND loser.released_at IS NULL
+            ORDER BY name_dispute.id
             """,
             [artist]
-        ) ?? false
+        )
+        for row in rows {
+            guard try !Self.verifiedForDisputes(db, artist: ID(try row.get("winner_artist", as: Int64.self))) else { continue }
+            try reopen(db, dispute: try row.get("id"), actor: actor, note: "artist \(artist) was verified by a moderator", now: now)
+        }
+    }
+
+    /// A moderator reopens a decided dispute (reversing a settlement takes a reopening, then a decision).
+    func reopenDispute(id: Int64, note: String, version: Int64?, by moderator: ID<AccountRecord>) async throws -> NameDisputeView {
+        try await store.write { db in
+            guard let current = try db.value(Int64.self, "SELECT version FROM name_dispute WHERE id = ?", [id]) else {
+                throw DomainError(.notFound, code: "not_found", message: "Name dispute \(id) was not found.")
+            }
+            if let version, version != current {
+                throw DomainError(
+                    .conflict,
+                    code: "version_conflict",
+                    message: "Name dispute \(id) changed since version \(version); it is at version \(current)."
+                )
+            }
+            try reopen(db, dispute: id, actor: moderator, note: note, now: Date())
+            return try Self.disputeView(db, id: id, full: true)!
+        }
+    }
+
+    /// The artist whose phrase a dispute superseded contests it: the dispute opens again for a moderator, unless a
+    /// moderator decided it (then only a moderator reopens it) or the holder is verified by a moderator.
+    func contest(artist: ID<ArtistRecord>, phrase: ID<PhraseRecord>, note: String, by account: ID<AccountRecord>) async throws -> ArtistView {
+        try await store.write { db in
+            guard let record = try db.fetchOne(PhraseRecord.self, id: phrase.rawValue), record.artistId == artist, record.releasedAt == nil else {
+                throw DomainError(.notFound, code: "not_found", message: "Phrase \(phrase) is not a live phrase of artist \(artist).")
+            }
+            guard record.status == .superseded,
+                let row = try db.row(
+                    """
+                    SELECT id, decided_how FROM name_dispute
+                    WHERE status = 'decided' AND ((winner = 'holder' AND challenger_phrase_id = ?) OR (winner = 'challenger' AND holder_phrase_id = ?))
+                    ORDER BY id DESC LIMIT 1
+                    """,
+                    [phrase, phrase]
+                )
+            else {
+                throw DomainError(
+                    .conflict,
+                    code: "phrase_not_superseded",
+                    message: "Phrase \(phrase) is \(record.status.rawValue): only a phrase a name dispute superseded can be contested."
+                )
+            }
+            guard try row.get("decided_how", as: String.self) != "moderator" else {
+                throw DomainError(
+                    .conflict,
+                    code: "decided_by_moderator",
+                    message: "A moderator decided this name dispute; ask the moderators (the service's contact) to reopen it."
+                )
+            }
+            if let holder = try Self.holder(db, key: record.normalized), try Self.verifiedForDisputes(db, artist: holder.artistId) {
+                throw DomainError(.conflict, code: "phrase_taken", message: "The phrase \"\(record.text)\" is held by a verified artist.")
+            }
+            try reopen(db, dispute: try row.get("id"), actor: account, note: note.isEmpty ? "contested by the artist" : note, now: Date())
+            return try Self.view(db, id: artist)!
+        }
     }
 
     // MARK: The moderators' view
@@ -285,8 +388,8 @@ extension ArtistRepository {
         }
     }
 
-    /// Records a listed page the artist proved is theirs: links to all of its host are no longer held, and the artist
-    /// wins its open name disputes against unverified artists.
+    /// Records a listed page the artist proved is theirs: links to all of its host are no longer held. It decides no
+    /// name dispute: a page proves control of its host, not a name; moderators see it beside the dispute.
     func recordVerifiedLink(artist: ID<ArtistRecord>, url: String, method: SiteProof.Method) async throws -> ArtistView {
         try await store.write { db in
             guard let host = LinkRules.host(of: url) else {
@@ -303,7 +406,6 @@ extension ArtistRepository {
             for link in held where LinkRules.host(of: try link.get("url")) == host {
                 try db.execute("UPDATE artist_link SET held = false WHERE id = ?", [try link.get("id", as: Int64.self)])
             }
-            try Self.settleByVerification(db, artist: artist, actor: nil, now: Date())
             return try Self.view(db, id: artist)!
         }
     }

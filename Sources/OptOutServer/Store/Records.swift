@@ -32,6 +32,12 @@ public struct AccountRecord: SnakeCaseRecord, MutablePersistableRecord, Sendable
     public var displayName: String
     public var role: Role
     public var createdAt: Date
+    /// ``AccountRules/emailKey(_:)`` of the email: one account per address as a person reads it.
+    public var emailKey: String?
+    /// The client address and network an account was opened from, for the sign-up throttle (nil for staff made on
+    /// the command line).
+    public var signupAddress: String?
+    public var signupNetwork: String?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = ID(inserted.rowID) }
 }
