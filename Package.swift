@@ -55,7 +55,8 @@ let package = Package(
             ],
             resources: [
                 .copy("Resources/english-words.txt"), .copy("Resources/english-words.LICENSE"), .copy("Resources/ai-crawlers.txt"),
-                .copy("Resources/common-phrases.txt"), .copy("Resources/cjk-common-words.txt"),
+                .copy("Resources/common-phrases.txt"), .copy("Resources/cjk-common-words.txt"), .copy("Resources/prompt-words.txt"),
+                .copy("Resources/prompt-phrases.txt"), .copy("Resources/booru-tags.txt"), .copy("Resources/world-words.txt"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -5,7 +5,9 @@ phrases, for the collision guard (a phrase found here waits for a moderator inst
 Background corpus: the prompt vocabulary of the PyPI package clip-interrogator 0.6.0 (MIT licence,
 (c) 2022 pharmapsychotic): flavors.txt (100,970 real prompt fragments), mediums.txt, movements.txt and
 negative.txt, fetched with pip. Fragments that hold an artist's full name (from its artists.txt) are left out, so
-a real artist's name never counts as an everyday phrase.
+a real artist's name never counts as an everyday phrase; so are fragments holding a word of an artist's name that is
+no English word, as written or one slip away ("rene margitte", "ilya kushinov": people misspell names), the filter
+of scripts/generate-guard-lists.py.
 
 A sequence of 2 to 5 words is listed when at least THRESHOLD distinct fragments hold it as whole words. Words are
 folded as the gate folds them (NFKD, marks dropped, lower case, letters and digits only), which the guard repeats
@@ -46,12 +48,17 @@ def main():
     artists, fragments = load()
     names = {" ".join(words(a)) for a in artists}
     names = {n for n in names if " " in n}
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("lists", os.path.join(ROOT, "scripts", "generate-guard-lists.py"))
+    lists = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lists)
+    misspelt = lists.ArtistFilter({tuple(words(a)) for a in artists if words(a)})
     counts = collections.Counter()
     kept = 0
     for fragment in fragments:
         folded = words(fragment)
         text = " " + " ".join(folded) + " "
-        if any(" " + name + " " in text for name in names if name.split()[0] in folded):
+        if any(" " + name + " " in text for name in names if name.split()[0] in folded) or misspelt.names_an_artist(folded):
             continue
         kept += 1
         seen = set()

@@ -148,9 +148,9 @@ struct Services: Sendable {
         accounts = AccountRepository(store: store)
         generations = GenerationQueries(store: store)
         operations = OperationsQueries(store: store)
-        let words = try WordList.shared.get()
-        ordinaryWords = words.ordinary
-        artists = ArtistRepository(store: store, collisionGuard: words.collisionGuard)
+        ordinaryWords = try WordList.ordinary.get()
+        try WordList.checkResources()
+        artists = ArtistRepository(store: store, collisionGuard: { try WordList.collisionGuard.get() })
         guardHeld = try await artists.applyGuardRevision()
         hasher = PasswordHasher(cost: configuration.bcryptCost)
         crawlers = try CrawlerList.load()
@@ -402,21 +402,69 @@ public enum ResourceLocator {
     }
 }
 
-/// The collision guard's dictionary, shipped as a resource of this module.
+/// What ordinary prompts and ordinary text are made of, shipped as resources of this module: the collision guard's
+/// lists and the matcher's ordinary words (see the README's "Collision guard" for each list's source).
 enum WordList {
-    /// Loaded once a process: the list is the same for every app and folding 64,000 words takes a moment.
-    static let shared: Result<(ordinary: OrdinaryWords, collisionGuard: CollisionGuard), any Error> = Result {
-        let words = try load("english-words")
-        let guardian = CollisionGuard(dictionary: words + (try load("cjk-common-words")), commonPhrases: try load("common-phrases"))
-        return (OrdinaryWords(words), guardian)
+    /// The matcher's ordinary words and the phrases ordinary prompts use: loaded once a process, at start.
+    static let ordinary: Result<OrdinaryWords, any Error> = Result {
+        OrdinaryWords(try load("english-words"), phrases: try commonPhrases())
     }
 
-    static func load(_ name: String) throws -> [String] {
+    /// The collision guard: loaded once a process, when a phrase is first written (its 600,000 entries take a
+    /// moment to fold and index, and only writes of phrases need them).
+    static let collisionGuard: Result<CollisionGuard, any Error> = Result {
+        let english = try load("english-words")
+        // Single words and tags are words; word sequences are phrases (the first column where a line has counts).
+        let singleWords = (try load("prompt-words", column: 0)) + (try load("booru-tags")).filter { !$0.contains(" ") }
+        let world = try load("world-words")
+        // Words of everyday English text ("andrew", "kanye") are prompt vocabulary too: portraits name people. The
+        // ordinary English words of the matcher are not: it never reads one as a misspelt name.
+        let englishText = world.compactMap { $0.hasPrefix("en\t") ? String($0.dropFirst(3)) : nil }
+        let englishKeys = Set(english.map(PhraseKey.make))
+        // Words of other languages in Cyrillic and Greek letters are also read in Latin ones, as a prompt's are
+        // ("совет" is "sovet").
+        let worldWords = world.compactMap { $0.split(separator: "\t").last.map(String.init) }
+        let worldReadings = worldWords.compactMap { Transliteration.promptReadings($0).first?.text }
+        // The prompt words that at least 300 of the corpus's prompts hold (about 0.1 %).
+        let frequent = try load("prompt-words").compactMap { line -> String? in
+            let fields = line.split(separator: "\t")
+            return fields.count == 2 && (Int(fields[1]) ?? 0) >= 300 ? String(fields[0]) : nil
+        }
+        return CollisionGuard(
+            dictionary: english + (try load("cjk-common-words")) + singleWords + worldWords + worldReadings,
+            commonPhrases: try commonPhrases(),
+            promptVocabulary: (singleWords + englishText + worldReadings).filter { !englishKeys.contains(PhraseKey.make($0)) },
+            matcherWords: try ordinary.get(),
+            readAsPrompts: true,
+            frequentWords: frequent
+        )
+    }
+
+    static func commonPhrases() throws -> [String] {
+        try load("common-phrases") + (try load("prompt-phrases", column: 0)) + (try load("booru-tags")).filter { $0.contains(" ") }
+    }
+
+    static let resources = ["english-words", "cjk-common-words", "common-phrases", "prompt-words", "prompt-phrases", "booru-tags", "world-words"]
+
+    /// Fails at start, not at the first registration, when a list is missing from the build.
+    static func checkResources() throws {
+        for name in resources where Bundle.module.url(forResource: name, withExtension: "txt") == nil {
+            throw StartupError("the \(name).txt resource is missing from the build")
+        }
+    }
+
+    /// The lines of a resource, comments left out; `column`: that tab-separated field of each line.
+    static func load(_ name: String, column: Int? = nil) throws -> [String] {
         guard let url = Bundle.module.url(forResource: name, withExtension: "txt") else {
             throw StartupError("the \(name).txt resource is missing from the build")
         }
         let text = try String(contentsOf: url, encoding: .utf8)
-        return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+        let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        guard let column else { return lines.map(String.init) }
+        return lines.compactMap { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            return column < fields.count ? String(fields[column]) : nil
+        }
     }
 }
 

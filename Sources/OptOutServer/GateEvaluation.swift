@@ -27,7 +27,15 @@ public enum GateEvaluation {
         public var missedExamples: [String: [String]] = [:]
         public var phrases = 0
         public var heldByGuard = 0
+        /// Phrases the guard held, with its reason (up to `--examples`, at least 10 when any).
+        public var heldExamples: [String] = []
         public var rejectedLines: [String] = []
+        /// Per registry line (one artist, as one account would register it): the ordinary prompts its phrases refused.
+        public var refusedByArtist: [String: Int] = [:]
+        /// Per phrase: the ordinary prompts it refused.
+        public var refusedByPhrase: [String: Int] = [:]
+        /// How many of the most refusing artists and phrases the report lists.
+        public var worst = 0
 
         static func row(_ category: String, _ count: Int, _ hits: Int) -> String {
             category.padding(toLength: 18, withPad: " ", startingAt: 0)
@@ -37,6 +45,7 @@ public enum GateEvaluation {
         /// The report as the command prints it.
         public var text: String {
             var out = "registry: \(phrases) phrases block, \(heldByGuard) held by the collision guard (as the server would)\n"
+            for example in heldExamples { out += "    held: \(example)\n" }
             for line in rejectedLines.prefix(20) { out += "skipped \(line)\n" }
             out += "disguise            prompts   recall\n"
             var total = (0, 0)
@@ -56,17 +65,28 @@ public enum GateEvaluation {
                 100 * Double(ordinaryRefused) / Double(max(ordinary, 1))
             )
             for example in refusedExamples { out += "    refused: \(example)\n" }
+            if worst > 0 {
+                func share(_ count: Int) -> String { String(format: "%d (%.3f %%)", count, 100 * Double(count) / Double(max(ordinary, 1))) }
+                let phrases = refusedByPhrase.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+                out += "worst phrase: " + (phrases.first.map { "\($0.key) refuses \(share($0.value))" } ?? "none refuses an ordinary prompt") + "\n"
+                for (phrase, count) in phrases.prefix(worst) { out += "    phrase \(phrase): \(share(count))\n" }
+                let artists = refusedByArtist.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+                out += "worst artist (all its phrases): " + (artists.first.map { "\($0.key) refuses \(share($0.value))" } ?? "none") + "\n"
+                for (artist, count) in artists.prefix(worst) { out += "    artist \(artist): \(share(count))\n" }
+            }
             return out
         }
     }
 
     /// Evaluates the gate: `registry` and `prompts` are JSON Lines.
-    public static func run(registry: Data, prompts: Data, examples: Int = 3) throws -> Report {
-        let words = try WordList.shared.get()
+    public static func run(registry: Data, prompts: Data, examples: Int = 3, worst: Int = 0) throws -> Report {
+        let words = (ordinary: try WordList.ordinary.get(), collisionGuard: try WordList.collisionGuard.get())
         let decoder = JSONDecoder()
         var report = Report()
+        report.worst = worst
         var texts: [String] = []
         var owners: [String] = []
+        var names: [String] = []
         var orderable: [Bool] = []
         for (number, line) in registry.split(separator: UInt8(ascii: "\n")).enumerated() where !line.allSatisfy({ $0 == 32 || $0 == 13 }) {
             guard let artist = try? decoder.decode(Artist.self, from: Data(line)) else {
@@ -75,12 +95,14 @@ public enum GateEvaluation {
             }
             let phrases = [(artist.name, true)] + (artist.aliases ?? []).map { ($0, true) } + (artist.creations ?? []).map { ($0, false) }
             for (text, isName) in phrases {
-                if words.collisionGuard.reviewReason(for: text) != nil {
+                if let reason = words.collisionGuard.reviewReason(for: text) {
                     report.heldByGuard += 1
+                    if report.heldExamples.count < max(examples, 10) { report.heldExamples.append("\(text): \(reason)") }
                     continue
                 }
                 texts.append(text)
                 owners.append(PhraseKey.make(artist.name))
+                names.append(artist.name)
                 orderable.append(isName)
             }
         }
@@ -104,6 +126,8 @@ public enum GateEvaluation {
                 }
             } else {
                 report.ordinary += 1
+                for phrase in Set(result.matches.map { texts[$0.phrase] }) { report.refusedByPhrase[phrase, default: 0] += 1 }
+                for artist in Set(result.matches.map { names[$0.phrase] }) { report.refusedByArtist[artist, default: 0] += 1 }
                 if !result.matches.isEmpty || !result.complete {
                     report.ordinaryRefused += 1
                     if report.refusedExamples.count < max(examples, 10) {

@@ -168,6 +168,7 @@ import Testing
             let target = category.contains("fuzzy") ? 0.80 : 0.99
             #expect(recall >= target, "\(category): recall \(recall) < \(target); missed e.g. \(misses[category] ?? [])")
         }
+        for (category, missed) in misses.sorted(by: { $0.key < $1.key }) { report += "    missed \(category): \(missed.prefix(3))\n" }
         report += String(format: "ordinary prompts refused %.4f%% (%d/%d)\n", falsePositiveRate * 100, refused, ordinary.count)
         for example in examples { report += "    refused: \(example)\n" }
         // Long ordinary prompts (up to the 4,000-scalar limit, made of the ordinary ones) stay within the budget too.

@@ -46,7 +46,7 @@ import Testing
                 // Every member is there, a missing note as null (the schema requires it).
                 #expect((first.first?.value as? [String: Any])?.keys.sorted() == ["action", "actor_account_id", "created_at", "note"])
                 let stranger = try await client.signUp("stranger@example.org")
-                #expect(try await client.call(.get, "/v1/complaints/\(id)", token: stranger).status == .forbidden)
+                #expect(try await client.call(.get, "/v1/complaints/\(id)", token: stranger).status == .notFound)
                 #expect(try await client.call(.get, "/v1/complaints/\(id)").status == .unauthorized)
                 #expect(try await client.call(.get, "/v1/complaints/mine", token: stranger).json["items"].array.isEmpty)
                 #expect(try await client.call(.get, "/v1/complaints/mine", token: artist).json["items"].array.map { $0["id"].int } == [id])

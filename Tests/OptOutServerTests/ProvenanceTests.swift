@@ -182,4 +182,50 @@ import Testing
         guard needle.count <= haystack.count else { return nil }
         return (0...(haystack.count - needle.count)).first { haystack[$0..<($0 + needle.count)].elementsEqual(needle) }
     }
+
+    /// Issue 22, item 6: a manifest whose claim names one large assertion box many times is read once, a claim
+    /// listing more references than any real one is malformed, and the problems are listed once each, capped.
+    @Test func aClaimRepeatingReferencesCostsOneReadAndItsProblemsAreCapped() throws {
+        func image(references count: Int, payload: Int) throws -> [UInt8] {
+            let big = JUMBF.box(
+                "jumb",
+                JUMBF.superboxPayload(
+                    type: JUMBF.cborAssertion,
+                    label: "big",
+                    children: [JUMBF.box("cbor", CBOR.bytes(Array(repeating: 7, count: payload)).encoded)]
+                )
+            )
+            var references: [CBOR] = []
+            for index in 0..<count {
+                // Every other reference names a box that is not there, the rest the big one with a wrong hash.
+                let url = index % 2 == 0 ? "self#jumbf=c2pa.assertions/big" : "self#jumbf=c2pa.assertions/missing\(index)"
+                references.append(.object(["url": .text(url), "hash": .bytes(Array(repeating: 0, count: 32))]))
+            }
+            let claim = CBOR.object(["created_assertions": .array(references), "alg": .text("sha256")]).encoded
+            let store = JUMBF.superbox(
+                type: JUMBF.manifestStore,
+                label: "c2pa",
+                children: [
+                    JUMBF.superbox(
+                        type: JUMBF.manifest,
+                        label: "urn:c2pa:hostile",
+                        children: [
+                            JUMBF.superbox(type: JUMBF.assertionStore, label: "c2pa.assertions", children: [big]),
+                            JUMBF.superbox(type: JUMBF.claim, label: "c2pa.claim.v2", children: [JUMBF.box("cbor", claim)]),
+                        ]
+                    )
+                ]
+            )
+            let base = try fixture("small.png")
+            let offset = try C2PAManifest.insertionOffset(base, format: .png)
+            return Array(base[..<offset]) + C2PAManifest.pngChunk(store) + Array(base[offset...])
+        }
+        let repeated = try #require(try C2PAManifest.read(try image(references: 256, payload: 1 << 20), signer: nil))
+        #expect(repeated.valid == false)
+        #expect(repeated.problems.count <= C2PAManifest.maxProblems)
+        #expect(Set(repeated.problems).count == repeated.problems.count)
+        #expect(repeated.problems.contains("assertion.hashedURI.mismatch") && repeated.problems.contains("assertion.missing"))
+        let tooMany = try #require(try C2PAManifest.read(try image(references: 257, payload: 16), signer: nil))
+        #expect(tooMany.problems == ["claimSignature.missing", "claim.malformed"])
+    }
 }

@@ -45,5 +45,8 @@ import Testing
         #expect(RequestLogMiddleware<AppRequestContext>.requestId(from: "a\r\nb") != "a\r\nb")
         let made = Set((0..<100).map { _ in RequestLogMiddleware<AppRequestContext>.requestId(from: nil) })
         #expect(made.count == 100)
+        // Random throughout, not a counter behind a fixed prefix: no two share their first or their last half.
+        #expect(Set(made.map { $0.prefix(16) }).count == 100 && Set(made.map { $0.suffix(16) }).count == 100)
+        #expect(made.allSatisfy { $0.count == 32 })
     }
 }

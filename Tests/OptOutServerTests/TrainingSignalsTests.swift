@@ -307,6 +307,18 @@ import FoundationXML
             #expect(try await query((0..<10_000).map { "https://example.org/\($0)" }.joined(separator: "\n")).status == .ok)
             #expect(try await query("\n \n").errorCode == "no_urls")
             #expect(try await query("[\"https://example.org\"]", type: "application/json").status == .unsupportedMediaType)
+            // The route takes 4 MiB (10,000 URLs of up to 400 bytes), and its 413 says so; other routes say 1 MiB.
+            let huge = try await query(String(repeating: "https://example.org/\(String(repeating: "a", count: 400))\n", count: 10_500))
+            #expect(
+                huge.status == .contentTooLarge && huge.json["error"]["message"].string?.contains("4 MiB") == true,
+                "\(String(buffer: huge.body))"
+            )
+            let account = try await client.call(
+                .post,
+                "/v1/accounts",
+                raw: ByteBuffer(string: "{\"email\": \"" + String(repeating: "a", count: 1 << 20) + "\"}")
+            )
+            #expect(account.status == .contentTooLarge && account.json["error"]["message"].string?.contains("1 MiB") == true)
         }
     }
 

@@ -40,14 +40,19 @@ public struct Views: OptionSet, Sendable {
     public static let exactWords: Views = []
 }
 
-/// Ordinary words: the matcher never reads one as a misspelt or run-together name.
+/// Ordinary words: the matcher never reads one as a misspelt or run-together name. With the phrases ordinary prompts
+/// use, it also tells which readings of a phrase are ordinary text: those the matcher does not use.
 public struct OrdinaryWords: Sendable {
     /// Folded, as UTF-8.
     let words: [[UInt8]]
     let filter: BloomFilter
+    /// Word sequences ordinary prompts use, as folded keys (words joined by one space).
+    let phrases: Set<String>
 
-    /// - Parameter words: single words in any case; multi-word entries are ignored.
-    public init(_ words: some Sequence<String>) {
+    /// - Parameters:
+    ///   - words: single words in any case; multi-word entries are ignored.
+    ///   - phrases: word sequences ordinary prompts use ("sun ray", "highly detailed", "a man").
+    public init(_ words: some Sequence<String>, phrases: some Sequence<String> = [String]()) {
         var seen = Set<String>()
         var folded: [[UInt8]] = []
         for word in words {
@@ -56,6 +61,37 @@ public struct OrdinaryWords: Sendable {
         }
         self.words = folded
         filter = BloomFilter(hashes: folded.lazy.map { $0.withUnsafeBufferPointer { hashBytes($0) } }, count: folded.count, bitsPerEntry: 16)
+        self.phrases = Set(phrases.lazy.map { Folding.words(of: $0).joined(separator: " ") }.filter { $0.contains(" ") })
+    }
+
+    /// English function words that no name holds (the particles of names left out).
+    static let englishGrammar = CollisionGuard.functionWords.subtracting([
+        "de", "la", "le", "les", "el", "der", "die", "das", "du", "des", "von", "van", "di", "da", "et", "und", "y", "e", "o",
+    ])
+
+    /// Whether `word` (folded) is an ordinary word (by the filter: about 0.3 % of other words pass too).
+    func contains(_ word: String) -> Bool {
+        filter.mayContain(Array(word.utf8).withUnsafeBufferPointer { hashBytes($0) })
+    }
+
+    /// Whether folded words read as ordinary text: one ordinary word, function words only, or a phrase ordinary
+    /// prompts use.
+    public func isOrdinary(_ words: [String]) -> Bool {
+        if words.isEmpty { return false }
+        if words.count == 1 { return contains(words[0]) }
+        return words.allSatisfy { CollisionGuard.functionWords.contains($0) } || phrases.contains(words.joined(separator: " "))
+    }
+
+    /// Whether a name may also be read surname first (its last word moved to the front, "Rutkowski Greg"): not when
+    /// that order can be an ordinary phrase, because the rotated words are one ("Ray Sun" is not read in "sun ray")
+    /// or every word of the name is an ordinary word ("Mark Hill" is not read in "hill mark").
+    public func readsSurnameFirst(_ words: [String]) -> Bool {
+        guard words.count >= 2 else { return false }
+        if words.allSatisfy(contains) { return false }
+        // A name's particles ("van", "de", "von") are function words too, but English articles, prepositions and
+        // pronouns are no part of a name: "Photorealistic A" is not read in "a photorealistic".
+        if words.contains(where: { Self.englishGrammar.contains($0) }) { return false }
+        return !isOrdinary([words[words.count - 1]] + words.dropLast())
     }
 
     public static let none = OrdinaryWords([String]())
@@ -104,6 +140,9 @@ public final class PhraseMatcher: Sendable {
     let nextDuplicate: [Int32]
     /// Per phrase, a bit: whether a two- or three-word phrase is also found surname first.
     let orderable: [UInt64]
+    /// Per entry, a bit: whether the phrase holds punctuation that ends a fragment ("George Barret, Jr."), so that it
+    /// is read across such punctuation in a prompt.
+    let crossesBoundary: [UInt64]
     let maxDepth: Int
     /// Every entry's words (phrases, then readings): `entryWords[entryStarts[e]..<entryStarts[e + 1]]`.
     let entryWords: [Int32]
@@ -151,8 +190,12 @@ public final class PhraseMatcher: Sendable {
         var sequenceStarts: [Int32] = [0]
         var count = 0
         var readings: [(owner: Int32, words: [String])] = []
+        var ordinaryOrder: [Bool] = []
+        var withBoundary: [Bool] = []
         for phrase in phrases {
             let folded = Folding.words(of: phrase)
+            withBoundary.append(phrase.unicodeScalars.contains { PromptScan.endsFragment($0.value) })
+            ordinaryOrder.append(!ordinaryWords.readsSurnameFirst(folded))
             for word in folded {
                 sequence.append(words.insert(Array(word.utf8)))
             }
@@ -162,9 +205,8 @@ public final class PhraseMatcher: Sendable {
             for reading in Transliteration.phraseReadings(phrase) {
                 let readingWords = Folding.words(of: reading)
                 let letters = readingWords.reduce(0) { $0 + $1.utf8.count }
-                let ordinary =
-                    readingWords.count == 1 && ordinaryWords.filter.mayContain(Array(readingWords[0].utf8).withUnsafeBufferPointer { hashBytes($0) })
-                if readingWords != folded, letters >= 4, !readingWords.isEmpty, !ordinary {
+                // A reading that is ordinary text ("阿满" read "a man") is not used: the name is still found as written.
+                if readingWords != folded, letters >= 4, !readingWords.isEmpty, !ordinaryWords.isOrdinary(readingWords) {
                     readings.append((Int32(count), readingWords))
                 }
             }
@@ -176,6 +218,7 @@ public final class PhraseMatcher: Sendable {
         }
         let phraseCount = count
         count += readings.count
+        ordinaryOrder += readings.map { !ordinaryWords.readsSurnameFirst($0.words) }
         let wordCount = words.count
         words.shrink()
         var transitions = TransitionTable()
@@ -210,8 +253,12 @@ public final class PhraseMatcher: Sendable {
         var orderable = [UInt64](repeating: 0, count: (count + 63) / 64)
         for entry in 0..<count {
             let phrase = entry < phraseCount ? entry : Int(readings[entry - phraseCount].owner)
-            guard wordOrder.map({ phrase < $0.count && $0[phrase] }) ?? true else { continue }
+            guard wordOrder.map({ phrase < $0.count && $0[phrase] }) ?? true, !ordinaryOrder[entry] else { continue }
             orderable[entry >> 6] |= 1 << UInt64(entry & 63)
+        }
+        var crossesBoundary = [UInt64](repeating: 0, count: (count + 63) / 64)
+        for entry in 0..<count where withBoundary[entry < phraseCount ? entry : Int(readings[entry - phraseCount].owner)] {
+            crossesBoundary[entry >> 6] |= 1 << UInt64(entry & 63)
         }
 
         var leetWords = WordTable(capacity: 64)
@@ -293,6 +340,7 @@ public final class PhraseMatcher: Sendable {
         self.hasChildren = hasChildren
         self.nextDuplicate = nextDuplicate
         self.orderable = orderable
+        self.crossesBoundary = crossesBoundary
         self.maxDepth = maxDepth
         var anchorCounts = [Int32](repeating: 0, count: wordCount + 1)
         for entry in 0..<count where sequenceStarts[entry + 1] - sequenceStarts[entry] >= 2 {
@@ -640,6 +688,11 @@ struct PromptScan {
         case space
         case whitespace
         case punctuation
+        /// Punctuation that ends a fragment of a prompt (`,` `;` `:` `!` `?` `|` and their CJK forms): a phrase is
+        /// not read across it, except a name written surname first ("Rutkowski, Greg").
+        case boundary
+
+        var isPunctuation: Bool { self == .punctuation || self == .boundary }
     }
 
     var bytes: [UInt8] = []
@@ -672,6 +725,7 @@ struct PromptScan {
     private var apostrophePending = false
     private var gapSpaces = 0
     private var gapOther = false
+    private var gapBoundary = false
     private var gapOddSpace = false
     private var seenToken = false
     /// White space seen after an open unspaced run: it joins the run if another character of such a script
@@ -693,6 +747,7 @@ struct PromptScan {
 
     private func gap() -> Gap {
         if !seenToken { return .none }
+        if gapBoundary { return .boundary }
         if gapOther { return .punctuation }
         if gapSpaces == 1 && !gapOddSpace { return .space }
         return gapSpaces == 0 ? .none : .whitespace
@@ -779,6 +834,7 @@ struct PromptScan {
         seenToken = true
         gapSpaces = unspacedSpaces
         gapOther = apostrophePending
+        gapBoundary = false
         apostrophePending = false
         gapOddSpace = unspacedOddSpace
         unspacedSpaces = 0
@@ -788,6 +844,16 @@ struct PromptScan {
             symbolPending = false
             gapSpaces = 1
             gapOddSpace = true
+        }
+    }
+
+    /// Punctuation that ends a fragment of a prompt: `,` `;` `:` `!` `?` `|`, and the CJK comma, enumeration comma,
+    /// full stop and their fullwidth forms.
+    @inline(__always)
+    static func endsFragment(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x7C, 0x3001, 0x3002, 0xFF0C, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F: true
+        default: false
         }
     }
 
@@ -850,6 +916,7 @@ struct PromptScan {
                 } else {
                     close()
                     gapOther = true
+                    if Self.endsFragment(value) { gapBoundary = true }
                 }
             } else {
                 // Swift strings hold valid UTF-8: decode one scalar.
@@ -895,6 +962,7 @@ struct PromptScan {
                 case .punctuation:
                     close()
                     gapOther = true
+                    if Self.endsFragment(value) { gapBoundary = true }
                     index += 1
                     continue
                 case .symbol:
@@ -1018,6 +1086,7 @@ struct Search {
                 let leftLength = Int(left.byteEnd - left.byteStart)
                 let rightLength = Int(right.byteEnd - right.byteStart)
                 guard left.isASCII, right.isASCII, leftLength <= 5, rightLength <= 5, leftLength + rightLength >= 4, right.gap != .whitespace,
+                    right.gap != .boundary,
                     tokenFlags[position] & tokenFlags[position + 1] & 1 == 0,
                     right.byteStart == left.byteEnd
                 else { continue }
@@ -1624,6 +1693,9 @@ struct Search {
             walkBudget -= 1
             let firstWord = candidateWords[Int(first.wordsStart)]
             let via = surname.via.union(first.via).union(gapVia(first.first))
+            // "Rutkowski, Greg" is a name surname first only when the surname starts its fragment (or follows "by"):
+            // in "a cold winter, kerry" the comma ends one fragment and "kerry" starts the next.
+            if via.contains(.separator) && scan.tokens[Int(first.first)].gap.isPunctuation && !startsFragment(Int(surname.first)) { continue }
             if let two = matcher.step(firstWord, surnameWord) {
                 report(state: two, start: surname.scalarStart, end: first.scalarEnd, next: Int(first.next), via: via)
             }
@@ -1647,12 +1719,23 @@ struct Search {
         }
     }
 
+    /// Whether the token at `position` starts a fragment of the prompt: it is the first, follows punctuation, or
+    /// follows a function word ("by", "of", "and").
+    private func startsFragment(_ position: Int) -> Bool {
+        guard position > 0 else { return true }
+        if scan.tokens[position].gap.isPunctuation { return true }
+        let previous = scan.tokens[position - 1]
+        return Self.functionWords.contains(Array(scan.bytes[Int(previous.byteStart)..<Int(previous.byteEnd)]))
+    }
+
+    static let functionWords = Set(CollisionGuard.functionWords.map { Array($0.utf8) })
+
     /// What the gap before the token at `position` says of how words were joined.
     private func gapVia(_ position: Int32) -> Via {
         switch scan.tokens[Int(position)].gap {
         case .none, .space: []
         case .whitespace: .spacing
-        case .punctuation: .separator
+        case .punctuation, .boundary: .separator
         }
     }
 
@@ -1660,7 +1743,7 @@ struct Search {
     private mutating func report(state: Int32, start: Int32, end: Int32, next: Int, via: Via) {
         // "Harris, John" is a name surname first only when it ends there: in "the isle of harris, john cena" the
         // comma joins two fragments, and the next word shows "john" starts another name.
-        if via.contains(.separator), next < scan.tokens.count, scan.tokens[next].gap != .punctuation { return }
+        if via.contains(.separator), next < scan.tokens.count, !scan.tokens[next].gap.isPunctuation { return }
         // Surname first is itself a reading: a short-word slip does not join it, and one slip at most.
         if !via.isDisjoint(with: [.shortSlip, .weakForm, .twoSlips]) { return }
         var entry = matcher.terminals[Int(state)]
@@ -1734,15 +1817,22 @@ struct Search {
         let slips = slips + (candidate.via.contains(.twoSlips) ? 2 : slipped ? 1 : 0)
         let anchored = anchored || !slipped && candidate.wordCount == 1 && tokenFlags[Int(candidate.first)] & 1 == 0
         var via = via.union(candidate.via)
-        if state >= 0 { via.formUnion(gapVia(candidate.first)) }
+        if state >= 0 {
+            // A phrase is not read across the end of a fragment ("a cat, black background" holds no "Cat Black"),
+            // unless it holds such punctuation itself ("George Barret, Jr."): checked where it is reported.
+            if scan.tokens[Int(candidate.first)].gap == .boundary { via.insert(.crossedBoundary) }
+            via.formUnion(gapVia(candidate.first))
+        }
         let depth = depth + Int(candidate.wordCount)
         var entry = matcher.terminals[Int(current)]
         if entry >= 0 && Self.slipsAllowed(via: via, slips: slips, words: depth, letters: letters)
             && (anchored || letters >= Self.minimumUnanchoredLetters || via.isDisjoint(with: [.shortSlip, .weakForm]))
         {
             while entry >= 0 {
-                let (phrase, reportedVia) = reported(entry, via: via)
-                results.append(PhraseMatch(phrase: phrase, start: Int(start), end: Int(candidate.scalarEnd), via: reportedVia))
+                if !via.contains(.crossedBoundary) || matcher.crossesBoundary[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0 {
+                    let (phrase, reportedVia) = reported(entry, via: via)
+                    results.append(PhraseMatch(phrase: phrase, start: Int(start), end: Int(candidate.scalarEnd), via: reportedVia))
+                }
                 entry = matcher.nextDuplicate[Int(entry)]
             }
         }

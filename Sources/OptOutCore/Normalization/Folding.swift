@@ -37,6 +37,9 @@ public struct Via: OptionSet, Sendable, Hashable {
     static let weakForm = Via(rawValue: 1 << 25)
     /// Internal: two slips in one word, which count only in a phrase of twelve letters or more.
     static let twoSlips = Via(rawValue: 1 << 26)
+    /// Internal: the words were read across punctuation that ends a fragment (`,` `;` ...), which counts only for a
+    /// phrase that holds such punctuation itself ("George Barret, Jr.").
+    static let crossedBoundary = Via(rawValue: 1 << 27)
     /// Internal: the views the API reports.
     static let reported = Via(rawValue: (1 << 16) - 1)
 

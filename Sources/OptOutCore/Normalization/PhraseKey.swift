@@ -7,7 +7,20 @@
 public enum PhraseKey {
     /// Returns the key of `text`.
     public static func make(_ text: String) -> String {
-        Folding.words(of: text).joined(separator: " ")
+        // Lower-case ASCII letters and digits in single-spaced words are their own key: word lists are mostly that,
+        // and folding each of their hundreds of thousands of lines would slow every start.
+        var utf8 = text.utf8.makeIterator()
+        var previous: UInt8 = 0x20
+        var plain = !text.isEmpty
+        while plain, let byte = utf8.next() {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): previous = byte
+            case 0x20 where previous != 0x20: previous = byte
+            default: plain = false
+            }
+        }
+        if plain && previous != 0x20 { return text }
+        return Folding.words(of: text).joined(separator: " ")
     }
 
     /// The number of letters in `text`, after folding.

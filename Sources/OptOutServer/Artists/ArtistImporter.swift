@@ -82,14 +82,14 @@ public struct ArtistImporter: Sendable {
     }
 
     /// Decodes and checks lines on every core; this needs no database.
-    func prepare(_ batch: [(number: Int, line: Data.SubSequence)]) -> [Result<PreparedLine, Rejection>] {
+    func prepare(_ batch: [(number: Int, line: Data.SubSequence)]) throws -> [Result<PreparedLine, Rejection>] {
         /// Each worker writes only its own slots.
         struct Slots: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<Result<PreparedLine, Rejection>?> }
         let slots = Slots(buffer: .allocate(capacity: batch.count))
         slots.buffer.initialize(repeating: nil)
         defer { slots.buffer.deallocate() }
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        let collisionGuard = repository.collisionGuard
+        let collisionGuard = try repository.collisionGuard
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let decoder = JSONDecoder()
             var index = worker
@@ -134,7 +134,7 @@ public struct ArtistImporter: Sendable {
     private func write(_ batch: [(number: Int, line: Data.SubSequence)], into summary: inout Summary) async throws {
         guard !batch.isEmpty else { return }
         // Decoding and checking need no lock; do them on every core before taking the writer.
-        let prepared = prepare(batch)
+        let prepared = try prepare(batch)
         let result = try await repository.importBatch(prepared)
         summary.imported += result.imported
         summary.updated += result.updated

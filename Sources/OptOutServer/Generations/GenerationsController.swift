@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOConcurrencyHelpers
 import NIOPosix
 import OptOutCore
 
@@ -20,6 +21,8 @@ struct GenerationsController {
     let maxImageBytes: Int
     var activity: ActivityRecorder? = nil
     let labels: LabelOptions
+    /// Bounds how many large images are read and hashed at once.
+    var uploads = UploadSlots()
 
     struct GenerationRequest: Decodable {
         let accountId: Int64
@@ -219,6 +222,10 @@ struct GenerationsController {
     // MARK: Labels
 
     @Sendable func label(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await uploads.withSlot(for: request) { try await labelled(request, context: context) }
+    }
+
+    private func labelled(_ request: Request, context: AppRequestContext) async throws -> Response {
         let generation = try await generation(request, context: context)
         guard generation.allowed else {
             throw APIError(.conflict, code: "generation_not_allowed", message: "This generation was refused, so there is no image to label.")
@@ -285,6 +292,10 @@ struct GenerationsController {
     /// Anyone may ask: the label is meant to be read. The XMP label and a C2PA manifest are both read; a valid
     /// manifest stating `trainedAlgorithmicMedia` labels the image even when its XMP was stripped.
     @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> VerifyAnswer {
+        try await uploads.withSlot(for: request) { try await verified(request) }
+    }
+
+    private func verified(_ request: Request) async throws -> VerifyAnswer {
         var request = request
         let bytes = try await imageBody(&request)
         let signer = labels.c2pa
@@ -302,7 +313,7 @@ struct GenerationsController {
     }
 
     private func imageBody(_ request: inout Request) async throws -> [UInt8] {
-        let buffer = try await request.collectBody(upTo: maxImageBytes)
+        let buffer = try await request.collectBody(limit: maxImageBytes)
         guard buffer.readableBytes > 0 else {
             throw APIError(.unprocessableContent, code: "not_an_image", message: "Send a PNG or JPEG image as the body.")
         }
@@ -397,5 +408,37 @@ extension Usage {
         "{\"included\":\(included),\"overage_cents\":\(overageCents),\"overage_count\":\(overageCount),"
             + "\"period_end\":\"\(JSONText.iso(period.end))\",\"period_start\":\"\(JSONText.iso(period.start))\","
             + "\"plan\":\(JSONText.quoted(plan)),\"used\":\(used)}"
+    }
+}
+
+/// How many large uploads (over 1 MiB, or of unknown length) the label routes read and hash at once: past
+/// ``limit``, one more is a 429 with `Retry-After`, answered before its body is read, so anonymous uploads cannot
+/// hold every core and gigabytes of memory. Small images are never refused.
+final class UploadSlots: Sendable {
+    let limit: Int
+    private let inFlight = NIOLockedValueBox(0)
+
+    init(limit: Int = 2) {
+        self.limit = limit
+    }
+
+    func withSlot<T: Sendable>(for request: Request, _ body: () async throws -> T) async throws -> T {
+        let length = request.headers[.contentLength].flatMap { Int($0) }
+        guard length.map({ $0 > 1 << 20 }) ?? true else { return try await body() }
+        let taken = inFlight.withLockedValue { count -> Bool in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+        guard taken else {
+            throw APIError(
+                .tooManyRequests,
+                code: "too_many_uploads",
+                message: "\(limit) large images are being read already; send this one again in a second.",
+                headers: [.retryAfter: "1"]
+            )
+        }
+        defer { inFlight.withLockedValue { $0 -= 1 } }
+        return try await body()
     }
 }

@@ -87,17 +87,13 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         {
             return header
         }
-        // A random prefix drawn once a process, then a counter: unique, and no system call a request. Request ids
-        // name requests; they are not secrets.
-        let number = RequestIds.counter.withLockedValue { value -> UInt64 in
-            value &+= 1
-            return value
-        }
+        // 128 random bits: an id tells nothing of how many requests came before or when it was made.
+        var generator = SystemRandomNumberGenerator()
         let digits = Array("0123456789abcdef".utf8)
         var hex = [UInt8]()
         hex.reserveCapacity(32)
-        for start in [RequestIds.prefix, number] {
-            var word = start
+        for _ in 0..<2 {
+            var word = generator.next()
             for _ in 0..<16 {
                 hex.append(digits[Int(word >> 60)])
                 word <<= 4
@@ -105,12 +101,6 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         return String(decoding: hex, as: UTF8.self)
     }
-}
-
-/// Where new request ids come from.
-enum RequestIds {
-    static let prefix = UInt64.random(in: .min ... .max)
-    static let counter = NIOLockedValueBox<UInt64>(0)
 }
 
 /// Where ``AuthMiddleware``, further in, leaves who the caller is, for the outer request log line. It travels in the

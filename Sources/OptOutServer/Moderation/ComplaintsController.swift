@@ -99,9 +99,8 @@ struct ComplaintsController {
         let account = try context.requireAccount()
         let id: ID<AccountRecord> = try Input.pathID(context, noun: "complaint")
         guard let found = try await repository.complaint(id: id.rawValue) else { throw APIError.notFound("Complaint \(id)") }
-        guard found.filer == account.id || account.role >= .moderator else {
-            throw APIError.forbidden("Only the account that filed complaint \(id), and moderators, may see it.")
-        }
+        // To others a complaint does not exist (as reports): a 403 would tell them which ids are taken.
+        guard found.filer == account.id || account.role >= .moderator else { throw APIError.notFound("Complaint \(id)") }
         return found.view
     }
 

@@ -55,9 +55,16 @@ extension C2PAManifest {
             report.problems.append("claimSignature.missing")
         }
 
-        // The assertions the claim lists, by their hashes.
+        // The assertions the claim lists, by their hashes. Each box is hashed and decoded once, however many
+        // references name it, and a claim listing more than `maxAssertionReferences` is malformed: the work is
+        // bounded by the image's size, not by what the claim repeats.
         let references = (claim["created_assertions"]?.items ?? []) + (claim["gathered_assertions"]?.items ?? []) + (claim["assertions"]?.items ?? [])
+        guard references.count <= Self.maxAssertionReferences else {
+            report.problems.append("claim.malformed")
+            return report
+        }
         var assertions: [String: CBOR] = [:]
+        var digests: [String: [UInt8]] = [:]
         for reference in references {
             guard let url = reference["url"]?.string, let hash = reference["hash"]?.byteString,
                 let label = url.components(separatedBy: "c2pa.assertions/").last,
@@ -66,12 +73,17 @@ extension C2PAManifest {
                 report.problems.append("assertion.missing")
                 continue
             }
-            guard Array(SHA256.hash(data: box.payload)) == hash else {
-                report.problems.append("assertion.hashedURI.mismatch")
-                continue
+            let digest = digests[label] ?? Array(SHA256.hash(data: box.payload))
+            if digests[label] == nil {
+                digests[label] = digest
+                if let data = box.contents.first(where: { $0.type == "cbor" })?.data, let value = try? CBOR.decode(data) {
+                    assertions[label] = value
+                }
             }
-            if let data = box.contents.first(where: { $0.type == "cbor" })?.data, let value = try? CBOR.decode(data) {
-                assertions[label] = value
+            guard digest == hash else {
+                report.problems.append("assertion.hashedURI.mismatch")
+                assertions[label] = nil
+                continue
             }
         }
 
@@ -94,8 +106,17 @@ extension C2PAManifest {
             report.generationId = credits["generation_id"]?.string
         }
         report.valid = report.problems.isEmpty
+        // Each problem once, in the order found, and at most `maxProblems` of them.
+        var seen = Set<String>()
+        report.problems = Array(report.problems.filter { seen.insert($0).inserted }.prefix(Self.maxProblems))
         return report
     }
+
+    /// The most assertion references a claim may list (the C2PA reference implementation's manifests list a
+    /// handful); past it the claim is malformed.
+    static let maxAssertionReferences = 256
+    /// The most problems a report lists.
+    static let maxProblems = 32
 
     /// Checks the COSE_Sign1 signature over the claim; fills the signer. Returns the problems found.
     static func verifySignature(_ cose: ArraySlice<UInt8>, claim: [UInt8], signer: C2PACredential?, report: inout C2PAReport) -> [String] {

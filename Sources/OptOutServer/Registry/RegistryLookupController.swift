@@ -106,7 +106,7 @@ struct RegistryLookupController {
         _ = try context.requireScope(.registry)
         var request = request
         // The 1 MiB limit of every route: 10,000 URLs of up to 95 bytes each fit.
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        let buffer = try await request.collectBody(limit: context.maxUploadSize)
         let items = try Self.parse(Data(buffer: buffer))
         let snapshot = gate.current
         let index = try await links.current()

@@ -39,7 +39,7 @@ struct SpawningQueryController {
             )
         }
         var request = request
-        let buffer = try await request.collectBody(upTo: Self.maxBodyBytes)
+        let buffer = try await request.collectBody(limit: Self.maxBodyBytes)
         let urls = try Self.parse(buffer)
         let index = try await links.current()
         let answer = try await NIOThreadPool.singleton.runIfActive { Self.answer(urls, index: index) }

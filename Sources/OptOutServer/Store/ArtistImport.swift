@@ -133,7 +133,7 @@ extension ArtistRepository {
             )
         }
         guard var artist = try db.fetchOne(ArtistRecord.self, id: id.rawValue) else { return }
-        let changes = try apply(db, submission: submission, to: &artist, now: Date())
+        let changes = try apply(db, submission: submission, to: &artist, now: Date(), capUnreviewed: false)
         if changes.changed { result.updated += 1 } else { result.unchanged += 1 }
         count(changes, into: &result)
     }

@@ -39,7 +39,17 @@ struct PhraseChanges: Sendable {
 /// The artist opt-out registry in the database.
 public struct ArtistRepository: Sendable {
     let store: any SQLStore
-    let collisionGuard: CollisionGuard
+    /// The collision guard, loaded on first use (its lists take a moment to read, and only writes of phrases need it).
+    let loadGuard: @Sendable () throws -> CollisionGuard
+
+    init(store: any SQLStore, collisionGuard: @escaping @Sendable () throws -> CollisionGuard) {
+        self.store = store
+        loadGuard = collisionGuard
+    }
+
+    var collisionGuard: CollisionGuard {
+        get throws { try loadGuard() }
+    }
 
     // MARK: Reading
 
@@ -206,9 +216,15 @@ public struct ArtistRepository: Sendable {
 
     /// Brings a live artist's fields, links and phrases in line with `submission`.
     @discardableResult
-    func apply(_ db: any SQLSession, submission: ArtistSubmission, to artist: inout ArtistRecord, now: Date) throws -> PhraseChanges {
+    func apply(
+        _ db: any SQLSession,
+        submission: ArtistSubmission,
+        to artist: inout ArtistRecord,
+        now: Date,
+        capUnreviewed: Bool = true
+    ) throws -> PhraseChanges {
         let id = artist.id!
-        var changes = try replacePhrases(db, artist: id, with: submission.phrases, now: now)
+        var changes = try replacePhrases(db, artist: id, with: submission.phrases, now: now, capUnreviewed: capUnreviewed)
         let links = try db.column(String.self, "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", [id])
         if links != submission.links {
             try replaceLinks(db, artist: id, with: submission.links)
@@ -253,10 +269,21 @@ public struct ArtistRepository: Sendable {
         _ db: any SQLSession,
         artist: ID<ArtistRecord>,
         with desired: [(text: String, kind: PhraseKind)],
-        now: Date
+        now: Date,
+        capUnreviewed: Bool = true
     ) throws -> PhraseChanges {
         var changes = PhraseChanges()
         var disputeBudget: DisputeBudget?
+        // One account's phrases together must not refuse more than a sliver of ordinary prompts: past
+        // CollisionGuard.maxUnreviewedPhrases that block without a moderator, new ones wait for one (the operator's
+        // import is not capped).
+        var unreviewed =
+            try capUnreviewed
+            ? db.value(
+                Int.self,
+                "SELECT count(*) FROM phrase WHERE artist_id = ? AND released_at IS NULL AND status = 'active' AND reviewed_by IS NULL",
+                [artist]
+            ) ?? 0 : 0
         var live = Dictionary(
             try db.fetchAll(PhraseRecord.self, "SELECT * FROM phrase WHERE artist_id = ? AND released_at IS NULL", [artist]).map {
                 ($0.normalized, $0)
@@ -275,7 +302,7 @@ public struct ArtistRepository: Sendable {
                 }
                 continue
             }
-            let reason = collisionGuard.reviewReason(for: phrase.text)
+            let reason = try collisionGuard.reviewReason(for: phrase.text)
             var record = PhraseRecord(
                 artistId: artist,
                 text: phrase.text,
@@ -288,6 +315,15 @@ public struct ArtistRepository: Sendable {
                 createdAt: now,
                 releasedAt: nil
             )
+            if capUnreviewed, record.status == .active {
+                if unreviewed >= CollisionGuard.maxUnreviewedPhrases {
+                    record.status = .pendingReview
+                    record.reviewReason =
+                        "\"\(phrase.text)\" is past the \(CollisionGuard.maxUnreviewedPhrases) phrases a profile may have block without a moderator"
+                } else {
+                    unreviewed += 1
+                }
+            }
             // A moderator's rejection sticks to the key: removing and adding the phrase again does not undo it.
             if let rejectedBy = try Self.rejection(db, key: key) {
                 record.status = .rejected
@@ -481,8 +517,7 @@ public struct ArtistRepository: Sendable {
     /// Applies the collision guard's current rule to the phrases already active, once per revision: those now under
     /// the rule go back to review. Returns how many moved, or nil when this revision was applied before.
     func applyGuardRevision() async throws -> Int? {
-        let guardian = collisionGuard
-        return try await store.write { db -> Int? in
+        try await store.write { db -> Int? in
             let applied = try db.value(Int.self, "SELECT max(revision) FROM guard_revision") ?? 0
             guard applied < CollisionGuard.revision else { return nil }
             var held = 0
@@ -518,9 +553,10 @@ public struct ArtistRepository: Sendable {
                 try db.execute("UPDATE phrase SET normalized = ? WHERE id = ?", [key, id])
             }
             let rows = try db.rows("SELECT id, text FROM phrase WHERE status = 'active' AND released_at IS NULL")
+            let guardian = try rows.isEmpty ? nil : collisionGuard
             for row in rows {
                 let text: String = try row.get("text")
-                guard let reason = guardian.reviewReason(for: text) else { continue }
+                guard let reason = guardian?.reviewReason(for: text) else { continue }
                 try db.execute(
                     "UPDATE phrase SET status = 'pending_review', review_reason = ? WHERE id = ?",
                     ["\"\(text)\" \(reason) (held by collision guard revision \(CollisionGuard.revision))", try row.get("id", as: Int64.self)]

@@ -181,7 +181,7 @@ extension ArtistRepository {
         if try Self.holder(db, key: loser.normalized) == nil {
             // The other side let the phrase go meanwhile: the contesting side takes it, as when a holder releases.
             try Self.settle(db, dispute: id, winner: .challenger, how: "released", actor: nil, note: "no other artist holds the phrase", now: now)
-            if collisionGuard.reviewReason(for: loser.text) != nil {
+            if try collisionGuard.reviewReason(for: loser.text) != nil {
                 try db.execute("UPDATE phrase SET status = 'pending_review' WHERE id = ? AND status = 'active'", [loserId])
             }
         }
