@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -37,6 +38,16 @@ public struct AppConfiguration: Sendable {
     public var claimLifetime: TimeInterval = ReportClaim.lifetime
     /// Reports an account may file in an hour.
     public var reportsPerHour = ReportLimits.perHour
+    /// The most connections served at once: by default the process's file descriptor limit less 256 kept for the
+    /// database, logs and outbound fetches, at most 16,384.
+    public var maxConnections = AppConfiguration.defaultMaxConnections()
+
+    public static func defaultMaxConnections() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        return max(64, min(16_384, Int(clamping: limit.rlim_cur) - 256))
+    }
+
     /// Accounts one client address, and one network (IPv6 /64, IPv4 /24), may open in an hour.
     public var signUpLimits = AccountRules.SignUpLimits()
     /// `GET /health/ready` answers 503 when the prompt gate's snapshot has not caught up with the registry for longer.
@@ -184,6 +195,7 @@ public func buildApplication(configuration: AppConfiguration) async throws -> so
     var configuration = configuration
     configuration.resourceRoot = root
     let services = try await Services(configuration: configuration)
+    WordList.warmUp()
     let gate = try await PromptGate.open(store: services.registrySource, ordinary: services.ordinaryWords, logger: logger)
     let links = LinkIndex(store: services.registry)
     try await links.warm()
@@ -272,7 +284,13 @@ public func buildApplication(configuration: AppConfiguration) async throws -> so
     return Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: configuration.idleTimeout)),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "optout-gate"),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "optout-gate",
+            // Past this many open connections the server stops accepting until one closes (the kernel's backlog
+            // holds the rest), so a flood of connections never runs it out of file descriptors.
+            availableConnectionsDelegate: MaximumAvailableConnections(configuration.maxConnections, logger: logger)
+        ),
         services: background,
         logger: logger
     )
@@ -425,6 +443,14 @@ enum WordList {
         // ("совет" is "sovet").
         let worldWords = world.compactMap { $0.split(separator: "\t").last.map(String.init) }
         let worldReadings = worldWords.compactMap { Transliteration.promptReadings($0).first?.text }
+        // Of those, the 5,000 commonest of each language are prompt vocabulary too ("soivet" is a slip of "sovet").
+        var perLanguage: [Substring: Int] = [:]
+        let commonReadings = world.compactMap { line -> String? in
+            let fields = line.split(separator: "\t")
+            guard fields.count == 2 else { return nil }
+            perLanguage[fields[0], default: 0] += 1
+            return perLanguage[fields[0]]! <= 5000 ? Transliteration.promptReadings(String(fields[1])).first?.text : nil
+        }
         // The prompt words that at least 300 of the corpus's prompts hold (about 0.1 %).
         let frequent = try load("prompt-words").compactMap { line -> String? in
             let fields = line.split(separator: "\t")
@@ -433,12 +459,32 @@ enum WordList {
         return CollisionGuard(
             dictionary: english + (try load("cjk-common-words")) + singleWords + worldWords + worldReadings,
             commonPhrases: try commonPhrases(),
-            promptVocabulary: (singleWords + englishText + worldReadings).filter { !englishKeys.contains(PhraseKey.make($0)) },
+            promptVocabulary: (singleWords + englishText + commonReadings).filter { !englishKeys.contains(PhraseKey.make($0)) },
             matcherWords: try ordinary.get(),
             readAsPrompts: true,
             frequentWords: frequent
         )
     }
+
+    private static let guardLoaded = NIOLockedValueBox<Bool?>(nil)
+
+    /// Starts reading the collision guard's lists on a thread of its own, once a process: a server is ready
+    /// (`GET /health/ready`) once they are read, so its first registration does not wait for them.
+    static func warmUp() {
+        let start = guardLoaded.withLockedValue { state -> Bool in
+            guard state == nil else { return false }
+            state = false
+            return true
+        }
+        guard start else { return }
+        Thread.detachNewThread {
+            _ = collisionGuard
+            guardLoaded.withLockedValue { $0 = true }
+        }
+    }
+
+    /// Whether the collision guard's lists are read (false while loading, or before ``warmUp()``).
+    static var isGuardLoaded: Bool { guardLoaded.withLockedValue { $0 == true } }
 
     static func commonPhrases() throws -> [String] {
         try load("common-phrases") + (try load("prompt-phrases", column: 0)) + (try load("booru-tags")).filter { $0.contains(" ") }
@@ -503,6 +549,10 @@ final class ReadinessCheck: Sendable {
     /// Why the service is not ready, or nil when it is.
     func problem() async -> String? {
         if let failure = await writeProbe() { return failure }
+        if !WordList.isGuardLoaded {
+            WordList.warmUp()
+            return "the collision guard's lists are still being read"
+        }
         let age = gate.snapshotAge
         if age > maxSnapshotAge {
             return

@@ -113,6 +113,11 @@ struct Serve: AsyncParsableCommand {
             "A reverse proxy (an address or CIDR block, repeatable) whose X-Forwarded-For header names the client, for per-address sign-in limits."
     )
     var trustedProxy: [String] = []
+    @Option(
+        help:
+            "The most connections served at once; past it the server accepts no more until one closes (default: the file descriptor limit less 256, at most 16384)."
+    )
+    var maxConnections: Int?
     @Option(help: "Accounts one client address may open in an hour (default 10).")
     var signUpsPerAddress = AccountRules.SignUpLimits().perAddress
     @Option(help: "Accounts one network (an IPv6 /64, an IPv4 /24) may open in an hour (default 30).")
@@ -152,6 +157,10 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--sign-ups-per-address and --sign-ups-per-network must be positive")
         }
         configuration.signUpLimits = AccountRules.SignUpLimits(perAddress: signUpsPerAddress, perNetwork: signUpsPerNetwork)
+        if let maxConnections {
+            guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
+            configuration.maxConnections = maxConnections
+        }
         configuration.trustedProxies = try trustedProxy.map { text in
             guard let block = CIDR(text) else { throw ValidationError("--trusted-proxy \(text) is not an IP address or CIDR block") }
             return block

@@ -22,6 +22,31 @@ import Testing
         #expect(coverage.links.count == 3)
     }
 
+    /// Issue 22: equivalent forms of an opted-out page (RFC 3986, section 6) meet, on both sides.
+    @Test func equivalentFormsOfALinkAreOneLink() throws {
+        var coverage = LinkCoverage()
+        coverage.add(try #require(LinkCoverage.key("https://example.org/greg")), artistId: 1, link: "https://example.org/greg")
+        coverage.add(
+            try #require(LinkCoverage.key("https://www.artstation.com/Rutkowski")),
+            artistId: 2,
+            link: "https://www.artstation.com/Rutkowski"
+        )
+        coverage.add(try #require(LinkCoverage.key("https://x.example/a%2fb?q=%7e%41")), artistId: 3, link: "https://x.example/a%2fb?q=%7e%41")
+        func owner(_ url: String) -> Int64? { LinkCoverage.key(url).flatMap { coverage.match($0) }?.artistId }
+        for url in [
+            "https://example.org/%67reg/works/1", "https://example.org/./greg/x", "https://example.org/other/../greg/y", "https://example.org//greg",
+            "https://example.org./greg", "https://EXAMPLE.ORG./greg/", "https://example.org/a/b/../../greg",
+        ] {
+            #expect(owner(url) == 1, "\(url)")
+        }
+        #expect(owner("https://example.org/Greg") == nil)  // a path's case matters on an ordinary host
+        #expect(owner("https://artstation.com/rutkowski/artwork/1") == 2)
+        #expect(owner("https://www.artstation.com/RUTKOWSKI") == 2)
+        #expect(owner("https://x.example/a%2Fb?q=~A") == 3)
+        #expect(owner("https://x.example/a/b?q=~A") == nil)  // an encoded slash is not a slash
+        #expect(owner("https://example.org/%2E%2E/greg") == 1)
+    }
+
     @Test func onlyAVerifiedArtistWithAnAccountWhoStayedMayRule() {
         #expect(RulingEligibility.canRule(verified: true, hasAccount: true, withdrawn: false))
         #expect(!RulingEligibility.canRule(verified: false, hasAccount: true, withdrawn: false))

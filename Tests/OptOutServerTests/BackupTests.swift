@@ -35,6 +35,27 @@ import Testing
             try queue.inDatabase { db in try db.execute(sql: "CREATE TABLE t (x)") }
             try queue.close()
             #expect(throws: StartupError.self) { try DatabaseBackup.restore(from: foreign, dataDirectory: folder.appendingPathComponent("r3")) }
+
+            // Issue 22: a backup whose schema is not what its migrations make is refused: a backdoor trigger, a
+            // missing table, an extra view; naming what differs.
+            for (index, change) in [
+                "CREATE TRIGGER backdoor AFTER INSERT ON account BEGIN UPDATE account SET role = 'admin' WHERE id = NEW.id; END",
+                "DROP TABLE queue_size",
+                "CREATE VIEW everything AS SELECT * FROM account",
+            ].enumerated() {
+                let tampered = folder.appendingPathComponent("tampered-\(index).sqlite")
+                try FileManager.default.copyItem(at: file, to: tampered)
+                let queue = try DatabaseQueue(path: tampered.path)
+                try queue.inDatabase { db in try db.execute(sql: change) }
+                try queue.close()
+                do {
+                    _ = try DatabaseBackup.restore(from: tampered, dataDirectory: folder.appendingPathComponent("t\(index)"))
+                    Issue.record("a tampered backup was restored: \(change)")
+                } catch let error as StartupError {
+                    #expect("\(error)".contains("schema"), "\(error)")
+                }
+                #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("t\(index)").path))
+            }
         }
     }
 }

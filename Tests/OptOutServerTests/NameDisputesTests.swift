@@ -157,7 +157,14 @@ import Testing
         }
         #expect(!AddressPolicy.isPublic(CIDR.bytes(of: "::1")!))
         #expect(!AddressPolicy.isPublic(CIDR.bytes(of: "fd00::1")!))
-        #expect(AddressPolicy.isPublic(CIDR.bytes(of: "2001:db8::1")!))
+        #expect(AddressPolicy.isPublic(CIDR.bytes(of: "2606:4700::1111")!))
+        // Issue 22: IPv4-compatible, NAT64 and documentation addresses are not fetched either.
+        for address in [
+            "::127.0.0.1", "::10.0.0.1", "64:ff9b::7f00:1", "64:ff9b:1::a00:1", "2001:db8::1", "192.0.2.10", "198.51.100.1", "203.0.113.5",
+            "2002:7f00:1::1", "2001:0:4136:e378::1",
+        ] {
+            #expect(!AddressPolicy.isPublic(CIDR.bytes(of: address)!), "\(address)")
+        }
     }
 
     @Test func linkVerificationRefusesUnlistedAndPrivatePages() async throws {

@@ -250,7 +250,8 @@ struct PostgresTests {
         let services = try await Services(configuration: configuration)
         let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
         _ = try await services.accounts.create(email: "b@example.org", passwordHash: "x", displayName: "B")
-        let submission = try ArtistSubmission(name: "Greg Rutkowski", aliases: ["Grzegorz Rutkowski"], links: ["https://example.org/greg"]).validated()
+        let submission = try ArtistSubmission(name: "Greg Rutkowski", aliases: ["Grzegorz Rutkowski"], links: ["https://example.org/greg"])
+            .validated()
         let artist = try await services.artists.create(account: owner, submission: submission).id
         let key = try await services.accounts.createAPIKey(name: "gen", scopes: [.generate]).record.id!.rawValue
         let plans = PlanCatalog()

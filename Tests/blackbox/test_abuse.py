@@ -214,6 +214,20 @@ class ArtistSite(http.server.BaseHTTPRequestHandler):
         if self.path.startswith("/echo?q="):
             # A page anyone controls that echoes what it is given: it proves nothing about a name.
             self.pages[self.path] = urllib.parse.unquote(self.path[len("/echo?q="):])
+        if self.path == "/trickle":
+            # A page that never finishes: one byte a second, with a length it will not reach for a minute.
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "60")
+            self.end_headers()
+            try:
+                for _ in range(60):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:
+                pass
+            return
         page = self.pages.get(self.path)
         if page is None:
             self.send_response(404)
@@ -399,3 +413,55 @@ def test_issue22_sign_ups_are_throttled_per_address_and_network_and_look_alike_e
             assert status == 409 and body["error"]["code"] == "email_taken", lookalike
     finally:
         limited.stop()
+
+
+def test_issue22_a_trickling_page_is_given_up_within_the_fetch_deadline(server):
+    site = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ArtistSite)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{site.server_address[1]}"
+    try:
+        _, token = server.account()
+        status, artist, _ = server.call("POST", "/v1/artists", {"name": f"Slow Page {uuid.uuid4().hex[:8]}", "links": [f"{origin}/trickle"]},
+                                        token=token)
+        assert status == 201
+        started = time.monotonic()
+        status, body, _ = server.call("POST", f"/v1/artists/{artist['id']}/links/verify", {"url": f"{origin}/trickle"}, token=token)
+        elapsed = time.monotonic() - started
+        assert status == 422 and body["error"]["code"] == "fetch_failed", body
+        assert elapsed < 9, f"the fetch took {elapsed:.1f} s past its 5 s deadline"
+    finally:
+        site.shutdown()
+
+
+def test_issue22_a_flood_of_connections_with_pending_bodies_is_capped_and_survived():
+    capped = Server("--max-connections", "100", "--sign-ups-per-address", "1000000", "--sign-ups-per-network", "1000000")
+    sockets = []
+    try:
+        # 400 connections, each with a request whose body never finishes: the server serves 100 and accepts no more
+        # until one closes, instead of running out of descriptors.
+        for _ in range(400):
+            try:
+                connection = socket.create_connection(("127.0.0.1", capped.port), timeout=5)
+            except OSError:
+                break
+            connection.sendall(b"POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"em")
+            sockets.append(connection)
+        assert len(sockets) >= 100
+        time.sleep(1)
+        assert capped.process.poll() is None, "the server died under the connection flood"
+        for connection in sockets:
+            connection.close()
+        sockets.clear()
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if capped.call("GET", "/health", timeout=5)[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the server did not answer after the flood ended"
+            time.sleep(0.2)
+    finally:
+        for connection in sockets:
+            connection.close()
+        capped.stop()

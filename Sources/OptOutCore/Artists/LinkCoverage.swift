@@ -33,16 +33,65 @@ public struct LinkCoverage: Sendable {
         }
     }
 
-    /// The host (lower case, without `www.`), path (without a trailing slash) and query of an http(s) URL.
+    /// The host (lower case, without `www.` or a trailing dot), path (without a trailing slash) and query of an
+    /// http(s) URL, normalised as RFC 3986 (section 6) says equivalent URLs are: percent-encoded unreserved characters
+    /// decoded and other percent-encodings in upper case, dot segments removed, empty segments (`//`) dropped; on a
+    /// shared host whose user names ignore case (artstation.com/Rutkowski is artstation.com/rutkowski), the first path
+    /// segment in lower case. Links and looked-up URLs go through the same key, so equivalent forms meet.
     public static func key(_ url: String) -> (host: String, path: String, query: String?)? {
         guard let components = URLComponents(string: url.trimmingCharacters(in: .whitespaces)),
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
             var host = components.host?.lowercased(), !host.isEmpty
         else { return nil }
+        while host.hasSuffix(".") { host.removeLast() }
         if host.hasPrefix("www.") { host.removeFirst(4) }
-        var path = components.percentEncodedPath
-        while path.hasSuffix("/") { path.removeLast() }
-        return (host, path, components.percentEncodedQuery)
+        guard !host.isEmpty else { return nil }
+        var segments: [String] = []
+        for segment in components.percentEncodedPath.split(separator: "/", omittingEmptySubsequences: true) {
+            switch normalizedPercentEncoding(segment) {
+            case ".": continue
+            case "..": _ = segments.popLast()
+            case let normal: segments.append(normal)
+            }
+        }
+        if !segments.isEmpty, LinkRules.isShared(host) { segments[0] = segments[0].lowercased() }
+        let path = segments.isEmpty ? "" : "/" + segments.joined(separator: "/")
+        return (host, path, components.percentEncodedQuery.map { normalizedPercentEncoding(Substring($0)) })
+    }
+
+    /// Percent-encoded unreserved characters (letters, digits, `-` `.` `_` `~`) decoded, other escapes in upper case.
+    static func normalizedPercentEncoding(_ text: Substring) -> String {
+        guard text.contains("%") else { return String(text) }
+        var out: [UInt8] = []
+        let bytes = Array(text.utf8)
+        var index = 0
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) {
+                let value = high << 4 | low
+                let unreserved =
+                    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(value) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(value)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(value) || "-._~".utf8.contains(value)
+                if unreserved {
+                    out.append(value)
+                } else {
+                    out.append(contentsOf: "%".utf8)
+                    out.append(contentsOf: String(format: "%02X", value).utf8)
+                }
+                index += 3
+            } else {
+                out.append(bytes[index])
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The most specific link covering `url`.

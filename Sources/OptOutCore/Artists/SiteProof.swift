@@ -84,6 +84,9 @@ public enum SiteProof {
 /// Whether an address may be fetched from the open internet: loopback, private, link-local, shared, unspecified
 /// and multicast ranges are refused (a listed page must not make the service reach into its own network).
 public enum AddressPolicy {
+    /// Whether an address (4 or 16 bytes) may be fetched: not loopback, private, link-local, shared, multicast,
+    /// benchmarking, documentation, nor an IPv4 address inside IPv6 (mapped, compatible, NAT64, 6to4, Teredo) unless
+    /// that IPv4 address is public itself (mapped only).
     public static func isPublic(_ bytes: [UInt8]) -> Bool {
         if bytes.count == 4 {
             let (a, b) = (bytes[0], bytes[1])
@@ -94,10 +97,21 @@ public enum AddressPolicy {
             if a == 100 && (64...127).contains(b) { return false }
             if a == 192 && b == 0 && bytes[2] == 0 { return false }
             if a == 198 && (b == 18 || b == 19) { return false }
+            // Documentation ranges (RFC 5737): no public host lives there.
+            if (a == 192 && b == 0 && bytes[2] == 2) || (a == 198 && b == 51 && bytes[2] == 100) || (a == 203 && b == 0 && bytes[2] == 113) {
+                return false
+            }
             return true
         }
         guard bytes.count == 16 else { return false }
         if bytes.allSatisfy({ $0 == 0 }) { return false }
+        // IPv4-compatible (::a.b.c.d, deprecated) and NAT64 (64:ff9b::/96, 64:ff9b:1::/48): an IPv4 address in disguise,
+        // which a translator may turn into a private one; documentation (2001:db8::/32) and 6to4 / Teredo relays.
+        if bytes[0..<12].allSatisfy({ $0 == 0 }) { return false }
+        if bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xFF && bytes[3] == 0x9B { return false }
+        if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x0D && bytes[3] == 0xB8 { return false }
+        if bytes[0] == 0x20 && bytes[1] == 0x02 { return false }
+        if bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0x00 && bytes[3] == 0x00 { return false }
         if bytes[0..<15].allSatisfy({ $0 == 0 }) && bytes[15] == 1 { return false }
         if bytes[0] & 0xFE == 0xFC { return false }
         if bytes[0] == 0xFE && bytes[1] & 0xC0 == 0x80 { return false }

@@ -50,7 +50,11 @@ public enum DatabaseBackup {
 
     /// Puts the backup `file` in place as `<dataDirectory>/optout.sqlite`, after checking it; refuses a target folder
     /// that holds anything. The service then starts on it as on any database (migrations newer than the backup apply).
-    public static func restore(from file: URL, dataDirectory: URL) throws -> Summary {
+    ///
+    /// The backup's schema must be exactly what its recorded migrations produce (`migrationsDirectory`: the ones this
+    /// build ships, each with the checksum the backup recorded): a table, index, trigger or view more or less (a
+    /// trigger slipped into a backup runs with every write of the service) is refused, naming what differs.
+    public static func restore(from file: URL, dataDirectory: URL, migrationsDirectory: URL? = nil) throws -> Summary {
         guard FileManager.default.fileExists(atPath: file.path) else { throw StartupError("there is no file \(file.path)") }
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: dataDirectory.path), !entries.isEmpty {
             throw StartupError("\(dataDirectory.path) is not empty; restore into a new folder")
@@ -60,6 +64,10 @@ public enum DatabaseBackup {
         do {
             let queue = try DatabaseQueue(path: file.path, configuration: readOnly)
             try check(queue)
+            try checkSchema(
+                queue,
+                migrationsDirectory: try migrationsDirectory ?? ResourceLocator.findRoot().appendingPathComponent("Migrations/sqlite")
+            )
             try queue.close()
         } catch let error as StartupError {
             throw error
@@ -80,6 +88,55 @@ public enum DatabaseBackup {
             guard try db.tableExists("migration_checksum"), try db.tableExists("generation"), try db.tableExists("registry_state") else {
                 throw StartupError("this is not an OptOutGate database: its tables are missing")
             }
+        }
+    }
+
+    /// Compares the backup's schema with the one its recorded migrations produce in an empty database.
+    static func checkSchema(_ reader: any DatabaseReader, migrationsDirectory: URL) throws {
+        let files = Dictionary(
+            uniqueKeysWithValues: try AppDatabase.migrationFiles(in: migrationsDirectory).map { ($0.deletingPathExtension().lastPathComponent, $0) }
+        )
+        let recorded = try reader.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, sha256 FROM migration_checksum ORDER BY name").map {
+                (name: $0["name"] as String, sha256: $0["sha256"] as String)
+            }
+        }
+        let expected = try DatabaseQueue()
+        try expected.write { db in
+            for migration in recorded {
+                guard let file = files[migration.name] else {
+                    throw StartupError("the backup records migration \(migration.name), which this build does not ship")
+                }
+                let data = try Data(contentsOf: file)
+                guard try AppDatabase.sha256Hex(data) == migration.sha256 else {
+                    throw StartupError("the backup's migration \(migration.name) differs from the one this build ships")
+                }
+                try db.execute(sql: String(decoding: data, as: UTF8.self))
+            }
+            try db.execute(
+                sql: "CREATE TABLE IF NOT EXISTS migration_checksum (name TEXT PRIMARY KEY, sha256 TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+        }
+        func schema(_ reader: any DatabaseReader) throws -> Set<String> {
+            try reader.read { db in
+                // GRDB's own bookkeeping table is not part of the service's schema.
+                Set(
+                    try Row.fetchAll(
+                        db,
+                        sql: "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations' ORDER BY name"
+                    ).map { row in
+                        let sql = (row["sql"] as String?)?.split(whereSeparator: \.isWhitespace).joined(separator: " ") ?? ""
+                        return "\(row["type"] as String) \(row["name"] as String): \(sql)"
+                    }
+                )
+            }
+        }
+        let actual = try schema(reader)
+        let wanted = try schema(expected)
+        guard actual == wanted else {
+            let extra = actual.subtracting(wanted).sorted().map { "unexpected \($0.prefix(120))" }
+            let missing = wanted.subtracting(actual).sorted().map { "missing \($0.prefix(120))" }
+            throw StartupError("the backup's schema is not what its migrations make: " + (extra + missing).prefix(5).joined(separator: "; "))
         }
     }
 

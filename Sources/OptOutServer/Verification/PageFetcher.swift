@@ -95,7 +95,14 @@ struct PageFetcher: Sendable {
         do {
             return try await withCheckedThrowingContinuation { continuation in
                 collector.start(continuation)
-                session.dataTask(with: request).resume()
+                let task = session.dataTask(with: request)
+                task.resume()
+                // A whole-request deadline: URLSession's own timeouts restart with every byte, so a page that
+                // trickles would hold the request for ever. Past the deadline the task is cancelled and the fetch fails.
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                    collector.expire(message: "\(url.absoluteString) did not finish within \(Int(self.timeout.rounded(.up))) s.")
+                    task.cancel()
+                }
             }
         } catch let failure as Failure {
             throw failure
@@ -117,6 +124,11 @@ struct PageFetcher: Sendable {
 
         func start(_ continuation: CheckedContinuation<(HTTPURLResponse, Data), any Error>) {
             state.withLockedValue { $0.continuation = continuation }
+        }
+
+        /// Fails the fetch (if it is still waiting) for running out of time.
+        func expire(message: String) {
+            finish(.failure(Failure(code: "fetch_failed", message: message)))
         }
 
         private func finish(_ result: Result<(HTTPURLResponse, Data), any Error>) {
