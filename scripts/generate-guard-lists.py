@@ -126,6 +126,20 @@ class ArtistFilter:
         return any(tuple(folded[i:i + n]) in self.artists for n in range(1, MAX_WORDS + 1) for i in range(len(folded) - n + 1))
 
 
+def distinct_prompts(path, wanted_half):
+    """The distinct prompts of one half of the corpus file (one prompt a line; the bot's own lines left out), each
+    with the number of distinct prompts of the whole file read so far."""
+    seen = set()
+    with open(path, encoding="utf-8", errors="replace") as corpus:
+        for line in corpus:
+            prompt = line.strip()
+            if not prompt or prompt.startswith("the commands for each") or prompt in seen:
+                continue
+            seen.add(prompt)
+            if half(prompt) == wanted_half:
+                yield prompt, len(seen)
+
+
 def half(prompt):
     """0 for the half the lists are built from, 1 for the half kept for measuring."""
     return hashlib.sha1(prompt.encode()).digest()[0] & 1
@@ -135,30 +149,22 @@ def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     artists = ArtistFilter(known_artists(sys.argv[2]))
-    seen = set()
     word_counts = collections.Counter()
     phrase_counts = collections.Counter()
     used = 0
     naming = 0
-    with open(sys.argv[1], encoding="utf-8", errors="replace") as corpus:
-        for line in corpus:
-            prompt = line.strip()
-            if not prompt or prompt.startswith("the commands for each") or prompt in seen:
-                continue
-            seen.add(prompt)
-            if half(prompt) != 0:
-                continue
-            folded = words(prompt)[:80]
-            if artists.names_an_artist(folded):
-                naming += 1
-                continue
-            used += 1
-            word_counts.update(set(folded))
-            grams = set()
-            for n in range(2, MAX_WORDS + 1):
-                for i in range(len(folded) - n + 1):
-                    grams.add(" ".join(folded[i:i + n]))
-            phrase_counts.update(grams)
+    for prompt, _ in distinct_prompts(sys.argv[1], 0):
+        folded = words(prompt)[:80]
+        if artists.names_an_artist(folded):
+            naming += 1
+            continue
+        used += 1
+        word_counts.update(set(folded))
+        grams = set()
+        for n in range(2, MAX_WORDS + 1):
+            for i in range(len(folded) - n + 1):
+                grams.add(" ".join(folded[i:i + n]))
+        phrase_counts.update(grams)
     header = (f"# Made by scripts/generate-guard-lists.py from {used:,} distinct prompts that name no known artist (the even half; "
               f"{naming:,} more named one) of the Stable Diffusion "
               f"Discord beta's prompts (bartman081523/stable-diffusion-discord-messages); no licence is stated there, so only "

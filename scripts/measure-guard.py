@@ -116,22 +116,15 @@ def main():
     binary = sys.argv[4] if len(sys.argv) > 4 else os.path.join(ROOT, ".build", "release", "optout-gate")
     artists = lists.ArtistFilter(lists.known_artists(sys.argv[2]))
     rng = random.Random(20261206)
-    seen, dev = set(), []
+    dev, distinct = [], 0
     word_counts, phrase_counts = collections.Counter(), collections.Counter()
-    with open(sys.argv[1], encoding="utf-8", errors="replace") as corpus:
-        for line in corpus:
-            prompt = line.strip()
-            if not prompt or prompt.startswith("the commands for each") or prompt in seen:
-                continue
-            seen.add(prompt)
-            if lists.half(prompt) != 1:
-                continue
-            folded = lists.words(prompt)[:80]
-            if artists.names_an_artist(folded):
-                continue
-            dev.append(prompt)
-            word_counts.update(set(folded))
-            phrase_counts.update({" ".join(folded[i:i + n]) for n in range(2, 4) for i in range(len(folded) - n + 1)})
+    for prompt, distinct in lists.distinct_prompts(sys.argv[1], 1):
+        folded = lists.words(prompt)[:80]
+        if artists.names_an_artist(folded):
+            continue
+        dev.append(prompt)
+        word_counts.update(set(folded))
+        phrase_counts.update({" ".join(folded[i:i + n]) for n in range(2, 4) for i in range(len(folded) - n + 1)})
     corpora = {"discord": rng.sample(dev, 20000)}
     with open(sys.argv[3], encoding="utf-8") as source:
         krea = [row["prompt"] for row in csv.DictReader(source)]
@@ -152,7 +145,7 @@ def main():
                 if variant not in kind_of and len(variant) >= 2:
                     kind_of[variant] = kind
                     candidates.append(variant)
-    print(f"dev half: {len(dev):,} ordinary prompts (of {len(seen):,} distinct); corpora: "
+    print(f"dev half: {len(dev):,} ordinary prompts (of about {2 * distinct:,} distinct); corpora: "
           + ", ".join(f"{name} {len(prompts):,}" for name, prompts in corpora.items()))
     registry = [{"name": phrase} for phrase in candidates]
     worst_by_corpus = {}
