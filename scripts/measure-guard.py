@@ -145,7 +145,7 @@ def main():
                 if variant not in kind_of and len(variant) >= 2:
                     kind_of[variant] = kind
                     candidates.append(variant)
-    print(f"dev half: {len(dev):,} ordinary prompts (of about {2 * distinct:,} distinct); corpora: "
+    print(f"dev half: {len(dev):,} ordinary prompts (of {distinct:,} distinct prompts read); corpora: "
           + ", ".join(f"{name} {len(prompts):,}" for name, prompts in corpora.items()))
     registry = [{"name": phrase} for phrase in candidates]
     worst_by_corpus = {}
