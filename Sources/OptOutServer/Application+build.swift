@@ -425,44 +425,45 @@ public enum ResourceLocator {
 enum WordList {
     /// The matcher's ordinary words and the phrases ordinary prompts use: loaded once a process, at start.
     static let ordinary: Result<OrdinaryWords, any Error> = Result {
-        OrdinaryWords(try load("english-words"), phrases: try commonPhrases())
+        OrdinaryWords(try load("english-words"), phrases: try commonPhrases.get())
     }
 
     /// The collision guard: loaded once a process, when a phrase is first written (its 600,000 entries take a
     /// moment to fold and index, and only writes of phrases need them).
     static let collisionGuard: Result<CollisionGuard, any Error> = Result {
         let english = try load("english-words")
-        // Single words and tags are words; word sequences are phrases (the first column where a line has counts).
-        let singleWords = (try load("prompt-words", column: 0)) + (try load("booru-tags")).filter { !$0.contains(" ") }
-        let world = try load("world-words")
-        // Words of everyday English text ("andrew", "kanye") are prompt vocabulary too: portraits name people. The
-        // ordinary English words of the matcher are not: it never reads one as a misspelt name.
-        let englishText = world.compactMap { $0.hasPrefix("en\t") ? String($0.dropFirst(3)) : nil }
-        let englishKeys = Set(english.map(PhraseKey.make))
-        // Words of other languages in Cyrillic and Greek letters are also read in Latin ones, as a prompt's are
-        // ("совет" is "sovet").
-        let worldWords = world.compactMap { $0.split(separator: "\t").last.map(String.init) }
-        let worldReadings = worldWords.compactMap { Transliteration.promptReadings($0).first?.text }
-        // Of those, the 5,000 commonest of each language are prompt vocabulary too ("soivet" is a slip of "sovet").
+        // prompt-words.txt is word<TAB>count: single words and tags are words, word sequences are phrases.
+        let promptWords = try load("prompt-words").map { $0.split(separator: "\t") }.filter { $0.count == 2 }
+        let singleWords = promptWords.map { String($0[0]) } + (try load("booru-tags")).filter { !$0.contains(" ") }
+        // world-words.txt is language<TAB>word. Words of everyday English text ("andrew", "kanye") are prompt
+        // vocabulary too: portraits name people. Words in Cyrillic and Greek letters are also read in Latin ones, as a
+        // prompt's are ("совет" is "sovet"), and the 5,000 commonest of each language's readings are prompt vocabulary
+        // ("soivet" is a slip of "sovet"). The ordinary English words of the matcher are not: it never reads one as a
+        // misspelt name.
+        var worldWords: [String] = []
+        var worldReadings: [String] = []
+        var vocabulary = singleWords
         var perLanguage: [Substring: Int] = [:]
-        let commonReadings = world.compactMap { line -> String? in
+        for line in try load("world-words") {
             let fields = line.split(separator: "\t")
-            guard fields.count == 2 else { return nil }
+            guard fields.count == 2 else { continue }
+            let word = String(fields[1])
+            worldWords.append(word)
             perLanguage[fields[0], default: 0] += 1
-            return perLanguage[fields[0]]! <= 5000 ? Transliteration.promptReadings(String(fields[1])).first?.text : nil
+            if fields[0] == "en" { vocabulary.append(word) }
+            guard let reading = Transliteration.promptReadings(word).first?.text else { continue }
+            worldReadings.append(reading)
+            if perLanguage[fields[0]]! <= 5000 { vocabulary.append(reading) }
         }
-        // The prompt words that at least 300 of the corpus's prompts hold (about 0.1 %).
-        let frequent = try load("prompt-words").compactMap { line -> String? in
-            let fields = line.split(separator: "\t")
-            return fields.count == 2 && (Int(fields[1]) ?? 0) >= 300 ? String(fields[0]) : nil
-        }
+        let englishKeys = Set(english.map(PhraseKey.make))
         return CollisionGuard(
             dictionary: english + (try load("cjk-common-words")) + singleWords + worldWords + worldReadings,
-            commonPhrases: try commonPhrases(),
-            promptVocabulary: (singleWords + englishText + commonReadings).filter { !englishKeys.contains(PhraseKey.make($0)) },
+            commonPhrases: try commonPhrases.get(),
+            promptVocabulary: vocabulary.filter { !englishKeys.contains(PhraseKey.make($0)) },
             matcherWords: try ordinary.get(),
             readAsPrompts: true,
-            frequentWords: frequent
+            // The prompt words that at least 300 of the corpus's prompts hold (about 0.1 %).
+            frequentWords: promptWords.compactMap { (Int($0[1]) ?? 0) >= 300 ? String($0[0]) : nil }
         )
     }
 
@@ -486,7 +487,8 @@ enum WordList {
     /// Whether the collision guard's lists are read (false while loading, or before ``warmUp()``).
     static var isGuardLoaded: Bool { guardLoaded.withLockedValue { $0 == true } }
 
-    static func commonPhrases() throws -> [String] {
+    /// The word sequences ordinary prompts use, read once a process for the matcher's ordinary words and the guard.
+    static let commonPhrases: Result<[String], any Error> = Result {
         try load("common-phrases") + (try load("prompt-phrases", column: 0)) + (try load("booru-tags")).filter { $0.contains(" ") }
     }
 

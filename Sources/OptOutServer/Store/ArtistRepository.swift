@@ -338,7 +338,7 @@ public struct ArtistRepository: Sendable {
                         .conflict,
                         code: "phrase_taken",
                         message: "The phrase \"\(phrase.text)\" is already held by a verified artist.",
-                        field: phrase.kind == .name ? "name" : phrase.kind == .alias ? "aliases" : "creations"
+                        field: Self.field(of: phrase.kind)
                     )
                 }
                 if record.status != .rejected {
@@ -355,7 +355,7 @@ public struct ArtistRepository: Sendable {
                     .conflict,
                     code: "phrase_taken",
                     message: "The phrase \"\(phrase.text)\" is already held by another artist.",
-                    field: phrase.kind == .name ? "name" : phrase.kind == .alias ? "aliases" : "creations"
+                    field: Self.field(of: phrase.kind)
                 )
             }
             if let holder, record.status == .disputed { try Self.openDispute(db, holder: holder, challenger: record, actor: nil, now: now) }
@@ -369,6 +369,15 @@ public struct ArtistRepository: Sendable {
             changes.released += 1
         }
         return changes
+    }
+
+    /// The submission's field a phrase of `kind` comes from, for errors about it.
+    static func field(of kind: PhraseKind) -> String {
+        switch kind {
+        case .name: "name"
+        case .alias: "aliases"
+        case .creation: "creations"
+        }
     }
 
     /// The moderator whose latest review of this key (any artist's phrase, released or not) rejected it, if so.
@@ -420,7 +429,7 @@ public struct ArtistRepository: Sendable {
         }
 
         mutating func spend(phrase: String, kind: PhraseKind) throws {
-            let field = kind == .name ? "name" : kind == .alias ? "aliases" : "creations"
+            let field = ArtistRepository.field(of: kind)
             guard open < Self.maxOpenDisputes else {
                 throw DomainError(
                     .tooManyRequests,
