@@ -19,6 +19,9 @@ public struct AppConfiguration: Sendable {
     public var bcryptCost: UInt8 = 11
     public var sessionLifetime: TimeInterval = 7 * 24 * 3600
     public var idleTimeout: TimeAmount = .seconds(30)
+    /// How long a request's head and whole body may take to arrive, however steadily they trickle; past it the
+    /// connection gets a 408 (or just closes) (``RequestDeadlineHandler``).
+    public var requestTimeout: TimeAmount = .seconds(60)
     public var logLevel: Logger.Level = .info
     /// How often the prompt gate looks for registry changes made outside the API.
     public var gateRefreshInterval: Duration = .milliseconds(250)
@@ -281,9 +284,15 @@ public func buildApplication(configuration: AppConfiguration) async throws -> so
             )
         )
     }
+    let requestTimeout = configuration.requestTimeout
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: configuration.idleTimeout)),
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RequestDeadlineHandler(timeout: requestTimeout)],
+                idleTimeout: configuration.idleTimeout
+            )
+        ),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "optout-gate",

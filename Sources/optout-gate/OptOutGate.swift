@@ -118,6 +118,8 @@ struct Serve: AsyncParsableCommand {
             "The most connections served at once; past it the server accepts no more until one closes (default: the file descriptor limit less 256, at most 16384)."
     )
     var maxConnections: Int?
+    @Option(help: "Seconds a request's head and whole body may take to arrive, however it trickles; past them a 408 and the connection closes (default 60).")
+    var requestTimeout: Int = 60
     @Option(help: "Accounts one client address may open in an hour (default 10).")
     var signUpsPerAddress = AccountRules.SignUpLimits().perAddress
     @Option(help: "Accounts one network (an IPv6 /64, an IPv4 /24) may open in an hour (default 30).")
@@ -157,6 +159,8 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--sign-ups-per-address and --sign-ups-per-network must be positive")
         }
         configuration.signUpLimits = AccountRules.SignUpLimits(perAddress: signUpsPerAddress, perNetwork: signUpsPerNetwork)
+        guard requestTimeout > 0, requestTimeout <= 3600 else { throw ValidationError("--request-timeout must be 1 to 3600 seconds") }
+        configuration.requestTimeout = .seconds(Int64(requestTimeout))
         if let maxConnections {
             guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
             configuration.maxConnections = maxConnections

@@ -465,3 +465,52 @@ def test_issue22_a_flood_of_connections_with_pending_bodies_is_capped_and_surviv
         for connection in sockets:
             connection.close()
         capped.stop()
+
+
+def test_issue22_a_trickled_request_is_dropped_at_the_request_deadline():
+    slow = Server("--request-timeout", "3", "--sign-ups-per-address", "1000000", "--sign-ups-per-network", "1000000")
+
+    def trickle(head, gap=0.5, bytes_sent=40):
+        connection = socket.create_connection(("127.0.0.1", slow.port), timeout=20)
+        started = time.monotonic()
+        try:
+            connection.sendall(head)
+            # One byte every half second: each gap is far below the 30 s idle timeout.
+            for _ in range(bytes_sent):
+                time.sleep(gap)
+                connection.sendall(b"x")
+        except OSError:
+            pass
+        answer = b""
+        try:
+            while chunk := connection.recv(4096):
+                answer += chunk
+        except OSError:
+            pass
+        connection.close()
+        return time.monotonic() - started, answer
+
+    try:
+        # A body that never finishes: a 408 with the envelope, then the connection closes.
+        elapsed, answer = trickle(b"POST /v1/accounts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"]["code"] == "request_timeout"
+        assert elapsed < 8, f"the trickled body held the connection {elapsed:.1f} s"
+        # A head that never finishes is dropped too.
+        elapsed, answer = trickle(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        assert b"200 OK" not in answer and elapsed < 8, (elapsed, answer[:200])
+        # A route that answers without reading its body still gets no more than the deadline for the rest of it.
+        elapsed, answer = trickle(b"GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+        assert elapsed < 8, f"the unread body held the connection {elapsed:.1f} s"
+        # An honest client on a kept-alive connection is not affected.
+        connection = http.client.HTTPConnection("127.0.0.1", slow.port, timeout=10)
+        for _ in range(3):
+            connection.request("GET", "/health")
+            response = connection.getresponse()
+            assert response.status == 200
+            response.read()
+        connection.close()
+        assert slow.process.poll() is None
+    finally:
+        slow.stop()
