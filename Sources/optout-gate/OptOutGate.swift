@@ -118,7 +118,7 @@ struct Serve: AsyncParsableCommand {
             "The most connections served at once; past it the server accepts no more until one closes (default: the file descriptor limit less 256, at most 16384)."
     )
     var maxConnections: Int?
-    @Option(help: "Seconds a request's head and whole body may take to arrive, however it trickles; past them a 408 and the connection closes (default 60).")
+    @Option(help: "Seconds a request's head and whole body may take to arrive, however it trickles; past them a 408 (default 60).")
     var requestTimeout: Int = 60
     @Option(help: "Accounts one client address may open in an hour (default 10).")
     var signUpsPerAddress = AccountRules.SignUpLimits().perAddress
