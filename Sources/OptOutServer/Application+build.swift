@@ -434,7 +434,11 @@ public enum ResourceLocator {
 enum WordList {
     /// The matcher's ordinary words and the phrases ordinary prompts use: loaded once a process, at start.
     static let ordinary: Result<OrdinaryWords, any Error> = Result {
-        OrdinaryWords(try load("english-words"), phrases: try commonPhrases.get())
+        OrdinaryWords(
+            try load("english-words"),
+            phrases: try commonPhrases.get(),
+            otherLanguages: OrdinaryWords.readLanguageWords(try load("world-words").map { Substring($0) })
+        )
     }
 
     /// The collision guard: loaded once a process, when a phrase is first written (its 600,000 entries take a

@@ -1,7 +1,8 @@
 // The prompt gate's matcher benchmark: build time, bytes per phrase and check latency for 10k, 100k and 1M
 // name-like phrases, on prompts of about 260 bytes made from real prompt fragments.
 //
-// Usage: optout-bench [--sizes 10000,100000,1000000] [--prompts N] [--dump DIR] [--eval DIR]
+// Usage: optout-bench [--sizes 10000,100000,1000000] [--prompts N] [--dump DIR] [--eval DIR] [--scripts]
+//        [--phrases FILE] [--budget-corpora FILE,FILE...] [--adversarial] [--without VIEW,...]
 // With --dump, writes phrases-N.txt and prompts.txt for scripts/bench-matcher.sh to feed ahocorasick-rs.
 import Foundation
 import OptOutCore
@@ -125,7 +126,10 @@ func runBenchmark() {
     let dictionary = ((try? String(contentsOf: dictionaryURL, encoding: .utf8)) ?? "").split(separator: "\n").filter { !$0.hasPrefix("#") }.map(
         String.init
     )
-    let ordinary = OrdinaryWords(dictionary)
+    // As the server builds them: English words and the everyday words, in their own letters, of the languages read in
+    // Latin ones (Resources/world-words.txt).
+    let worldWords = ((try? String(contentsOfFile: "Sources/OptOutServer/Resources/world-words.txt", encoding: .utf8)) ?? "").split(separator: "\n")
+    let ordinary = OrdinaryWords(dictionary, otherLanguages: OrdinaryWords.readLanguageWords(worldWords))
     print("ordinary words: \(ordinary.count); prompt fragments: \(fragments.count)")
     var views: Views = CommandLine.arguments.contains("--exact-words-only") ? .exactWords : .all
     // --without phonetic,fuzzy,...: what one view costs.
@@ -139,8 +143,12 @@ func runBenchmark() {
     )
     print("phrases     build s   table B/phrase   RSS B/phrase   p50 us   p99 us   mean us   checks/s   blocked")
 
+    // --phrases FILE: real-looking names (one a line) registered beside the generated ones, e.g. the 20,000 names
+    // in 24 locales of scripts/make-budget-corpora.py.
+    let extra = argument("--phrases").flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }?.split(separator: "\n").map(String.init) ?? []
+    if !extra.isEmpty { print("also registered: \(extra.count) names from \(argument("--phrases")!)") }
     for size in sizes {
-        let phrases = makePhrases(size)
+        let phrases = makePhrases(max(size - extra.count, 0)) + extra
         let prompts = makePrompts(promptCount, naming: phrases)
         if let dumpDirectory {
             try? phrases.joined(separator: "\n").write(toFile: "\(dumpDirectory)/phrases-\(size).txt", atomically: true, encoding: .utf8)
@@ -246,10 +254,58 @@ func runBenchmark() {
                 )
             )
         }
+        if let corpora = argument("--budget-corpora") {
+            budgetHeadroom(matcher: matcher, views: views, files: corpora.split(separator: ",").map(String.init))
+        }
         if CommandLine.arguments.contains("--adversarial") {
             adversarial(matcher: matcher, phrases: phrases, views: views, typicalP50: latencies[latencies.count / 2])
         }
         withExtendedLifetime(matcher) {}
+    }
+}
+
+/// The work budget's headroom on ordinary text: for each corpus (a file of one prompt a line, or JSON lines with a
+/// `prompt`), the share of its budget a prompt spends (p50, p99, max) and how many ran out, by script.
+func budgetHeadroom(matcher: PhraseMatcher, views: Views, files: [String]) {
+    struct Row: Decodable { let prompt: String }
+    print("  work budget on ordinary text (share of the prompt's budget spent; work units a byte at the max)")
+    for file in files {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            print("    \(file): cannot read")
+            continue
+        }
+        let lines = data.split(separator: UInt8(ascii: "\n"))
+        let prompts: [String] = lines.compactMap { line in
+            if line.first == UInt8(ascii: "{") { return try? JSONDecoder().decode(Row.self, from: Data(line)).prompt }
+            return String(decoding: line, as: UTF8.self).replacingOccurrences(of: "\\n", with: "\n")
+        }.filter { !$0.isEmpty }
+        var shares: [Double] = []
+        var perByte = 0.0
+        var ranOut = 0
+        var bytes = 0
+        for prompt in prompts {
+            let result = matcher.search(prompt, views: views)
+            let budget = PhraseMatcher.workBudget(bytes: prompt.utf8.count)
+            shares.append(Double(result.work) / Double(budget))
+            perByte = max(perByte, Double(result.work) / Double(max(prompt.utf8.count, 1)))
+            bytes += prompt.utf8.count
+            if !result.complete { ranOut += 1 }
+        }
+        guard !shares.isEmpty else { continue }
+        shares.sort()
+        print(
+            String(
+                format: "    %-34@ %6d prompts, %5d B mean: p50 %5.1f%%  p99 %5.1f%%  max %5.1f%% (%4.1f a byte); %d ran out",
+                (file as NSString).lastPathComponent as NSString,
+                shares.count,
+                bytes / shares.count,
+                shares[shares.count / 2] * 100,
+                shares[shares.count * 99 / 100] * 100,
+                shares.last! * 100,
+                perByte,
+                ranOut
+            )
+        )
     }
 }
 

@@ -46,21 +46,38 @@ public struct OrdinaryWords: Sendable {
     /// Folded, as UTF-8.
     let words: [[UInt8]]
     let filter: BloomFilter
+    /// The words and the everyday words of other languages (``readLanguages``): the ones the matcher never reads as
+    /// misspelt or run-together names. Only `filter`'s words decide whether a phrase reads as ordinary text.
+    let matcherFilter: BloomFilter
     /// Word sequences ordinary prompts use, as folded keys (words joined by one space).
     let phrases: Set<String>
 
     /// - Parameters:
     ///   - words: single words in any case; multi-word entries are ignored.
     ///   - phrases: word sequences ordinary prompts use ("sun ray", "highly detailed", "a man").
-    public init(_ words: some Sequence<String>, phrases: some Sequence<String> = [String]()) {
+    ///   - otherLanguages: everyday words of other languages, which the matcher reads as ordinary words too.
+    public init(_ words: some Sequence<String>, phrases: some Sequence<String> = [String](), otherLanguages: [String] = []) {
         var seen = Set<String>()
         var folded: [[UInt8]] = []
         for word in words {
             let parts = Folding.words(of: word)
             if parts.count == 1, seen.insert(parts[0]).inserted { folded.append(Array(parts[0].utf8)) }
         }
+        var others: [[UInt8]] = []
+        for word in otherLanguages {
+            let parts = Folding.words(of: word)
+            if parts.count == 1, seen.insert(parts[0]).inserted { others.append(Array(parts[0].utf8)) }
+        }
         self.words = folded
         filter = BloomFilter(hashes: folded.lazy.map { $0.withUnsafeBufferPointer { hashBytes($0) } }, count: folded.count, bitsPerEntry: 16)
+        matcherFilter =
+            others.isEmpty
+            ? filter
+            : BloomFilter(
+                hashes: (folded + others).lazy.map { $0.withUnsafeBufferPointer { hashBytes($0) } },
+                count: folded.count + others.count,
+                bitsPerEntry: 16
+            )
         self.phrases = Set(phrases.lazy.map { Folding.words(of: $0).joined(separator: " ") }.filter { $0.contains(" ") })
     }
 
@@ -95,6 +112,22 @@ public struct OrdinaryWords: Sendable {
     }
 
     public static let none = OrdinaryWords([String]())
+
+    /// Languages whose ordinary words (the server's `world-words.txt`, language<TAB>word) join the English ones: their
+    /// letters are read in Latin ones, and a word of everyday text in them is no misspelt name ("кошка", "γάτα").
+    public static let readLanguages: Set<Substring> = ["ar", "el", "he", "hi", "ru", "uk"]
+
+    /// The words of `readLanguages`, written in their own letters, in lines of language<TAB>word.
+    public static func readLanguageWords(_ lines: some Sequence<Substring>) -> [String] {
+        lines.compactMap { line in
+            let fields = line.split(separator: "\t")
+            // Words in the language's own letters only: a Latin word in a Greek list ("emi", "nag") is no Greek word.
+            guard fields.count == 2, readLanguages.contains(fields[0]), fields[1].unicodeScalars.allSatisfy({ $0.value >= 0x80 }) else {
+                return nil
+            }
+            return String(fields[1])
+        }
+    }
 
     public var count: Int { words.count }
 }
@@ -132,6 +165,11 @@ public final class PhraseMatcher: Sendable {
     let skeletons: HashMultiMap
     /// Per entry past the phrases (the Latin readings of phrases in other scripts): the phrase it reads.
     let readingOwners: [Int32]
+    /// Per reading: what it reads (``Via/transliteration`` or ``Via/initials``).
+    let readingVias: [Via]
+    /// One-letter words that only initials readings hold: read in a prompt only as an initial (a capital, or a letter
+    /// before a full stop), so that "a mucha poster" is not "A. Mucha".
+    let initialOnlyWords: Set<Int32>
     let transitions: TransitionTable
     /// Per state: the first phrase ending there, or -1. States below `words.count` are one-word paths.
     let terminals: [Int32]
@@ -157,6 +195,47 @@ public final class PhraseMatcher: Sendable {
     let prefixFilter: BloomFilter
     /// The longest phrase word, in bytes: no piece of a run-together word is longer.
     let maxWordBytes: Int
+    /// Pairs of words that follow each other in some phrase or reading (a filter): the run-together view reads only
+    /// such pairs, so a long word is not split every way its letters allow.
+    let pairFilter: BloomFilter
+
+    @inline(__always)
+    static func pairHash(_ first: Int32, _ second: Int32) -> UInt64 {
+        var value = UInt64(UInt32(bitPattern: first)) << 32 | UInt64(UInt32(bitPattern: second))
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+
+    /// Per word, a bit: whether some phrase or reading has a word after it.
+    let leadsOn: [UInt64]
+
+    /// Whether some phrase or reading has a word after `word`: a run-together word goes on past it only then.
+    @inline(__always)
+    func leadsOn(_ word: Int32) -> Bool { leadsOn[Int(word) >> 6] & (1 << UInt64(word & 63)) != 0 }
+
+    /// The words that follow `word` in the phrases and readings that hold it, or nil when more than 64 hold it.
+    func followers(of word: Int32) -> [Int32]? {
+        let from = Int(anchorStarts[Int(word)])
+        let to = Int(anchorStarts[Int(word) + 1])
+        guard to - from <= 64 else { return nil }
+        var result: [Int32] = []
+        for entry in anchorEntries[from..<to] where Int(entry) < phraseCount || readingVias[Int(entry) - phraseCount] != .initials {
+            let start = Int(entryStarts[Int(entry)])
+            let end = Int(entryStarts[Int(entry) + 1])
+            for position in start..<(end - 1) where entryWords[position] == word {
+                let next = entryWords[position + 1]
+                if !result.contains(next) { result.append(next) }
+            }
+        }
+        return result
+    }
+
+    /// Whether `second` follows `first` in some phrase or reading (about 1 % of other pairs pass too).
+    @inline(__always)
+    func follows(_ first: Int32, _ second: Int32) -> Bool {
+        pairFilter.mayContain(Self.pairHash(first, second))
+    }
 
     static let minimumFuzzyLength = 6
     /// Words of four or five letters may have one slip too, when the rest of the phrase is exact.
@@ -165,13 +244,14 @@ public final class PhraseMatcher: Sendable {
     static let minimumTwoSlipLetters = 12
 
     /// The work a prompt may cost: a fixed allowance plus so much per byte of the prompt (units are look-ups and
-    /// probes of the optional views: spaced-out, run-together, misspelling; about 20 ns each). Measured on the dev
-    /// set (`EvaluationTests`): ordinary prompts spend at most 1,538 units and 17.6 a byte (short prompts full of rare
-    /// words), prompts of 4,000 scalars made of ordinary ones at most 2.2 a byte; none runs out. A prompt that
-    /// exhausts it is answered as incomplete, and the server refuses it.
+    /// probes of the optional views: spaced-out, run-together, misspelling; about 20 ns each). Sized on ordinary text
+    /// of every script read (`optout-bench --budget-corpora`, scripts/make-budget-corpora.py) with 20,000 names of 24
+    /// locales registered beside up to a million others: the costliest ordinary texts (Greek prose, a Discord
+    /// prompt of rare words, prompts of a hundred @mentions) spend at most about half of it. A prompt that exhausts
+    /// it is answered as incomplete, and the server refuses it.
     public static let workAllowance = 3000
     /// Per four bytes of the prompt.
-    public static let workPerFourBytes = 12
+    public static let workPerFourBytes = 24
 
     /// Builds the matcher.
     /// - Parameters:
@@ -189,7 +269,7 @@ public final class PhraseMatcher: Sendable {
         var sequence: [Int32] = []
         var sequenceStarts: [Int32] = [0]
         var count = 0
-        var readings: [(owner: Int32, words: [String])] = []
+        var readings: [(owner: Int32, words: [String], via: Via)] = []
         var ordinaryOrder: [Bool] = []
         var withBoundary: [Bool] = []
         for phrase in phrases {
@@ -207,8 +287,11 @@ public final class PhraseMatcher: Sendable {
                 let letters = readingWords.reduce(0) { $0 + $1.utf8.count }
                 // A reading that is ordinary text ("阿满" read "a man") is not used: the name is still found as written.
                 if readingWords != folded, letters >= 4, !readingWords.isEmpty, !ordinaryWords.isOrdinary(readingWords) {
-                    readings.append((Int32(count), readingWords))
+                    readings.append((Int32(count), readingWords, .transliteration))
                 }
+            }
+            for initials in Self.initialReadings(folded, ordinaryWords: ordinaryWords) {
+                readings.append((Int32(count), initials, .initials))
             }
             count += 1
         }
@@ -319,7 +402,7 @@ public final class PhraseMatcher: Sendable {
         }
         self.words = words
         self.vocabularyCount = wordCount
-        self.ordinaryFilter = ordinaryWords.filter
+        self.ordinaryFilter = ordinaryWords.matcherFilter
         self.vocabularyFilter = BloomFilter(
             hashes: (0..<wordCount).lazy.map { id in words.word(Int32(id)).withUnsafeBufferPointer { hashBytes($0) } },
             count: wordCount
@@ -335,6 +418,18 @@ public final class PhraseMatcher: Sendable {
         self.shortDeletes = HashMultiMap(shortDeletePairs)
         self.skeletons = HashMultiMap(skeletonPairs)
         self.readingOwners = readings.map(\.owner)
+        self.readingVias = readings.map(\.via)
+        var initialOnly = Set<Int32>()
+        for reading in readings where reading.via == .initials {
+            if let id = words.find(Array(reading.words[0].utf8)) { initialOnly.insert(id) }
+        }
+        for entry in 0..<phraseCount {
+            for position in Int(sequenceStarts[entry])..<Int(sequenceStarts[entry + 1]) { initialOnly.remove(sequence[position]) }
+        }
+        for reading in readings where reading.via != .initials {
+            for word in reading.words { if let id = words.find(Array(word.utf8)) { initialOnly.remove(id) } }
+        }
+        self.initialOnlyWords = initialOnly
         self.transitions = transitions
         self.terminals = terminals
         self.hasChildren = hasChildren
@@ -378,6 +473,39 @@ public final class PhraseMatcher: Sendable {
         }
         self.prefixFilter = prefixFilter
         self.maxWordBytes = longest
+        // Initials readings are read only as initials, never run together: they give no pairs.
+        let isInitials = readings.map { $0.via == .initials }
+        var pairs: [UInt64] = []
+        for entry in 0..<count where entry < phraseCount || !isInitials[entry - phraseCount] {
+            let from = Int(sequenceStarts[entry])
+            let to = Int(sequenceStarts[entry + 1])
+            guard to - from >= 2 else { continue }
+            for position in from..<(to - 1) { pairs.append(Self.pairHash(sequence[position], sequence[position + 1])) }
+        }
+        self.pairFilter = BloomFilter(hashes: pairs, count: max(pairs.count, 1), bitsPerEntry: 10)
+        var leads = [UInt64](repeating: 0, count: (wordCount + 63) / 64)
+        for entry in 0..<count where entry < phraseCount || !isInitials[entry - phraseCount] {
+            let from = Int(sequenceStarts[entry])
+            let to = Int(sequenceStarts[entry + 1])
+            guard to - from >= 2 else { continue }
+            for position in from..<(to - 1) { leads[Int(sequence[position]) >> 6] |= 1 << UInt64(sequence[position] & 63) }
+        }
+        self.leadsOn = leads
+    }
+
+    /// A name's initials readings: its given name as an initial before a distinctive surname ("g rutkowski" for Greg
+    /// Rutkowski; "a mucha" and "a m mucha" for Alphonse Maria Mucha). Distinctive: five letters or more, Latin, and no
+    /// ordinary word (so "J. Smith" or "J. Brown" name no one).
+    static func initialReadings(_ words: [String], ordinaryWords: OrdinaryWords) -> [[String]] {
+        guard words.count >= 2, words.count <= 4, let surname = words.last, surname.utf8.count >= 5,
+            words.allSatisfy({ $0.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } }),
+            words.dropLast().allSatisfy({ $0.utf8.count >= 2 && !CollisionGuard.functionWords.contains($0) }),
+            !ordinaryWords.contains(surname)
+        else { return [] }
+        let initials = words.dropLast().map { String($0.prefix(1)) }
+        var readings = [[initials[0], surname]]
+        if initials.count > 1 { readings.append(initials + [surname]) }
+        return readings
     }
 
     /// Bytes held by the matcher's tables, the ordinary words included.
@@ -387,7 +515,7 @@ public final class PhraseMatcher: Sendable {
             + transitions.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4 + prefixFilter.memoryBytes
             + orderable.capacity * 8 + skeletons.memoryBytes + shortDeletes.memoryBytes + readingOwners.capacity * 4 + entryWords.capacity * 4
-            + entryStarts.capacity * 4 + anchorStarts.capacity * 4 + anchorEntries.capacity * 4
+            + entryStarts.capacity * 4 + anchorStarts.capacity * 4 + anchorEntries.capacity * 4 + pairFilter.memoryBytes
     }
 
     /// Every registered phrase in `prompt`.
@@ -401,25 +529,44 @@ public final class PhraseMatcher: Sendable {
     /// Every registered phrase in `prompt`, and whether every view was read within the prompt's work budget
     /// (``workBudget(bytes:)``): the cost of one prompt is bounded by its length.
     public func search(_ prompt: String, views: Views = .all, budget: Int? = nil) -> MatchResult {
+        search(prompt, views: views, budget: budget, ordinarySpans: nil)
+    }
+
+    /// - Parameter ordinarySpans: for a reading of another prompt, the scalar spans of that prompt's words that are
+    ///   ordinary words (sorted), and the map from the reading's scalars to the prompt's: a word read from an ordinary
+    ///   word is looked up, but not read through the costly views.
+    func search(_ prompt: String, views: Views, budget: Int?, ordinarySpans: (spans: [(Int32, Int32)], starts: [Int32])?) -> MatchResult {
         var scan = PromptScan(prompt: prompt, leetSymbols: false)
         guard !scan.tokens.isEmpty else { return MatchResult(matches: [], complete: true, work: 0) }
         let budget = budget ?? Self.workBudget(bytes: prompt.utf8.count)
         var search = Search(matcher: self, scan: scan, views: views, budget: budget)
+        search.ordinarySpans = ordinarySpans
         search.addTokenCandidates()
         search.addJoinedCandidates()
+        search.addSyntaxSkips()
         if views.contains(.fuzzy) { search.addNeighbourSlipCandidates() }
         if views.contains(.spacedOut) { search.addSpacedOutCandidates() }
         if scan.sawLeetSymbol && views.contains(.leet) {
             scan = PromptScan(prompt: prompt, leetSymbols: true)
             search.addLeetSymbolCandidates(from: scan)
         }
+        search.addDeferredCandidates()
         var matches = search.walk()
         var complete = search.budget > 0 && search.walkBudget > 0
         var spent = budget - max(search.budget, 0)
         // Greek and Cyrillic letters read in Latin ones: the reading is searched with what is left of the budget, and
         // its matches cover the prompt's letters they were read from.
-        for reading in scan.sawOtherScript && views.contains(.transliteration) ? Transliteration.promptReadings(prompt) : [] where complete {
-            let inner = self.search(reading.text, views: views.subtracting(.transliteration), budget: budget - spent)
+        let readings = scan.sawOtherScript && views.contains(.transliteration) ? Transliteration.promptReadings(prompt) : []
+        // The prompt's words that are ordinary words of their language ("γάτα", "кошка"): their Latin readings are
+        // looked up, not read as misspelt or run-together names (a long ordinary text in Greek stays cheap).
+        let spans = readings.isEmpty ? [] : search.ordinaryTokenSpans()
+        for reading in readings where complete {
+            let inner = self.search(
+                reading.text,
+                views: views.subtracting(.transliteration),
+                budget: budget - spent,
+                ordinarySpans: spans.isEmpty ? nil : (spans, reading.starts)
+            )
             spent += inner.work
             complete = inner.complete
             for match in inner.matches where match.end > match.start {
@@ -681,6 +828,34 @@ struct PromptScan {
         var unspaced: Bool = false
         /// For an unspaced run: where its bytes' scalar offsets start in ``PromptScan/origins``.
         var originStart: Int32 = 0
+        /// Whether a letter was written lower case (`AND` and `BREAK` are the generators' keywords, "and" is a word).
+        var hasLower: Bool = false
+        /// The punctuation of the gap before the word that generators' syntax uses (``Mark``).
+        var mark: UInt8 = 0
+    }
+
+    /// Punctuation in a gap, as bits: what the syntax and insertion readings look for.
+    enum Mark {
+        static let open: UInt8 = 1
+        static let close: UInt8 = 2
+        static let colon: UInt8 = 4
+        static let doubleColon: UInt8 = 8
+        static let quote: UInt8 = 16
+        static let period: UInt8 = 32
+        static let hyphen: UInt8 = 64
+
+        @inline(__always)
+        static func of(_ value: UInt32) -> UInt8 {
+            switch value {
+            case 0x28, 0x5B, 0x7B, 0xFF08, 0xFF3B, 0xFF5B: open
+            case 0x29, 0x5D, 0x7D, 0xFF09, 0xFF3D, 0xFF5D: close
+            case 0x3A, 0xFF1A: colon
+            case 0x22, 0x201C, 0x201D, 0x201E, 0x00AB, 0x00BB, 0x300C, 0x300D, 0x300E, 0x300F, 0xFF02: quote
+            case 0x2E: period
+            case 0x2D, 0x2010, 0x2011, 0x2012, 0x2013: hyphen
+            default: 0
+            }
+        }
     }
 
     enum Gap: UInt8 {
@@ -726,6 +901,7 @@ struct PromptScan {
     private var gapSpaces = 0
     private var gapOther = false
     private var gapBoundary = false
+    private var gapMark: UInt8 = 0
     private var gapOddSpace = false
     private var seenToken = false
     /// White space seen after an open unspaced run: it joins the run if another character of such a script
@@ -785,7 +961,8 @@ struct PromptScan {
                 hasLetter: false,
                 isASCII: true,
                 unspaced: unspaced,
-                originStart: Int32(origins.count)
+                originStart: Int32(origins.count),
+                mark: gapMark
             )
             pendingVia = []
         }
@@ -800,12 +977,14 @@ struct PromptScan {
                 current.hasLeetDigit = true
             case UInt8(ascii: "a")...UInt8(ascii: "z"):
                 current.hasLetter = true
+                if !via.contains(.caseFolded) { current.hasLower = true }
             default:
                 break
             }
         } else {
             current.isASCII = false
             current.hasLetter = true
+            current.hasLower = true
             if unspaced {
                 let count = value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
                 for _ in 0..<count { origins.append(index) }
@@ -835,6 +1014,7 @@ struct PromptScan {
         gapSpaces = unspacedSpaces
         gapOther = apostrophePending
         gapBoundary = false
+        gapMark = 0
         apostrophePending = false
         gapOddSpace = unspacedOddSpace
         unspacedSpaces = 0
@@ -916,7 +1096,13 @@ struct PromptScan {
                 } else {
                     close()
                     gapOther = true
-                    if Self.endsFragment(value) { gapBoundary = true }
+                    gapMark |= Mark.of(value)
+                    if value == 0x3A && (offset < count && utf8[offset] == 0x3A || offset >= 2 && utf8[offset - 2] == 0x3A) {
+                        // "::" is Midjourney's weight, not the end of a fragment.
+                        gapMark |= Mark.doubleColon
+                    } else if Self.endsFragment(value) {
+                        gapBoundary = true
+                    }
                 }
             } else {
                 // Swift strings hold valid UTF-8: decode one scalar.
@@ -962,6 +1148,7 @@ struct PromptScan {
                 case .punctuation:
                     close()
                     gapOther = true
+                    gapMark |= Mark.of(value)
                     if Self.endsFragment(value) { gapBoundary = true }
                     index += 1
                     continue
@@ -988,6 +1175,7 @@ struct PromptScan {
                     } else {
                         close()
                         gapOther = true
+                        gapMark |= Mark.of(value)
                     }
                 }
             }
@@ -1018,6 +1206,59 @@ struct Search {
     var fuzzyScratch: [Int32] = []
     var narrowScratch: [UInt8] = []
     var phoneticHits: [Int32] = []
+    /// For a reading of another prompt (``PhraseMatcher/search(_:views:budget:ordinarySpans:)``).
+    var ordinarySpans: (spans: [(Int32, Int32)], starts: [Int32])?
+
+    /// The scalar spans of the prompt's words that are ordinary words.
+    func ordinaryTokenSpans() -> [(Int32, Int32)] {
+        scan.tokens.indices.compactMap { tokenFlags[$0] & 1 != 0 ? (scan.tokens[$0].scalarStart, scan.tokens[$0].scalarEnd) : nil }
+    }
+
+    /// Words read from ordinary words of the prompt this search reads: the costly views read them last, with at most
+    /// half of the budget then left, and never make the prompt incomplete.
+    var deferred: [Int32] = []
+
+    mutating func addDeferredCandidates() {
+        guard !deferred.isEmpty, budget > 0 else { return }
+        let floor = budget / 2
+        let tokens = scan.tokens
+        scan.bytes.withUnsafeBufferPointer { bytes in
+            for position in deferred {
+                guard budget > floor else { break }
+                let token = tokens[Int(position)]
+                addWordCandidates(
+                    UnsafeBufferPointer(rebasing: bytes[Int(token.byteStart)..<Int(token.byteEnd)]),
+                    first: Int(position),
+                    next: Int(position) + 1,
+                    via: token.via,
+                    start: token.scalarStart,
+                    end: token.scalarEnd,
+                    isASCII: token.isASCII,
+                    hasLeet: token.hasLeetDigit && (token.hasLetter || token.scalarCount == 1),
+                    token: Int(position),
+                    costlyOnly: true
+                )
+            }
+        }
+        budget = max(budget, min(floor, 1))
+    }
+
+    /// Whether the token was read from an ordinary word of the prompt this search reads.
+    func readFromOrdinary(_ token: PromptScan.Token) -> Bool {
+        guard let ordinarySpans, Int(token.scalarStart) < ordinarySpans.starts.count else { return false }
+        let origin = ordinarySpans.starts[Int(token.scalarStart)]
+        var low = 0
+        var high = ordinarySpans.spans.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ordinarySpans.spans[middle].1 <= origin { low = middle + 1 } else { high = middle }
+        }
+        return low < ordinarySpans.spans.count && ordinarySpans.spans[low].0 <= origin
+    }
+
+    /// Words of the prompt read through the costly views, by hash: the token that holds the word and the candidates
+    /// the views made of it.
+    var readBefore: [UInt64: (token: Int32, start: Int32, end: Int32)] = [:]
     /// Per token: whether it is an ordinary word (bit 0) and whether it was found as a phrase word as written or in
     /// leet (bit 1).
     var tokenFlags: [UInt8]
@@ -1059,6 +1300,8 @@ struct Search {
         scan.bytes.withUnsafeBufferPointer { bytes in
             for (position, token) in tokens.enumerated() {
                 let word = UnsafeBufferPointer(rebasing: bytes[Int(token.byteStart)..<Int(token.byteEnd)])
+                let fromOrdinary = ordinarySpans != nil && !token.unspaced && readFromOrdinary(token)
+                if fromOrdinary { deferred.append(Int32(position)) }
                 addWordCandidates(
                     word,
                     first: position,
@@ -1068,40 +1311,128 @@ struct Search {
                     end: token.scalarEnd,
                     isASCII: token.isASCII,
                     hasLeet: token.hasLeetDigit && (token.hasLetter || token.scalarCount == 1),
-                    expensive: !token.unspaced
+                    expensive: !token.unspaced && !fromOrdinary,
+                    token: position
                 )
                 if token.unspaced && token.scalarCount > 1 { addInsideCandidates(position, token, bytes) }
             }
         }
     }
 
-    /// Two short words that are one phrase word written apart ("Min-jae", "Xiu Ying" for `minjae`, `xiuying`): one
-    /// probe a pair of short words, unless both are ordinary.
+    /// Words the walk may step over inside a phrase, as candidates of no words: what a generator's parser drops
+    /// (weights after `:` or `::`, the keywords `AND` and `BREAK`), a middle initial ("Greg M. Rutkowski") and a
+    /// short aside in brackets or quotes ("Greg (artist) Rutkowski", `Greg "the master" Rutkowski`). A skip never
+    /// starts or ends a phrase: the walk uses it only between two words.
+    mutating func addSyntaxSkips() {
+        let tokens = scan.tokens
+        guard tokens.count >= 3 else { return }
+        typealias Mark = PromptScan.Mark
+        let bytes = scan.bytes
+        func isDigits(_ token: PromptScan.Token) -> Bool {
+            token.isASCII && bytes[Int(token.byteStart)..<Int(token.byteEnd)].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        }
+        func skip(_ first: Int, _ last: Int) {
+            add(words: EmptyCollection(), first: first, next: last + 1, via: .syntax, start: tokens[first].scalarStart, end: tokens[last].scalarEnd)
+        }
+        var position = 1
+        while position < tokens.count - 1 {
+            let token = tokens[position]
+            defer { position += 1 }
+            // A weight: digits after `:` or `::`, with a decimal point between them ("1.2").
+            if token.mark & (Mark.colon | Mark.doubleColon) != 0 && isDigits(token) {
+                var last = position
+                while last + 1 < tokens.count - 1 && tokens[last + 1].mark == Mark.period && tokens[last + 1].gap != .space && isDigits(tokens[last + 1]) {
+                    last += 1
+                }
+                skip(position, last)
+                continue
+            }
+            let length = token.byteEnd - token.byteStart
+            // The generators' keywords, written in capitals.
+            if token.isASCII && !token.hasLower && (length == 3 || length == 5) {
+                let word = bytes[Int(token.byteStart)..<Int(token.byteEnd)]
+                if word.elementsEqual("and".utf8) || word.elementsEqual("break".utf8) {
+                    skip(position, position)
+                    continue
+                }
+            }
+            // A middle initial: one capital letter between two words.
+            if length == 1 && token.isASCII && token.hasLetter && !token.hasLower && tokens[position - 1].hasLetter && tokens[position + 1].hasLetter
+                && token.gap != .boundary && tokens[position + 1].gap != .boundary
+            {
+                skip(position, position)
+                continue
+            }
+            // An aside of one to three words in brackets or quotes, with words on both sides.
+            for opening in [Mark.open, Mark.quote] where token.mark & opening != 0 {
+                let closing = opening == Mark.open ? Mark.close : Mark.quote
+                var last = position
+                while last - position < 3 && last + 1 < tokens.count {
+                    let next = tokens[last + 1]
+                    if next.mark & closing != 0 {
+                        if last + 1 < tokens.count && next.gap != .boundary { skip(position, last) }
+                        break
+                    }
+                    guard next.mark == 0 else { break }
+                    last += 1
+                }
+            }
+        }
+    }
+
+    /// One phrase word written in pieces: two short words ("Min-jae", "Xiu Ying" for `minjae`, `xiuying`), three or
+    /// four pieces of at most six letters ("Greg Rut kow ski"), or a word split at a hyphen, a line break after it
+    /// included ("Rutkow-\nski"). From each word, pieces are joined while some phrase word starts that way (the prefix
+    /// filter); pieces that are all ordinary words are not joined ("sun set").
     mutating func addJoinedCandidates() {
         let tokens = scan.tokens
         guard tokens.count >= 2 else { return }
+        typealias Mark = PromptScan.Mark
         scan.bytes.withUnsafeBufferPointer { bytes in
             for position in 0..<(tokens.count - 1) {
-                let (left, right) = (tokens[position], tokens[position + 1])
+                let left = tokens[position]
                 let leftLength = Int(left.byteEnd - left.byteStart)
-                let rightLength = Int(right.byteEnd - right.byteStart)
-                guard left.isASCII, right.isASCII, leftLength <= 5, rightLength <= 5, leftLength + rightLength >= 4, right.gap != .whitespace,
-                    right.gap != .boundary,
-                    tokenFlags[position] & tokenFlags[position + 1] & 1 == 0,
-                    right.byteStart == left.byteEnd
-                else { continue }
-                // The two words' bytes lie side by side in the folded prompt: one span.
-                let joined = UnsafeBufferPointer(rebasing: bytes[Int(left.byteStart)..<Int(right.byteEnd)])
-                budget -= 1
-                if let id = matcher.phraseWord(joined) {
-                    add(
-                        words: CollectionOfOne(id),
-                        first: position,
-                        next: position + 2,
-                        via: left.via.union(right.via).union(right.gap == .space ? .spacing : .separator),
-                        start: left.scalarStart,
-                        end: right.scalarEnd
-                    )
+                guard left.isASCII, leftLength <= matcher.maxWordBytes else { continue }
+                var raw: UInt64 = 0
+                for index in Int(left.byteStart)..<Int(left.byteEnd) {
+                    raw = raw &* hashMultiplier &+ UInt64(Self.skeletonByte(bytes[index])) &+ 1
+                }
+                var allOrdinary = tokenFlags[position] & 1 != 0
+                var longest = leftLength
+                var via = left.via
+                var hyphenated = false
+                var last = position
+                while last + 1 < tokens.count && last - position < 3 {
+                    let right = tokens[last + 1]
+                    let rightLength = Int(right.byteEnd - right.byteStart)
+                    guard right.isASCII, right.byteStart == tokens[last].byteEnd, right.gap != .boundary else { break }
+                    if last == position {
+                        // The second piece: after a hyphen (a line break may follow it), or after a space or nothing.
+                        hyphenated = right.mark == Mark.hyphen && right.gap != .none
+                        guard hyphenated || right.gap == .space || right.gap == .none || right.gap == .punctuation else { break }
+                    } else {
+                        // A third or fourth: after a space or nothing.
+                        guard !hyphenated, right.gap == .space || right.gap == .none else { break }
+                    }
+                    for index in Int(right.byteStart)..<Int(right.byteEnd) {
+                        raw = raw &* hashMultiplier &+ UInt64(Self.skeletonByte(bytes[index])) &+ 1
+                    }
+                    let length = Int(right.byteEnd - left.byteStart)
+                    budget -= 1
+                    guard length <= matcher.maxWordBytes, matcher.prefixFilter.mayContain(finishHash(raw, length: length)) else { break }
+                    allOrdinary = allOrdinary && tokenFlags[last + 1] & 1 != 0
+                    longest = max(longest, rightLength)
+                    via.formUnion(right.via)
+                    via.insert(right.gap == .space || right.gap == .none ? .spacing : .separator)
+                    last += 1
+                    let pieces = last - position + 1
+                    guard !allOrdinary else { continue }
+                    let fits = pieces == 2 ? hyphenated || (longest <= 5 && length >= 4) : longest <= 6
+                    guard fits else { if pieces == 2 && longest > 6 && !hyphenated { break } else { continue } }
+                    let joined = UnsafeBufferPointer(rebasing: bytes[Int(left.byteStart)..<Int(right.byteEnd)])
+                    if let id = matcher.phraseWord(joined) {
+                        add(words: CollectionOfOne(id), first: position, next: last + 1, via: via, start: left.scalarStart, end: right.scalarEnd)
+                    }
                 }
             }
         }
@@ -1343,13 +1674,20 @@ struct Search {
         end: Int32,
         isASCII: Bool,
         hasLeet: Bool,
-        expensive: Bool = true
+        expensive: Bool = true,
+        token: Int? = nil,
+        costlyOnly: Bool = false
     ) {
         var found = false
+        // A prompt's word read through the costly views once: a word they found nothing in before is not read again
+        // (long prompts repeat their words).
+        var watchedFrom = -1
+        var watchedHash: UInt64 = 0
         let (exact, ordinary) = matcher.lookUp(word)
         if ordinary && next == first + 1 { tokenFlags[first] |= 1 }
-        if let id = exact {
-            add(words: CollectionOfOne(id), first: first, next: next, via: via, start: start, end: end)
+        if !costlyOnly, let id = exact, word.count > 1 || !matcher.initialOnlyWords.contains(id) || isInitial(first, next: next) {
+            let plain = word.count == 1 && !isInitial(first, next: next)
+            add(words: CollectionOfOne(id), first: first, next: next, via: plain ? via.union(.notInitial) : via, start: start, end: end)
             found = true
         }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(word.count, 1) * 2) { scratch in
@@ -1368,13 +1706,13 @@ struct Search {
                 let (softID, softOrdinary) = matcher.lookUp(softWord)
                 formOrdinary = softOrdinary
                 if let id = softID {
-                    add(words: CollectionOfOne(id), first: first, next: next, via: formVia, start: start, end: end)
+                    if !costlyOnly { add(words: CollectionOfOne(id), first: first, next: next, via: formVia, start: start, end: end) }
                     found = true
                 }
                 if let entry = matcher.leetWord(UnsafeBufferPointer(skeleton)) {
                     var id = matcher.leetFirst[Int(entry)]
                     while id >= 0 {
-                        add(words: CollectionOfOne(id), first: first, next: next, via: formVia, start: start, end: end)
+                        if !costlyOnly { add(words: CollectionOfOne(id), first: first, next: next, via: formVia, start: start, end: end) }
                         id = matcher.leetNext[Int(id)]
                     }
                     found = true
@@ -1385,6 +1723,32 @@ struct Search {
             // may be "Erica" of another): the walk keeps an exact phrase over a phonetic one on the same words.
             if found && next == first + 1 { tokenFlags[first] |= 2 }
             guard expensive, !formOrdinary, !ordinary else { return }
+            if let token {
+                let hash = hashBytes(word) &+ (hasLeet ? 1 : 0)
+                if let earlier = readBefore[hash] {
+                    let other = scan.tokens[Int(earlier.token)]
+                    if scan.bytes[Int(other.byteStart)..<Int(other.byteEnd)].elementsEqual(word) && other.hasLeetDigit == scan.tokens[token].hasLeetDigit
+                    {
+                        // The same word read before: its candidates again, at this place.
+                        budget -= 1 + Int(earlier.end - earlier.start)
+                        for index in Int(earlier.start)..<Int(earlier.end) {
+                            let candidate = candidates[index]
+                            let words = candidateWords[Int(candidate.wordsStart)..<Int(candidate.wordsStart + candidate.wordCount)]
+                            add(
+                                words: Array(words),
+                                first: first,
+                                next: next,
+                                via: candidate.via.subtracting(other.via).union(via),
+                                start: start,
+                                end: end
+                            )
+                        }
+                        return
+                    }
+                }
+                watchedFrom = candidates.count
+                watchedHash = hash
+            }
             if isASCII && views.contains(.phonetic) && form.count <= 64 && form.count >= 4 {
                 // Spellings that sound alike: the word's phonetic skeleton is a phrase word's (one probe, behind a
                 // filter).
@@ -1461,7 +1825,81 @@ struct Search {
                 let stem = UnsafeBufferPointer(rebasing: form[affix.count...])
                 handle(stem, first: first, next: next, via: formVia, start: start, end: end)
             }
+            // Prompt words glued to a name ("gregrutkowskistyle", "artbygregrutkowski", "loishart").
+            glued(form, prefixes: 0, suffixed: false, first: first, next: next, via: formVia, start: start, end: end)
         }
+        if watchedFrom >= 0 && budget > 0 && candidates.count - watchedFrom <= 64, let token {
+            readBefore[watchedHash] = (Int32(token), Int32(watchedFrom), Int32(candidates.count))
+        }
+    }
+
+    /// Words prompts glue before a name ("artby", "inthestyleof") and after it ("style", "art"): stripped one at a
+    /// time, at most four before and one after, and what is left read as a phrase word (five letters or more) or
+    /// phrase words run together.
+    static let gluePrefixes: [[UInt8]] = [
+        "art", "by", "in", "the", "style", "of", "inspired", "painted", "drawn", "illustrated", "photo", "photographed", "made", "like",
+        "artwork", "work", "works", "trending", "drawing", "painting", "portrait",
+    ].map { Array($0.utf8) }
+    static let glueSuffixes: [[UInt8]] = [
+        "style", "styled", "styles", "art", "arts", "artstyle", "artwork", "artworks", "inspired", "painting", "paintings", "drawing",
+        "drawings", "illustration", "portrait", "aesthetic", "fanart", "vibes", "vibe", "type", "core", "render", "lighting", "colors",
+    ].map { Array($0.utf8) }
+
+    private mutating func glued(
+        _ word: UnsafeBufferPointer<UInt8>,
+        prefixes: Int,
+        suffixed: Bool,
+        first: Int,
+        next: Int,
+        via: Via,
+        start: Int32,
+        end: Int32
+    ) {
+        guard budget > 0 else { return }
+        if prefixes > 0 || suffixed {
+            budget -= 1
+            if word.count >= 5, let id = matcher.phraseWord(word) {
+                add(words: CollectionOfOne(id), first: first, next: next, via: via.union([.concatenation, .handle]), start: start, end: end)
+            }
+            if word.count >= 8 {
+                runTogether(word, skeleton: nil, first: first, next: next, via: via.union([.concatenation, .handle]), start: start, end: end)
+            }
+        }
+        if prefixes < 4 {
+            for affix in Self.gluePrefixes where word.count >= affix.count + 5 && word.prefix(affix.count).elementsEqual(affix) {
+                glued(
+                    UnsafeBufferPointer(rebasing: word[affix.count...]),
+                    prefixes: prefixes + 1,
+                    suffixed: suffixed,
+                    first: first,
+                    next: next,
+                    via: via,
+                    start: start,
+                    end: end
+                )
+            }
+        }
+        if !suffixed && prefixes == 0 {
+            for affix in Self.glueSuffixes where word.count >= affix.count + 5 && word.suffix(affix.count).elementsEqual(affix) {
+                glued(
+                    UnsafeBufferPointer(rebasing: word[0..<(word.count - affix.count)]),
+                    prefixes: 0,
+                    suffixed: true,
+                    first: first,
+                    next: next,
+                    via: via,
+                    start: start,
+                    end: end
+                )
+            }
+        }
+    }
+
+    /// Whether the one-letter word at `first` is written as an initial: a capital, or followed by a full stop.
+    func isInitial(_ first: Int, next: Int) -> Bool {
+        guard next == first + 1 else { return false }
+        if !scan.tokens[first].hasLower { return true }
+        return next < scan.tokens.count && scan.tokens[next].mark & PromptScan.Mark.period != 0
     }
 
     /// The stem of a handle: one phrase word, or phrase words run together.
@@ -1488,23 +1926,21 @@ struct Search {
         guard views.contains(.runTogether), word.count <= 8 * matcher.maxWordBytes, budget > 0 else { return }
         var path: [Int32] = []
         var budget = 400
-        withUnsafeTemporaryAllocation(of: Bool.self, capacity: word.count + 1) { deadEnds in
-            deadEnds.initialize(repeating: false)
-            splitRunTogether(
-                word,
-                skeleton: skeleton,
-                from: 0,
-                path: &path,
-                budget: &budget,
-                deadEnds: deadEnds,
-                isASCII: true,
-                first: first,
-                next: next,
-                via: via,
-                start: start,
-                end: end
-            )
-        }
+        var deadEnds = Set<UInt64>()
+        splitRunTogether(
+            word,
+            skeleton: skeleton,
+            from: 0,
+            path: &path,
+            budget: &budget,
+            deadEnds: &deadEnds,
+            isASCII: true,
+            first: first,
+            next: next,
+            via: via,
+            start: start,
+            end: end
+        )
     }
 
     /// Endings of plural and derived forms: "Rutkowskis", "Rutkowskiesque", "Rutkowskiish", "Rutkowskilike" (not
@@ -1527,7 +1963,7 @@ struct Search {
         from: Int,
         path: inout [Int32],
         budget: inout Int,
-        deadEnds: UnsafeMutableBufferPointer<Bool>,
+        deadEnds: inout Set<UInt64>,
         isASCII: Bool,
         first: Int,
         next: Int,
@@ -1535,11 +1971,54 @@ struct Search {
         start: Int32,
         end: Int32
     ) {
-        if path.count >= 8 || deadEnds[from] { return }
-        // A place in the word from which no split reached the end is not tried again by another path (the
-        // word-break memo): the work per word is bounded by its length times the longest phrase word.
+        // A place in the word from which no split reached the end after the same word is not tried again by another
+        // path (the word-break memo): the work per word is bounded by its length times the longest phrase word.
+        let memo = UInt64(from) << 32 | UInt64(UInt32(bitPattern: path.last ?? -1))
+        if path.count >= 8 || deadEnds.contains(memo) { return }
+        // Nothing follows the last piece in any phrase: no split goes on from here.
+        if let last = path.last, !matcher.leadsOn(last) { return }
         let candidatesBefore = candidates.count
-        defer { if candidates.count == candidatesBefore { deadEnds[from] = true } }
+        defer { if candidates.count == candidatesBefore { deadEnds.insert(memo) } }
+        // After a piece that few phrases hold, the next piece is one of the words that follow it there: compared in
+        // place (or, ending the word, with one slip), instead of every piece the letters allow.
+        if let last = path.last, skeleton == nil, let followers = matcher.followers(of: last) {
+            budget -= 1
+            self.budget -= 1 + followers.count
+            let rest = UnsafeBufferPointer(rebasing: word[from...])
+            for id in followers {
+                let piece = matcher.words.word(id)
+                if piece.count <= rest.count && rest.prefix(piece.count).elementsEqual(piece) {
+                    path.append(id)
+                    if piece.count == rest.count {
+                        add(words: path, first: first, next: next, via: via, start: start, end: end)
+                    } else {
+                        splitRunTogether(
+                            word,
+                            skeleton: nil,
+                            from: from + piece.count,
+                            path: &path,
+                            budget: &budget,
+                            deadEnds: &deadEnds,
+                            isASCII: isASCII,
+                            first: first,
+                            next: next,
+                            via: via,
+                            start: start,
+                            end: end
+                        )
+                    }
+                    path.removeLast()
+                } else if isASCII, views.contains(.fuzzy), rest.count >= PhraseMatcher.minimumFuzzyLength - 1, abs(piece.count - rest.count) <= 1,
+                    piece.withUnsafeBufferPointer({ PhraseMatcher.isOneEditApart($0, rest) })
+                {
+                    self.budget -= rest.count
+                    path.append(id)
+                    add(words: path, first: first, next: next, via: via.union(slip(id)), start: start, end: end)
+                    path.removeLast()
+                }
+            }
+            return
+        }
         // Pieces no phrase word starts with end the search from here: find how far the prefix filter lets a piece
         // reach, with the plain hash of each length on the way.
         let reach = min(word.count - from, matcher.maxWordBytes)
@@ -1565,7 +2044,9 @@ struct Search {
                 self.budget -= 1
                 var pieces: [Int32] = []
                 let hash = plainHashes[cut - from]
-                if matcher.vocabularyFilter.mayContain(hash), let id = matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<cut]), hash: hash)
+                // An initial is no piece of a run-together word: only a name written out is.
+                if matcher.vocabularyFilter.mayContain(hash), let id = matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<cut]), hash: hash),
+                    cut - from > 1 || !matcher.initialOnlyWords.contains(id)
                 {
                     pieces.append(id)
                 }
@@ -1577,6 +2058,10 @@ struct Search {
                     }
                 }
                 for id in pieces {
+                    // Only words that follow each other in some phrase are read run together.
+                    if let last = path.last, !matcher.follows(last, id) { continue }
+                    // A first piece needs a word after it, in some phrase, and a whole word read run together is not.
+                    if path.isEmpty && cut < word.count && !matcher.leadsOn(id) { continue }
                     path.append(id)
                     if cut == word.count {
                         add(words: path, first: first, next: next, via: via, start: start, end: end)
@@ -1587,7 +2072,7 @@ struct Search {
                             from: cut,
                             path: &path,
                             budget: &budget,
-                            deadEnds: deadEnds,
+                            deadEnds: &deadEnds,
                             isASCII: isASCII,
                             first: first,
                             next: next,
@@ -1606,7 +2091,7 @@ struct Search {
             budget -= 10
             self.budget -= word.count - from + 1
             matcher.fuzzyWords(UnsafeBufferPointer(rebasing: word[from...]), into: &fuzzyScratch)
-            for id in fuzzyScratch {
+            for id in fuzzyScratch where matcher.follows(path[path.count - 1], id) {
                 path.append(id)
                 add(words: path, first: first, next: next, via: via.union(slip(id)), start: start, end: end)
                 path.removeLast()
@@ -1748,7 +2233,7 @@ struct Search {
         if !via.isDisjoint(with: [.shortSlip, .weakForm, .twoSlips]) { return }
         var entry = matcher.terminals[Int(state)]
         while entry >= 0 {
-            if matcher.orderable[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0 {
+            if matcher.orderable[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0 && takesInitials(entry, via: via) {
                 let (phrase, reportedVia) = reported(entry, via: via.union(.order))
                 results.append(PhraseMatch(phrase: phrase, start: Int(start), end: Int(end), via: reportedVia))
             }
@@ -1767,6 +2252,17 @@ struct Search {
         return true
     }
 
+    /// Whether entry `entry` may be reported through `via`: an initials reading needs its initial written as one, on
+    /// its own and in the name's order, and the surname as written or with one slip ("G. Rutkowski"; not "clarkson"
+    /// read as "c" and a slip of "larsson", nor "chucky, 3" as "Cucchi, E.").
+    @inline(__always)
+    func takesInitials(_ entry: Int32, via: Via) -> Bool {
+        guard Int(entry) >= matcher.phraseCount, !via.isDisjoint(with: [.notInitial, .concatenation, .leet, .order, .phonetic, .spacing]) else {
+            return true
+        }
+        return matcher.readingVias[Int(entry) - matcher.phraseCount] != .initials
+    }
+
     /// The reported phrase and via of trie entry `entry`: a Latin reading reports the phrase it reads.
     @inline(__always)
     func reported(_ entry: Int32, via: Via) -> (phrase: Int, via: Via) {
@@ -1774,7 +2270,8 @@ struct Search {
         var via = via.intersection(.reported)
         if !read.isDisjoint(with: [.shortSlip, .twoSlips]) { via.insert(.fuzzy) }
         if Int(entry) < matcher.phraseCount { return (Int(entry), via) }
-        return (Int(matcher.readingOwners[Int(entry) - matcher.phraseCount]), via.union(.transliteration))
+        let reading = Int(entry) - matcher.phraseCount
+        return (Int(matcher.readingOwners[reading]), via.union(matcher.readingVias[reading]))
     }
 
     private mutating func descend(from state: Int32, candidate index: Int32, depth: Int, start: Int32, via: Via) {
@@ -1805,6 +2302,27 @@ struct Search {
             }
             walkBudget -= 1
         }
+        if candidate.wordCount == 0 {
+            // A skip (``addSyntaxSkips()``): only inside a phrase, and not twice in a row.
+            guard state >= 0, !via.contains(.syntax) || depth > 0, Int(candidate.next) < heads.count, matcher.hasChildren[Int(state)] else { return }
+            var following = heads[Int(candidate.next)]
+            while following >= 0 {
+                if candidates[Int(following)].wordCount > 0 {
+                    descend(
+                        from: state,
+                        candidate: following,
+                        depth: depth,
+                        start: start,
+                        via: via.union(.syntax),
+                        slips: slips,
+                        letters: letters,
+                        anchored: anchored
+                    )
+                }
+                following = candidates[Int(following)].nextInList
+            }
+            return
+        }
         var current = state
         var letters = letters
         for offset in 0..<Int(candidate.wordCount) {
@@ -1829,7 +2347,9 @@ struct Search {
             && (anchored || letters >= Self.minimumUnanchoredLetters || via.isDisjoint(with: [.shortSlip, .weakForm]))
         {
             while entry >= 0 {
-                if !via.contains(.crossedBoundary) || matcher.crossesBoundary[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0 {
+                if (!via.contains(.crossedBoundary) || matcher.crossesBoundary[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0)
+                    && takesInitials(entry, via: via)
+                {
                     let (phrase, reportedVia) = reported(entry, via: via)
                     results.append(PhraseMatch(phrase: phrase, start: Int(start), end: Int(candidate.scalarEnd), via: reportedVia))
                 }

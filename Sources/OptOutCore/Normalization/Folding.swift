@@ -31,6 +31,11 @@ public struct Via: OptionSet, Sendable, Hashable {
     public static let transliteration = Via(rawValue: 1 << 14)
     /// A spelling that sounds the same: w/v, ph/f, ck/c/k, y/i, ou/u, doubled letters ("Rutkovsky").
     public static let phonetic = Via(rawValue: 1 << 15)
+    /// What the generator's parser drops, or words set inside a name: weights (`(Greg:1.2)`, `Greg::1`), `AND` and
+    /// `BREAK`, a middle initial ("Greg M. Rutkowski"), a short aside in brackets or quotes ("Greg (artist) Rutkowski").
+    public static let syntax = Via(rawValue: 1 << 16)
+    /// A given name written as its initial before a distinctive surname ("G. Rutkowski").
+    public static let initials = Via(rawValue: 1 << 17)
     /// Internal: a slip in a word of four or five letters, which counts only when the rest of the phrase is exact.
     static let shortSlip = Via(rawValue: 1 << 24)
     /// Internal: a plural of a stem under six letters, which counts only when the rest of the phrase is exact.
@@ -40,8 +45,11 @@ public struct Via: OptionSet, Sendable, Hashable {
     /// Internal: the words were read across punctuation that ends a fragment (`,` `;` ...), which counts only for a
     /// phrase that holds such punctuation itself ("George Barret, Jr.").
     static let crossedBoundary = Via(rawValue: 1 << 27)
+    /// Internal: a one-letter word written as a word, not as an initial ("a", not "A." or "A"), which no initials
+    /// reading takes, and initials found run together in a longer word.
+    static let notInitial = Via(rawValue: 1 << 28)
     /// Internal: the views the API reports.
-    static let reported = Via(rawValue: (1 << 16) - 1)
+    static let reported = Via(rawValue: (1 << 18) - 1)
 
     /// The names the API uses, in a fixed order; `["exact"]` when nothing had to be undone.
     public var names: [String] {
@@ -49,7 +57,7 @@ public struct Via: OptionSet, Sendable, Hashable {
             (.caseFolded, "case"), (.marks, "marks"), (.confusable, "confusable"), (.invisible, "invisible"),
             (.spacing, "spacing"), (.separator, "separator"), (.concatenation, "concatenation"), (.leet, "leet"), (.fuzzy, "fuzzy"),
             (.order, "order"), (.form, "form"), (.handle, "handle"), (.symbol, "symbol"), (.script, "script"),
-            (.transliteration, "transliteration"), (.phonetic, "phonetic"),
+            (.transliteration, "transliteration"), (.phonetic, "phonetic"), (.syntax, "syntax"), (.initials, "initials"),
         ]
         let names = all.filter { contains($0.0) }.map(\.1)
         return names.isEmpty ? ["exact"] : names

@@ -1,0 +1,68 @@
+import Testing
+
+@testable import OptOutCore
+
+/// Issue 23: what real prompt writers type. Each reading is checked both ways: the disguise is found, and the
+/// ordinary text that looks like it is not.
+@Suite struct PromptGateV3Tests {
+    static let ordinary = OrdinaryWords([
+        "a", "and", "art", "by", "style", "the", "of", "in", "sun", "set", "portrait", "master", "artist", "break", "smith", "brown",
+        "poster", "ski", "rut", "painting", "high", "quality", "oil", "on", "canvas", "well", "known", "john",
+    ])
+    let matcher = PhraseMatcher(
+        phrases: ["Greg Rutkowski", "Alphonse Maria Mucha", "Loish", "John Smith", "Mucha"],
+        ordinaryWords: PromptGateV3Tests.ordinary
+    )
+
+    func names(_ prompt: String) -> [Int] { matcher.matches(in: prompt).map(\.phrase) }
+
+    @Test func generatorSyntaxIsReadAsTheParserReadsIt() {
+        for prompt in [
+            "(Greg:1.2) (Rutkowski:1.2), castle", "[Greg:0.8] [Rutkowski:0.8]", "((Greg)) ((Rutkowski))", "Greg AND Rutkowski",
+            "Greg BREAK Rutkowski", "castle, Greg::1 Rutkowski::1", "castle, Greg:: Rutkowski::2 --ar 16:9", "{Greg} {Rutkowski}",
+        ] {
+            #expect(names(prompt) == [0], "\(prompt)")
+        }
+        #expect(matcher.matches(in: "Greg AND Rutkowski").first?.via.contains(.syntax) == true)
+        // "and" as a word is not the keyword, and a fragment still ends at a single colon.
+        #expect(names("Greg and Rutkowski").isEmpty)
+        #expect(names("Greg: Rutkowski").isEmpty)
+    }
+
+    @Test func wordsInsideANameAreSteppedOver() {
+        for prompt in [
+            "Greg M. Rutkowski", "by Greg M Rutkowski", "Greg (artist) Rutkowski", "Greg \"the master\" Rutkowski", "Greg “the master” Rutkowski",
+        ] {
+            #expect(names(prompt) == [0], "\(prompt)")
+        }
+        // An aside or an initial never starts or ends a name, and a long aside is no aside.
+        #expect(names("Greg (the old master of oil on canvas) Rutkowski").isEmpty)
+        #expect(names("(artist) Rutkowski").isEmpty)
+    }
+
+    @Test func initialsOnlyBeforeADistinctiveSurname() {
+        for prompt in ["G. Rutkowski", "art by G Rutkowski", "g. rutkowski", "A. Mucha", "A. M. Mucha poster"] {
+            #expect(!names(prompt).isEmpty, "\(prompt)")
+        }
+        #expect(matcher.matches(in: "G. Rutkowski").first?.via.contains(.initials) == true)
+        // A lower-case letter is a word, not an initial; a common surname takes no initial.
+        #expect(!names("a mucha poster").contains(1))
+        #expect(names("J. Smith").isEmpty)
+        #expect(names("g rutkowski").isEmpty)
+    }
+
+    @Test func promptWordsGluedToANameAreRead() {
+        for prompt in ["gregrutkowskistyle", "artbygregrutkowski", "loishstyle", "loishart", "inthestyleofgregrutkowski", "#artbyloish"] {
+            #expect(!names(prompt).isEmpty, "\(prompt)")
+        }
+        #expect(names("loishart").contains(2))
+    }
+
+    @Test func partialSpacingAndHyphenationAreJoined() {
+        for prompt in ["Greg Rut kow ski", "Greg Rutkow-\nski", "Greg Rutkow- ski", "Greg Rut-kowski", "Greg Ru tkow ski"] {
+            #expect(names(prompt) == [0], "\(prompt)")
+        }
+        // Ordinary words written apart stay apart.
+        #expect(PhraseMatcher(phrases: ["Sunset Jones"], ordinaryWords: Self.ordinary).matches(in: "sun set jones").isEmpty)
+    }
+}
