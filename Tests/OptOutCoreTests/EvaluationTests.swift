@@ -72,7 +72,10 @@ import Testing
             }
         }
         // As the server builds them: English words and the everyday words of the languages read in Latin letters.
-        let ordinaryWords = OrdinaryWords(english, otherLanguages: OrdinaryWords.readLanguageWords(try lines("world-words.txt").map { Substring($0) }))
+        let ordinaryWords = OrdinaryWords(
+            english,
+            otherLanguages: OrdinaryWords.readLanguageWords(try lines("world-words.txt").map { Substring($0) })
+        )
         let matcher = PhraseMatcher(phrases: texts, ordinaryWords: ordinaryWords, wordOrder: orderable)
         var hits: [String: Int] = [:]
         var totals: [String: Int] = [:]

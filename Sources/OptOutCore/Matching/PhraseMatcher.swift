@@ -1341,7 +1341,9 @@ struct Search {
             // A weight: digits after `:` or `::`, with a decimal point between them ("1.2").
             if token.mark & (Mark.colon | Mark.doubleColon) != 0 && isDigits(token) {
                 var last = position
-                while last + 1 < tokens.count - 1 && tokens[last + 1].mark == Mark.period && tokens[last + 1].gap != .space && isDigits(tokens[last + 1]) {
+                while last + 1 < tokens.count - 1 && tokens[last + 1].mark == Mark.period && tokens[last + 1].gap != .space
+                    && isDigits(tokens[last + 1])
+                {
                     last += 1
                 }
                 skip(position, last)
@@ -1727,7 +1729,8 @@ struct Search {
                 let hash = hashBytes(word) &+ (hasLeet ? 1 : 0)
                 if let earlier = readBefore[hash] {
                     let other = scan.tokens[Int(earlier.token)]
-                    if scan.bytes[Int(other.byteStart)..<Int(other.byteEnd)].elementsEqual(word) && other.hasLeetDigit == scan.tokens[token].hasLeetDigit
+                    if scan.bytes[Int(other.byteStart)..<Int(other.byteEnd)].elementsEqual(word)
+                        && other.hasLeetDigit == scan.tokens[token].hasLeetDigit
                     {
                         // The same word read before: its candidates again, at this place.
                         budget -= 1 + Int(earlier.end - earlier.start)
@@ -2045,7 +2048,8 @@ struct Search {
                 var pieces: [Int32] = []
                 let hash = plainHashes[cut - from]
                 // An initial is no piece of a run-together word: only a name written out is.
-                if matcher.vocabularyFilter.mayContain(hash), let id = matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<cut]), hash: hash),
+                if matcher.vocabularyFilter.mayContain(hash),
+                    let id = matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<cut]), hash: hash),
                     cut - from > 1 || !matcher.initialOnlyWords.contains(id)
                 {
                     pieces.append(id)
