@@ -36,6 +36,9 @@ public enum GateEvaluation {
         public var refusedByPhrase: [String: Int] = [:]
         /// How many of the most refusing artists and phrases the report lists.
         public var worst = 0
+        /// Per reading the gate undid (`case`, `syntax`, `initials` ...; `exact` when none): the named prompts caught
+        /// through it.
+        public var caughtVia: [String: Int] = [:]
 
         static func row(_ category: String, _ count: Int, _ hits: Int) -> String {
             category.padding(toLength: 18, withPad: " ", startingAt: 0)
@@ -57,6 +60,9 @@ public enum GateEvaluation {
             }
             if total.0 > 0 {
                 out += Self.row("all", total.0, total.1)
+                out +=
+                    "caught through: "
+                    + caughtVia.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
             }
             out += String(
                 format: "ordinary prompts refused: %d of %d (%.3f %%)\n",
@@ -117,10 +123,11 @@ public enum GateEvaluation {
             if let artist = row.artist, !artist.isEmpty {
                 let category = row.category ?? "named"
                 let key = PhraseKey.make(artist)
-                let hit = result.matches.contains { owners[$0.phrase] == key }
+                let hit = result.matches.first { owners[$0.phrase] == key }
                 report.caught[category, default: (0, 0)].total += 1
-                if hit {
+                if let hit {
                     report.caught[category]!.caught += 1
+                    for name in hit.via.names { report.caughtVia[name, default: 0] += 1 }
                 } else if report.missedExamples[category, default: []].count < examples {
                     report.missedExamples[category, default: []].append(row.prompt)
                 }

@@ -143,6 +143,9 @@ def test_evaluate_measures_the_gate_on_a_platforms_own_data(data_dir):
             {"prompt": "by Rutkowski, Greg", "artist": "Greg Rutkowski", "category": "order"},
             {"prompt": "a harbour, m i r a k e s t r e l", "artist": "Mira Kestrel", "category": "spacing"},
             {"prompt": "a harbour by someone else", "artist": "Mira Kestrel", "category": "spacing"},
+            {"prompt": "castle, (Greg:1.2) (Rutkowski:1.2)", "artist": "Greg Rutkowski", "category": "syntax"},
+            {"prompt": "castle, art by G. Rutkowski", "artist": "Greg Rutkowski", "category": "initials"},
+            {"prompt": "castle, gregrutkowskistyle", "artist": "Greg Rutkowski", "category": "glued"},
             {"prompt": "a rose garden at dawn", "artist": None},
         ]:
             out.write(json.dumps(row) + "\n")
@@ -153,6 +156,11 @@ def test_evaluate_measures_the_gate_on_a_platforms_own_data(data_dir):
     assert re.search(r"^leet +1 +100\.00 %$", result.stdout, re.M)
     assert re.search(r"^order +1 +100\.00 %$", result.stdout, re.M)
     assert re.search(r"^spacing +2 +50\.00 %$", result.stdout, re.M)
+    # Issue 23's readings: each kind is reported, and what the gate undid to catch them.
+    for kind in ("syntax", "initials", "glued"):
+        assert re.search(rf"^{kind} +1 +100\.00 %$", result.stdout, re.M), result.stdout
+    caught = next(line for line in lines if line.startswith("caught through: "))
+    assert "syntax 1" in caught and "initials 1" in caught and "leet 1" in caught, caught
     assert "ordinary prompts refused: 0 of 1 (0.000 %)" in lines
     assert run("evaluate", "--registry", os.path.join(data_dir, "missing.jsonl"), "--prompts", prompts).returncode != 0
 
