@@ -102,6 +102,37 @@ function renderArtist(artist) {
     if (phrase.review_reason) row.title = phrase.review_reason;
     return row;
   }));
+  loadSuggestions(artist);
+}
+
+// Aliases the service suggests (the surname alone, the given name in other languages): the artist adds them or not.
+async function loadSuggestions(artist) {
+  const block = $("suggestions-block");
+  const list = $("suggestions");
+  try {
+    const { suggestions } = await api("GET", "/v1/artists/" + artist.id + "/suggestions");
+    list.replaceChildren(...suggestions.map((suggestion) => {
+      const item = document.createElement("li");
+      const add = document.createElement("button");
+      add.type = "button";
+      add.className = "add-suggestion";
+      add.textContent = "Add " + suggestion.phrase;
+      add.title = suggestion.reason;
+      add.addEventListener("click", () => {
+        const aliases = $("artist-aliases");
+        aliases.value = (aliases.value.trim() ? aliases.value.trim() + "\n" : "") + suggestion.phrase;
+        item.remove();
+        if (!list.children.length) block.hidden = true;
+      });
+      const reason = document.createElement("span");
+      reason.textContent = " " + suggestion.reason;
+      item.append(add, reason);
+      return item;
+    }));
+    block.hidden = suggestions.length === 0;
+  } catch (error) {
+    block.hidden = true;
+  }
 }
 
 async function loadAccount() {

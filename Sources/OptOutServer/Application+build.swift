@@ -505,7 +505,14 @@ enum WordList {
         try load("common-phrases") + (try load("prompt-phrases", column: 0)) + (try load("booru-tags")).filter { $0.contains(" ") }
     }
 
-    static let resources = ["english-words", "cjk-common-words", "common-phrases", "prompt-words", "prompt-phrases", "booru-tags", "world-words"]
+    static let resources = [
+        "english-words", "cjk-common-words", "common-phrases", "prompt-words", "prompt-phrases", "booru-tags", "world-words", "given-name-cognates",
+    ]
+
+    /// Given names that are one name in several languages, for the form's suggested aliases.
+    static let givenNameCognates: Result<GivenNameCognates, any Error> = Result {
+        GivenNameCognates(lines: try load("given-name-cognates").map { Substring($0) })
+    }
 
     /// Fails at start, not at the first registration, when a list is missing from the build.
     static func checkResources() throws {

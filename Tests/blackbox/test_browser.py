@@ -126,3 +126,36 @@ def test_an_artist_sees_the_chart_of_what_their_opt_out_did(browser, base_url):
     from selenium.webdriver.support.ui import Select
     Select(browser.find_element(By.ID, "activity-days")).select_by_value("30")
     wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#activity-table tbody tr")) == 30)
+
+
+def test_the_form_suggests_the_surname_and_cognates_and_the_artist_adds_one(browser, base_url):
+    letters = "".join(chr(ord("a") + int(c, 16)) for c in uuid.uuid4().hex[:6])
+    email, password = f"suggested-{letters}@example.org", "a long enough password"
+    assert request("POST", "/v1/accounts", {"email": email, "password": password, "display_name": "S"}).status == 201
+    token = request("POST", "/v1/sessions", {"email": email, "password": password}).json()["token"]
+    surname = "Wierzbick" + letters
+    assert request("POST", "/v1/artists", {"name": f"Greg {surname}"}, token=token).status == 201
+
+    browser.get(base_url + "/")
+    browser.find_element(By.ID, "signin-email").send_keys(email)
+    browser.find_element(By.ID, "signin-password").send_keys(password)
+    browser.find_element(By.ID, "signin-button").click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "suggestions-block")))
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    def texts(selector):
+        try:
+            return [e.text for e in browser.find_elements(By.CSS_SELECTOR, selector)]
+        except StaleElementReferenceException:
+            return []
+
+    wait(browser, lambda d: f"Add {surname}" in texts("#suggestions button.add-suggestion"))
+    offered = texts("#suggestions button.add-suggestion")
+    assert f"Add Grzegorz {surname}" in offered, offered
+    accessible(browser, "the form with suggested aliases")
+    # The artist adds the surname: it goes into the aliases and, once saved, blocks.
+    browser.find_element(By.XPATH, f'//button[text()="Add {surname}"]').click()
+    assert browser.find_element(By.ID, "artist-aliases").get_attribute("value").strip() == surname
+    browser.find_element(By.ID, "artist-submit").click()
+    wait(browser, lambda d: surname in texts("#phrases tbody tr td:first-child"))
+    assert surname in request("GET", "/v1/artists/me", token=token).json()["aliases"]

@@ -33,6 +33,7 @@ struct ArtistsController {
         routes.get("/v1/artists/me", use: mine)
         routes.get("/v1/artists/find", use: find)
         routes.get("/v1/artists/:id", use: show)
+        routes.get("/v1/artists/:id/suggestions", use: suggestions)
         routes.patch("/v1/artists/:id", use: update)
         routes.delete("/v1/artists/:id", use: withdraw)
         routes.post("/v1/artists/:id/verify", use: verify)
@@ -91,6 +92,30 @@ struct ArtistsController {
         let artist = try await ownedArtist(request, context: context)
         try Self.requireLive(artist)
         return try await repository.view(of: artist.id!)!
+    }
+
+    struct Suggestions: ResponseEncodable {
+        let suggestions: [AliasSuggestion]
+    }
+
+    /// `GET /v1/artists/{id}/suggestions`: aliases the form offers the artist (a distinctive surname alone, the name
+    /// with a cognate of its given name), for the owner or a moderator. The gate never matches them unless added.
+    @Sendable func suggestions(_ request: Request, context: AppRequestContext) async throws -> Suggestions {
+        let artist = try await ownedArtist(request, context: context)
+        try Self.requireLive(artist)
+        guard let view = try await repository.view(of: artist.id!) else { throw APIError.notFound("Artist \(artist.id!)") }
+        guard let words = try? WordList.collisionGuard.get() else {
+            throw APIError(.serviceUnavailable, code: "not_ready", message: "The word lists are still loading; try again in a moment.")
+        }
+        let cognates = (try? WordList.givenNameCognates.get()) ?? .none
+        return Suggestions(
+            suggestions: AliasSuggestions.suggest(
+                name: view.name,
+                phrases: view.phrases.map(\.text),
+                cognates: cognates,
+                isCommon: { words.reviewReason(for: $0) != nil }
+            )
+        )
     }
 
     /// `GET /v1/moderation/artists/{id}`: any artist, withdrawn ones included, for moderators keeping the audit trail.
