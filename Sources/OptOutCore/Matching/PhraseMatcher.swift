@@ -1366,8 +1366,11 @@ struct Search {
                 continue
             }
             // An aside of one to three words in brackets or quotes, with words on both sides.
-            for opening in [Mark.open, Mark.quote] where token.mark & opening != 0 {
-                let closing = opening == Mark.open ? Mark.close : Mark.quote
+            guard token.mark & (Mark.open | Mark.quote) != 0 else { continue }
+            for opening in 0..<2 {
+                let opens = opening == 0 ? Mark.open : Mark.quote
+                guard token.mark & opens != 0 else { continue }
+                let closing = opening == 0 ? Mark.close : Mark.quote
                 var last = position
                 while last - position < 3 && last + 1 < tokens.count {
                     let next = tokens[last + 1]
@@ -1394,11 +1397,19 @@ struct Search {
             for position in 0..<(tokens.count - 1) {
                 let left = tokens[position]
                 let leftLength = Int(left.byteEnd - left.byteStart)
-                guard left.isASCII, leftLength <= matcher.maxWordBytes else { continue }
+                // A piece has at most six letters, unless a hyphen follows it.
+                let second = tokens[position + 1]
+                guard left.isASCII, second.isASCII, second.byteStart == left.byteEnd, second.gap != .boundary,
+                    second.gap != .whitespace || second.mark == Mark.hyphen,
+                    leftLength <= 6 || second.mark == Mark.hyphen, leftLength <= matcher.maxWordBytes
+                else { continue }
                 var raw: UInt64 = 0
                 for index in Int(left.byteStart)..<Int(left.byteEnd) {
                     raw = raw &* hashMultiplier &+ UInt64(Self.skeletonByte(bytes[index])) &+ 1
                 }
+                // No phrase word starts with the first piece: nothing to join.
+                budget -= 1
+                guard matcher.prefixFilter.mayContain(finishHash(raw, length: leftLength)) else { continue }
                 var allOrdinary = tokenFlags[position] & 1 != 0
                 var longest = leftLength
                 var via = left.via
@@ -1725,7 +1736,7 @@ struct Search {
             // may be "Erica" of another): the walk keeps an exact phrase over a phonetic one on the same words.
             if found && next == first + 1 { tokenFlags[first] |= 2 }
             guard expensive, !formOrdinary, !ordinary else { return }
-            if let token {
+            if let token, scan.tokens.count >= 48 {
                 let hash = hashBytes(word) &+ (hasLeet ? 1 : 0)
                 if let earlier = readBefore[hash] {
                     let other = scan.tokens[Int(earlier.token)]
@@ -1929,21 +1940,42 @@ struct Search {
         guard views.contains(.runTogether), word.count <= 8 * matcher.maxWordBytes, budget > 0 else { return }
         var path: [Int32] = []
         var budget = 400
-        var deadEnds = Set<UInt64>()
-        splitRunTogether(
-            word,
-            skeleton: skeleton,
-            from: 0,
-            path: &path,
-            budget: &budget,
-            deadEnds: &deadEnds,
-            isASCII: true,
-            first: first,
-            next: next,
-            via: via,
-            start: start,
-            end: end
-        )
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: DeadEnds.capacity) { storage in
+            var deadEnds = DeadEnds(storage: storage)
+            splitRunTogether(
+                word,
+                skeleton: skeleton,
+                from: 0,
+                path: &path,
+                budget: &budget,
+                deadEnds: &deadEnds,
+                isASCII: true,
+                first: first,
+                next: next,
+                via: via,
+                start: start,
+                end: end
+            )
+        }
+    }
+
+    /// The run-together view's memo: places in a word (after a given piece) from which no split reached the end, on
+    /// the stack; past its capacity the view just forgets (the view's own budget still bounds the work).
+    struct DeadEnds {
+        static let capacity = 64
+        let storage: UnsafeMutableBufferPointer<UInt64>
+        var count = 0
+
+        func contains(_ key: UInt64) -> Bool {
+            for index in 0..<count where storage[index] == key { return true }
+            return false
+        }
+
+        mutating func insert(_ key: UInt64) {
+            guard count < storage.count else { return }
+            storage[count] = key
+            count += 1
+        }
     }
 
     /// Endings of plural and derived forms: "Rutkowskis", "Rutkowskiesque", "Rutkowskiish", "Rutkowskilike" (not
@@ -1966,7 +1998,7 @@ struct Search {
         from: Int,
         path: inout [Int32],
         budget: inout Int,
-        deadEnds: inout Set<UInt64>,
+        deadEnds: inout DeadEnds,
         isASCII: Bool,
         first: Int,
         next: Int,
