@@ -247,7 +247,7 @@ public final class PhraseMatcher: Sendable {
     /// probes of the optional views: spaced-out, run-together, misspelling; about 20 ns each). Sized on ordinary text
     /// of every script read (`optout-bench --budget-corpora`, scripts/make-budget-corpora.py) with 20,000 names of 24
     /// locales registered beside up to a million others: the costliest ordinary texts (Greek prose, a Discord
-    /// prompt of rare words, prompts of a hundred @mentions) spend at most about half of it. A prompt that exhausts
+    /// prompt of rare words, prompts of a hundred @mentions) spend at most 59 % of it. A prompt that exhausts
     /// it is answered as incomplete, and the server refuses it.
     public static let workAllowance = 3000
     /// Per four bytes of the prompt.
