@@ -90,13 +90,7 @@ import Testing
             }
         }
         let ordinary = try Self.rows("world/ordinary.jsonl")
-        var refused: [String] = []
-        for row in ordinary {
-            let result = matcher.search(row.prompt)
-            if !result.matches.isEmpty || !result.complete {
-                refused.append("\(result.matches.first.map { texts[$0.phrase] } ?? "(work budget)") in: \(row.prompt)")
-            }
-        }
+        let refused = Self.refused(ordinary, matcher: matcher, phrases: texts)
         // Issue 23, item 7: long ordinary text in every script fits the work budget. The texts of each script are
         // joined into 800 and 4,000 scalars (one prompt at the gate's limit), 20 of each size.
         var byScript: [String: [String]] = [:]
@@ -150,6 +144,15 @@ import Testing
         print(report)
         #expect(totals.count == 27)
         #expect(Double(refused.count) / Double(ordinary.count) <= 0.001, "false positives: \(refused.prefix(10))")
+    }
+
+    /// The ordinary prompts the gate refuses (a match, or the work budget spent), each with the phrase that refused it.
+    static func refused(_ rows: [Row], matcher: PhraseMatcher, phrases: [String]) -> [String] {
+        rows.compactMap { row in
+            let result = matcher.search(row.prompt)
+            guard !result.matches.isEmpty || !result.complete else { return nil }
+            return "\(result.matches.first.map { phrases[$0.phrase] } ?? "(work budget)") in: \(row.prompt)"
+        }
     }
 
     /// The script of a letter of the world set's ordinary texts, or nil for Latin and the rest.
@@ -281,13 +284,7 @@ import Testing
             #expect(recall >= 0.95, "\(category): \(recall); missed e.g. \(misses[category] ?? [])")
         }
         let ordinary = try EvaluationTests.rows("v3-ordinary.jsonl")
-        var refused: [String] = []
-        for row in ordinary {
-            let result = matcher.search(row.prompt)
-            if !result.matches.isEmpty || !result.complete {
-                refused.append("\(result.matches.first.map { phrases[$0.phrase] } ?? "(work budget)") in: \(row.prompt)")
-            }
-        }
+        let refused = EvaluationTests.refused(ordinary, matcher: matcher, phrases: phrases)
         report += String(
             format: "ordinary prompts in generator syntax refused %.4f%% (%d/%d)\n",
             100 * Double(refused.count) / Double(ordinary.count),

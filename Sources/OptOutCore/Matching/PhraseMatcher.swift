@@ -2024,24 +2024,20 @@ struct Search {
                 let piece = matcher.words.word(id)
                 if piece.count <= rest.count && rest.prefix(piece.count).elementsEqual(piece) {
                     path.append(id)
-                    if piece.count == rest.count {
-                        add(words: path, first: first, next: next, via: via, start: start, end: end)
-                    } else {
-                        splitRunTogether(
-                            word,
-                            skeleton: nil,
-                            from: from + piece.count,
-                            path: &path,
-                            budget: &budget,
-                            deadEnds: &deadEnds,
-                            isASCII: isASCII,
-                            first: first,
-                            next: next,
-                            via: via,
-                            start: start,
-                            end: end
-                        )
-                    }
+                    finishOrSplit(
+                        word,
+                        skeleton: nil,
+                        at: from + piece.count,
+                        path: &path,
+                        budget: &budget,
+                        deadEnds: &deadEnds,
+                        isASCII: isASCII,
+                        first: first,
+                        next: next,
+                        via: via,
+                        start: start,
+                        end: end
+                    )
                     path.removeLast()
                 } else if isASCII, views.contains(.fuzzy), rest.count >= PhraseMatcher.minimumFuzzyLength - 1, abs(piece.count - rest.count) <= 1,
                     piece.withUnsafeBufferPointer({ PhraseMatcher.isOneEditApart($0, rest) })
@@ -2099,24 +2095,20 @@ struct Search {
                     // A first piece needs a word after it, in some phrase, and a whole word read run together is not.
                     if path.isEmpty && cut < word.count && !matcher.leadsOn(id) { continue }
                     path.append(id)
-                    if cut == word.count {
-                        add(words: path, first: first, next: next, via: via, start: start, end: end)
-                    } else {
-                        splitRunTogether(
-                            word,
-                            skeleton: skeleton,
-                            from: cut,
-                            path: &path,
-                            budget: &budget,
-                            deadEnds: &deadEnds,
-                            isASCII: isASCII,
-                            first: first,
-                            next: next,
-                            via: via,
-                            start: start,
-                            end: end
-                        )
-                    }
+                    finishOrSplit(
+                        word,
+                        skeleton: skeleton,
+                        at: cut,
+                        path: &path,
+                        budget: &budget,
+                        deadEnds: &deadEnds,
+                        isASCII: isASCII,
+                        first: first,
+                        next: next,
+                        via: via,
+                        start: start,
+                        end: end
+                    )
                     path.removeLast()
                 }
             }
@@ -2133,6 +2125,41 @@ struct Search {
                 path.removeLast()
             }
         }
+    }
+
+    /// After a piece ending at `cut`: the word's end makes `path` a candidate; otherwise the split goes on from there.
+    private mutating func finishOrSplit(
+        _ word: UnsafeBufferPointer<UInt8>,
+        skeleton: UnsafeBufferPointer<UInt8>?,
+        at cut: Int,
+        path: inout [Int32],
+        budget: inout Int,
+        deadEnds: inout DeadEnds,
+        isASCII: Bool,
+        first: Int,
+        next: Int,
+        via: Via,
+        start: Int32,
+        end: Int32
+    ) {
+        if cut == word.count {
+            add(words: path, first: first, next: next, via: via, start: start, end: end)
+            return
+        }
+        splitRunTogether(
+            word,
+            skeleton: skeleton,
+            from: cut,
+            path: &path,
+            budget: &budget,
+            deadEnds: &deadEnds,
+            isASCII: isASCII,
+            first: first,
+            next: next,
+            via: via,
+            start: start,
+            end: end
+        )
     }
 
     /// What a misspelling of phrase word `id` is called: a slip in a word of four or five letters counts only when
