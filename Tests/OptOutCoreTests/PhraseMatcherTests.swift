@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import OptOutCore
@@ -62,9 +63,8 @@ import Testing
     func separatorsSpacingAndConcatenation(_ prompt: String, _ via: Via) throws {
         let hit = try #require(match("art by \(prompt), trending", "Greg Rutkowski"), "\(prompt)")
         #expect(hit.via.contains(via), "\(prompt): \(hit.via.names)")
-        #expect(
-            covered("art by \(prompt), trending", hit).contains("rutkowski") || covered("art by \(prompt), trending", hit).lowercased().contains("i")
-        )
+        // The match covers the disguised name, no more and no less.
+        #expect(covered("art by \(prompt), trending", hit).lowercased().filter(\.isLetter) == "gregrutkowski", "\(prompt)")
     }
 
     @Test func spacedOutLettersMatchEvenAfterAnArticle() throws {
@@ -76,15 +76,17 @@ import Testing
 
     @Test(arguments: [
         "Gr\u{0435}g Rutk\u{043E}wski",  // Cyrillic е, о
-        "\u{039A}reg Rutkowski".replacingOccurrences(of: "\u{039A}", with: "G"),
+        "Greg Rutkow\u{0455}k\u{0456}",  // Cyrillic ѕ, і
         "Ｇｒｅｇ Ｒｕｔｋｏｗｓｋｉ",  // fullwidth
         // Mathematical bold.
         "\u{1D406}\u{1D42B}\u{1D41E}\u{1D420} \u{1D411}\u{1D42E}\u{1D42D}\u{1D424}\u{1D428}\u{1D430}\u{1D42C}\u{1D424}\u{1D422}",
         "Greg Rutk\u{03BF}wski",  // Greek omicron
     ])
     func lookalikeLettersMatch(_ prompt: String) throws {
+        #expect(prompt.unicodeScalars.contains { $0.value >= 0x80 }, "a lookalike case must hold a letter that is not ASCII")
         let hit = try #require(match(prompt, "Greg Rutkowski"), "\(prompt)")
         #expect(hit.end - hit.start == prompt.unicodeScalars.count)
+        #expect(hit.via.contains(.confusable), "\(prompt): \(hit.via.names)")
     }
 
     @Test func invisibleCharactersAreSeenThrough() throws {
@@ -165,8 +167,22 @@ import Testing
         #expect(matcher.matches(in: "").isEmpty)
     }
 
+    /// A seeded generator (SplitMix64), so a failure can be replayed: `OPTOUT_TEST_SEED=<seed> swift test ...`.
+    struct SeededGenerator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
     @Test func offsetsStayInsideThePromptForAnyInput() {
-        var generator = SystemRandomNumberGenerator()
+        let seed = ProcessInfo.processInfo.environment["OPTOUT_TEST_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)
+        print("offsetsStayInsideThePromptForAnyInput: OPTOUT_TEST_SEED=\(seed)")
+        var generator = SeededGenerator(state: seed)
         let pool: [UInt32] = [0x20, 0x41, 0x61, 0x6D, 0x75, 0x63, 0x68, 0x2E, 0x5F, 0x200B, 0x301, 0x430, 0x1D406, 0xFEFF, 0x33, 0x40, 0x24, 0x0A]
         let matcher = PhraseMatcher(phrases: ["Mucha", "Greg Rutkowski", "Ab Cd Ef"], ordinaryWords: .none)
         for _ in 0..<2000 {
@@ -180,7 +196,7 @@ import Testing
             let prompt = String(scalars)
             let count = prompt.unicodeScalars.count
             for hit in matcher.matches(in: prompt) {
-                #expect(hit.start >= 0 && hit.start < hit.end && hit.end <= count)
+                #expect(hit.start >= 0 && hit.start < hit.end && hit.end <= count, "OPTOUT_TEST_SEED=\(seed)")
             }
         }
     }

@@ -132,17 +132,20 @@ import Testing
                 dataDirectory: configuration.dataDirectory,
                 migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations/sqlite")
             )
-            func totalChanges() throws -> Int {
+            // Every table's rows.
+            func rows() throws -> [String: Int] {
                 try database.read { db in
-                    try Int.fetchOne(
-                        db,
-                        sql: "SELECT (SELECT count(*) FROM registry_change) + (SELECT count(*) FROM session) + (SELECT count(*) FROM phrase)"
-                    ) ?? -1
+                    let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+                    var counts: [String: Int] = [:]
+                    for table in tables { counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \"\(table)\"") ?? -1 }
+                    return counts
                 }
             }
-            let before = try totalChanges()
-            _ = try await check(client, key, "a secret prompt about greg rutkowski")
-            #expect(try totalChanges() == before)
+            let before = try rows()
+            #expect(before.count >= 20, "only \(before.count) tables were counted")
+            let secret = "a secret prompt about greg rutkowski \(UUID().uuidString)"
+            #expect(try await check(client, key, secret).status == .ok)
+            #expect(try rows() == before)
         }
     }
 }

@@ -68,7 +68,17 @@ struct JSON: @unchecked Sendable {
     var string: String? { value as? String }
     var int: Int? { (value as? NSNumber)?.intValue }
     var bool: Bool? { (value as? NSNumber)?.boolValue }
-    var array: [JSON] { (value as? [Any] ?? []).map { JSON(value: $0) } }
+    /// The elements of an array. A value that is not an array (a field the reply lacks) is a test failure, not an
+    /// empty array: `json["matches"].array.isEmpty` must not pass on a reply with no `matches`.
+    var array: [JSON] {
+        guard let elements = value as? [Any] else {
+            Issue.record("expected a JSON array, found \(value is NSNull ? "nothing" : String(describing: type(of: value)))")
+            return []
+        }
+        return elements.map { JSON(value: $0) }
+    }
+    /// The elements of an array, or nil when the value is not one.
+    var arrayIfPresent: [JSON]? { (value as? [Any])?.map { JSON(value: $0) } }
     var isNull: Bool { value is NSNull }
 }
 
