@@ -437,7 +437,8 @@ enum WordList {
         OrdinaryWords(
             try load("english-words"),
             phrases: try commonPhrases.get(),
-            otherLanguages: OrdinaryWords.readLanguageWords(try load("world-words").map { Substring($0) })
+            otherLanguages: OrdinaryWords.readLanguageWords(try load("world-words").map { Substring($0) }),
+            japaneseNames: JapaneseNames(lines: try load("kanji-name-readings").map { Substring($0) })
         )
     }
 
@@ -507,6 +508,7 @@ enum WordList {
 
     static let resources = [
         "english-words", "cjk-common-words", "common-phrases", "prompt-words", "prompt-phrases", "booru-tags", "world-words", "given-name-cognates",
+        "kanji-name-readings",
     ]
 
     /// Given names that are one name in several languages, for the form's suggested aliases.

@@ -71,10 +71,12 @@ import Testing
                 orderable.append(isName)
             }
         }
-        // As the server builds them: English words and the everyday words of the languages read in Latin letters.
+        // As the server builds them: English words, the everyday words of the languages read in Latin letters, and the
+        // readings of Japanese names in kanji.
         let ordinaryWords = OrdinaryWords(
             english,
-            otherLanguages: OrdinaryWords.readLanguageWords(try lines("world-words.txt").map { Substring($0) })
+            otherLanguages: OrdinaryWords.readLanguageWords(try lines("world-words.txt").map { Substring($0) }),
+            japaneseNames: JapaneseNames(lines: try lines("kanji-name-readings.txt").map { Substring($0) })
         )
         let matcher = PhraseMatcher(phrases: texts, ordinaryWords: ordinaryWords, wordOrder: orderable)
         var hits: [String: Int] = [:]

@@ -51,12 +51,21 @@ public struct OrdinaryWords: Sendable {
     let matcherFilter: BloomFilter
     /// Word sequences ordinary prompts use, as folded keys (words joined by one space).
     let phrases: Set<String>
+    /// Romaji readings of Japanese names in kanji.
+    public let japaneseNames: JapaneseNames
 
     /// - Parameters:
     ///   - words: single words in any case; multi-word entries are ignored.
     ///   - phrases: word sequences ordinary prompts use ("sun ray", "highly detailed", "a man").
     ///   - otherLanguages: everyday words of other languages, which the matcher reads as ordinary words too.
-    public init(_ words: some Sequence<String>, phrases: some Sequence<String> = [String](), otherLanguages: [String] = []) {
+    ///   - japaneseNames: readings of Japanese names in kanji: a phrase in kanji is also found in their romaji.
+    public init(
+        _ words: some Sequence<String>,
+        phrases: some Sequence<String> = [String](),
+        otherLanguages: [String] = [],
+        japaneseNames: JapaneseNames = .none
+    ) {
+        self.japaneseNames = japaneseNames
         var seen = Set<String>()
         var folded: [[UInt8]] = []
         for word in words {
@@ -289,6 +298,13 @@ public final class PhraseMatcher: Sendable {
                 if readingWords != folded, letters >= 4, !readingWords.isEmpty, !ordinaryWords.isOrdinary(readingWords) {
                     readings.append((Int32(count), readingWords, .transliteration))
                 }
+            }
+            // A Japanese name in kanji, in the romaji of its likely readings ("新海誠": "Shinkai Makoto", "Makoto Shinkai").
+            // Likely, not certain: a reading with an ordinary English word in it ("shin", "mai") or under eight letters is
+            // left out, so that the readings stay names.
+            for words in ordinaryWords.japaneseNames.readings(of: phrase)
+            where !words.contains(where: ordinaryWords.contains) && words.joined().count >= 8 && words != folded {
+                readings.append((Int32(count), words, .transliteration))
             }
             for initials in Self.initialReadings(folded, ordinaryWords: ordinaryWords) {
                 readings.append((Int32(count), initials, .initials))
