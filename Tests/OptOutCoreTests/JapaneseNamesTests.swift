@@ -46,6 +46,10 @@ import Testing
             #expect(found.map(\.phrase) == [phrase], "\(prompt)")
             #expect(found.first?.via.contains(.transliteration) == true)
         }
+        // The name in kana, or half in kana, inside Japanese text.
+        for prompt in ["しんかいまことの絵", "シンカイマコト風", "新海まことの作品", "みやざきはやおのアニメ"] {
+            #expect(!matcher.matches(in: prompt).isEmpty, "\(prompt)")
+        }
         // The kanji still match as written, and an ordinary prompt holds none of the readings.
         #expect(matcher.matches(in: "新海誠風の夕焼け").map(\.phrase) == [0])
         #expect(matcher.matches(in: "a sunset over the sea, makoto-chan's umbrella").isEmpty)

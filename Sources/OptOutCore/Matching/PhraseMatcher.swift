@@ -306,6 +306,10 @@ public final class PhraseMatcher: Sendable {
             where !words.contains(where: ordinaryWords.contains) && words.joined().count >= 8 && words != folded {
                 readings.append((Int32(count), words, .transliteration))
             }
+            // The same name in kana, or half in kana ("しんかいまこと", "新海まこと"), found inside runs of Japanese text.
+            for form in ordinaryWords.japaneseNames.kanaForms(of: phrase) {
+                readings.append((Int32(count), Folding.words(of: form), .transliteration))
+            }
             for initials in Self.initialReadings(folded, ordinaryWords: ordinaryWords) {
                 readings.append((Int32(count), initials, .initials))
             }

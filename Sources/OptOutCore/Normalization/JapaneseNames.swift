@@ -52,6 +52,32 @@ public struct JapaneseNames: Sendable {
         return Array(result.prefix(12))
     }
 
+    /// The name in kana, and half in kana ("しんかいまこと", "シンカイマコト", "新海まこと", "しんかい誠"): a form all in kana has
+    /// six characters at least, a form half in kanji four, so that a short reading is not found inside ordinary text.
+    public func kanaForms(of text: String) -> [String] {
+        let scalars = Array(text.unicodeScalars.filter { !($0.properties.isWhitespace || $0.value == 0x30FB) })
+        guard scalars.count >= 2, scalars.count <= 6, scalars.allSatisfy({ Self.isKanji($0.value) }) else { return [] }
+        var forms: [String] = []
+        for cut in 1..<scalars.count {
+            let familyPart = String(String.UnicodeScalarView(scalars[..<cut]))
+            let givenPart = String(String.UnicodeScalarView(scalars[cut...]))
+            guard let familyKana = family[familyPart], let givenKana = given[givenPart] else { continue }
+            for familyReading in familyKana.prefix(Self.familyReadings) {
+                for givenReading in givenKana.prefix(Self.givenReadings) {
+                    let whole = familyReading + givenReading
+                    let katakana = String(String.UnicodeScalarView(whole.unicodeScalars.compactMap { Unicode.Scalar($0.value + 0x60) }))
+                    // All in kana: six characters at least; half in kanji says more: four.
+                    for (form, minimum) in [(whole, 6), (katakana, 6), (familyPart + givenReading, 4), (familyReading + givenPart, 4)]
+                    where form.unicodeScalars.count >= minimum && !forms.contains(form) {
+                        forms.append(form)
+                    }
+                }
+            }
+            if forms.count >= 24 { break }
+        }
+        return Array(forms.prefix(24))
+    }
+
     static func isKanji(_ value: UInt32) -> Bool {
         (0x4E00...0x9FFF).contains(value) || value == 0x3005 || (0x3400...0x4DBF).contains(value)
     }
