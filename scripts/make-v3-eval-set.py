@@ -8,7 +8,8 @@ artist left out). Nothing here comes from the held-out sets.
 - v3.jsonl: 400 prompts for each reading, each naming one artist: `sd_weights` ("(Greg:1.2) (Rutkowski:1.1)",
   "[Greg] [Rutkowski]"), `keywords` (AND, BREAK), `mj_weights` ("Greg::1.5 Rutkowski::1"), `middle_initial`
   ("Greg M. Rutkowski"), `aside` ("Greg (artist) Rutkowski", 'Greg "the master" Rutkowski'), `initials`
-  ("G. Rutkowski", only names whose surname has five letters or more and is no English word), `glued`
+  ("G. Rutkowski", only names whose surname has five letters or more and is no English word nor a frequent word of
+  any of wordfreq's 23 languages, as the gate reads them), `glued`
   ("gregrutkowskistyle", "artbygregrutkowski"), `partial_spacing` ("Greg Rut kow ski") and `hyphenated`
   ("Rutkow-\\nski").
 - v3-ordinary.jsonl: 4,000 ordinary prompts written with the same syntax: weights on fragments, AND and BREAK between
@@ -30,6 +31,8 @@ artists = [l.strip() for l in open(os.path.join(EVAL, "phrases.txt")) if l.strip
 ordinary = [json.loads(l)["prompt"] for l in open(os.path.join(EVAL, "ordinary.jsonl"))]
 fragments = sorted({f for p in ordinary for f in p.split(", ") if f})
 english = {w.strip().lower() for w in open(os.path.join(ROOT, "Sources/OptOutServer/Resources/english-words.txt")) if not w.startswith("#")}
+# The frequent words of 23 languages (wordfreq, as the server reads them): a surname among them takes no initials.
+frequent = {l.rstrip("\n").split("\t")[-1] for l in open(os.path.join(ROOT, "Sources/OptOutServer/Resources/world-words.txt")) if not l.startswith("#")}
 
 
 def plain(text):
@@ -97,7 +100,7 @@ def initials(name):
     if not multi(name) or len(ws) > 4:
         return None
     surname = ws[-1].lower()
-    if len(surname) < 5 or surname in english or not surname.isalpha() or any(len(w) < 2 for w in ws[:-1]):
+    if len(surname) < 5 or surname in english or surname in frequent or not surname.isalpha() or any(len(w) < 2 for w in ws[:-1]):
         return None
     if len(ws) > 2 and rng.random() < 0.5:
         return "".join(w[0].upper() + "." for w in ws[:-1]) + " " + ws[-1]

@@ -438,7 +438,8 @@ enum WordList {
             try load("english-words"),
             phrases: try commonPhrases.get(),
             otherLanguages: OrdinaryWords.readLanguageWords(try load("world-words").map { Substring($0) }),
-            japaneseNames: JapaneseNames(lines: try load("kanji-name-readings").map { Substring($0) })
+            japaneseNames: JapaneseNames(lines: try load("kanji-name-readings").map { Substring($0) }),
+            frequentWords: try load("world-words", column: 1)
         )
     }
 

@@ -31,7 +31,10 @@ import Testing
         let names = try String(contentsOf: root.appendingPathComponent("Eval/phrases.txt"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         let phrases = names.filter { guardian.reviewReason(for: $0) == nil }
-        return (PhraseMatcher(phrases: phrases, ordinaryWords: OrdinaryWords(dictionary)), phrases)
+        // The frequent words of every language, as the server passes them (a common surname takes no initials).
+        let world = try String(contentsOf: dictionaryURL.deletingLastPathComponent().appendingPathComponent("world-words.txt"), encoding: .utf8)
+        let frequent = world.split(separator: "\n").compactMap { $0.split(separator: "\t").last.map(String.init) }
+        return (PhraseMatcher(phrases: phrases, ordinaryWords: OrdinaryWords(dictionary, frequentWords: frequent)), phrases)
     }
 
     struct WorldArtist: Decodable {

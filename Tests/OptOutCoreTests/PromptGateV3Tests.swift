@@ -48,6 +48,13 @@ import Testing
         // A lower-case letter is a word, not an initial; a common surname takes no initial.
         #expect(!names("a mucha poster").contains(1))
         #expect(names("J. Smith").isEmpty)
+        // A common surname of any language takes no initials either.
+        let frequent = PhraseMatcher(
+            phrases: ["Jack Johnson", "Maria Garcia"],
+            ordinaryWords: OrdinaryWords(["a"], frequentWords: ["johnson", "garcia", "the"])
+        )
+        #expect(frequent.matches(in: "J. Johnson, M. Garcia").isEmpty)
+        #expect(frequent.matches(in: "Jack Johnson").count == 1)
         #expect(names("g rutkowski").isEmpty)
     }
 

@@ -53,6 +53,14 @@ public struct OrdinaryWords: Sendable {
     let phrases: Set<String>
     /// Romaji readings of Japanese names in kanji.
     public let japaneseNames: JapaneseNames
+    /// The frequent words of every language (common surnames among them: "johnson", "garcia", "schmidt"): a surname
+    /// that is one takes no initials reading.
+    let frequentFilter: BloomFilter
+
+    /// Whether `word` (folded) is a frequent word of some language, or an ordinary English one.
+    func isFrequent(_ word: String) -> Bool {
+        contains(word) || frequentFilter.mayContain(Array(word.utf8).withUnsafeBufferPointer { hashBytes($0) })
+    }
 
     /// - Parameters:
     ///   - words: single words in any case; multi-word entries are ignored.
@@ -63,9 +71,15 @@ public struct OrdinaryWords: Sendable {
         _ words: some Sequence<String>,
         phrases: some Sequence<String> = [String](),
         otherLanguages: [String] = [],
-        japaneseNames: JapaneseNames = .none
+        japaneseNames: JapaneseNames = .none,
+        frequentWords: [String] = []
     ) {
         self.japaneseNames = japaneseNames
+        frequentFilter = BloomFilter(
+            hashes: frequentWords.lazy.map { Array(PhraseKey.make($0).utf8).withUnsafeBufferPointer { hashBytes($0) } },
+            count: max(frequentWords.count, 1),
+            bitsPerEntry: 12
+        )
         var seen = Set<String>()
         var folded: [[UInt8]] = []
         for word in words {
@@ -514,13 +528,14 @@ public final class PhraseMatcher: Sendable {
     }
 
     /// A name's initials readings: its given name as an initial before a distinctive surname ("g rutkowski" for Greg
-    /// Rutkowski; "a mucha" and "a m mucha" for Alphonse Maria Mucha). Distinctive: five letters or more, Latin, and no
-    /// ordinary word (so "J. Smith" or "J. Brown" name no one).
+    /// Rutkowski; "a mucha" and "a m mucha" for Alphonse Maria Mucha). Distinctive: five letters or more, Latin, no
+    /// ordinary word and no frequent word of any language, common surnames included (so "J. Smith", "J. Johnson" or
+    /// "M. Garcia" name no one).
     static func initialReadings(_ words: [String], ordinaryWords: OrdinaryWords) -> [[String]] {
         guard words.count >= 2, words.count <= 4, let surname = words.last, surname.utf8.count >= 5,
             words.allSatisfy({ $0.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } }),
             words.dropLast().allSatisfy({ $0.utf8.count >= 2 && !CollisionGuard.functionWords.contains($0) }),
-            !ordinaryWords.contains(surname)
+            !ordinaryWords.isFrequent(surname)
         else { return [] }
         let initials = words.dropLast().map { String($0.prefix(1)) }
         var readings = [[initials[0], surname]]
