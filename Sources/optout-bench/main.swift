@@ -7,17 +7,6 @@
 import Foundation
 import OptOutCore
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func residentBytes() -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
     let fields = text.split(separator: " ")
@@ -52,7 +41,7 @@ func runBenchmark() {
     let promptCount = Int(argument("--prompts") ?? "20000") ?? 20000
     let evalDirectory = argument("--eval") ?? "Tests/OptOutCoreTests/Eval"
     let dumpDirectory = argument("--dump")
-    var random = SplitMix(state: 20_261_126)
+    var random = SplitMix64(seed: 20_261_126)
 
     // Name-like phrases: a first name and a surname made of syllables, about 15 bytes.
     let firstNames = [

@@ -167,22 +167,11 @@ import Testing
         #expect(matcher.matches(in: "").isEmpty)
     }
 
-    /// A seeded generator (SplitMix64), so a failure can be replayed: `OPTOUT_TEST_SEED=<seed> swift test ...`.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func offsetsStayInsideThePromptForAnyInput() {
         let seed = ProcessInfo.processInfo.environment["OPTOUT_TEST_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 0...UInt64.max)
+        // Printed, so that a failure can be replayed: OPTOUT_TEST_SEED=<seed> swift test --filter offsetsStay...
         print("offsetsStayInsideThePromptForAnyInput: OPTOUT_TEST_SEED=\(seed)")
-        var generator = SeededGenerator(state: seed)
+        var generator = SplitMix64(seed: seed)
         let pool: [UInt32] = [0x20, 0x41, 0x61, 0x6D, 0x75, 0x63, 0x68, 0x2E, 0x5F, 0x200B, 0x301, 0x430, 0x1D406, 0xFEFF, 0x33, 0x40, 0x24, 0x0A]
         let matcher = PhraseMatcher(phrases: ["Mucha", "Greg Rutkowski", "Ab Cd Ef"], ordinaryWords: .none)
         for _ in 0..<2000 {

@@ -31,15 +31,10 @@ public struct JapaneseNames: Sendable {
     /// The readings of `text` when it is a name in kanji the dictionary can split: each as words, family name first,
     /// then given name first; at most twelve.
     public func readings(of text: String) -> [[String]] {
-        let scalars = Array(text.unicodeScalars.filter { !($0.properties.isWhitespace || $0.value == 0x30FB) })
-        guard scalars.count >= 2, scalars.count <= 6, scalars.allSatisfy({ Self.isKanji($0.value) }) else { return [] }
         var result: [[String]] = []
-        for cut in 1..<scalars.count {
-            let familyPart = String(String.UnicodeScalarView(scalars[..<cut]))
-            let givenPart = String(String.UnicodeScalarView(scalars[cut...]))
-            guard let familyKana = family[familyPart], let givenKana = given[givenPart] else { continue }
-            for familyReading in familyKana.prefix(Self.familyReadings) {
-                for givenReading in givenKana.prefix(Self.givenReadings) {
+        for split in splits(of: text) {
+            for familyReading in split.familyKana.prefix(Self.familyReadings) {
+                for givenReading in split.givenKana.prefix(Self.givenReadings) {
                     let (familyName, givenName) = (Self.romaji(familyReading), Self.romaji(givenReading))
                     guard !familyName.isEmpty, !givenName.isEmpty else { continue }
                     for words in [[familyName, givenName], [givenName, familyName]] where !result.contains(words) {
@@ -52,23 +47,31 @@ public struct JapaneseNames: Sendable {
         return Array(result.prefix(12))
     }
 
+    /// The ways `text` (a name in kanji, two to six characters) splits into a family name and a given name the
+    /// dictionary knows, with their readings.
+    func splits(of text: String) -> [(familyPart: String, givenPart: String, familyKana: [String], givenKana: [String])] {
+        let scalars = Array(text.unicodeScalars.filter { !($0.properties.isWhitespace || $0.value == 0x30FB) })
+        guard scalars.count >= 2, scalars.count <= 6, scalars.allSatisfy({ Self.isKanji($0.value) }) else { return [] }
+        return (1..<scalars.count).compactMap { cut in
+            let familyPart = String(String.UnicodeScalarView(scalars[..<cut]))
+            let givenPart = String(String.UnicodeScalarView(scalars[cut...]))
+            guard let familyKana = family[familyPart], let givenKana = given[givenPart] else { return nil }
+            return (familyPart, givenPart, familyKana, givenKana)
+        }
+    }
+
     /// The name in kana, and half in kana ("しんかいまこと", "シンカイマコト", "新海まこと", "しんかい誠"): a form all in kana has
     /// six characters at least, a form half in kanji four, so that a short reading is not found inside ordinary text.
     public func kanaForms(of text: String) -> [String] {
-        let scalars = Array(text.unicodeScalars.filter { !($0.properties.isWhitespace || $0.value == 0x30FB) })
-        guard scalars.count >= 2, scalars.count <= 6, scalars.allSatisfy({ Self.isKanji($0.value) }) else { return [] }
         var forms: [String] = []
-        for cut in 1..<scalars.count {
-            let familyPart = String(String.UnicodeScalarView(scalars[..<cut]))
-            let givenPart = String(String.UnicodeScalarView(scalars[cut...]))
-            guard let familyKana = family[familyPart], let givenKana = given[givenPart] else { continue }
-            for familyReading in familyKana.prefix(Self.familyReadings) {
-                for givenReading in givenKana.prefix(Self.givenReadings) {
+        for split in splits(of: text) {
+            for familyReading in split.familyKana.prefix(Self.familyReadings) {
+                for givenReading in split.givenKana.prefix(Self.givenReadings) {
                     let whole = familyReading + givenReading
                     let katakana = String(String.UnicodeScalarView(whole.unicodeScalars.compactMap { Unicode.Scalar($0.value + 0x60) }))
                     // All in kana: six characters at least; half in kanji says more: four.
-                    for (form, minimum) in [(whole, 6), (katakana, 6), (familyPart + givenReading, 4), (familyReading + givenPart, 4)]
-                    where form.unicodeScalars.count >= minimum && !forms.contains(form) {
+                    let candidates = [(whole, 6), (katakana, 6), (split.familyPart + givenReading, 4), (familyReading + split.givenPart, 4)]
+                    for (form, minimum) in candidates where form.unicodeScalars.count >= minimum && !forms.contains(form) {
                         forms.append(form)
                     }
                 }
