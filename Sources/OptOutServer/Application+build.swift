@@ -437,9 +437,9 @@ enum WordList {
         OrdinaryWords(
             try load("english-words"),
             phrases: try commonPhrases.get(),
-            otherLanguages: OrdinaryWords.readLanguageWords(try load("world-words").map { Substring($0) }),
+            otherLanguages: OrdinaryWords.readLanguageWords(try worldWords.get().map { Substring($0) }),
             japaneseNames: JapaneseNames(lines: try load("kanji-name-readings").map { Substring($0) }),
-            frequentWords: try load("world-words", column: 1)
+            frequentWords: try worldWords.get().compactMap { $0.split(separator: "\t").last.map(String.init) }
         )
     }
 
@@ -459,7 +459,7 @@ enum WordList {
         var worldReadings: [String] = []
         var vocabulary = singleWords
         var perLanguage: [Substring: Int] = [:]
-        for line in try load("world-words") {
+        for line in try WordList.worldWords.get() {
             let fields = line.split(separator: "\t")
             guard fields.count == 2 else { continue }
             let word = String(fields[1])
@@ -511,6 +511,9 @@ enum WordList {
         "english-words", "cjk-common-words", "common-phrases", "prompt-words", "prompt-phrases", "booru-tags", "world-words", "given-name-cognates",
         "kanji-name-readings",
     ]
+
+    /// world-words.txt (language<TAB>word), read once for the matcher's ordinary words and the collision guard.
+    static let worldWords: Result<[String], any Error> = Result { try load("world-words") }
 
     /// Given names that are one name in several languages, for the form's suggested aliases.
     static let givenNameCognates: Result<GivenNameCognates, any Error> = Result {

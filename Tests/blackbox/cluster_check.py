@@ -105,7 +105,7 @@ class Cluster:
              "--trusted-proxy", "127.0.0.1/32", "--log-level", "warning", "--sign-ups-per-address", "1000000",
              "--sign-ups-per-network", "1000000"],
             stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # a debug build reads its word lists for about 15 s, longer on a loaded machine
         client = Client(self.ports[index], timeout=1)
         while time.monotonic() < deadline:
             try:

@@ -75,8 +75,13 @@ public struct OrdinaryWords: Sendable {
         frequentWords: [String] = []
     ) {
         self.japaneseNames = japaneseNames
+        // Most of the words are lower-case ASCII already: only the others are folded (a word list of 450,000 is read at
+        // every start).
         frequentFilter = BloomFilter(
-            hashes: frequentWords.lazy.map { Array(PhraseKey.make($0).utf8).withUnsafeBufferPointer { hashBytes($0) } },
+            hashes: frequentWords.lazy.map { word in
+                let isPlain = word.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+                return Array((isPlain ? word : PhraseKey.make(word)).utf8).withUnsafeBufferPointer { hashBytes($0) }
+            },
             count: max(frequentWords.count, 1),
             bitsPerEntry: 12
         )
