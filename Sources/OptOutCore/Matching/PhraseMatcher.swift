@@ -515,20 +515,17 @@ public final class PhraseMatcher: Sendable {
         // Initials readings are read only as initials, never run together: they give no pairs.
         let isInitials = readings.map { $0.via == .initials }
         var pairs: [UInt64] = []
-        for entry in 0..<count where entry < phraseCount || !isInitials[entry - phraseCount] {
-            let from = Int(sequenceStarts[entry])
-            let to = Int(sequenceStarts[entry + 1])
-            guard to - from >= 2 else { continue }
-            for position in from..<(to - 1) { pairs.append(Self.pairHash(sequence[position], sequence[position + 1])) }
-        }
-        self.pairFilter = BloomFilter(hashes: pairs, count: max(pairs.count, 1), bitsPerEntry: 10)
         var leads = [UInt64](repeating: 0, count: (wordCount + 63) / 64)
         for entry in 0..<count where entry < phraseCount || !isInitials[entry - phraseCount] {
             let from = Int(sequenceStarts[entry])
             let to = Int(sequenceStarts[entry + 1])
             guard to - from >= 2 else { continue }
-            for position in from..<(to - 1) { leads[Int(sequence[position]) >> 6] |= 1 << UInt64(sequence[position] & 63) }
+            for position in from..<(to - 1) {
+                pairs.append(Self.pairHash(sequence[position], sequence[position + 1]))
+                leads[Int(sequence[position]) >> 6] |= 1 << UInt64(sequence[position] & 63)
+            }
         }
+        self.pairFilter = BloomFilter(hashes: pairs, count: max(pairs.count, 1), bitsPerEntry: 10)
         self.leadsOn = leads
     }
 
@@ -1280,7 +1277,7 @@ struct Search {
                 )
             }
         }
-        budget = max(budget, min(floor, 1))
+        budget = max(budget, 1)
     }
 
     /// Whether the token was read from an ordinary word of the prompt this search reads.
@@ -1415,7 +1412,7 @@ struct Search {
                 while last - position < 3 && last + 1 < tokens.count {
                     let next = tokens[last + 1]
                     if next.mark & closing != 0 {
-                        if last + 1 < tokens.count && next.gap != .boundary { skip(position, last) }
+                        if next.gap != .boundary { skip(position, last) }
                         break
                     }
                     guard next.mark == 0 else { break }
@@ -2406,8 +2403,8 @@ struct Search {
             walkBudget -= 1
         }
         if candidate.wordCount == 0 {
-            // A skip (``addSyntaxSkips()``): only inside a phrase, and not twice in a row.
-            guard state >= 0, !via.contains(.syntax) || depth > 0, Int(candidate.next) < heads.count, matcher.hasChildren[Int(state)] else { return }
+            // A skip (``addSyntaxSkips()``): only inside a phrase, and not twice in a row (only words follow it here).
+            guard state >= 0, Int(candidate.next) < heads.count, matcher.hasChildren[Int(state)] else { return }
             var following = heads[Int(candidate.next)]
             while following >= 0 {
                 if candidates[Int(following)].wordCount > 0 {
