@@ -5,6 +5,7 @@ import OptOutCore
 import Testing
 
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct AccountsTests {
     @Test func signUpSignInAndSeeMyself() async throws {
@@ -134,7 +135,7 @@ import Testing
 
     @Test func expiredSessionsAreRefused() async throws {
         try await withApp(
-            configure: { $0.sessionLifetime = -1 },
+            configure: { $0.accounts.sessionLifetime = -1 },
             body: { client, _ in
                 let token = try await client.signUp("ann@example.org")
                 #expect(try await client.call(.get, "/v1/accounts/me", token: token).status == .unauthorized)
@@ -144,9 +145,9 @@ import Testing
 
     @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func tokensAreStoredOnlyAsHashes() async throws {
         let configuration = try await testConfiguration()
-        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
         let database = try AppDatabase(
-            dataDirectory: configuration.dataDirectory,
+            dataDirectory: configuration.storage.dataDirectory,
             migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations/sqlite")
         )
         let accounts = AccountRepository(store: SQLiteStore(database: database))
@@ -168,9 +169,9 @@ import Testing
 
     @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func theDatabaseRunsInWALWithFullSync() async throws {
         let configuration = try await testConfiguration()
-        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
         let database = try AppDatabase(
-            dataDirectory: configuration.dataDirectory,
+            dataDirectory: configuration.storage.dataDirectory,
             migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations/sqlite")
         )
         #expect(try database.synchronousLevel() == 2)

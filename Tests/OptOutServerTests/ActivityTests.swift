@@ -6,6 +6,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct ActivityTests {
     @Test func anArtistSeesWhatTheirOptOutDid() async throws {
@@ -53,7 +54,7 @@ import Testing
 
     @Test func countsAreWrittenInBatchesAndKeptForAYear() async throws {
         let configuration = try await testConfiguration()
-        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
         let services = try await Services(configuration: configuration)
         let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
         let artist = try await services.artists.create(account: owner, submission: try ArtistSubmission(name: "Greg Rutkowski").validated()).id

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct ArtistsTests {
     @Test func registeringReturnsTheArtistWithItsPhrases() async throws {

@@ -5,6 +5,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 /// Every object endpoint as its owner, another member, a moderator and anonymously.
 @Suite struct AuthorizationTests {

@@ -3,6 +3,7 @@ import GRDB
 import Testing
 
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct BackupTests {
     @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func aBackupRestoresAndRefusesWhatItShould() async throws {
@@ -13,11 +14,11 @@ import Testing
             defer { try? FileManager.default.removeItem(at: folder) }
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let file = folder.appendingPathComponent("copy.sqlite")
-            let made = try DatabaseBackup.backup(dataDirectory: configuration.dataDirectory, to: file)
+            let made = try DatabaseBackup.backup(dataDirectory: configuration.storage.dataDirectory, to: file)
             #expect(made.artists == 1 && made.registryVersion >= 1)
             // One file: no -wal or -shm beside it, and nothing left of the temporary copy.
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["copy.sqlite"])
-            #expect(throws: StartupError.self) { try DatabaseBackup.backup(dataDirectory: configuration.dataDirectory, to: file) }
+            #expect(throws: StartupError.self) { try DatabaseBackup.backup(dataDirectory: configuration.storage.dataDirectory, to: file) }
             #expect(throws: StartupError.self) {
                 try DatabaseBackup.backup(dataDirectory: folder.appendingPathComponent("none"), to: folder.appendingPathComponent("x"))
             }

@@ -6,6 +6,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct ComplaintsTests {
     func body(_ changes: [String: Any] = [:]) -> [String: Any] {
@@ -22,7 +23,7 @@ import Testing
 
     @Test func aRightsholderFilesAndFollowsAComplaint() async throws {
         try await withApp(
-            configure: { $0.contact = "rights@platform.example" },
+            configure: { $0.moderation.contact = "rights@platform.example" },
             body: { client, _ in
                 let contact = try await client.call(.get, "/v1/complaints/contact")
                 #expect(contact.json["contact"].string == "rights@platform.example")
@@ -116,7 +117,7 @@ import Testing
 
     @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func filingIsLimitedPerHourAndTheTrailIsAppendOnly() async throws {
         try await withApp(
-            configure: { $0.complaintsPerHour = 2 },
+            configure: { $0.moderation.complaintsPerHour = 2 },
             body: { client, configuration in
                 let member = try await client.signUp("member@example.org")
                 for _ in 0..<2 { #expect(try await client.call(.post, "/v1/complaints", token: member, json: body()).status == .created) }
@@ -128,8 +129,8 @@ import Testing
                 #expect(try await client.call(.post, "/v1/complaints", token: other, json: body()).status == .created)
 
                 let database = try AppDatabase(
-                    dataDirectory: configuration.dataDirectory,
-                    migrationsDirectory: configuration.resourceRoot!.appendingPathComponent("Migrations/sqlite")
+                    dataDirectory: configuration.storage.dataDirectory,
+                    migrationsDirectory: configuration.storage.resourceRoot!.appendingPathComponent("Migrations/sqlite")
                 )
                 #expect(throws: (any Error).self) { try database.write { db in try db.execute(sql: "UPDATE complaint_event SET note = 'x'") } }
                 #expect(throws: (any Error).self) { try database.write { db in try db.execute(sql: "DELETE FROM complaint_event") } }

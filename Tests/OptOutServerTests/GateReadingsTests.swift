@@ -6,6 +6,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 /// Issue 11 end to end: the prompt check reads names in every script and spelling, and says how.
 @Suite struct GateReadingsTests {
@@ -46,8 +47,8 @@ import Testing
 
     @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func foldingRevisionReKeysLivePhrasesOnce() async throws {
         var configuration = try await testConfiguration()
-        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
-        configuration.logLevel = .critical
+        defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
+        configuration.logging.level = .critical
         let services = try await Services(configuration: configuration)
         // Keys as the folding before revision 3 made them: ł kept, apostrophes parting words.
         try services.sqlite!.write { db in

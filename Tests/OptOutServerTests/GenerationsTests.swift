@@ -5,6 +5,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct GenerationsTests {
     func generateKey(_ configuration: AppConfiguration) async throws -> String {
@@ -197,7 +198,7 @@ import Testing
 
     @Test func imagesOverTheLimitAre413() async throws {
         try await withApp(
-            configure: { $0.maxImageBytes = 1000 },
+            configure: { $0.labels.maxImageBytes = 1000 },
             body: { client, _ in
                 let reply = try await client.call(.post, "/v1/labels/verify", raw: ByteBuffer(repeating: 0x89, count: 2000))
                 #expect(reply.status == .contentTooLarge)

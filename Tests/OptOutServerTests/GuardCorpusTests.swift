@@ -3,12 +3,13 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 /// Issue 22, item 2 and 4: what one free account could make the gate refuse. The collision guard judges every reading
 /// the matcher will use, with the lists of what ordinary prompts and ordinary text use; the matcher reads neither a
 /// surname-first order nor a Latin reading that is ordinary text.
 @Suite struct GuardCorpusTests {
-    let words = (ordinary: try! WordList.ordinary.get(), collisionGuard: try! WordList.collisionGuard.get())
+    let words = (ordinary: try! sharedWordLists.ordinary(), collisionGuard: try! sharedWordLists.collisionGuard())
 
     @Test func singlePromptWordsAndTagsWait() {
         for phrase in [

@@ -3,11 +3,12 @@ import OptOutCore
 import Testing
 
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct ImportTests {
     @Test func importIsIdempotentByNameAndReportsEachLine() async throws {
         let configuration = try await testConfiguration()
-        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
         let tasks = try await AdminTasks(configuration: configuration)
         let lines = [
             #"{"name": "Greg Rutkowski", "aliases": ["Rutkowski"], "creations": ["Dragon Ship"], "policy": "block", "links": ["https://example.org/g"]}"#,
@@ -68,7 +69,7 @@ import Testing
         var outcomes: [(ArtistImporter.Summary, [String])] = []
         for batchSize in [20_000, 1] {
             let configuration = try await testConfiguration()
-            defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+            defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
             let tasks = try await AdminTasks(configuration: configuration)
             let owner = try await tasks.services.accounts.create(email: "self@example.org", passwordHash: "x", displayName: "Self")
             _ = try await tasks.services.artists.create(account: owner.id!, submission: ArtistSubmission(name: "Self Managed"))

@@ -5,6 +5,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct MetricsTests {
     /// The value of the sample `name{labels}` in a Prometheus text exposition (0 when absent).

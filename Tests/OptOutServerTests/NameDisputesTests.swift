@@ -5,6 +5,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 /// Squatters lose (issue 10, row 9): a phrase held by an unverified artist is disputed, not a dead end.
 @Suite struct NameDisputesTests {
@@ -193,7 +194,7 @@ import Testing
     /// A store of its own, for what the HTTP routes reach only through a real page fetch.
     func withServices(_ body: (Services) async throws -> Void) async throws {
         let configuration = try await testConfiguration()
-        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
         try await body(try await Services(configuration: configuration))
     }
 

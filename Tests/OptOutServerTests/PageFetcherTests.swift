@@ -6,6 +6,7 @@ import NIOCore
 import Testing
 
 @testable import OptOutServer
+@testable import OptOutStore
 
 /// The site-verification fetch against a real local server: the connection goes to the address that was checked,
 /// and the whole fetch, body included, ends at its deadline.
@@ -51,8 +52,9 @@ import Testing
     @Test func theConnectionGoesToTheAddressThatWasChecked() async throws {
         try await withSite { port in
             let resolver = Resolver([127, 0, 0, 1])
-            var fetcher = PageFetcher(allowPrivate: true)
-            fetcher.resolve = { resolver.resolve($0) }
+            let outbound = OutboundHTTP(resolve: { resolver.resolve($0) })
+            defer { Task { await outbound.shutdown() } }
+            var fetcher = PageFetcher(allowPrivate: true, outbound: outbound)
             // "artist.test" resolves nowhere but through the stand-in: the page arriving proves the connection used
             // the checked address and no second look-up.
             let page = try await fetcher.fetch(URL(string: "http://artist.test:\(port)/page")!)
@@ -72,8 +74,9 @@ import Testing
     @Test func aNameThatResolvesPrivatelyIsNotFetched() async throws {
         try await withSite { port in
             let resolver = Resolver([127, 0, 0, 1])
-            var fetcher = PageFetcher(allowPrivate: false)
-            fetcher.resolve = { resolver.resolve($0) }
+            let outbound = OutboundHTTP(resolve: { resolver.resolve($0) })
+            defer { Task { await outbound.shutdown() } }
+            var fetcher = PageFetcher(allowPrivate: false, outbound: outbound)
             do {
                 _ = try await fetcher.fetch(URL(string: "http://artist.test:\(port)/page")!)
                 Issue.record("a name resolving to loopback was fetched")
@@ -85,7 +88,7 @@ import Testing
 
     @Test func aTricklingPageEndsAtTheDeadlineAndALargeOneAtTheCap() async throws {
         try await withSite { port in
-            var fetcher = PageFetcher(allowPrivate: true)
+            var fetcher = PageFetcher(allowPrivate: true, outbound: OutboundHTTP())
             fetcher.timeout = 1
             let started = ContinuousClock.now
             do {
@@ -106,7 +109,7 @@ import Testing
     }
 
     @Test func addressesAreWrittenForTheOverride() {
-        #expect(PageFetcher.text(of: [192, 0, 2, 1]) == "192.0.2.1")
-        #expect(PageFetcher.text(of: CIDR.bytes(of: "2606:4700::1111")!) == "2606:4700::1111")
+        #expect(OutboundHTTP.text(of: [192, 0, 2, 1]) == "192.0.2.1")
+        #expect(OutboundHTTP.text(of: CIDR.bytes(of: "2606:4700::1111")!) == "2606:4700::1111")
     }
 }

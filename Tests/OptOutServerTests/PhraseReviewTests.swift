@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct PhraseReviewTests {
     @Test func moderatorsApproveAndRejectHeldPhrases() async throws {

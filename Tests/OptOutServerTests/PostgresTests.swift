@@ -7,6 +7,7 @@ import PostgresNIO
 import Testing
 
 @testable import OptOutServer
+@testable import OptOutStore
 
 /// The PostgreSQL backend, against a real server: run when `OPTOUT_TEST_DATABASE_URL` names a database whose user
 /// may create databases (`.ci/run` starts a throw-away cluster). Each test works in a database of its own.
@@ -244,9 +245,9 @@ struct PostgresTests {
     @Test func aSQLiteDeploymentIsCopiedWithItsRowsAndIds() async throws {
         var sqliteConfiguration = try await testConfiguration()
         // The source is a SQLite deployment whichever backend the rest of the suite runs on.
-        sqliteConfiguration.databaseURL = nil
+        sqliteConfiguration.storage.databaseURL = nil
         let configuration = sqliteConfiguration
-        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
         let services = try await Services(configuration: configuration)
         let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
         _ = try await services.accounts.create(email: "b@example.org", passwordHash: "x", displayName: "B")
@@ -272,7 +273,7 @@ struct PostgresTests {
 
         try await PostgresTestDatabase.with { named in
             let summary = try await CopyToPostgres.copy(
-                dataDirectory: configuration.dataDirectory,
+                dataDirectory: configuration.storage.dataDirectory,
                 databaseURL: named.text,
                 resourceRoot: repositoryRoot,
                 logger: .quiet
@@ -286,7 +287,7 @@ struct PostgresTests {
             #expect(summary.registryVersion == sqliteVersion)
             await #expect(throws: StartupError.self) {
                 _ = try await CopyToPostgres.copy(
-                    dataDirectory: configuration.dataDirectory,
+                    dataDirectory: configuration.storage.dataDirectory,
                     databaseURL: named.text,
                     resourceRoot: repositoryRoot,
                     logger: .quiet

@@ -5,6 +5,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct PromptCheckTests {
     func checkKey(_ configuration: AppConfiguration, scopes: Set<APIScope> = [.check]) async throws -> String {
@@ -78,7 +79,7 @@ import Testing
 
     @Test func onlyKeysWithTheCheckScopeMayCall() async throws {
         try await withApp(
-            configure: { $0.credentialCacheLifetime = .milliseconds(200) },
+            configure: { $0.accounts.credentialCacheLifetime = .milliseconds(200) },
             body: { client, configuration in
                 let member = try await client.signUp("member@example.org")
                 let generateOnly = try await checkKey(configuration, scopes: [.generate])
@@ -129,7 +130,7 @@ import Testing
         try await withApp { client, configuration in
             let key = try await checkKey(configuration)
             let database = try AppDatabase(
-                dataDirectory: configuration.dataDirectory,
+                dataDirectory: configuration.storage.dataDirectory,
                 migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations/sqlite")
             )
             // Every table's rows.

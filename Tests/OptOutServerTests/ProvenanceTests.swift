@@ -6,6 +6,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct ProvenanceTests {
     static let credential: C2PACredential = {
@@ -129,8 +130,8 @@ import Testing
     @Test func verifyReportsTheManifestAndLabelsFollowTheOptions() async throws {
         try await withApp(
             configure: {
-                $0.labelTraining = try! TrainingMiningPolicy(parsing: "ai_training=notAllowed,ai_inference=allowed")
-                $0.labelPrompt = true
+                $0.labels.training = try! TrainingMiningPolicy(parsing: "ai_training=notAllowed,ai_inference=allowed")
+                $0.labels.prompt = true
             },
             body: { client, configuration in
                 let key = try await AdminTasks(configuration: configuration).createAPIKey(name: "gen", scopes: [.generate])
@@ -168,7 +169,7 @@ import Testing
                 #expect(plain.json["labeled"].bool == false)
 
                 // The development pair was kept in the data folder and is used again on the next start.
-                let folder = configuration.dataDirectory.appendingPathComponent("c2pa")
+                let folder = configuration.storage.dataDirectory.appendingPathComponent("c2pa")
                 #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("development-key.pem").path))
                 let reopened = try C2PACredential.forService(configuration)
                 #expect(reopened.development)

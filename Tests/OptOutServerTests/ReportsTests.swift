@@ -6,6 +6,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct ReportsTests {
     /// An artist with an account, verified by the moderator; returns (artist token, artist id).
@@ -434,7 +435,7 @@ import Testing
 
     @Test func anExpiredClaimFreesTheItem() async throws {
         try await withApp(
-            configure: { $0.claimLifetime = 0.2 },
+            configure: { $0.moderation.claimLifetime = 0.2 },
             body: { client, configuration in
                 let (id, _, first, second) = try await oneReportTwoModerators(client, configuration)
                 #expect(try await client.call(.post, "/v1/moderation/reports/\(id)/claim", token: first).status == .ok)
@@ -528,8 +529,8 @@ import Testing
 
     @Test func anUnansweredItemReturnsToTheQueueMarkedByTheBackgroundService() async throws {
         let shortWindow: (inout AppConfiguration) -> Void = {
-            $0.rulingWindow = 0.3
-            $0.rulingSweepInterval = .milliseconds(50)
+            $0.moderation.rulingWindow = 0.3
+            $0.moderation.rulingSweepInterval = .milliseconds(50)
         }
         try await withApp(configure: shortWindow) { client, _ in
             let (artistToken, artist) = try await verifiedArtist(client, name: "Mira Kestrel")
@@ -697,7 +698,7 @@ import Testing
             let member = try await client.signUp("member@example.org")
             #expect(try await file(client, member, artist: artist, url: "https://x.org/a.png").status == .created)
             let database = try AppDatabase(
-                dataDirectory: configuration.dataDirectory,
+                dataDirectory: configuration.storage.dataDirectory,
                 migrationsDirectory: repositoryRoot.appendingPathComponent("Migrations/sqlite")
             )
             #expect(try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM report_event") } == 1)
@@ -720,7 +721,7 @@ import Testing
 @Suite(.timeLimit(TestBackend.isSQLite ? .minutes(1) : .minutes(3))) struct ReportsLoadTests {
     @Test func hundredsOfConcurrentQueueReadsAreAllAnswered() async throws {
         // No credential cache: every request also reads its session.
-        let noCache: (inout AppConfiguration) -> Void = { $0.credentialCacheLifetime = .zero }
+        let noCache: (inout AppConfiguration) -> Void = { $0.accounts.credentialCacheLifetime = .zero }
         try await withApp(configure: noCache) { client, _ in
             let moderator = try await client.moderatorToken()
             let artistToken = try await client.signUp("artist@example.org")

@@ -5,6 +5,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 /// Issue 23, items 5 and 6: the form suggests a distinctive surname alone and the given name's cognates as aliases;
 /// the gate does not match them until the artist adds them.

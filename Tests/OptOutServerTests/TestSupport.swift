@@ -5,6 +5,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 /// The repository's root, where Migrations/ and Public/ live.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -18,16 +19,21 @@ enum TestBackend {
     static var isSQLite: Bool { postgresAdminURL == nil }
 }
 
+/// One set of word lists for every application the tests build: a test process reads them once.
+let sharedWordLists = WordLists()
+
 func testConfiguration() async throws -> AppConfiguration {
     var configuration = AppConfiguration()
-    configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("optout-test-\(UUID().uuidString)")
-    configuration.resourceRoot = repositoryRoot
-    configuration.bcryptCost = 4
-    configuration.logLevel = .critical
+    configuration.wordLists = sharedWordLists
+    configuration.storage.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("optout-test-\(UUID().uuidString)")
+    configuration.storage.resourceRoot = repositoryRoot
+    configuration.accounts.bcryptCost = 4
+    configuration.logging.level = .critical
     if let admin = TestBackend.postgresAdminURL {
-        configuration.databaseURL = try await PostgresBackend.createScratchDatabase(adminURL: admin, prefix: "optout_suite_", logger: .quiet).url
+        configuration.storage.databaseURL = try await PostgresBackend.createScratchDatabase(adminURL: admin, prefix: "optout_suite_", logger: .quiet)
+            .url
         // Hundreds of tests run at once, each with its service and its command-line tasks, on one server.
-        configuration.databaseConnections = 3
+        configuration.storage.databaseConnections = 3
     }
     return configuration
 }
@@ -40,7 +46,7 @@ func withApp(
 ) async throws {
     var configuration = try await testConfiguration()
     configure(&configuration)
-    defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+    defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
     let tasks = try await AdminTasks(configuration: configuration)
     _ = try await tasks.createStaff(email: "mod@example.org", password: "moderator-pass", role: .moderator)
     _ = try await tasks.createStaff(email: "admin@example.org", password: "moderator-pass", role: .admin)

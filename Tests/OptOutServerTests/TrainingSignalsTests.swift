@@ -5,6 +5,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 #if canImport(FoundationXML)
 import FoundationXML
@@ -124,7 +125,7 @@ import FoundationXML
 
     @Test func rslLicenseIsServedLinkedAndListsTheArtistsWorks() async throws {
         try await withApp(
-            configure: { $0.publicURL = "https://gate.example" },
+            configure: { $0.http.publicURL = "https://gate.example" },
             body: { client, _ in
                 let artist = try await client.signUp("rsl@example.org")
                 let id = try await client.createArtist(artist, name: "Greg Rutkowski")

@@ -7,6 +7,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 /// The holes a hostile user found (issue 10), each closed: the row numbers are the issue's.
 @Suite struct TrustAndSafetyTests {
@@ -52,8 +53,8 @@ import Testing
 
     @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func theGuardsNewRuleMovesActivePhrasesBackToReviewOnce() async throws {
         var configuration = try await testConfiguration()
-        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
-        configuration.logLevel = .critical
+        defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
+        configuration.logging.level = .critical
         let services = try await Services(configuration: configuration)
         #expect(services.guardHeld == 0)
         // Phrases made active under the older rule, as a registry from before this revision holds them.
@@ -306,8 +307,8 @@ import Testing
 
     @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func whole_hostLinksFromBeforeTheRuleAreHeld() async throws {
         var configuration = try await testConfiguration()
-        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
-        configuration.logLevel = .critical
+        defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
+        configuration.logging.level = .critical
         let root = repositoryRoot.appendingPathComponent("Migrations/sqlite")
         let all = try AppDatabase.migrationFiles(in: root)
         // A database migrated up to 0005, with an artist listing a whole platform, then the rest of the migrations.
@@ -317,7 +318,7 @@ import Testing
         for file in all where file.lastPathComponent < "0006" {
             try FileManager.default.copyItem(at: file, to: early.appendingPathComponent(file.lastPathComponent))
         }
-        let before = try AppDatabase(dataDirectory: configuration.dataDirectory, migrationsDirectory: early)
+        let before = try AppDatabase(dataDirectory: configuration.storage.dataDirectory, migrationsDirectory: early)
         try before.write { db in
             try db.execute(
                 sql: "INSERT INTO artist (name, name_key, policy, created_at, updated_at) VALUES ('Old Artist', 'old artist', 'block', ?, ?)",
@@ -330,7 +331,7 @@ import Testing
                 try db.execute(sql: "INSERT INTO artist_link (artist_id, url, position) VALUES (1, ?, ?)", arguments: [url, position])
             }
         }
-        let after = try AppDatabase(dataDirectory: configuration.dataDirectory, migrationsDirectory: root)
+        let after = try AppDatabase(dataDirectory: configuration.storage.dataDirectory, migrationsDirectory: root)
         let held = try after.read { db in try String.fetchAll(db, sql: "SELECT url FROM artist_link WHERE held = 1 ORDER BY position") }
         #expect(held == ["https://www.artstation.com", "https://artstation.com/"])
     }
@@ -370,18 +371,19 @@ import Testing
             #expect(ready.json["status"].string == "ready")
         }
         var configuration = try await testConfiguration()
-        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
-        configuration.logLevel = .critical
+        defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
+        configuration.logging.level = .critical
         let services = try await Services(configuration: configuration)
         let gate = try await PromptGate.open(store: services.registrySource, ordinary: .none, logger: Logger(label: "test"))
-        let readiness = ReadinessCheck(queries: services.operations, gate: gate, maxSnapshotAge: .seconds(10))
+        let readiness = ReadinessCheck(queries: services.operations, gate: gate, wordLists: services.wordLists, maxSnapshotAge: .seconds(10))
+        _ = try services.wordLists.collisionGuard()
         await #expect(readiness.problem() == nil)
         try setQueryOnly(services.sqlite!, true)
         try await Task.sleep(for: .milliseconds(1100))
         let problem = await readiness.problem()
         #expect(problem?.contains("cannot be written") == true)
         try setQueryOnly(services.sqlite!, false)
-        let stale = ReadinessCheck(queries: services.operations, gate: gate, maxSnapshotAge: .milliseconds(1))
+        let stale = ReadinessCheck(queries: services.operations, gate: gate, wordLists: services.wordLists, maxSnapshotAge: .milliseconds(1))
         try await Task.sleep(for: .milliseconds(1100))
         await #expect(stale.problem()?.contains("snapshot") == true)
     }

@@ -6,6 +6,7 @@ import Testing
 
 @testable import OptOutCore
 @testable import OptOutServer
+@testable import OptOutStore
 
 @Suite struct WebhooksTests {
     @Test func signaturesMatchTheStandardWebhooksVector() {
@@ -24,7 +25,7 @@ import Testing
     @Test(.enabled(if: TestBackend.isSQLite, "reads SQLite's own file")) func onlyAdminsManageEndpointsAndChangesLandInTheOutbox() async throws {
         // The app's own sender reads the outbox once at start, then not for an hour: this test sends by hand.
         try await withApp(
-            configure: { $0.webhookInterval = .seconds(3600) },
+            configure: { $0.webhooks.interval = .seconds(3600) },
             body: { client, configuration in
                 let moderator = try await client.moderatorToken()
                 let admin = try await client.signIn("admin@example.org", password: "moderator-pass")
@@ -51,8 +52,8 @@ import Testing
                 let artist = try await client.signUp("artist@example.org")
                 _ = try await client.createArtist(artist, name: "Greg Rutkowski")
                 let database = try AppDatabase(
-                    dataDirectory: configuration.dataDirectory,
-                    migrationsDirectory: configuration.resourceRoot!.appendingPathComponent("Migrations/sqlite")
+                    dataDirectory: configuration.storage.dataDirectory,
+                    migrationsDirectory: configuration.storage.resourceRoot!.appendingPathComponent("Migrations/sqlite")
                 )
                 let waiting = try database.read { db in
                     try Row.fetchAll(db, sql: "SELECT event_type, payload FROM webhook_outbox WHERE dispatched_at IS NULL")
@@ -96,13 +97,14 @@ import Testing
     /// `phrase.status_changed` (from null), as one moved there later does; on both databases.
     @Test func aPhraseAddedForReviewOrDisputedEmitsItsStatus() async throws {
         let configuration = try await testConfiguration()
-        defer { try? FileManager.default.removeItem(at: configuration.dataDirectory) }
+        defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
         let services = try await Services(configuration: configuration)
         let admin = try await services.accounts.create(email: "admin@example.org", passwordHash: "x", displayName: "A", role: .admin).id!
         _ = try await WebhookRepository(store: services.store).create(
             url: "https://hooks.example/in",
             events: [.phraseStatusChanged],
             description: "",
+            secret: WebhookSignature.newSecret(),
             by: admin
         )
         let holder = try await services.accounts.create(email: "h@example.org", passwordHash: "x", displayName: "H").id!

@@ -300,6 +300,7 @@ public final class PhraseMatcher: Sendable {
         var readings: [(owner: Int32, words: [String], via: Via)] = []
         var ordinaryOrder: [Bool] = []
         var withBoundary: [Bool] = []
+        let memo = ReadingMemo()
         for phrase in phrases {
             let folded = Folding.words(of: phrase)
             withBoundary.append(phrase.unicodeScalars.contains { PromptScan.endsFragment($0.value) })
@@ -310,7 +311,7 @@ public final class PhraseMatcher: Sendable {
             sequenceStarts.append(Int32(sequence.count))
             // A phrase in another script is also found in its Latin reading, unless that reading is one ordinary
             // word or too short to tell apart.
-            for reading in Transliteration.phraseReadings(phrase) {
+            for reading in Transliteration.phraseReadings(phrase, memo: memo) {
                 let readingWords = Folding.words(of: reading)
                 let letters = readingWords.reduce(0) { $0 + $1.utf8.count }
                 // A reading that is ordinary text ("阿满" read "a man") is not used: the name is still found as written.

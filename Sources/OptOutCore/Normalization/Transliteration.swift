@@ -27,12 +27,12 @@ public enum Transliteration {
     /// The Latin readings of a phrase written (at least partly) in another script: none when it has no letters of
     /// another script, two for a Korean name whose family name has a customary spelling ("이민재" is "I Min Jae"
     /// and "Lee Min Jae").
-    public static func phraseReadings(_ text: String) -> [String] {
+    public static func phraseReadings(_ text: String, memo: ReadingMemo? = nil) -> [String] {
         guard text.unicodeScalars.contains(where: { isOtherScript($0.value) && $0.properties.isAlphabetic }) else { return [] }
         var readings: [String] = []
         // The scholarly style differs from the tables only for Greek.
         let greek = text.unicodeScalars.contains { (0x0370...0x03FF).contains($0.value) || (0x1F00...0x1FFF).contains($0.value) }
-        for reading in readingsInStyle(text, scholarly: false) + (greek ? readingsInStyle(text, scholarly: true) : [])
+        for reading in readingsInStyle(text, scholarly: false, memo: memo) + (greek ? readingsInStyle(text, scholarly: true, memo: memo) : [])
         where !readings.contains(where: { $0.lowercased() == reading.lowercased() }) {
             readings.append(reading)
         }
@@ -41,7 +41,7 @@ public enum Transliteration {
 
     /// Readings in one style: the tables for Greek and Cyrillic ("Nefeli"), or ICU's scholarly one for every
     /// script ("Nephele"); a Korean name also family name last.
-    private static func readingsInStyle(_ text: String, scholarly: Bool) -> [String] {
+    private static func readingsInStyle(_ text: String, scholarly: Bool, memo: ReadingMemo?) -> [String] {
         var out = ""
         var customary: String?
         var familyLast: [String] = []
@@ -53,15 +53,15 @@ public enum Transliteration {
                 // spelling, then the given name as one word ("Min-jae" and "Min Jae" are read joined by the matcher).
                 let familyLength = scalars.count >= 3 && compoundKoreanFamilies.contains(String(String.UnicodeScalarView(scalars[0..<2]))) ? 2 : 1
                 let family = String(String.UnicodeScalarView(scalars[0..<familyLength]))
-                let given = scalars[familyLength...].map { icu(String($0)) }.joined()
-                out += icu(family) + (given.isEmpty ? "" : " " + given)
+                let given = scalars[familyLength...].map { icu(String($0), memo: memo) }.joined()
+                out += icu(family, memo: memo) + (given.isEmpty ? "" : " " + given)
                 if let spelled = koreanFamilies[family] { customary = spelled + (given.isEmpty ? "" : " " + given) }
                 if !given.isEmpty {
-                    familyLast = [given + " " + icu(family)] + (koreanFamilies[family].map { [given + " " + $0] } ?? [])
+                    familyLast = [given + " " + icu(family, memo: memo)] + (koreanFamilies[family].map { [given + " " + $0] } ?? [])
                 }
                 continue
             }
-            out += scholarly ? icu(String(word)) : readWord(String(word))
+            out += scholarly ? icu(String(word), memo: memo) : readWord(String(word), memo: memo)
         }
         return [out] + (customary.map { [$0] } ?? []) + familyLast
     }
@@ -81,7 +81,7 @@ public enum Transliteration {
     ]
     static let compoundKoreanFamilies: Set<String> = ["남궁", "황보", "선우", "제갈", "독고", "사공", "서문", "동방"]
 
-    private static func readWord(_ word: String) -> String {
+    private static func readWord(_ word: String, memo: ReadingMemo?) -> String {
         let scalars = Array(word.unicodeScalars)
         guard let first = scalars.first(where: { $0.properties.isAlphabetic }) else { return word }
         switch first.value {
@@ -90,7 +90,7 @@ public enum Transliteration {
             appendTableReading(of: scalars[...], foreign: false, to: &reading)
             return reading
         case 0xAC00...0xD7A3:
-            return scalars.map { icu(String($0)) }.joined()
+            return scalars.map { icu(String($0), memo: memo) }.joined()
         case 0x0900...0x097F:
             // ISO 15919 writes every inherent vowel; Hindi drops the last one ("sumana" is "suman").
             var latin = word.applyingTransform(.toLatin, reverse: false) ?? word
@@ -102,42 +102,22 @@ public enum Transliteration {
         case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3FFFF:
             // Han: pinyin a character, each read once a process; a Chinese name is a family name of one character
             // and a given name of one word ("王秀英" is "Wang Xiuying").
-            let syllables = scalars.map { icu(String($0)) }
+            let syllables = scalars.map { icu(String($0), memo: memo) }
             return syllables.count >= 2 ? syllables[0] + " " + syllables.dropFirst().joined() : syllables.joined()
         default:
-            return icu(word)
+            return icu(word, memo: memo)
         }
     }
 
-    /// ICU's Any-Latin then Latin-ASCII, remembered: a registry of a million phrases repeats its characters and
-    /// words, and ICU takes microseconds a call.
-    private static func icu(_ text: String) -> String {
-        if let known = cache.value(for: text) { return known }
+    /// ICU's Any-Latin then Latin-ASCII, remembered in `memo` when the caller keeps one: a registry of a million
+    /// phrases repeats its characters and words, and ICU takes microseconds a call.
+    private static func icu(_ text: String, memo: ReadingMemo?) -> String {
+        if let known = memo?.value(for: text) { return known }
         let latin = text.applyingTransform(.toLatin, reverse: false) ?? text
         let reading = latin.applyingTransform(.stripDiacritics, reverse: false) ?? latin
-        cache.store(reading, for: text)
+        memo?.store(reading, for: text)
         return reading
     }
-
-    private final class Cache: @unchecked Sendable {
-        private let lock = NSLock()
-        private var readings: [String: String] = [:]
-
-        func value(for key: String) -> String? {
-            lock.lock()
-            defer { lock.unlock() }
-            return readings[key]
-        }
-
-        func store(_ value: String, for key: String) {
-            lock.lock()
-            defer { lock.unlock() }
-            if readings.count >= 500_000 { readings.removeAll(keepingCapacity: true) }
-            readings[key] = value
-        }
-    }
-
-    private static let cache = Cache()
 
     /// A prompt's readings with its Cyrillic and Greek letters in Latin ones, and for each scalar of a reading the
     /// span of the prompt's scalars it came from; none when the prompt has no such letters. Greek μπ, ντ, γκ stand
@@ -373,5 +353,27 @@ public enum Phonetic {
             }
         }
         return count
+    }
+}
+
+/// ICU readings already made, kept by a caller that reads many phrases (a matcher's build): there is no
+/// process-wide cache, so what a build remembers goes with it.
+public final class ReadingMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var readings: [String: String] = [:]
+
+    public init() {}
+
+    func value(for key: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return readings[key]
+    }
+
+    func store(_ value: String, for key: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if readings.count >= 500_000 { readings.removeAll(keepingCapacity: true) }
+        readings[key] = value
     }
 }

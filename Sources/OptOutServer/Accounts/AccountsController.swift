@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Metrics
 import OptOutCore
+import OptOutStore
 
 /// Sign-up, sign-in and the signed-in account.
 struct AccountsController {
@@ -14,6 +16,8 @@ struct AccountsController {
     let trustedProxies: [CIDR]
     /// Accounts one address, and one network, may open in an hour.
     let signUpLimits: AccountRules.SignUpLimits
+    /// Counts throttled sign-ins (nil without metrics).
+    var throttled: Metrics.Counter? = nil
 
     struct SignUp: Decodable {
         let email: String
@@ -99,7 +103,7 @@ struct AccountsController {
         switch try await throttle.reserve(keys: LoginThrottle.keys(email: email, address: address)) {
         case .success(let held): reservation = held
         case .failure(let wait):
-            ServiceMetrics.shared.signInThrottled.increment()
+            throttled?.increment()
             throw APIError(
                 .tooManyRequests,
                 code: "too_many_attempts",

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import NIOConcurrencyHelpers
+import OptOutCore
+import OptOutStore
 
 /// Reads `Authorization: Bearer ...` and sets the context's identity: a session token names an account,
 /// an API key names an image generator. A bad credential is remembered, not refused here, so public routes

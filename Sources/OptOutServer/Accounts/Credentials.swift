@@ -3,21 +3,8 @@ import Foundation
 import HummingbirdBcrypt
 import NIOConcurrencyHelpers
 import NIOPosix
-
-/// Bearer secrets: session tokens and API keys. 256 random bits, shown once, stored only as SHA-256.
-enum BearerSecret {
-    static let sessionPrefix = "ogs_"
-    static let apiKeyPrefix = "ogk_"
-
-    /// A new secret with `prefix`, from the system's cryptographic random source.
-    static func generate(prefix: String) -> String {
-        RandomToken.make(prefix: prefix)
-    }
-
-    static func hash(_ secret: String) -> Data {
-        Data(SHA256.hash(data: Data(secret.utf8)))
-    }
-}
+import OptOutCore
+import OptOutStore
 
 /// bcrypt hashing, run on NIO's thread pool so a slow hash never blocks an event loop.
 struct PasswordHasher: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import OptOutCore
+import OptOutStore
 
 /// Limits sign-in attempts so that guessing is slow and nobody can lock anyone else out: `SignInThrottle`'s rules,
 /// on keys kept in the database so that every replica counts the same attempts.

@@ -1,5 +1,6 @@
 import Foundation
 import OptOutCore
+import OptOutStore
 
 /// Brings a platform's existing opt-out list into the registry from JSON Lines, one artist a line.
 ///
@@ -18,21 +19,9 @@ public struct ArtistImporter: Sendable {
         let links: [String]?
     }
 
-    public struct Rejection: Error, Sendable, Equatable {
-        public let line: Int
-        public let reason: String
-    }
-
-    public struct Summary: Sendable, Equatable {
-        public var imported = 0
-        public var updated = 0
-        public var unchanged = 0
-        /// Artists with at least one phrase held for a moderator by the collision guard.
-        public var heldForReview = 0
-        /// Phrases held for a moderator.
-        public var phrasesHeldForReview = 0
-        public var rejected: [Rejection] = []
-    }
+    public typealias Rejection = ArtistImportRejection
+    public typealias Summary = ArtistImportSummary
+    typealias PreparedLine = PreparedImportLine
 
     /// How far an import has gone: lines read, and bytes read of the whole.
     public struct Progress: Sendable {
@@ -64,21 +53,6 @@ public struct ArtistImporter: Sendable {
         progress?(Progress(lines: number - (data.last == UInt8(ascii: "\n") ? 1 : 0), bytes: data.count, totalBytes: data.count))
         summary.rejected.sort { $0.line < $1.line }
         return summary
-    }
-
-    /// A line decoded and checked, with its phrases' keys and starting statuses worked out.
-    struct PreparedLine: Sendable {
-        struct Phrase: Sendable {
-            let text: String
-            let kind: PhraseKind
-            let key: String
-            let reviewReason: String?
-        }
-
-        let number: Int
-        let submission: ArtistSubmission
-        let nameKey: String
-        let phrases: [Phrase]
     }
 
     /// Decodes and checks lines on every core; this needs no database.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptOutCore
+import OptOutStore
 
 /// The opt-out form's API: an artist's own profile, edited by its owner or a moderator.
 struct ArtistsController {
@@ -9,6 +10,8 @@ struct ArtistsController {
     let gate: PromptGate
     /// Fetches the pages artists verify.
     let fetcher: PageFetcher
+    /// The collision guard and the given-name cognates, for the suggested aliases.
+    let wordLists: WordLists
     /// The service's own address as artists' pages link to it (`--public-url`), without a trailing slash.
     let publicURL: String
 
@@ -104,10 +107,10 @@ struct ArtistsController {
         let artist = try await ownedArtist(request, context: context)
         try Self.requireLive(artist)
         guard let view = try await repository.view(of: artist.id!) else { throw APIError.notFound("Artist \(artist.id!)") }
-        guard let words = try? WordList.collisionGuard.get() else {
+        guard let words = try? wordLists.collisionGuard() else {
             throw APIError(.serviceUnavailable, code: "not_ready", message: "The word lists are still loading; try again in a moment.")
         }
-        let cognates = (try? WordList.givenNameCognates.get()) ?? .none
+        let cognates = (try? wordLists.givenNameCognates()) ?? .none
         return Suggestions(
             suggestions: AliasSuggestions.suggest(
                 name: view.name,

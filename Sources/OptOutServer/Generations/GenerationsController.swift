@@ -3,6 +3,7 @@ import Hummingbird
 import NIOConcurrencyHelpers
 import NIOPosix
 import OptOutCore
+import OptOutStore
 
 /// How generated images are labelled: the C2PA signer, the training-and-data-mining entries, whether the prompt
 /// goes into the XMP.

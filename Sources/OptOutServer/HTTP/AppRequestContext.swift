@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import OptOutCore
+import OptOutStore
 
 /// Who is calling: a signed-in account or an image generator's API key.
 public enum Identity: Sendable {

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOHTTP1
 import OptOutCore
+import OptOutStore
 
 /// Turns every error into the API's JSON error shape with a 4xx, or a logged 500.
 ///

@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import OptOutCore
+import OptOutStore
 
 /// Query and path values, checked the one way every route checks them: a 422 naming the field, or a 404 for a path
 /// id that cannot name anything.

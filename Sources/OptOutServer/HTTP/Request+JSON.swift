@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import OptOutCore
+import OptOutStore
 
 extension Request {
     /// Decodes the JSON body with the API's decoder, leaving a `DecodingError` for ``ErrorMiddleware`` to explain

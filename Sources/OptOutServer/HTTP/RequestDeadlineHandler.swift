@@ -1,6 +1,8 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
+import OptOutCore
+import OptOutStore
 
 /// A whole-request deadline on each connection: from the moment the connection is ready for a request (when it opens,
 /// and when the previous response ends) its head and whole body must arrive within `timeout`. The idle timeout only

@@ -3,10 +3,8 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOConcurrencyHelpers
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import OptOutCore
+import OptOutStore
 
 /// One log line per request at `info`, written when the response is ready: method, the route's path template (never
 /// the path's values or the query), status, duration, the caller (`account:<id>` or `api_key:<id>`, never a secret)
@@ -18,6 +16,9 @@ import Glibc
 /// duration or caller, so this one stands outermost instead.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     static var metadataKey: String { "request_id" }
+    /// The service's own log output when its handler is installed (`serve`): the request line goes straight into it,
+    /// without building and merging metadata dictionaries on every request. Nil (as in tests): through the logger.
+    var direct: LogDestination? = nil
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -48,7 +49,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let milliseconds = String(micros / 1000) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction
         let path = context.endpointPath ?? "(no route)"
         let who = caller.value
-        if let format = LogFormat.installed {
+        if let direct {
             // The service's own handler: the line goes straight into its buffer, in its format, without building and
             // merging metadata dictionaries on every request.
             var fields: [(String, String)] = []
@@ -56,15 +57,15 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             fields += [("duration_ms", milliseconds), ("method", request.method.rawValue), ("path", path)]
             if case .string(let id)? = context.logger[metadataKey: Self.metadataKey] { fields.append(("request_id", id)) }
             fields.append(("status", String(status)))
-            let line = ServiceLogHandler.line(
-                format: format,
+            let line = direct.output.line(
+                format: direct.format,
                 level: .info,
                 message: "request",
                 label: context.logger.label,
                 source: "OptOutServer",
                 fields: fields
             )
-            LogBuffer.shared.append(line, urgent: false)
+            direct.output.append(line, urgent: false)
             return
         }
         // The caller box itself stays in the logger's metadata: the log handler leaves it out of the line.
@@ -122,177 +123,4 @@ final class CallerBox: CustomStringConvertible, Sendable {
 
 extension HTTPField.Name {
     static var xRequestId: Self { .init("X-Request-Id")! }
-}
-
-/// The service's log handler: one line a log, `text` (swift-log's stream format) or `json` (one object a line, for log
-/// shippers: `time`, `level`, `message`, `logger`, then the metadata as strings). Lines go through a shared buffer on
-/// stderr, written when it holds 32 KiB, when a line at `notice` or above arrives, and at least every 200 ms: a line a
-/// request would otherwise cost a `write(2)` and a lock each (measured: a quarter of the prompt check's throughput).
-struct ServiceLogHandler: LogHandler {
-    enum Format: Sendable { case text, json }
-
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
-    let label: String
-    let format: Format
-
-    init(label: String, format: Format) {
-        self.label = label
-        self.format = format
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(
-        level: Logger.Level,
-        message: Logger.Message,
-        metadata extra: Logger.Metadata?,
-        source: String,
-        file: String,
-        function: String,
-        line: UInt
-    ) {
-        var merged = metadata
-        if let extra { merged.merge(extra) { $1 } }
-        merged[CallerBox.metadataKey] = nil
-        let fields = merged.keys.sorted().map { ($0, Self.flatten(merged[$0]!)) }
-        LogBuffer.shared.append(
-            Self.line(format: format, level: level, message: "\(message)", label: label, source: source, fields: fields),
-            urgent: level >= .notice
-        )
-    }
-
-    /// One line in `format`, the fields in the order given.
-    static func line(format: Format, level: Logger.Level, message: String, label: String, source: String, fields: [(String, String)]) -> String {
-        var text: String
-        switch format {
-        case .json:
-            text = "{\"time\":" + JSONText.quoted(LogClock.shared.timestamp(iso: true)) + ",\"level\":\"" + level.rawValue
-            text += "\",\"message\":" + JSONText.quoted(message) + ",\"logger\":" + JSONText.quoted(label)
-            for (key, value) in fields { text += "," + JSONText.quoted(key) + ":" + JSONText.quoted(value) }
-            text += "}\n"
-        case .text:
-            text = LogClock.shared.timestamp(iso: false) + " " + level.rawValue + " " + label + ":"
-            for (key, value) in fields { text += " " + key + "=" + value }
-            text += " [" + source + "] " + message + "\n"
-        }
-        return text
-    }
-
-    static func flatten(_ value: Logger.Metadata.Value) -> String {
-        switch value {
-        case .string(let text): text
-        case .stringConvertible(let convertible): convertible.description
-        case .array(let items): "[" + items.map(flatten).joined(separator: ", ") + "]"
-        case .dictionary(let items): "{" + items.sorted { $0.key < $1.key }.map { "\($0.key): \(flatten($0.value))" }.joined(separator: ", ") + "}"
-        }
-    }
-}
-
-/// The formatted time of the current second, made once a second rather than once a line.
-final class LogClock: Sendable {
-    static let shared = LogClock()
-    private let cached = NIOLockedValueBox<(second: Int, iso: String, text: String)>((-1, "", ""))
-
-    func timestamp(iso: Bool) -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let second = now.tv_sec
-        let entry = cached.withLockedValue { entry -> (second: Int, iso: String, text: String) in
-            if entry.second != second {
-                let date = Date(timeIntervalSince1970: TimeInterval(second))
-                let utc = TimeZone(identifier: "UTC")!
-                var calendar = Calendar(identifier: .gregorian)
-                calendar.timeZone = utc
-                let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-                func two(_ value: Int?) -> String { value.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
-                let stem = "\(parts.year ?? 0)-\(two(parts.month))-\(two(parts.day))T\(two(parts.hour)):\(two(parts.minute)):\(two(parts.second))"
-                entry = (second, stem, stem + "+0000")
-            }
-            return entry
-        }
-        guard iso else { return entry.text }
-        let millis = now.tv_nsec / 1_000_000
-        return entry.iso + "." + (millis < 10 ? "00" : millis < 100 ? "0" : "") + String(millis) + "Z"
-    }
-}
-
-/// stderr, buffered: see ``ServiceLogHandler``.
-final class LogBuffer: Sendable {
-    static let shared = LogBuffer()
-    private let buffer = NIOLockedValueBox<[UInt8]>([])
-    private let writing = NIOLock()
-    static let limit = 32 << 10
-
-    private init() {
-        Thread.detachNewThread { [self] in
-            while true {
-                Thread.sleep(forTimeInterval: 0.2)
-                flush()
-            }
-        }
-    }
-
-    func append(_ line: String, urgent: Bool) {
-        let full = buffer.withLockedValue { buffer -> Bool in
-            buffer.append(contentsOf: line.utf8)
-            return buffer.count >= Self.limit
-        }
-        if full || urgent { flush() }
-    }
-
-    func flush() {
-        writing.withLock {
-            let bytes = buffer.withLockedValue { buffer -> [UInt8] in
-                defer { buffer.removeAll(keepingCapacity: true) }
-                return buffer
-            }
-            guard !bytes.isEmpty else { return }
-            bytes.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let written = write(2, raw.baseAddress! + offset, raw.count - offset)
-                    if written <= 0 { break }
-                    offset += written
-                }
-            }
-        }
-    }
-}
-
-/// The log formats `serve --log-format` takes.
-public enum LogFormat: String, Sendable, CaseIterable {
-    case text
-    case json
-
-    /// The format of the service's own handler when it is installed (nil: another handler, as in tests).
-    static var installed: ServiceLogHandler.Format? { installedFormat.withLockedValue { $0 } }
-    private static let installedFormat = NIOLockedValueBox<ServiceLogHandler.Format?>(nil)
-
-    /// Installs the format for the whole process (once, before anything logs).
-    public func bootstrap(level: Logger.Level) {
-        Self.installedFormat.withLockedValue { $0 = self == .json ? .json : .text }
-        switch self {
-        case .text:
-            LoggingSystem.bootstrap { label in
-                var handler = ServiceLogHandler(label: label, format: .text)
-                handler.logLevel = level
-                return handler
-            }
-        case .json:
-            LoggingSystem.bootstrap { label in
-                var handler = ServiceLogHandler(label: label, format: .json)
-                handler.logLevel = level
-                return handler
-            }
-        }
-    }
-
-    /// Writes what the log buffer holds (at shutdown).
-    public static func flush() {
-        LogBuffer.shared.flush()
-    }
 }

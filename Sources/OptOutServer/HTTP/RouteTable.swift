@@ -1,5 +1,7 @@
 import Hummingbird
 import NIOConcurrencyHelpers
+import OptOutCore
+import OptOutStore
 
 /// The API's paths and their methods, so a known path called with another method answers 405 with `Allow`.
 public final class RouteTable: Sendable {

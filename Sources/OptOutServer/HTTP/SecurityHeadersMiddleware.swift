@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOConcurrencyHelpers
+import OptOutCore
+import OptOutStore
 
 /// Adds the service's security headers and its training opt-out signals to every response.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {

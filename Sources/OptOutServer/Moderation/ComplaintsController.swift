@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptOutCore
+import OptOutStore
 
 /// Rightsholders' complaints (EU GPAI Code of Practice, measure 1.5): someone whose work was used despite an opt-out
 /// files one (`/complaint.html` or the API); it lands in the moderation queue as the category `opt_out_ignored`.

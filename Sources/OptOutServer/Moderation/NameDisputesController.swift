@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptOutCore
+import OptOutStore
 
 /// Moderators' name disputes: two artists registered one phrase while the first was unverified.
 struct NameDisputesController {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptOutCore
+import OptOutStore
 
 /// Moderators' review of phrases the collision guard held back.
 struct PhraseReviewController {

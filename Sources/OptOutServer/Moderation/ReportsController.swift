@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptOutCore
+import OptOutStore
 
 /// Reports of style imitation: filing, the reporter's view, the moderators' queue, and the artist's rulings.
 ///

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import OptOutCore
+import OptOutStore
 import ServiceLifecycle
 
 /// Returns to the moderators' queue, marked unanswered, every report whose artist did not rule in time.

@@ -5,6 +5,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
 import OptOutCore
+import OptOutStore
 import ServiceLifecycle
 
 /// Counts, in memory, what the gate's decisions did for each artist today: prompts refused because they named the
@@ -12,15 +13,8 @@ import ServiceLifecycle
 /// to the database in one transaction every few seconds (and at shutdown). A generator that checks a prompt and then
 /// generates it is counted once: the same caller and prompt within ten minutes count once (only a digest is kept).
 final class ActivityRecorder: Sendable {
-    struct Key: Hashable, Sendable {
-        let artistId: Int64
-        let day: String
-    }
-
-    struct Counts: Sendable, Equatable {
-        var refused = 0
-        var credited = 0
-    }
+    typealias Key = ActivityKey
+    typealias Counts = ActivityCounts
 
     static let repeatWindow: Duration = .seconds(600)
     static let maxRemembered = 100_000

@@ -1,13 +1,19 @@
 import Hummingbird
 import Metrics
 import NIOConcurrencyHelpers
+import OptOutCore
+import OptOutStore
 
 /// Times every request into `http_server_request_duration{http_route, http_request_method, http_response_status_code}`
 /// (the series Hummingbird's `MetricsMiddleware` writes, `_count` being the request count), with less work a
 /// request: one timer looked up under a lock and one record, no response-body wrapper and no in-flight gauge.
 /// Measured: Hummingbird's cost about as much as the whole request log line on the prompt check.
 struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    let timers = TimerCache()
+    let timers: TimerCache
+
+    init(metrics: ServiceMetrics) {
+        timers = TimerCache(factory: metrics.factory)
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -34,6 +40,11 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
             let status: Int
         }
         private let timers = NIOLockedValueBox<[Key: Metrics.Timer]>([:])
+        let factory: any MetricsFactory
+
+        init(factory: any MetricsFactory) {
+            self.factory = factory
+        }
 
         func timer(route: String, method: String, status: Int) -> Metrics.Timer {
             let key = Key(route: route, method: method, status: status)
@@ -42,7 +53,8 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
                 let timer = Metrics.Timer(
                     label: "http.server.request.duration",
                     dimensions: [("http.route", route), ("http.request.method", method), ("http.response.status_code", String(status))],
-                    preferredDisplayUnit: .seconds
+                    preferredDisplayUnit: .seconds,
+                    factory: factory
                 )
                 timers[key] = timer
                 return timer

@@ -5,33 +5,20 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import OptOutCore
+import OptOutStore
 import Prometheus
 
-/// The service's metrics, through swift-metrics with swift-prometheus as the backend (one registry a process:
-/// swift-metrics has one global factory). HTTP requests are timed by ``HTTPMetricsMiddleware`` (the series Hummingbird's
-/// `MetricsMiddleware` writes);
-/// the rest is the service's own: prompt checks by decision, matches by `via`, the registry and the gate's snapshot,
-/// group commits, the moderation queue, sign-in throttles.
+/// The service's metrics, through swift-metrics with swift-prometheus as the backend. The application owns one
+/// (none with `--no-metrics`): its registry, and every metric made through its factory, so nothing goes through
+/// swift-metrics' process-wide `MetricsSystem` and two applications in one process (the tests) count apart. HTTP
+/// requests are timed by ``HTTPMetricsMiddleware`` (the series Hummingbird's `MetricsMiddleware` writes); the rest is
+/// the service's own: prompt checks by decision, matches by `via`, the registry and the gate's snapshot, group commits,
+/// the moderation queue, sign-in throttles.
 final class ServiceMetrics: Sendable {
-    /// The process's registry, installed as swift-metrics' backend on first use.
-    static let registry: PrometheusCollectorRegistry = {
-        let registry = PrometheusCollectorRegistry()
-        var factory = PrometheusMetricsFactory(registry: registry)
-        // A prompt check answers in tens of microseconds: buckets from 100 µs, not the default 5 ms.
-        factory.defaultDurationHistogramBuckets = [
-            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5),
-            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
-            .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
-        ]
-        factory.valueHistogramBuckets = ["optout_group_commit_batch_size": [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]]
-        MetricsSystem.bootstrap(factory)
-        return registry
-    }()
-
     static let decisions = ["allowed", "blocked", "incomplete", "credited"]
-    /// One set a process, as swift-metrics' backend is.
-    static let shared = ServiceMetrics()
 
+    let registry: PrometheusCollectorRegistry
+    let factory: PrometheusMetricsFactory
     private let checks: [String: Metrics.Counter]
     private let matchCounters = NIOLockedValueBox<[String: Metrics.Counter]>([:])
     let signInThrottled: Metrics.Counter
@@ -43,19 +30,33 @@ final class ServiceMetrics: Sendable {
     private let snapshotAge: Metrics.Gauge
     private let queueGauges = NIOLockedValueBox<[String: Metrics.Gauge]>([:])
 
-    private init() {
-        _ = Self.registry
+    init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // A prompt check answers in tens of microseconds: buckets from 100 µs, not the default 5 ms.
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+        ]
+        factory.valueHistogramBuckets = ["optout_group_commit_batch_size": [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]]
+        self.factory = factory
         checks = Dictionary(
-            uniqueKeysWithValues: Self.decisions.map { ($0, Metrics.Counter(label: "optout_prompt_checks_total", dimensions: [("decision", $0)])) }
+            uniqueKeysWithValues: Self.decisions.map {
+                ($0, Metrics.Counter(label: "optout_prompt_checks_total", dimensions: [("decision", $0)], factory: factory))
+            }
         )
-        signInThrottled = Metrics.Counter(label: "optout_sign_in_throttled_total")
-        groupCommitBatch = Metrics.Recorder(label: "optout_group_commit_batch_size", aggregate: true)
-        groupCommitDuration = Metrics.Timer(label: "optout_group_commit_seconds", preferredDisplayUnit: .seconds)
-        snapshotRebuild = Metrics.Timer(label: "optout_snapshot_rebuild_seconds", preferredDisplayUnit: .seconds)
-        registryVersion = Metrics.Gauge(label: "optout_registry_version")
-        activePhrases = Metrics.Gauge(label: "optout_active_phrases")
-        snapshotAge = Metrics.Gauge(label: "optout_snapshot_age_seconds")
+        signInThrottled = Metrics.Counter(label: "optout_sign_in_throttled_total", factory: factory)
+        groupCommitBatch = Metrics.Recorder(label: "optout_group_commit_batch_size", aggregate: true, factory: factory)
+        groupCommitDuration = Metrics.Timer(label: "optout_group_commit_seconds", preferredDisplayUnit: .seconds, factory: factory)
+        snapshotRebuild = Metrics.Timer(label: "optout_snapshot_rebuild_seconds", preferredDisplayUnit: .seconds, factory: factory)
+        registryVersion = Metrics.Gauge(label: "optout_registry_version", factory: factory)
+        activePhrases = Metrics.Gauge(label: "optout_active_phrases", factory: factory)
+        snapshotAge = Metrics.Gauge(label: "optout_snapshot_age_seconds", factory: factory)
     }
+
+    /// What the store's group commits record: batch sizes and commit times.
+    var commits: CommitMetrics { CommitMetrics(batch: groupCommitBatch, duration: groupCommitDuration) }
 
     /// One prompt check: its decision, and each match by how it was read. No database write: counters live in memory.
     func recordCheck(allowed: Bool, complete: Bool, credited: Bool, via: [[String]]) {
@@ -69,7 +70,7 @@ final class ServiceMetrics: Sendable {
     private func matchCounter(_ via: String) -> Metrics.Counter {
         matchCounters.withLockedValue { counters in
             if let counter = counters[via] { return counter }
-            let counter = Metrics.Counter(label: "optout_prompt_matches_total", dimensions: [("via", via)])
+            let counter = Metrics.Counter(label: "optout_prompt_matches_total", dimensions: [("via", via)], factory: factory)
             counters[via] = counter
             return counter
         }
@@ -86,7 +87,13 @@ final class ServiceMetrics: Sendable {
         queueGauges.withLockedValue { gauges in
             for item in queue {
                 let key = item.kind + "/" + item.status
-                let gauge = gauges[key] ?? Metrics.Gauge(label: "optout_queue_items", dimensions: [("kind", item.kind), ("status", item.status)])
+                let gauge =
+                    gauges[key]
+                    ?? Metrics.Gauge(
+                        label: "optout_queue_items",
+                        dimensions: [("kind", item.kind), ("status", item.status)],
+                        factory: factory
+                    )
                 gauges[key] = gauge
                 gauge.record(Double(item.count))
             }
@@ -94,16 +101,9 @@ final class ServiceMetrics: Sendable {
     }
 
     /// The Prometheus text exposition of everything recorded.
-    static func exposition() -> ByteBuffer {
+    func exposition() -> ByteBuffer {
         ByteBuffer(bytes: registry.emitToBuffer())
     }
-}
-
-extension Duration {
-    /// The duration in seconds, fractions included.
-    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-    /// The duration in whole nanoseconds (HTTP timers, request logs, webhook attempts).
-    var inNanoseconds: Int64 { components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000 }
 }
 
 /// `GET /metrics`: an API key with the `metrics` scope on the service's own address, or no credential on the
@@ -129,7 +129,7 @@ struct MetricsController {
         return Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ServiceMetrics.exposition())
+            body: .init(byteBuffer: metrics.exposition())
         )
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OptOutCore
+import OptOutStore
 
 /// A phrase found in a prompt, as the prompt check, the generations and the look-up answer it.
 struct MatchView: Encodable {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptOutCore
+import OptOutStore
 
 /// `POST /v1/prompts/check`: the gate image generators call before every generation. Read-only: it is not
 /// metered and stores nothing about the prompt or its author.

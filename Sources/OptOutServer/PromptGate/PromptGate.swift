@@ -1,8 +1,10 @@
 import Foundation
 import Logging
+import Metrics
 import NIOConcurrencyHelpers
 import NIOPosix
 import OptOutCore
+import OptOutStore
 
 /// A matcher with the phrases behind its indices.
 struct IndexedMatcher: Sendable {
@@ -60,6 +62,8 @@ final class PromptGate: Sendable {
     /// More changed phrases than this since the last full load trigger a full rebuild.
     let overlayLimit: Int
     let logger: Logger
+    /// Times full rebuilds (none without metrics).
+    let rebuildTimer: Metrics.Timer?
 
     private struct RefreshState {
         var lastSeq: Int64
@@ -69,7 +73,14 @@ final class PromptGate: Sendable {
 
     /// Loads the whole registry from `store`. On PostgreSQL, call it where blocking is allowed (not on an event loop
     /// or the cooperative threads): see ``RegistrySource``.
-    init(store: any RegistrySource, ordinary: OrdinaryWords, overlayLimit: Int = 20_000, logger: Logger) throws {
+    init(
+        store: any RegistrySource,
+        ordinary: OrdinaryWords,
+        overlayLimit: Int = 20_000,
+        logger: Logger,
+        rebuildTimer: Metrics.Timer? = nil
+    ) throws {
+        self.rebuildTimer = rebuildTimer
         self.store = store
         self.ordinary = ordinary
         self.overlayLimit = overlayLimit
@@ -81,9 +92,15 @@ final class PromptGate: Sendable {
 
     /// ``init(store:ordinary:overlayLimit:logger:)`` on NIO's thread pool, where its blocking load may wait (for
     /// PostgreSQL's answer, which needs the cooperative threads this leaves free).
-    static func open(store: any RegistrySource, ordinary: OrdinaryWords, overlayLimit: Int = 20_000, logger: Logger) async throws -> PromptGate {
+    static func open(
+        store: any RegistrySource,
+        ordinary: OrdinaryWords,
+        overlayLimit: Int = 20_000,
+        logger: Logger,
+        rebuildTimer: Metrics.Timer? = nil
+    ) async throws -> PromptGate {
         try await NIOThreadPool.singleton.runIfActive {
-            try PromptGate(store: store, ordinary: ordinary, overlayLimit: overlayLimit, logger: logger)
+            try PromptGate(store: store, ordinary: ordinary, overlayLimit: overlayLimit, logger: logger, rebuildTimer: rebuildTimer)
         }
     }
 
@@ -156,7 +173,7 @@ final class PromptGate: Sendable {
     private func rebuild(_ state: inout RefreshState) throws {
         let rebuildStarted = ContinuousClock.now
         let (base, loadedSeq, loadedVersion) = try Self.loadAll(store, ordinary: ordinary)
-        ServiceMetrics.shared.snapshotRebuild.record(duration: ContinuousClock.now - rebuildStarted)
+        rebuildTimer?.record(duration: ContinuousClock.now - rebuildStarted)
         state = RefreshState(lastSeq: loadedSeq, changed: [:])
         snapshot.withLockedValue {
             $0 = GateSnapshot(base: base, overlay: IndexedMatcher([], ordinary: ordinary), superseded: [], version: loadedVersion)

@@ -1,4 +1,6 @@
 import Logging
+import OptOutCore
+import OptOutStore
 import ServiceLifecycle
 
 /// Watches the registry's change log and keeps the prompt gate current, so phrases added or withdrawn outside

@@ -1,4 +1,6 @@
 import Logging
+import OptOutCore
+import OptOutStore
 import ServiceLifecycle
 
 /// Keeps the prompt gate current on PostgreSQL: every notification on `optout_registry` (a registry change made by

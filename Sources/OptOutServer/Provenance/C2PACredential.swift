@@ -1,5 +1,7 @@
 import Crypto
 import Foundation
+import OptOutCore
+import OptOutStore
 import SwiftASN1
 import X509
 
@@ -134,10 +136,10 @@ extension C2PACredential {
     /// The credential `serve` signs with: the platform's (`--c2pa-key`, `--c2pa-cert`), or else a development pair
     /// kept in `<data-dir>/c2pa/` (made on the first start), which validators report as untrusted.
     static func forService(_ configuration: AppConfiguration) throws -> (credential: C2PACredential, development: Bool) {
-        if let key = configuration.c2paKeyPEM, let chain = configuration.c2paCertificatePEM {
+        if let key = configuration.labels.c2paKeyPEM, let chain = configuration.labels.c2paCertificatePEM {
             return (try load(keyPEM: key, certificatePEM: chain), false)
         }
-        let folder = configuration.dataDirectory.appendingPathComponent("c2pa")
+        let folder = configuration.storage.dataDirectory.appendingPathComponent("c2pa")
         let keyFile = folder.appendingPathComponent("development-key.pem")
         let chainFile = folder.appendingPathComponent("development-chain.pem")
         if let key = try? String(contentsOf: keyFile, encoding: .utf8), let chain = try? String(contentsOf: chainFile, encoding: .utf8),

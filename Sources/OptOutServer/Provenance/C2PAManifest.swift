@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import OptOutCore
+import OptOutStore
 import X509
 
 /// Signed C2PA manifests (C2PA 2.x, claim v2) for generated images: embedded in PNG as a `caBX` chunk after `IHDR`,

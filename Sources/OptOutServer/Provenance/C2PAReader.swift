@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import OptOutCore
+import OptOutStore
 import X509
 
 /// What `/v1/labels/verify` finds in an image's C2PA manifest store (the active manifest: the last one).

@@ -1,6 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
 import OptOutCore
+import OptOutStore
 
 /// The live artists' links as a ``LinkCoverage``, rebuilt when the links' version moves.
 final class LinkIndex: Sendable {

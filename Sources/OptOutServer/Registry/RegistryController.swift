@@ -1,4 +1,6 @@
 import Hummingbird
+import OptOutCore
+import OptOutStore
 
 /// Public facts about the registry.
 struct RegistryController {

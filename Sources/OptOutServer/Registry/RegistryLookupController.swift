@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import NIOPosix
 import OptOutCore
+import OptOutStore
 
 /// The dataset builders' API: look up URLs and names, or sync the whole registry (API key with scope `registry`).
 struct RegistryLookupController {

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import NIOPosix
 import OptOutCore
+import OptOutStore
 
 /// Spawning's URL look-up, `POST /api/v2/query/urls/`, as `datadiligence.rules.SpawningAPI` and other dataset tools
 /// call it: newline-separated URLs as `text/plain`, `Authorization: API <key>` (an API key with the `registry`

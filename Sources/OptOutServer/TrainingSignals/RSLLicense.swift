@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOPosix
 import OptOutCore
+import OptOutStore
 
 /// The site's Really Simple Licensing 1.0 document (`/license.xml`, `application/rsl+xml`): the site's content is not
 /// licensed for AI training, and neither is any work an artist listed in the registry (one `<content>` per live link,

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOPosix
 import OptOutCore
+import OptOutStore
 
 /// The training opt-out signals the service publishes, all on by default; a platform may turn each off.
 public struct TrainingSignals: Sendable, Equatable {

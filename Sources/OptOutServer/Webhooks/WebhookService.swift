@@ -1,12 +1,11 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
+import OptOutCore
+import OptOutStore
 import ServiceLifecycle
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// How webhooks are retried: exponential back-off from `base` (doubling, at most an hour between attempts), and the
 /// endpoint disabled once its deliveries have failed for `giveUpAfter` (24 hours).
@@ -28,11 +27,12 @@ struct WebhookPolicy: Sendable {
 struct WebhookService: Service {
     let repository: WebhookRepository
     let policy: WebhookPolicy
+    let outbound: OutboundHTTP
     var runner: JobRunner = .thisProcess
     let logger: Logger
 
     func run() async throws {
-        let sender = WebhookSender(timeout: policy.timeout)
+        let sender = WebhookSender(outbound: outbound, timeout: policy.timeout)
         let lastPrune = NIOLockedValueBox<ContinuousClock.Instant?>(nil)
         await runner.run(every: policy.interval, logger: logger, failure: "webhook delivery failed") { [repository, policy] in
             if lastPrune.withLockedValue({ $0.map { ContinuousClock.now - $0 > .seconds(3600) } ?? true }) {
@@ -64,50 +64,37 @@ struct WebhookService: Service {
     }
 }
 
-/// Posts one signed message.
+/// Posts one signed message through the application's ``OutboundHTTP`` (the endpoint's address resolved once and
+/// pinned, redirects not followed, the whole exchange within `timeout`).
 struct WebhookSender: Sendable {
+    let outbound: OutboundHTTP
     let timeout: TimeInterval
-
-    final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
-        func urlSession(
-            _ session: URLSession,
-            task: URLSessionTask,
-            willPerformHTTPRedirection response: HTTPURLResponse,
-            newRequest request: URLRequest,
-            completionHandler: @escaping (URLRequest?) -> Void
-        ) {
-            completionHandler(nil)
-        }
-    }
 
     func send(_ delivery: WebhookRepository.Due) async -> (status: Int?, error: String?) {
         guard let url = URL(string: delivery.url) else { return (nil, "the endpoint's URL cannot be read") }
         let body = Data(delivery.payload.utf8)
         let timestamp = Int(Date().timeIntervalSince1970)
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("optout-gate-webhooks", forHTTPHeaderField: "User-Agent")
-        request.setValue(delivery.messageId, forHTTPHeaderField: "webhook-id")
-        request.setValue(String(timestamp), forHTTPHeaderField: "webhook-timestamp")
-        request.setValue(
-            WebhookSignature.sign(secret: delivery.secret, id: delivery.messageId, timestamp: timestamp, body: body),
-            forHTTPHeaderField: "webhook-signature"
-        )
-        request.httpBody = body
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        let session = URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
-        defer { session.finishTasksAndInvalidate() }
-        return await withCheckedContinuation { continuation in
-            session.dataTask(with: request) { _, response, error in
-                if let http = response as? HTTPURLResponse {
-                    continuation.resume(returning: (http.statusCode, nil))
-                } else {
-                    continuation.resume(returning: (nil, error.map { "\($0.localizedDescription)" } ?? "no answer"))
-                }
-            }.resume()
+        let signature = WebhookSignature.sign(secret: delivery.secret, id: delivery.messageId, timestamp: timestamp, body: body)
+        do {
+            let response = try await outbound.exchange(
+                .POST,
+                url,
+                headers: [
+                    ("Content-Type", "application/json"), ("User-Agent", "optout-gate-webhooks"), ("webhook-id", delivery.messageId),
+                    ("webhook-timestamp", String(timestamp)), ("webhook-signature", signature),
+                ],
+                body: body,
+                // Endpoints are registered by admins, and may be on the platform's own network.
+                allowPrivate: true,
+                deadline: NIODeadline.now() + TimeAmount.nanoseconds(Int64(timeout * 1_000_000_000)),
+                // The answer's body is not used: read a little of it, no more.
+                maxBytes: 64 << 10
+            )
+            return (response.status, nil)
+        } catch let failure as OutboundHTTP.Failure {
+            return (nil, failure.message)
+        } catch {
+            return (nil, "\(error)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import OptOutCore
+import OptOutStore
 
 /// Admins register webhook endpoints. Owner rules: admins only (moderators and members get 403); an endpoint's
 /// secret is shown once, in the answer that makes it.
@@ -41,7 +42,13 @@ struct WebhooksController {
             if !events.contains(event) { events.append(event) }
         }
         let description = try ReportLimits.text(input.description, field: "description", maxLength: 200, required: false) ?? ""
-        let view = try await repository.create(url: url, events: events, description: description, by: admin.id!)
+        let view = try await repository.create(
+            url: url,
+            events: events,
+            description: description,
+            secret: WebhookSignature.newSecret(),
+            by: admin.id!
+        )
         return EditedResponse(status: .created, headers: [.location: "/v1/webhooks/\(view.id)"], response: view)
     }
 

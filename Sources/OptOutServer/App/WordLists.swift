@@ -1,0 +1,143 @@
+import Foundation
+import NIOConcurrencyHelpers
+import OptOutCore
+import OptOutStore
+
+/// What ordinary prompts and ordinary text are made of, shipped as resources of this module: the collision guard's
+/// lists and the matcher's ordinary words (see the README's "Collision guard" for each list's source).
+///
+/// One value an application, passed in its configuration; nothing is read until first asked for, and each list is
+/// read once a value (a caller that asks while another reads waits for it). Tests share one value across their
+/// applications, so a test process reads the lists once.
+public final class WordLists: Sendable {
+    private let worldWordsList = Lazy<[String]>()
+    private let commonPhrasesList = Lazy<[String]>()
+    private let ordinaryWords = Lazy<OrdinaryWords>()
+    private let guardLists = Lazy<CollisionGuard>()
+    private let cognates = Lazy<GivenNameCognates>()
+
+    public init() {}
+
+    static let resources = [
+        "english-words", "cjk-common-words", "common-phrases", "prompt-words", "prompt-phrases", "booru-tags", "world-words", "given-name-cognates",
+        "kanji-name-readings",
+    ]
+
+    /// The matcher's ordinary words and the phrases ordinary prompts use: read at start.
+    func ordinary() throws -> OrdinaryWords {
+        try ordinaryWords.get {
+            let world = try worldWords()
+            return OrdinaryWords(
+                try Self.load("english-words"),
+                phrases: try commonPhrases(),
+                otherLanguages: OrdinaryWords.readLanguageWords(world.map { Substring($0) }),
+                japaneseNames: JapaneseNames(lines: try Self.load("kanji-name-readings").map { Substring($0) }),
+                frequentWords: world.compactMap { $0.split(separator: "\t").last.map(String.init) }
+            )
+        }
+    }
+
+    /// The collision guard: read when a phrase is first written, or by the application's warm-up at start (its
+    /// 600,000 entries take a moment to fold and index, and only writes of phrases need them).
+    func collisionGuard() throws -> CollisionGuard {
+        try guardLists.get { try makeCollisionGuard() }
+    }
+
+    /// Whether the collision guard's lists are read.
+    var isGuardLoaded: Bool { guardLists.isLoaded }
+
+    /// Given names that are one name in several languages, for the form's suggested aliases.
+    func givenNameCognates() throws -> GivenNameCognates {
+        try cognates.get { GivenNameCognates(lines: try Self.load("given-name-cognates").map { Substring($0) }) }
+    }
+
+    /// The word sequences ordinary prompts use, for the matcher's ordinary words and the guard.
+    private func commonPhrases() throws -> [String] {
+        try commonPhrasesList.get {
+            try Self.load("common-phrases") + (try Self.load("prompt-phrases", column: 0))
+                + (try Self.load("booru-tags")).filter { $0.contains(" ") }
+        }
+    }
+
+    /// world-words.txt (language<TAB>word), for the matcher's ordinary words and the collision guard.
+    private func worldWords() throws -> [String] {
+        try worldWordsList.get { try Self.load("world-words") }
+    }
+
+    private func makeCollisionGuard() throws -> CollisionGuard {
+        let english = try Self.load("english-words")
+        // prompt-words.txt is word<TAB>count: single words and tags are words, word sequences are phrases.
+        let promptWords = try Self.load("prompt-words").map { $0.split(separator: "\t") }.filter { $0.count == 2 }
+        let singleWords = promptWords.map { String($0[0]) } + (try Self.load("booru-tags")).filter { !$0.contains(" ") }
+        // world-words.txt is language<TAB>word. Words of everyday English text ("andrew", "kanye") are prompt
+        // vocabulary too: portraits name people. Words in Cyrillic and Greek letters are also read in Latin ones, as a
+        // prompt's are ("совет" is "sovet"), and the 5,000 commonest of each language's readings are prompt vocabulary
+        // ("soivet" is a slip of "sovet"). The ordinary English words of the matcher are not: it never reads one as a
+        // misspelt name.
+        var worldWords: [String] = []
+        var worldReadings: [String] = []
+        var vocabulary = singleWords
+        var perLanguage: [Substring: Int] = [:]
+        for line in try self.worldWords() {
+            let fields = line.split(separator: "\t")
+            guard fields.count == 2 else { continue }
+            let word = String(fields[1])
+            worldWords.append(word)
+            perLanguage[fields[0], default: 0] += 1
+            if fields[0] == "en" { vocabulary.append(word) }
+            guard let reading = Transliteration.promptReadings(word).first?.text else { continue }
+            worldReadings.append(reading)
+            if perLanguage[fields[0]]! <= 5000 { vocabulary.append(reading) }
+        }
+        let englishKeys = Set(english.map(PhraseKey.make))
+        return CollisionGuard(
+            dictionary: english + (try Self.load("cjk-common-words")) + singleWords + worldWords + worldReadings,
+            commonPhrases: try commonPhrases(),
+            promptVocabulary: vocabulary.filter { !englishKeys.contains(PhraseKey.make($0)) },
+            matcherWords: try ordinary(),
+            readAsPrompts: true,
+            // The prompt words that at least 300 of the corpus's prompts hold (about 0.1 %).
+            frequentWords: promptWords.compactMap { (Int($0[1]) ?? 0) >= 300 ? String($0[0]) : nil }
+        )
+    }
+
+    /// Fails at start, not at the first registration, when a list is missing from the build.
+    static func checkResources() throws {
+        for name in resources where Bundle.module.url(forResource: name, withExtension: "txt") == nil {
+            throw StartupError("the \(name).txt resource is missing from the build")
+        }
+    }
+
+    /// The lines of a resource, comments left out; `column`: that tab-separated field of each line.
+    static func load(_ name: String, column: Int? = nil) throws -> [String] {
+        guard let url = Bundle.module.url(forResource: name, withExtension: "txt") else {
+            throw StartupError("the \(name).txt resource is missing from the build")
+        }
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        guard let column else { return lines.map(String.init) }
+        return lines.compactMap { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            return column < fields.count ? String(fields[column]) : nil
+        }
+    }
+}
+
+/// A value made once, on first use; callers that ask while it is made wait for it (each value has its own lock, so
+/// one list may be made from another).
+final class Lazy<Value: Sendable>: Sendable {
+    private let making = NIOLock()
+    private let value = NIOLockedValueBox<Result<Value, any Error>?>(nil)
+
+    func get(_ make: () throws -> Value) throws -> Value {
+        if let done = value.withLockedValue({ $0 }) { return try done.get() }
+        return try making.withLock {
+            if let done = value.withLockedValue({ $0 }) { return try done.get() }
+            let result = Result { try make() }
+            value.withLockedValue { $0 = result }
+            return try result.get()
+        }
+    }
+
+    var isLoaded: Bool { value.withLockedValue { $0 != nil } }
+}
