@@ -88,10 +88,14 @@ func buildRouter(
         queries: services.generations,
         gate: gate,
         plans: configuration.plans,
-        maxImageBytes: configuration.labels.maxImageBytes,
-        activity: activity,
-        labels: LabelOptions(c2pa: c2pa, training: configuration.labels.training, prompt: configuration.labels.prompt)
+        activity: activity
     ).addRoutes(to: routes)
+    LabelsController(
+        queries: services.generations,
+        labels: LabelOptions(c2pa: c2pa, training: configuration.labels.training, prompt: configuration.labels.prompt),
+        maxImageBytes: configuration.labels.maxImageBytes
+    ).addRoutes(to: routes)
+    UsageController(metering: services.metering, queries: services.generations, plans: configuration.plans).addRoutes(to: routes)
     RegistryLookupController(gate: gate, links: links, registry: services.registry).addRoutes(to: routes)
     SpawningQueryController(links: links).addRoutes(to: routes)
     RegistryController(repository: services.artists).addRoutes(to: routes)

@@ -5,25 +5,14 @@ import NIOPosix
 import OptOutCore
 import OptOutStore
 
-/// How generated images are labelled: the C2PA signer, the training-and-data-mining entries, whether the prompt
-/// goes into the XMP.
-struct LabelOptions: Sendable {
-    let c2pa: C2PACredential
-    let training: TrainingMiningPolicy
-    let prompt: Bool
-}
-
-/// The generation gate: metered generations with idempotency keys, usage, plans, and the AI-generated label.
+/// The generation gate: metered generations with idempotency keys (usage and plans are ``UsageController``'s,
+/// labels ``LabelsController``'s).
 struct GenerationsController {
     let metering: any MeteringStore
     let queries: GenerationQueries
     let gate: PromptGate
     let plans: PlanCatalog
-    let maxImageBytes: Int
     var activity: ActivityRecorder? = nil
-    let labels: LabelOptions
-    /// Bounds how many large images are read and hashed at once.
-    var uploads = UploadSlots()
 
     struct GenerationRequest: Decodable {
         let accountId: Int64
@@ -31,18 +20,9 @@ struct GenerationsController {
         let idempotencyKey: String
     }
 
-    struct PlanChange: Decodable {
-        let plan: String
-        let overage: Bool?
-    }
-
     func addRoutes(to routes: RouteRecorder<AppRequestContext>) {
         routes.post("/v1/generations", use: create)
         routes.get("/v1/generations/:id", use: show)
-        routes.post("/v1/generations/:id/label", use: label)
-        routes.post("/v1/labels/verify", use: verify)
-        routes.get("/v1/accounts/me/usage", use: myUsage)
-        routes.patch("/v1/accounts/:id/plan", use: setPlan)
     }
 
     // MARK: Generations
@@ -205,8 +185,12 @@ struct GenerationsController {
         )
     }
 
-    /// The generation named by the path, if the caller is the key that made it or the account it was made for.
     private func generation(_ request: Request, context: AppRequestContext) async throws -> StoredGeneration {
+        try await Self.owned(request, context: context, queries: queries)
+    }
+
+    /// The generation named by the path, if the caller is the key that made it or the account it was made for.
+    static func owned(_ request: Request, context: AppRequestContext, queries: GenerationQueries) async throws -> StoredGeneration {
         guard let id = context.parameters.get("id") else { throw APIError.notFound("The generation") }
         guard let generation = try await queries.generation(publicId: id) else {
             if context.identity == nil { throw APIError.unauthorized(context.credentialProblem ?? "Send a session token or an API key.") }
@@ -218,154 +202,6 @@ struct GenerationsController {
         case nil: throw APIError.unauthorized(context.credentialProblem ?? "Send a session token or an API key.")
         default: throw APIError.forbidden("Only the generator that made it, or the account it was made for, may see generation \(id).")
         }
-    }
-
-    // MARK: Labels
-
-    @Sendable func label(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await uploads.withSlot(for: request) { try await labelled(request, context: context) }
-    }
-
-    private func labelled(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let generation = try await generation(request, context: context)
-        guard generation.allowed else {
-            throw APIError(.conflict, code: "generation_not_allowed", message: "This generation was refused, so there is no image to label.")
-        }
-        var request = request
-        let bytes = try await imageBody(&request)
-        var label = AILabel(
-            generationId: generation.publicId,
-            credits: StoredCredits.names(generation.credits),
-            generator: generation.generator,
-            createdAt: JSONText.iso(generation.createdAt)
-        )
-        label.training = labels.training
-        if labels.prompt {
-            label.prompt = generation.prompt
-            label.promptWriter = "account \(generation.accountId)"
-        }
-        let labels = self.labels
-        let labelled = try await NIOThreadPool.singleton.runIfActive { [label] in
-            try C2PAManifest.embed(try ImageLabeler.label(bytes, with: label), label: label, credential: labels.c2pa)
-        }
-        let type = try ImageLabeler.format(of: bytes) == .png ? "image/png" : "image/jpeg"
-        return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(bytes: labelled)))
-    }
-
-    /// What `/v1/labels/verify` answers: the XMP label, and the C2PA manifest when the image carries one.
-    struct VerifyAnswer: ResponseEncodable {
-        struct Signer: Encodable {
-            @Nullable var commonName: String?
-            @Nullable var organization: String?
-        }
-
-        struct C2PA: Encodable {
-            let valid: Bool
-            let problems: [String]
-            let signer: Signer
-            let signedByThisService: Bool
-            @Nullable var claimGenerator: String?
-            @Nullable var digitalSourceType: String?
-            /// Entry names are C2PA's own (`cawg.ai_training`, lower case): snake-case keys leave them as they are.
-            let trainingMining: [String: String]
-            let creditsRequired: [String]
-            @Nullable var generationId: String?
-
-            init(_ report: C2PAReport) {
-                valid = report.valid
-                problems = report.problems
-                signer = Signer(commonName: report.signerCommonName, organization: report.signerOrganization)
-                signedByThisService = report.signedByThisService
-                claimGenerator = report.claimGenerator
-                digitalSourceType = report.digitalSourceType
-                trainingMining = report.trainingMining
-                creditsRequired = report.credits
-                generationId = report.generationId
-            }
-        }
-
-        let labeled: Bool
-        @Nullable var generationId: String?
-        let creditsRequired: [String]
-        @Nullable var c2pa: C2PA?
-    }
-
-    /// Anyone may ask: the label is meant to be read. The XMP label and a C2PA manifest are both read; a valid
-    /// manifest stating `trainedAlgorithmicMedia` labels the image even when its XMP was stripped.
-    @Sendable func verify(_ request: Request, context: AppRequestContext) async throws -> VerifyAnswer {
-        try await uploads.withSlot(for: request) { try await verified(request) }
-    }
-
-    private func verified(_ request: Request) async throws -> VerifyAnswer {
-        var request = request
-        let bytes = try await imageBody(&request)
-        let signer = labels.c2pa
-        let (found, manifest) = try await NIOThreadPool.singleton.runIfActive {
-            (try ImageLabeler.read(bytes), try C2PAManifest.read(bytes, signer: signer))
-        }
-        let provenLabel = manifest.map { $0.valid && $0.digitalSourceType == AILabel.digitalSourceType } ?? false
-        let labeled = found?.digitalSourceType == AILabel.digitalSourceType || provenLabel
-        let generationId = found?.generationId ?? (provenLabel ? manifest?.generationId : nil)
-        var credits = found?.credits ?? (provenLabel ? manifest?.credits ?? [] : [])
-        if let id = generationId, let stored = try await queries.creditNames(publicId: id) {
-            credits = stored
-        }
-        return VerifyAnswer(labeled: labeled, generationId: generationId, creditsRequired: credits, c2pa: manifest.map(VerifyAnswer.C2PA.init))
-    }
-
-    private func imageBody(_ request: inout Request) async throws -> [UInt8] {
-        let buffer = try await request.collectBody(limit: maxImageBytes)
-        guard buffer.readableBytes > 0 else {
-            throw APIError(.unprocessableContent, code: "not_an_image", message: "Send a PNG or JPEG image as the body.")
-        }
-        return Array(buffer.readableBytesView)
-    }
-
-    // MARK: Usage and plans
-
-    /// An account's usage as `/v1/accounts/me/usage` answers it.
-    struct UsageView: ResponseEncodable {
-        let included: Int
-        let overageCents: Int
-        let overageCount: Int
-        let periodEnd: Date
-        let periodStart: Date
-        let plan: String
-        let used: Int
-
-        init(_ usage: Usage) {
-            included = usage.included
-            overageCents = usage.overageCents
-            overageCount = usage.overageCount
-            periodEnd = usage.period.end
-            periodStart = usage.period.start
-            plan = usage.plan
-            used = usage.used
-        }
-    }
-
-    @Sendable func myUsage(_ request: Request, context: AppRequestContext) async throws -> UsageView {
-        let account = try context.requireAccount()
-        return UsageView(try await metering.usage(account: account.id!.rawValue, now: Date(), plans: plans))
-    }
-
-    /// An account's plan after `PATCH /v1/accounts/{id}/plan`.
-    struct PlanView: ResponseEncodable {
-        let accountId: Int64
-        let overage: Bool
-        let plan: String
-    }
-
-    @Sendable func setPlan(_ request: Request, context: AppRequestContext) async throws -> PlanView {
-        _ = try context.requireRole(.admin)
-        let id: ID<AccountRecord> = try Input.pathID(context, noun: "account")
-        var request = request
-        let input = try await request.decodeJSON(as: PlanChange.self, context: context)
-        try plans.checkPlan(input.plan)
-        guard let account = try await queries.setPlan(.id(id.rawValue), plan: input.plan, overage: input.overage) else {
-            throw APIError.notFound("Account \(id)")
-        }
-        return PlanView(accountId: id.rawValue, overage: account.overageEnabled, plan: account.plan)
     }
 
     // MARK: Helpers
@@ -409,37 +245,5 @@ extension Usage {
         "{\"included\":\(included),\"overage_cents\":\(overageCents),\"overage_count\":\(overageCount),"
             + "\"period_end\":\"\(JSONText.iso(period.end))\",\"period_start\":\"\(JSONText.iso(period.start))\","
             + "\"plan\":\(JSONText.quoted(plan)),\"used\":\(used)}"
-    }
-}
-
-/// How many large uploads (over 1 MiB, or of unknown length) the label routes read and hash at once: past
-/// ``limit``, one more is a 429 with `Retry-After`, answered before its body is read, so anonymous uploads cannot
-/// hold every core and gigabytes of memory. Small images are never refused.
-final class UploadSlots: Sendable {
-    let limit: Int
-    private let inFlight = NIOLockedValueBox(0)
-
-    init(limit: Int = 2) {
-        self.limit = limit
-    }
-
-    func withSlot<T: Sendable>(for request: Request, _ body: () async throws -> T) async throws -> T {
-        let length = request.headers[.contentLength].flatMap { Int($0) }
-        guard length.map({ $0 > 1 << 20 }) ?? true else { return try await body() }
-        let taken = inFlight.withLockedValue { count -> Bool in
-            guard count < limit else { return false }
-            count += 1
-            return true
-        }
-        guard taken else {
-            throw APIError(
-                .tooManyRequests,
-                code: "too_many_uploads",
-                message: "\(limit) large images are being read already; send this one again in a second.",
-                headers: [.retryAfter: "1"]
-            )
-        }
-        defer { inFlight.withLockedValue { $0 -= 1 } }
-        return try await body()
     }
 }

@@ -1,0 +1,119 @@
+/// Ordinary words: the matcher never reads one as a misspelt or run-together name. With the phrases ordinary prompts
+/// use, it also tells which readings of a phrase are ordinary text: those the matcher does not use.
+public struct OrdinaryWords: Sendable {
+    /// Folded, as UTF-8.
+    let words: [[UInt8]]
+    let filter: BloomFilter
+    /// The words and the everyday words of other languages (``readLanguages``): the ones the matcher never reads as
+    /// misspelt or run-together names. Only `filter`'s words decide whether a phrase reads as ordinary text.
+    let matcherFilter: BloomFilter
+    /// Word sequences ordinary prompts use, as folded keys (words joined by one space).
+    let phrases: Set<String>
+    /// Romaji readings of Japanese names in kanji.
+    public let japaneseNames: JapaneseNames
+    /// The frequent words of every language (common surnames among them: "johnson", "garcia", "schmidt"): a surname
+    /// that is one takes no initials reading.
+    let frequentFilter: BloomFilter
+
+    /// Whether `word` (folded) is a frequent word of some language, or an ordinary English one.
+    func isFrequent(_ word: String) -> Bool {
+        contains(word) || frequentFilter.mayContain(Array(word.utf8).withUnsafeBufferPointer { hashBytes($0) })
+    }
+
+    /// - Parameters:
+    ///   - words: single words in any case; multi-word entries are ignored.
+    ///   - phrases: word sequences ordinary prompts use ("sun ray", "highly detailed", "a man").
+    ///   - otherLanguages: everyday words of other languages, which the matcher reads as ordinary words too.
+    ///   - japaneseNames: readings of Japanese names in kanji: a phrase in kanji is also found in their romaji.
+    public init(
+        _ words: some Sequence<String>,
+        phrases: some Sequence<String> = [String](),
+        otherLanguages: [String] = [],
+        japaneseNames: JapaneseNames = .none,
+        frequentWords: [String] = []
+    ) {
+        self.japaneseNames = japaneseNames
+        // Most of the words are lower-case ASCII already: only the others are folded (a word list of 450,000 is read at
+        // every start).
+        frequentFilter = BloomFilter(
+            hashes: frequentWords.lazy.map { word in
+                let isPlain = word.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
+                return Array((isPlain ? word : PhraseKey.make(word)).utf8).withUnsafeBufferPointer { hashBytes($0) }
+            },
+            count: max(frequentWords.count, 1),
+            bitsPerEntry: 12
+        )
+        var seen = Set<String>()
+        var folded: [[UInt8]] = []
+        for word in words {
+            let parts = Folding.words(of: word)
+            if parts.count == 1, seen.insert(parts[0]).inserted { folded.append(Array(parts[0].utf8)) }
+        }
+        var others: [[UInt8]] = []
+        for word in otherLanguages {
+            let parts = Folding.words(of: word)
+            if parts.count == 1, seen.insert(parts[0]).inserted { others.append(Array(parts[0].utf8)) }
+        }
+        self.words = folded
+        filter = BloomFilter(hashes: folded.lazy.map { $0.withUnsafeBufferPointer { hashBytes($0) } }, count: folded.count, bitsPerEntry: 16)
+        matcherFilter =
+            others.isEmpty
+            ? filter
+            : BloomFilter(
+                hashes: (folded + others).lazy.map { $0.withUnsafeBufferPointer { hashBytes($0) } },
+                count: folded.count + others.count,
+                bitsPerEntry: 16
+            )
+        self.phrases = Set(phrases.lazy.map { Folding.words(of: $0).joined(separator: " ") }.filter { $0.contains(" ") })
+    }
+
+    /// English function words that no name holds (the particles of names left out).
+    static let englishGrammar = CollisionGuard.functionWords.subtracting([
+        "de", "la", "le", "les", "el", "der", "die", "das", "du", "des", "von", "van", "di", "da", "et", "und", "y", "e", "o",
+    ])
+
+    /// Whether `word` (folded) is an ordinary word (by the filter: about 0.3 % of other words pass too).
+    func contains(_ word: String) -> Bool {
+        filter.mayContain(Array(word.utf8).withUnsafeBufferPointer { hashBytes($0) })
+    }
+
+    /// Whether folded words read as ordinary text: one ordinary word, function words only, or a phrase ordinary
+    /// prompts use.
+    public func isOrdinary(_ words: [String]) -> Bool {
+        if words.isEmpty { return false }
+        if words.count == 1 { return contains(words[0]) }
+        return words.allSatisfy { CollisionGuard.functionWords.contains($0) } || phrases.contains(words.joined(separator: " "))
+    }
+
+    /// Whether a name may also be read surname first (its last word moved to the front, "Rutkowski Greg"): not when
+    /// that order can be an ordinary phrase, because the rotated words are one ("Ray Sun" is not read in "sun ray")
+    /// or every word of the name is an ordinary word ("Mark Hill" is not read in "hill mark").
+    public func readsSurnameFirst(_ words: [String]) -> Bool {
+        guard words.count >= 2 else { return false }
+        if words.allSatisfy(contains) { return false }
+        // A name's particles ("van", "de", "von") are function words too, but English articles, prepositions and
+        // pronouns are no part of a name: "Photorealistic A" is not read in "a photorealistic".
+        if words.contains(where: { Self.englishGrammar.contains($0) }) { return false }
+        return !isOrdinary([words[words.count - 1]] + words.dropLast())
+    }
+
+    public static let none = OrdinaryWords([String]())
+
+    /// Languages whose ordinary words (the server's `world-words.txt`, language<TAB>word) join the English ones: their
+    /// letters are read in Latin ones, and a word of everyday text in them is no misspelt name ("кошка", "γάτα").
+    public static let readLanguages: Set<Substring> = ["ar", "el", "he", "hi", "ru", "uk"]
+
+    /// The words of `readLanguages`, written in their own letters, in lines of language<TAB>word.
+    public static func readLanguageWords(_ lines: some Sequence<Substring>) -> [String] {
+        lines.compactMap { line in
+            let fields = line.split(separator: "\t")
+            // Words in the language's own letters only: a Latin word in a Greek list ("emi", "nag") is no Greek word.
+            guard fields.count == 2, readLanguages.contains(fields[0]), fields[1].unicodeScalars.allSatisfy({ $0.value >= 0x80 }) else {
+                return nil
+            }
+            return String(fields[1])
+        }
+    }
+
+    public var count: Int { words.count }
+}

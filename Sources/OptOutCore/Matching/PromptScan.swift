@@ -1,0 +1,373 @@
+/// A prompt folded and split into words, with each word's place in the original text.
+struct PromptScan {
+    struct Token {
+        var byteStart: Int32
+        var byteEnd: Int32
+        var scalarStart: Int32
+        var scalarEnd: Int32
+        var scalarCount: Int32
+        var via: Via
+        /// What stood between this word and the one before: nothing, one space, other white space, punctuation.
+        var gap: Gap
+        var hasLeetDigit: Bool
+        var hasLetter: Bool
+        var isASCII: Bool
+        /// A run of a script written without spaces (``Folding/isUnspaced(_:)``): phrases are found inside it.
+        var unspaced: Bool = false
+        /// For an unspaced run: where its bytes' scalar offsets start in ``PromptScan/origins``.
+        var originStart: Int32 = 0
+        /// Whether a letter was written lower case (`AND` and `BREAK` are the generators' keywords, "and" is a word).
+        var hasLower: Bool = false
+        /// The punctuation of the gap before the word that generators' syntax uses (``Mark``).
+        var mark: UInt8 = 0
+    }
+
+    /// Punctuation in a gap, as bits: what the syntax and insertion readings look for.
+    enum Mark {
+        static let open: UInt8 = 1
+        static let close: UInt8 = 2
+        static let colon: UInt8 = 4
+        static let doubleColon: UInt8 = 8
+        static let quote: UInt8 = 16
+        static let period: UInt8 = 32
+        static let hyphen: UInt8 = 64
+
+        @inline(__always)
+        static func of(_ value: UInt32) -> UInt8 {
+            switch value {
+            case 0x28, 0x5B, 0x7B, 0xFF08, 0xFF3B, 0xFF5B: open
+            case 0x29, 0x5D, 0x7D, 0xFF09, 0xFF3D, 0xFF5D: close
+            case 0x3A, 0xFF1A: colon
+            case 0x22, 0x201C, 0x201D, 0x201E, 0x00AB, 0x00BB, 0x300C, 0x300D, 0x300E, 0x300F, 0xFF02: quote
+            case 0x2E: period
+            case 0x2D, 0x2010, 0x2011, 0x2012, 0x2013: hyphen
+            default: 0
+            }
+        }
+    }
+
+    enum Gap: UInt8 {
+        case none
+        case space
+        case whitespace
+        case punctuation
+        /// Punctuation that ends a fragment of a prompt (`,` `;` `:` `!` `?` `|` and their CJK forms): a phrase is
+        /// not read across it, except a name written surname first ("Rutkowski, Greg").
+        case boundary
+
+        var isPunctuation: Bool { self == .punctuation || self == .boundary }
+    }
+
+    var bytes: [UInt8] = []
+    var tokens: [Token] = []
+    /// Whether the prompt holds `@` or `$`, which a second scan reads as letters.
+    var sawLeetSymbol = false
+    /// Whether the prompt holds Greek or Cyrillic letters, which the transliterated reading reads again.
+    var sawOtherScript = false
+    /// Per byte of an unspaced run, the offset of the scalar it came from.
+    var origins: [Int32] = []
+
+    var open = false
+    var current = Token(
+        byteStart: 0,
+        byteEnd: 0,
+        scalarStart: 0,
+        scalarEnd: 0,
+        scalarCount: 0,
+        via: [],
+        gap: .none,
+        hasLeetDigit: false,
+        hasLetter: false,
+        isASCII: true
+    )
+    var pendingVia = Via()
+    /// A symbol followed the open word: it joins the word if a letter comes next, or acts as a space.
+    var symbolPending = false
+    /// An apostrophe followed the open word: dropped if a letter comes next ("Krasil'nikova", "O'Brien"), or
+    /// punctuation.
+    var apostrophePending = false
+    var gapSpaces = 0
+    var gapOther = false
+    var gapBoundary = false
+    var gapMark: UInt8 = 0
+    var gapOddSpace = false
+    var seenToken = false
+    /// White space seen after an open unspaced run: it joins the run if another character of such a script
+    /// follows, and parts words otherwise.
+    var unspacedSpaces = 0
+    var unspacedOddSpace = false
+    var index: Int32 = 0
+    let leetSymbols: Bool
+
+    /// - Parameter leetSymbols: read `@` and `$` as letters (`a`, `s`) rather than punctuation.
+    init(prompt: String, leetSymbols: Bool) {
+        self.leetSymbols = leetSymbols
+        bytes.reserveCapacity(prompt.utf8.count)
+        tokens.reserveCapacity(prompt.utf8.count / 4)
+        var prompt = prompt
+        prompt.withUTF8 { scan($0) }
+        close()
+    }
+
+    func gap() -> Gap {
+        if !seenToken { return .none }
+        if gapBoundary { return .boundary }
+        if gapOther { return .punctuation }
+        if gapSpaces == 1 && !gapOddSpace { return .space }
+        return gapSpaces == 0 ? .none : .whitespace
+    }
+
+    @inline(__always)
+    mutating func append(_ value: UInt32, via: Via) {
+        let unspaced = value >= 0x0E00 && Folding.isUnspaced(value)
+        if open && unspaced != current.unspaced {
+            // A change between a script written without spaces and another parts words ("Yamazaki風").
+            close()
+        } else if open && unspacedSpaces > 0 {
+            // White space between two characters of a script written without spaces: they join.
+            unspacedSpaces = 0
+            unspacedOddSpace = false
+            current.via.insert(.spacing)
+        }
+        apostrophePending = false
+        if symbolPending {
+            // A symbol between two letters of a word: dropped, and said.
+            symbolPending = false
+            current.via.insert(.symbol)
+        }
+        if !open {
+            open = true
+            current = Token(
+                byteStart: Int32(bytes.count),
+                byteEnd: 0,
+                scalarStart: index,
+                scalarEnd: index + 1,
+                scalarCount: 0,
+                via: pendingVia,
+                gap: gap(),
+                hasLeetDigit: false,
+                hasLetter: false,
+                isASCII: true,
+                unspaced: unspaced,
+                originStart: Int32(origins.count),
+                mark: gapMark
+            )
+            pendingVia = []
+        }
+        current.via.formUnion(via)
+        current.scalarEnd = index + 1
+        current.scalarCount += 1
+        if value < 0x80 {
+            bytes.append(UInt8(value))
+            switch UInt8(value) {
+            case UInt8(ascii: "0"), UInt8(ascii: "1"), UInt8(ascii: "3"), UInt8(ascii: "4"), UInt8(ascii: "5"), UInt8(ascii: "7"),
+                UInt8(ascii: "@"), UInt8(ascii: "$"):
+                current.hasLeetDigit = true
+            case UInt8(ascii: "a")...UInt8(ascii: "z"):
+                current.hasLetter = true
+                if !via.contains(.caseFolded) { current.hasLower = true }
+            default:
+                break
+            }
+        } else {
+            current.isASCII = false
+            current.hasLetter = true
+            current.hasLower = true
+            if unspaced {
+                let count = value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
+                for _ in 0..<count { origins.append(index) }
+            }
+            if value < 0x800 {
+                bytes.append(UInt8(0xC0 | (value >> 6)))
+                bytes.append(UInt8(0x80 | (value & 0x3F)))
+            } else if value < 0x10000 {
+                bytes.append(UInt8(0xE0 | (value >> 12)))
+                bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
+                bytes.append(UInt8(0x80 | (value & 0x3F)))
+            } else {
+                bytes.append(UInt8(0xF0 | (value >> 18)))
+                bytes.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
+                bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
+                bytes.append(UInt8(0x80 | (value & 0x3F)))
+            }
+        }
+    }
+
+    mutating func close() {
+        guard open else { return }
+        open = false
+        current.byteEnd = Int32(bytes.count)
+        tokens.append(current)
+        seenToken = true
+        gapSpaces = unspacedSpaces
+        gapOther = apostrophePending
+        gapBoundary = false
+        gapMark = 0
+        apostrophePending = false
+        gapOddSpace = unspacedOddSpace
+        unspacedSpaces = 0
+        unspacedOddSpace = false
+        if symbolPending {
+            // A symbol that ended a word stands between words: a space.
+            symbolPending = false
+            gapSpaces = 1
+            gapOddSpace = true
+        }
+    }
+
+    /// Punctuation that ends a fragment of a prompt: `,` `;` `:` `!` `?` `|`, and the CJK comma, enumeration comma,
+    /// full stop and their fullwidth forms.
+    @inline(__always)
+    static func endsFragment(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x2C, 0x3B, 0x3A, 0x21, 0x3F, 0x7C, 0x3001, 0x3002, 0xFF0C, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F: true
+        default: false
+        }
+    }
+
+    /// Whether the bytes at `offset` are an `s` that ends a word: after an apostrophe, a possessive ("Mucha's").
+    @inline(__always)
+    static func isPossessiveEnding(_ utf8: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        guard offset < utf8.count, utf8[offset] | 0x20 == UInt8(ascii: "s") else { return false }
+        guard offset + 1 < utf8.count else { return true }
+        let next = utf8[offset + 1] | 0x20
+        return next < 0x80 && !(next >= UInt8(ascii: "a") && next <= UInt8(ascii: "z"))
+    }
+
+    mutating func apostrophe(possessive: Bool) {
+        if open && !symbolPending && !possessive {
+            apostrophePending = true
+        } else {
+            close()
+            gapOther = true
+        }
+    }
+
+    /// White space: it ends the open word, unless that word is a run of a script written without spaces, which the
+    /// next character may continue.
+    @inline(__always)
+    mutating func space(odd: Bool) {
+        if open && current.unspaced && !symbolPending {
+            unspacedSpaces += 1
+            unspacedOddSpace = unspacedOddSpace || odd
+            return
+        }
+        close()
+        gapSpaces += 1
+        if odd { gapOddSpace = true }
+    }
+
+    mutating func scan(_ utf8: UnsafeBufferPointer<UInt8>) {
+        var offset = 0
+        let count = utf8.count
+        while offset < count {
+            let lead = utf8[offset]
+            if lead < 0x80 {
+                offset += 1
+                let value = UInt32(lead)
+                if value >= 0x61 && value <= 0x7A || value >= 0x30 && value <= 0x39 {
+                    append(value, via: [])
+                } else if value >= 0x41 && value <= 0x5A {
+                    append(value + 0x20, via: .caseFolded)
+                } else if value == 0x40 || value == 0x24 {
+                    sawLeetSymbol = true
+                    if leetSymbols {
+                        append(value, via: [])
+                    } else {
+                        close()
+                        gapOther = true
+                    }
+                } else if value == 0x20 || value == 0x09 || value == 0x0A || value == 0x0D {
+                    space(odd: value != 0x20)
+                } else if value == 0x27 {
+                    apostrophe(possessive: Self.isPossessiveEnding(utf8, at: offset))
+                } else {
+                    close()
+                    gapOther = true
+                    gapMark |= Mark.of(value)
+                    if value == 0x3A && (offset < count && utf8[offset] == 0x3A || offset >= 2 && utf8[offset - 2] == 0x3A) {
+                        // "::" is Midjourney's weight, not the end of a fragment.
+                        gapMark |= Mark.doubleColon
+                    } else if Self.endsFragment(value) {
+                        gapBoundary = true
+                    }
+                }
+            } else {
+                // Swift strings hold valid UTF-8: decode one scalar.
+                var value: UInt32
+                if lead < 0xE0 {
+                    value = UInt32(lead & 0x1F) << 6 | UInt32(utf8[offset + 1] & 0x3F)
+                    offset += 2
+                } else if lead < 0xF0 {
+                    value = UInt32(lead & 0x0F) << 12 | UInt32(utf8[offset + 1] & 0x3F) << 6 | UInt32(utf8[offset + 2] & 0x3F)
+                    offset += 3
+                } else {
+                    value =
+                        UInt32(lead & 0x07) << 18 | UInt32(utf8[offset + 1] & 0x3F) << 12 | UInt32(utf8[offset + 2] & 0x3F) << 6
+                        | UInt32(utf8[offset + 3] & 0x3F)
+                    offset += 4
+                }
+                if Transliteration.isTableScript(value) { sawOtherScript = true }
+                if Folding.isApostrophe(value) {
+                    apostrophe(possessive: Self.isPossessiveEnding(utf8, at: offset))
+                    index += 1
+                    continue
+                }
+                let kind = Folding.kind(of: value)
+                switch kind {
+                case .identity:
+                    append(value, via: [])
+                    index += 1
+                    continue
+                case .mapped:
+                    let (targets, via) = Folding.mapped(value)
+                    for target in targets { append(target, via: via) }
+                    index += 1
+                    continue
+                case .droppedMark, .droppedInvisible:
+                    let via: Via = kind == .droppedMark ? .marks : .invisible
+                    if open { current.via.formUnion(via) } else { pendingVia.formUnion(via) }
+                    index += 1
+                    continue
+                case .space:
+                    space(odd: true)
+                    index += 1
+                    continue
+                case .punctuation:
+                    close()
+                    gapOther = true
+                    gapMark |= Mark.of(value)
+                    if Self.endsFragment(value) { gapBoundary = true }
+                    index += 1
+                    continue
+                case .symbol:
+                    if open {
+                        symbolPending = true
+                    } else {
+                        gapSpaces += 1
+                        gapOddSpace = true
+                    }
+                    index += 1
+                    continue
+                case .slow:
+                    break
+                }
+                switch Folding.fold(Unicode.Scalar(value) ?? "\u{FFFD}") {
+                case .word(let targets, let via):
+                    for target in targets { append(target, via: via) }
+                case .dropped(let via):
+                    if open { current.via.formUnion(via) } else { pendingVia.formUnion(via) }
+                case .separator(let isSpace):
+                    if isSpace {
+                        space(odd: true)
+                    } else {
+                        close()
+                        gapOther = true
+                        gapMark |= Mark.of(value)
+                    }
+                }
+            }
+            index += 1
+        }
+    }
+}
