@@ -40,9 +40,9 @@ package struct AccountRepository: Sendable {
         do {
             let id = try await store.write { db in
                 if let origin { try Self.checkSignUps(db, origin: origin, now: account.createdAt) }
-                return try db.insert(account)
+                return try db.insertedID(account) as ID<AccountRecord>
             }
-            account.id = id.map(ID.init)
+            account.id = id
         } catch  where StoreFailure.isUniqueViolation(error) {
             throw DomainError(.conflict, code: "email_taken", message: "An account with this email already exists.", field: "email")
         }
@@ -103,7 +103,7 @@ package struct AccountRepository: Sendable {
                 createdAt: Date(),
                 emailKey: AccountRules.emailKey(email)
             )
-            account.id = try db.insert(account).map(ID.init)
+            account.id = try db.insertedID(account)
             return account
         }
     }
@@ -159,7 +159,7 @@ package struct AccountRepository: Sendable {
         )
         do {
             let stored = record
-            record.id = try await store.write { db in try db.insert(stored) }.map(ID.init)
+            record.id = try await store.write { db in try db.insertedID(stored) }
         } catch  where StoreFailure.isUniqueViolation(error) {
             throw DomainError(
                 .conflict,

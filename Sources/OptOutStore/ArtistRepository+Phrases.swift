@@ -88,7 +88,7 @@ extension ArtistRepository {
                 }
             }
             do {
-                record.id = try db.insert(record).map(ID.init)
+                record.id = try db.insertedID(record)
             } catch  where StoreFailure.isUniqueViolation(error) {
                 throw DomainError(
                     .conflict,
@@ -104,7 +104,7 @@ extension ArtistRepository {
         for var stale in live.values {
             stale.releasedAt = now
             try db.update(stale)
-            try Self.settleReleased(db, phrase: stale.id!.rawValue, now: now)
+            try Self.settleReleased(db, phrase: stale.id.rawValue, now: now)
             changes.released += 1
         }
         return changes

@@ -66,7 +66,7 @@ public struct ArtistRepository: Sendable {
             links: links,
             verified: artist.verified,
             status: artist.withdrawnAt == nil ? "active" : "withdrawn",
-            phrases: phrases.map { .init(id: $0.id!, text: $0.text, kind: $0.kind, status: $0.status, reviewReason: $0.reviewReason) },
+            phrases: phrases.map { .init(id: $0.id, text: $0.text, kind: $0.kind, status: $0.status, reviewReason: $0.reviewReason) },
             createdAt: artist.createdAt,
             updatedAt: artist.updatedAt,
             withdrawnAt: artist.withdrawnAt
@@ -87,7 +87,7 @@ public struct ArtistRepository: Sendable {
             }
             let id: ID<ArtistRecord>
             do {
-                id = try insertArtist(db, account: account, submission: submission, now: Date()).id!
+                id = try insertArtist(db, account: account, submission: submission, now: Date()).id
             } catch  where StoreFailure.isUniqueViolation(error) {
                 // Two sign-ups of one account's profile at once: the partial unique index lets one through.
                 throw DomainError(.conflict, code: "artist_exists", message: "This account already has an artist profile; edit it instead.")
@@ -198,8 +198,8 @@ public struct ArtistRepository: Sendable {
             updatedAt: now,
             withdrawnAt: nil
         )
-        artist.id = try db.insert(artist).map(ID.init)
-        try replaceLinks(db, artist: artist.id!, with: submission.links)
+        artist.id = try db.insertedID(artist)
+        try replaceLinks(db, artist: artist.id, with: submission.links)
         return artist
     }
 
@@ -212,7 +212,7 @@ public struct ArtistRepository: Sendable {
         now: Date,
         capUnreviewed: Bool = true
     ) throws -> PhraseChanges {
-        let id = artist.id!
+        let id = artist.id
         var changes = try replacePhrases(db, artist: id, with: submission.phrases, now: now, capUnreviewed: capUnreviewed)
         let links = try db.column(String.self, "SELECT url FROM artist_link WHERE artist_id = ? ORDER BY position", [id])
         if links != submission.links {

@@ -27,13 +27,13 @@ extension ArtistRepository {
                 let artist = try db.fetchOne(ArtistRecord.self, id: phrase.artistId.rawValue)
             else { return nil }
             var view = NameDisputeView.Side(
-                artistId: artist.id!.rawValue,
+                artistId: artist.id.rawValue,
                 artistName: artist.name,
                 phraseId: phraseId,
                 phrase: phrase.text,
                 phraseStatus: phrase.releasedAt == nil ? phrase.status.rawValue : "released",
                 verified: artist.verified,
-                verifiedForDisputes: try verifiedForDisputes(db, artist: artist.id!),
+                verifiedForDisputes: try verifiedForDisputes(db, artist: artist.id),
                 artistCreatedAt: artist.createdAt
             )
             if full {
@@ -46,7 +46,7 @@ extension ArtistRepository {
                 let account = try artist.accountId.flatMap { try db.fetchOne(AccountRecord.self, id: $0.rawValue) }
                 view.account = Nullable(
                     wrappedValue: account.map {
-                        .init(id: $0.id!.rawValue, createdAt: $0.createdAt, ageDays: Int64(max(0, Date().timeIntervalSince($0.createdAt)) / 86_400))
+                        .init(id: $0.id.rawValue, createdAt: $0.createdAt, ageDays: Int64(max(0, Date().timeIntervalSince($0.createdAt)) / 86_400))
                     }
                 )
             }

@@ -172,7 +172,7 @@ extension ArtistRepository {
                 version = version + 1, holder_phrase_id = ?, challenger_phrase_id = ?
             WHERE id = ?
             """,
-            [try Self.holder(db, key: loser.normalized)?.id?.rawValue ?? winnerId, loserId, id]
+            [try Self.holder(db, key: loser.normalized)?.id.rawValue ?? winnerId, loserId, id]
         )
         try db.execute(
             "UPDATE phrase SET status = 'disputed', review_reason = ? WHERE id = ?",

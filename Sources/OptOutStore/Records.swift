@@ -14,11 +14,13 @@ public struct ID<Entity>: Hashable, Sendable, Codable, CustomStringConvertible {
         try container.encode(rawValue)
     }
     public var description: String { String(rawValue) }
+    /// A record not inserted yet: the insert leaves its id out and the database gives one (rows start at 1).
+    public static var unsaved: ID { ID(0) }
 }
 
 public struct AccountRecord: SnakeCaseRecord, Sendable, Equatable {
     public static let databaseTableName = "account"
-    public var id: ID<AccountRecord>?
+    public var id: ID<AccountRecord>
     public var email: String
     public var passwordHash: String
     public var displayName: String
@@ -32,7 +34,7 @@ public struct AccountRecord: SnakeCaseRecord, Sendable, Equatable {
     public var signupNetwork: String?
 
     package init(
-        id: ID<AccountRecord>? = nil,
+        id: ID<AccountRecord> = .unsaved,
         email: String,
         passwordHash: String,
         displayName: String,
@@ -73,7 +75,7 @@ public struct SessionRecord: SnakeCaseRecord, Sendable {
 
 public struct APIKeyRecord: SnakeCaseRecord, Sendable, Equatable {
     public static let databaseTableName = "api_key"
-    public var id: ID<APIKeyRecord>?
+    public var id: ID<APIKeyRecord>
     public var name: String
     public var keyHash: Data
     /// Space-separated ``APIScope`` raw values.
@@ -94,7 +96,7 @@ public struct APIKeyRecord: SnakeCaseRecord, Sendable, Equatable {
         return false
     }
 
-    package init(id: ID<APIKeyRecord>? = nil, name: String, keyHash: Data, scopes: String, createdAt: Date, revokedAt: Date? = nil) {
+    package init(id: ID<APIKeyRecord> = .unsaved, name: String, keyHash: Data, scopes: String, createdAt: Date, revokedAt: Date? = nil) {
         self.id = id
         self.name = name
         self.keyHash = keyHash
@@ -106,7 +108,7 @@ public struct APIKeyRecord: SnakeCaseRecord, Sendable, Equatable {
 
 public struct ArtistRecord: SnakeCaseRecord, Sendable, Equatable {
     public static let databaseTableName = "artist"
-    public var id: ID<ArtistRecord>?
+    public var id: ID<ArtistRecord>
     public var accountId: ID<AccountRecord>?
     public var name: String
     public var nameKey: String
@@ -117,7 +119,7 @@ public struct ArtistRecord: SnakeCaseRecord, Sendable, Equatable {
     public var withdrawnAt: Date?
 
     package init(
-        id: ID<ArtistRecord>? = nil,
+        id: ID<ArtistRecord> = .unsaved,
         accountId: ID<AccountRecord>? = nil,
         name: String,
         nameKey: String,
@@ -156,7 +158,7 @@ public struct ArtistLinkRecord: SnakeCaseRecord, Sendable {
 
 public struct PhraseRecord: SnakeCaseRecord, Sendable, Equatable {
     public static let databaseTableName = "phrase"
-    public var id: ID<PhraseRecord>?
+    public var id: ID<PhraseRecord>
     public var artistId: ID<ArtistRecord>
     public var text: String
     public var normalized: String
@@ -169,7 +171,7 @@ public struct PhraseRecord: SnakeCaseRecord, Sendable, Equatable {
     public var releasedAt: Date?
 
     package init(
-        id: ID<PhraseRecord>? = nil,
+        id: ID<PhraseRecord> = .unsaved,
         artistId: ID<ArtistRecord>,
         text: String,
         normalized: String,

@@ -175,7 +175,7 @@ extension ReportRepository {
             [report.id]
         )
         return RulingItemView(
-            id: report.id!.rawValue,
+            id: report.id.rawValue,
             artistId: report.artistId.rawValue,
             artistName: artist?.name ?? "",
             target: ReportTargetView(report),

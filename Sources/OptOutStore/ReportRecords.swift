@@ -4,7 +4,7 @@ import OptOutCore
 /// A queue item: one per artist and reported target.
 public struct ReportRecord: SnakeCaseRecord, Sendable, Equatable {
     public static let databaseTableName = "report"
-    public var id: ID<ReportRecord>?
+    public var id: ID<ReportRecord>
     public var artistId: ID<ArtistRecord>
     public var targetKind: String
     public var target: String
@@ -28,7 +28,7 @@ public struct ReportRecord: SnakeCaseRecord, Sendable, Equatable {
     }
 
     package init(
-        id: ID<ReportRecord>? = nil,
+        id: ID<ReportRecord> = .unsaved,
         artistId: ID<ArtistRecord>,
         targetKind: String,
         target: String,

@@ -16,7 +16,7 @@ package struct ReportRepository: Sendable {
     /// Who acts, and in which capacity.
     package struct Actor: Sendable {
         package let account: AccountRecord
-        package var id: ID<AccountRecord> { account.id! }
+        package var id: ID<AccountRecord> { account.id }
         package var moderatorRole: ReportEventRecord.ActorRole { account.role == .admin ? .admin : .moderator }
 
         package init(account: AccountRecord) {
@@ -75,15 +75,15 @@ package struct ReportRepository: Sendable {
             if let existing,
                 try db.value(Int64.self, "SELECT 1 FROM report_reporter WHERE report_id = ? AND account_id = ?", [existing.id, reporter.id]) != nil
             {
-                return (.alreadyReported, existing.id!, try Self.reporterView(db, existing.id!, account: reporter.id!))
+                return (.alreadyReported, existing.id, try Self.reporterView(db, existing.id, account: reporter.id))
             }
-            try Self.checkRate(db, account: reporter.id!, now: now, perHour: perHour)
+            try Self.checkRate(db, account: reporter.id, now: now, perHour: perHour)
             var report: ReportRecord
             if let existing {
                 report = existing
             } else {
                 report = ReportRecord(
-                    artistId: artist.id!,
+                    artistId: artist.id,
                     targetKind: filing.target.kind,
                     target: filing.target.value,
                     category: filing.category,
@@ -95,11 +95,11 @@ package struct ReportRepository: Sendable {
                     createdAt: now,
                     updatedAt: now
                 )
-                report.id = try db.insert(report).map(ID.init)
+                report.id = try db.insertedID(report)
             }
             let reporterRow = ReportReporterRecord(
-                reportId: report.id!,
-                accountId: reporter.id!,
+                reportId: report.id,
+                accountId: reporter.id,
                 category: filing.category,
                 details: filing.details,
                 createdAt: now
@@ -115,7 +115,7 @@ package struct ReportRepository: Sendable {
                 note: filing.details.isEmpty ? nil : filing.details,
                 now: now
             )
-            return (existing == nil ? .created : .joined, report.id!, try Self.reporterView(db, report.id!, account: reporter.id!))
+            return (existing == nil ? .created : .joined, report.id, try Self.reporterView(db, report.id, account: reporter.id))
         }
     }
 
@@ -142,7 +142,7 @@ package struct ReportRepository: Sendable {
     private static func snapshot(_ db: any SQLSession, target: ReportTarget, artist: ArtistRecord, now: Date) throws -> String {
         var snapshot: [String: JSONValue] = [
             "artist": .object([
-                "id": .int(artist.id!.rawValue),
+                "id": .int(artist.id.rawValue),
                 "name": .string(artist.name),
                 "policy": .string(artist.policy.rawValue),
                 "verified": .bool(artist.verified),
@@ -236,7 +236,7 @@ package struct ReportRepository: Sendable {
             throw DomainError(
                 .conflict,
                 code: "version_conflict",
-                message: "Report \(report.id!) changed since you read it (version \(version), now \(report.version)); read it again.",
+                message: "Report \(report.id) changed since you read it (version \(version), now \(report.version)); read it again.",
                 field: "version",
                 details: ["version": .int(report.version), "status": .string(report.status.rawValue)]
             )
@@ -290,7 +290,7 @@ package struct ReportRepository: Sendable {
         now: Date
     ) throws {
         let event = ReportEventRecord(
-            reportId: report.id!,
+            reportId: report.id,
             actorAccountId: actor,
             actorRole: role,
             action: action,

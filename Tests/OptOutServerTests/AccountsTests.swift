@@ -152,7 +152,7 @@ import Testing
         )
         let accounts = AccountRepository(store: SQLiteStore(database: database))
         let account = try await accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A")
-        let session = try await accounts.createSession(for: account.id!, lifetime: 60)
+        let session = try await accounts.createSession(for: account.id, lifetime: 60)
         let (key, _) = try await accounts.createAPIKey(name: "generator", scopes: [.check])
         let stored = try database.read { db in
             try Data.fetchAll(db, sql: "SELECT token_hash FROM session UNION ALL SELECT key_hash FROM api_key")

@@ -56,7 +56,7 @@ import Testing
         let configuration = try await testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
         let services = try await Services(configuration: configuration)
-        let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
+        let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id
         let artist = try await services.artists.create(account: owner, submission: try ArtistSubmission(name: "Greg Rutkowski").validated()).id
             .rawValue
         let recorder = ActivityRecorder()

@@ -72,7 +72,7 @@ import Testing
             defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
             let tasks = try await AdminTasks(configuration: configuration)
             let owner = try await tasks.services.accounts.create(email: "self@example.org", passwordHash: "x", displayName: "Self")
-            _ = try await tasks.services.artists.create(account: owner.id!, submission: ArtistSubmission(name: "Self Managed"))
+            _ = try await tasks.services.artists.create(account: owner.id, submission: ArtistSubmission(name: "Self Managed"))
             var importer = ArtistImporter(repository: tasks.services.artists)
             importer.batchSize = batchSize
             let summary = try await importer.importLines(Data(lines.utf8))

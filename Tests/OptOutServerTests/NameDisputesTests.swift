@@ -199,7 +199,7 @@ import Testing
     }
 
     func artist(_ services: Services, _ email: String, name: String, creations: [String] = []) async throws -> ArtistView {
-        let owner = try await services.accounts.create(email: email, passwordHash: "x", displayName: "A").id!
+        let owner = try await services.accounts.create(email: email, passwordHash: "x", displayName: "A").id
         return try await services.artists.create(
             account: owner,
             submission: try ArtistSubmission(name: name, creations: creations).validated()
@@ -234,7 +234,7 @@ import Testing
                 _ = try await artist(services, "holder\(index)@example.org", name: name)
                 names.append(name)
             }
-            let owner = try await services.accounts.create(email: "bulk@example.org", passwordHash: "x", displayName: "B").id!
+            let owner = try await services.accounts.create(email: "bulk@example.org", passwordHash: "x", displayName: "B").id
             await #expect(throws: DomainError.self) {
                 _ = try await services.artists.create(
                     account: owner,
@@ -341,7 +341,7 @@ import Testing
             // A dispute lost "by verification" before this issue (a verified page decided it) is reopened when the
             // loser contests, and decided when a moderator verifies the loser.
             let victim = try await artist(services, "victim@example.org", name: "Wren Halloway")
-            let attackerOwner = try await services.accounts.create(email: "attacker@example.org", passwordHash: "x", displayName: "A").id!
+            let attackerOwner = try await services.accounts.create(email: "attacker@example.org", passwordHash: "x", displayName: "A").id
             let attacker = try await services.artists.create(
                 account: attackerOwner,
                 submission: try ArtistSubmission(name: "Some Attacker", creations: ["Wren Halloway"]).validated()
@@ -351,7 +351,7 @@ import Testing
                 try ArtistRepository.settle(db, dispute: dispute, winner: .challenger, how: "verification", actor: nil, note: "old rule", now: Date())
             }
             #expect(try await services.artists.view(of: victim.id)!.phrases[0].status == .superseded)
-            let victimAccount = try await services.accounts.account(email: "victim@example.org")!.id!
+            let victimAccount = try await services.accounts.account(email: "victim@example.org")!.id
             let contested = try await services.artists.contest(
                 artist: victim.id,
                 phrase: victim.phrases[0].id,

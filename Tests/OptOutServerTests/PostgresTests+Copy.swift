@@ -21,12 +21,12 @@ extension PostgresTests {
         let configuration = sqliteConfiguration
         defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
         let services = try await Services(configuration: configuration)
-        let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id!
+        let owner = try await services.accounts.create(email: "a@example.org", passwordHash: "x", displayName: "A").id
         _ = try await services.accounts.create(email: "b@example.org", passwordHash: "x", displayName: "B")
         let submission = try ArtistSubmission(name: "Greg Rutkowski", aliases: ["Grzegorz Rutkowski"], links: ["https://example.org/greg"])
             .validated()
         let artist = try await services.artists.create(account: owner, submission: submission).id
-        let key = try await services.accounts.createAPIKey(name: "gen", scopes: [.generate]).record.id!.rawValue
+        let key = try await services.accounts.createAPIKey(name: "gen", scopes: [.generate]).record.id.rawValue
         let plans = PlanCatalog()
         for index in 0..<7 {
             let charge = Self.charge(key: "k\(index)", prompt: "a castle \(index)", account: owner.rawValue, apiKey: key)

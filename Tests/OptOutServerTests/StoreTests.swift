@@ -21,7 +21,7 @@ import Testing
     @Test func accountsAreUniqueByHowAPersonReadsTheirEmail() async throws {
         try await withStore { services in
             let ann = try await services.accounts.create(email: "ann@example.org", passwordHash: "h", displayName: "Ann")
-            #expect(ann.id != nil)
+            #expect(ann.id.rawValue > 0)
             #expect(try await services.accounts.account(email: "ann@example.org")?.id == ann.id)
             do {
                 _ = try await services.accounts.create(email: "ANN@example.org", passwordHash: "h", displayName: "Ann again")
@@ -35,7 +35,7 @@ import Testing
     @Test func sessionsAndKeysAreFoundByTheirSecretAndStopWhenEndedOrRevoked() async throws {
         try await withStore { services in
             let ann = try await services.accounts.create(email: "ann@example.org", passwordHash: "h", displayName: "Ann")
-            let session = try await services.accounts.createSession(for: ann.id!, lifetime: 3600)
+            let session = try await services.accounts.createSession(for: ann.id, lifetime: 3600)
             #expect(try await services.accounts.account(sessionToken: session.token)?.id == ann.id)
             #expect(try await services.accounts.account(sessionToken: session.token + "x") == nil)
             // Past its lifetime a session is not found.
@@ -57,7 +57,7 @@ import Testing
             let bob = try await services.accounts.create(email: "bob@example.org", passwordHash: "h", displayName: "Bob")
             let before = try await services.registry.registryVersion()
             let view = try await services.artists.create(
-                account: ann.id!,
+                account: ann.id,
                 submission: try ArtistSubmission(name: "Wren Halloway", aliases: ["W. Halloway"], creations: ["The Salt Orchard"]).validated()
             )
             #expect(view.phrases.map(\.text).sorted() == ["The Salt Orchard", "W. Halloway", "Wren Halloway"])
@@ -66,7 +66,7 @@ import Testing
             #expect(Set(active).isSuperset(of: ["Wren Halloway", "The Salt Orchard"]))
             // Another account cannot take the name while it is held.
             let second = try await services.artists.create(
-                account: bob.id!,
+                account: bob.id,
                 submission: try ArtistSubmission(name: "Wren Halloway").validated()
             )
             let mine = try #require(second.phrases.first { $0.text == "Wren Halloway" })
@@ -81,9 +81,9 @@ import Testing
     @Test func aChargeIsCountedOnceAndItsKeyReplaysTheSameAnswer() async throws {
         try await withStore { services in
             let ann = try await services.accounts.create(email: "ann@example.org", passwordHash: "h", displayName: "Ann")
-            let key = try await services.accounts.createAPIKey(name: "gen", scopes: [.generate]).record.id!.rawValue
+            let key = try await services.accounts.createAPIKey(name: "gen", scopes: [.generate]).record.id.rawValue
             let plans = PlanCatalog()
-            let charge = PostgresTests.charge(key: "k1", account: ann.id!.rawValue, apiKey: key)
+            let charge = PostgresTests.charge(key: "k1", account: ann.id.rawValue, apiKey: key)
             let first = try await services.metering.chargeGeneration(charge, plans: plans) { account, usage in
                 PostgresTests.decide(account: account, usage: usage, plans: plans)
             }
@@ -92,9 +92,9 @@ import Testing
             #expect(try stored.replay(for: charge.request, key: "k1").body == first.body)
             // The same key for another prompt is refused, not charged.
             #expect(throws: DomainError.self) {
-                try stored.replay(for: .init(accountId: ann.id!.rawValue, prompt: "something else"), key: "k1")
+                try stored.replay(for: .init(accountId: ann.id.rawValue, prompt: "something else"), key: "k1")
             }
-            let usage = try await services.metering.usage(account: ann.id!.rawValue, now: Date(), plans: plans)
+            let usage = try await services.metering.usage(account: ann.id.rawValue, now: Date(), plans: plans)
             #expect(usage.used == 1)
             #expect(try await services.generations.generation(publicId: charge.publicId)?.prompt == charge.request.prompt)
         }
@@ -106,7 +106,7 @@ import Testing
         let services = try await Services(configuration: configuration)
         defer { services.close() }
         let ann = try await services.accounts.create(email: "ann@example.org", passwordHash: "h", displayName: "Ann")
-        let artist = try await services.artists.create(account: ann.id!, submission: try ArtistSubmission(name: "Wren Halloway").validated())
+        let artist = try await services.artists.create(account: ann.id, submission: try ArtistSubmission(name: "Wren Halloway").validated())
         let reports = services.reports(configuration)
         var items: Set<Int64> = []
         var outcomes: [ReportRepository.FilingOutcome] = []
@@ -141,7 +141,7 @@ import Testing
                 events: [.phraseStatusChanged],
                 description: "phrases",
                 secret: WebhookSignature.newSecret(),
-                by: admin.id!
+                by: admin.id
             )
             #expect(endpoint.secret?.hasPrefix("whsec_") == true)
             _ = try await webhooks.create(
@@ -149,11 +149,11 @@ import Testing
                 events: [.reportDecided],
                 description: "reports",
                 secret: WebhookSignature.newSecret(),
-                by: admin.id!
+                by: admin.id
             )
             // A phrase held for review (an everyday word) emits phrase.status_changed into the outbox.
             _ = try await services.artists.create(
-                account: admin.id!,
+                account: admin.id,
                 submission: try ArtistSubmission(name: "Wren Halloway", aliases: ["rose"]).validated()
             )
             _ = try await webhooks.dispatch()
@@ -172,7 +172,7 @@ import Testing
     @Test func activityCountsAddUpPerArtistAndDay() async throws {
         try await withStore { services in
             let ann = try await services.accounts.create(email: "ann@example.org", passwordHash: "h", displayName: "Ann")
-            let artist = try await services.artists.create(account: ann.id!, submission: try ArtistSubmission(name: "Wren Halloway").validated())
+            let artist = try await services.artists.create(account: ann.id, submission: try ArtistSubmission(name: "Wren Halloway").validated())
             let store = ActivityStore(store: services.store)
             let key = ActivityKey(artistId: artist.id.rawValue, day: "2026-12-07")
             try await store.add([key: ActivityCounts(refused: 2, credited: 1)])

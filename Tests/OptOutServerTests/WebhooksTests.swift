@@ -99,7 +99,7 @@ import Testing
         let configuration = try await testConfiguration()
         defer { try? FileManager.default.removeItem(at: configuration.storage.dataDirectory) }
         let services = try await Services(configuration: configuration)
-        let admin = try await services.accounts.create(email: "admin@example.org", passwordHash: "x", displayName: "A", role: .admin).id!
+        let admin = try await services.accounts.create(email: "admin@example.org", passwordHash: "x", displayName: "A", role: .admin).id
         _ = try await WebhookRepository(store: services.store).create(
             url: "https://hooks.example/in",
             events: [.phraseStatusChanged],
@@ -107,9 +107,9 @@ import Testing
             secret: WebhookSignature.newSecret(),
             by: admin
         )
-        let holder = try await services.accounts.create(email: "h@example.org", passwordHash: "x", displayName: "H").id!
+        let holder = try await services.accounts.create(email: "h@example.org", passwordHash: "x", displayName: "H").id
         _ = try await services.artists.create(account: holder, submission: try ArtistSubmission(name: "Wren Halloway", aliases: ["rose"]).validated())
-        let challenger = try await services.accounts.create(email: "c@example.org", passwordHash: "x", displayName: "C").id!
+        let challenger = try await services.accounts.create(email: "c@example.org", passwordHash: "x", displayName: "C").id
         _ = try await services.artists.create(account: challenger, submission: try ArtistSubmission(name: "Wren Halloway").validated())
         let payloads = try await services.store.read { db in
             try db.column(String.self, "SELECT payload FROM webhook_outbox WHERE event_type = 'phrase.status_changed' ORDER BY seq", [])

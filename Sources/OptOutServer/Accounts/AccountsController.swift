@@ -38,7 +38,7 @@ struct AccountsController {
         let createdAt: Date
 
         init(_ record: AccountRecord) {
-            id = record.id!
+            id = record.id
             email = record.email
             displayName = record.displayName
             role = record.role
@@ -119,7 +119,7 @@ struct AccountsController {
             throw error
         }
         try await throttle.finish(reservation, succeeded: true)
-        let session = try await repository.createSession(for: account.id!, lifetime: sessionLifetime)
+        let session = try await repository.createSession(for: account.id, lifetime: sessionLifetime)
         return EditedResponse(
             status: .created,
             response: SessionView(token: session.token, expiresAt: session.expiresAt, account: AccountView(account))

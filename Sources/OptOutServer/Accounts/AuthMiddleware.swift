@@ -20,8 +20,8 @@ struct AuthMiddleware: RouterMiddleware {
             if let identity = try await identity(for: secret, hash: hash) {
                 context.identity = identity
                 switch identity {
-                case .account(let account): CallerBox.of(context.logger)?.set("account:\(account.id?.rawValue ?? 0)")
-                case .apiKey(let key): CallerBox.of(context.logger)?.set("api_key:\(key.id?.rawValue ?? 0)")
+                case .account(let account): CallerBox.of(context.logger)?.set("account:\(account.id.rawValue ?? 0)")
+                case .apiKey(let key): CallerBox.of(context.logger)?.set("api_key:\(key.id.rawValue ?? 0)")
                 }
                 context.credentialHash = hash
             } else {

@@ -28,7 +28,7 @@ public final class AdminTasks: Sendable {
         let email = try AccountRules.normalizedEmail(rawEmail)
         try AccountRules.checkPassword(password)
         let hash = try await services.hasher.hash(password)
-        return try await services.accounts.upsertStaff(email: email, passwordHash: hash, role: role).id!.rawValue
+        return try await services.accounts.upsertStaff(email: email, passwordHash: hash, role: role).id.rawValue
     }
 
     /// Creates an API key and returns it; it is stored only as a hash.

@@ -57,14 +57,14 @@ struct ArtistsController {
             policy: input.policy ?? .block,
             links: input.links ?? []
         )
-        let artist = try await repository.create(account: account.id!, submission: submission)
+        let artist = try await repository.create(account: account.id, submission: submission)
         try await gate.refreshInBackground()
         return EditedResponse(status: .created, headers: [.location: "/v1/artists/\(artist.id)"], response: artist)
     }
 
     @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
         let account = try context.requireAccount()
-        guard let artist = try await repository.liveArtist(account: account.id!), let view = try await repository.view(of: artist.id!) else {
+        guard let artist = try await repository.liveArtist(account: account.id), let view = try await repository.view(of: artist.id) else {
             throw APIError(.notFound, code: "no_artist_profile", message: "This account has no artist profile yet; create one with POST /v1/artists.")
         }
         return view
@@ -94,7 +94,7 @@ struct ArtistsController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
         let artist = try await ownedArtist(request, context: context)
         try Self.requireLive(artist)
-        return try await repository.view(of: artist.id!)!
+        return try await repository.view(of: artist.id)!
     }
 
     struct Suggestions: ResponseEncodable {
@@ -106,7 +106,7 @@ struct ArtistsController {
     @Sendable func suggestions(_ request: Request, context: AppRequestContext) async throws -> Suggestions {
         let artist = try await ownedArtist(request, context: context)
         try Self.requireLive(artist)
-        guard let view = try await repository.view(of: artist.id!) else { throw APIError.notFound("Artist \(artist.id!)") }
+        guard let view = try await repository.view(of: artist.id) else { throw APIError.notFound("Artist \(artist.id)") }
         guard let words = try? wordLists.collisionGuard() else {
             throw APIError(.serviceUnavailable, code: "not_ready", message: "The word lists are still loading; try again in a moment.")
         }
@@ -135,7 +135,7 @@ struct ArtistsController {
         let input = try await request.decodeJSON(as: ArtistEdit.self, context: context)
         try Self.requireLive(artist)
         let updated = try await repository.update(
-            id: artist.id!,
+            id: artist.id,
             edit: .init(name: input.name, aliases: input.aliases, creations: input.creations, policy: input.policy, links: input.links)
         )
         try await gate.refreshInBackground()
@@ -145,7 +145,7 @@ struct ArtistsController {
     @Sendable func withdraw(_ request: Request, context: AppRequestContext) async throws -> ArtistView {
         let artist = try await ownedArtist(request, context: context)
         try Self.requireLive(artist, already: true)
-        let withdrawn = try await repository.withdraw(id: artist.id!)
+        let withdrawn = try await repository.withdraw(id: artist.id)
         try await gate.refreshInBackground()
         return withdrawn
     }
@@ -163,12 +163,12 @@ struct ArtistsController {
     @Sendable func verificationInstructions(_ request: Request, context: AppRequestContext) async throws -> VerificationInstructions {
         let artist = try await ownedArtist(request, context: context)
         try Self.requireLive(artist)
-        let token = try await repository.verificationToken(artist: artist.id!)
+        let token = try await repository.verificationToken(artist: artist.id)
         return try await VerificationInstructions(
-            profileUrl: profileURL(artist.id!),
+            profileUrl: profileURL(artist.id),
             token: token,
-            verifiedLinks: try repository.verifiedLinks(artist: artist.id!),
-            instructions: "Put <a rel=\"me\" href=\"\(profileURL(artist.id!))\"> or the token on a page you list, then POST its URL here."
+            verifiedLinks: try repository.verifiedLinks(artist: artist.id),
+            instructions: "Put <a rel=\"me\" href=\"\(profileURL(artist.id))\"> or the token on a page you list, then POST its URL here."
         )
     }
 
@@ -180,7 +180,7 @@ struct ArtistsController {
         var request = request
         let input = try await request.decodeJSON(as: LinkVerification.self, context: context)
         let url = input.url.trimmingCharacters(in: .whitespacesAndNewlines)
-        let listed = try await repository.view(of: artist.id!)?.links ?? []
+        let listed = try await repository.view(of: artist.id)?.links ?? []
         guard listed.contains(url), let target = URL(string: url) else {
             throw APIError(
                 .unprocessableContent,
@@ -189,7 +189,7 @@ struct ArtistsController {
                 field: "url"
             )
         }
-        let token = try await repository.verificationToken(artist: artist.id!)
+        let token = try await repository.verificationToken(artist: artist.id)
         let page: (url: URL, body: Data)
         do {
             page = try await fetcher.fetch(target)
@@ -197,16 +197,16 @@ struct ArtistsController {
             throw APIError(.unprocessableContent, code: error.code, message: error.message, field: "url")
         }
         let html = String(decoding: page.body, as: UTF8.self)
-        guard let method = SiteProof.method(in: html, profileURL: profileURL(artist.id!), token: token) else {
+        guard let method = SiteProof.method(in: html, profileURL: profileURL(artist.id), token: token) else {
             throw APIError(
                 .unprocessableContent,
                 code: "link_not_verified",
-                message: "The page carries neither a rel=\"me\" link to \(profileURL(artist.id!)) nor the token \(token).",
+                message: "The page carries neither a rel=\"me\" link to \(profileURL(artist.id)) nor the token \(token).",
                 field: "url",
-                extra: ["profile_url": .string(profileURL(artist.id!)), "token": .string(token)]
+                extra: ["profile_url": .string(profileURL(artist.id)), "token": .string(token)]
             )
         }
-        let view = try await repository.recordVerifiedLink(artist: artist.id!, url: url, method: method)
+        let view = try await repository.recordVerifiedLink(artist: artist.id, url: url, method: method)
         try await gate.refreshInBackground()
         return VerifiedLink(verified: true, url: url, host: LinkRules.host(of: url) ?? "", method: method.rawValue, artistId: view.id.rawValue)
     }
@@ -226,7 +226,7 @@ struct ArtistsController {
         var request = request
         let input = try await request.decodeJSON(as: Contest.self, context: context)
         let note = try ReportLimits.text(input.note ?? "", field: "note", maxLength: ReportLimits.maxNoteLength, required: false) ?? ""
-        let view = try await repository.contest(artist: artist.id!, phrase: ID(phrase), note: note, by: try context.requireAccount().id!)
+        let view = try await repository.contest(artist: artist.id, phrase: ID(phrase), note: note, by: try context.requireAccount().id)
         try await gate.refreshInBackground()
         return view
     }
@@ -242,7 +242,7 @@ struct ArtistsController {
     /// A 404 `artist_withdrawn` for an artist who withdrew: to its owner it is gone.
     private static func requireLive(_ artist: ArtistRecord, already: Bool = false) throws {
         guard artist.withdrawnAt == nil else {
-            throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id!) was \(already ? "already " : "")withdrawn.")
+            throw APIError(.notFound, code: "artist_withdrawn", message: "Artist \(artist.id) was \(already ? "already " : "")withdrawn.")
         }
     }
 

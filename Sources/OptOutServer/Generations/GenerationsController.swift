@@ -43,7 +43,7 @@ struct GenerationsController {
             )
         }
         let fingerprint = GenerationStore.RequestFingerprint(accountId: input.accountId, prompt: prompt)
-        if let replay = try await metering.storedAnswer(apiKey: key.id!.rawValue, idempotencyKey: input.idempotencyKey) {
+        if let replay = try await metering.storedAnswer(apiKey: key.id.rawValue, idempotencyKey: input.idempotencyKey) {
             return Self.response(try replay.replay(for: fingerprint, key: input.idempotencyKey), context: context)
         }
         let (matches, _, complete) = try await gate.checkAnywhere(prompt)
@@ -53,7 +53,7 @@ struct GenerationsController {
             matches: views.map { ($0.artistId, $0.policy) },
             allowed: !blocked,
             complete: complete,
-            caller: "key:\(key.id?.rawValue ?? 0)",
+            caller: "key:\(key.id.rawValue ?? 0)",
             prompt: prompt
         )
         let credits = Self.credits(of: matches)
@@ -61,7 +61,7 @@ struct GenerationsController {
         let publicId = RandomToken.generationId()
         let charge = GenerationStore.Charge(
             publicId: publicId,
-            apiKeyId: key.id!.rawValue,
+            apiKeyId: key.id.rawValue,
             generator: key.name,
             idempotencyKey: input.idempotencyKey,
             request: fingerprint,
@@ -197,8 +197,8 @@ struct GenerationsController {
             throw APIError.notFound("Generation \(id)")
         }
         switch context.identity {
-        case .apiKey(let key) where key.id?.rawValue == generation.apiKeyId: return generation
-        case .account(let account) where account.id?.rawValue == generation.accountId: return generation
+        case .apiKey(let key) where key.id.rawValue == generation.apiKeyId: return generation
+        case .account(let account) where account.id.rawValue == generation.accountId: return generation
         case nil: throw APIError.unauthorized(context.credentialProblem ?? "Send a session token or an API key.")
         default: throw APIError.forbidden("Only the generator that made it, or the account it was made for, may see generation \(id).")
         }

@@ -72,7 +72,7 @@ struct ComplaintsController {
             details: input.details
         )
         do {
-            let view = try await repository.file(filing, by: account.id!)
+            let view = try await repository.file(filing, by: account.id)
             return EditedResponse(
                 status: .created,
                 headers: [.location: "/v1/complaints/\(view.id)"],
@@ -92,7 +92,7 @@ struct ComplaintsController {
         let account = try context.requireAccount()
         let limit = try Input.integer(request, "limit", default: 50, range: 1...200)
         let after = try Input.integer(request, "after", default: Int.max, range: 1...Int.max)
-        let items = try await repository.mine(account: account.id!, before: Int64(after), limit: limit)
+        let items = try await repository.mine(account: account.id, before: Int64(after), limit: limit)
         return Page(items: items, next: items.count == limit ? items.last.map { String($0.id) } : nil)
     }
 
@@ -123,7 +123,7 @@ struct ComplaintsController {
         let input = try await request.decodeJSON(as: DecisionInput.self, context: context)
         let decision = try Input.choice(input.decision, as: ComplaintDecision.self, field: "decision", code: "invalid_decision")
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        return try await repository.decide(id: id.rawValue, decision: decision, note: note, version: input.version, by: moderator.id!)
+        return try await repository.decide(id: id.rawValue, decision: decision, note: note, version: input.version, by: moderator.id)
     }
 }
 

@@ -39,7 +39,7 @@ struct NameDisputesController {
         var request = request
         let input = try await request.decodeJSON(as: Reopening.self, context: context)
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        let view = try await repository.reopenDispute(id: id.rawValue, note: note, version: input.version, by: moderator.id!)
+        let view = try await repository.reopenDispute(id: id.rawValue, note: note, version: input.version, by: moderator.id)
         try await gate.refreshInBackground()
         return view
     }
@@ -68,7 +68,7 @@ struct NameDisputesController {
         var request = request
         let input = try await request.decodeJSON(as: Decision.self, context: context)
         let note = try ReportLimits.text(input.note, field: "note", maxLength: ReportLimits.maxNoteLength, required: true) ?? ""
-        let view = try await repository.decideDispute(id: id.rawValue, winner: input.winner, note: note, version: input.version, by: moderator.id!)
+        let view = try await repository.decideDispute(id: id.rawValue, winner: input.winner, note: note, version: input.version, by: moderator.id)
         try await gate.refreshInBackground()
         return view
     }

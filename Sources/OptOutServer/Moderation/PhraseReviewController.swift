@@ -41,7 +41,7 @@ struct PhraseReviewController {
     func review(_ request: Request, context: AppRequestContext, to status: PhraseStatus) async throws -> PhraseView {
         let moderator = try context.requireRole(.moderator)
         let id: ID<PhraseRecord> = try Input.pathID(context, noun: "phrase")
-        let phrase = try await repository.review(phrase: id, to: status, by: moderator.id!)
+        let phrase = try await repository.review(phrase: id, to: status, by: moderator.id)
         try await gate.refreshInBackground()
         return await PhraseView(phrase: phrase, registryVersion: try repository.registryVersion())
     }

@@ -78,20 +78,20 @@ struct ReportsController {
         let account = try context.requireAccount()
         let limit = try Input.integer(request, "limit", default: 50, range: 1...200)
         let after = try Input.integer(request, "after", default: Int.max, range: 1...Int.max)
-        let page = try await repository.mine(account: account.id!, before: Int64(after), limit: limit)
+        let page = try await repository.mine(account: account.id, before: Int64(after), limit: limit)
         return Page(items: page.items, next: page.next.map { String($0) })
     }
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> ReporterReportView {
         let account = try context.requireAccount()
-        return try await repository.reporterView(try Input.pathID(context, noun: "report"), account: account.id!)
+        return try await repository.reporterView(try Input.pathID(context, noun: "report"), account: account.id)
     }
 
     // MARK: Artists
 
     @Sendable func rulings(_ request: Request, context: AppRequestContext) async throws -> Items<RulingItemView> {
         let account = try context.requireAccount()
-        return try await Items(items: try repository.rulings(account: account.id!))
+        return try await Items(items: try repository.rulings(account: account.id))
     }
 
     @Sendable func rule(_ request: Request, context: AppRequestContext) async throws -> RulingItemView {
@@ -111,7 +111,7 @@ struct ReportsController {
         let key = try context.requireScope(.generate)
         let limit = try Input.integer(request, "limit", default: 100, range: 1...1000)
         let after = try Input.integer(request, "after", default: 0, range: 0...Int.max)
-        let page = try await repository.takedowns(key: key.id!, after: Int64(after), limit: limit)
+        let page = try await repository.takedowns(key: key.id, after: Int64(after), limit: limit)
         return Page(items: page.items, next: page.next.map { String($0) })
     }
 

@@ -180,9 +180,10 @@ struct ActivityController {
     @Sendable func mine(_ request: Request, context: AppRequestContext) async throws -> ArtistActivity {
         let account = try context.requireAccount()
         let days = try Input.integer(request, "days", default: 90, range: 1...365)
-        guard let artist = try await artists.liveArtist(account: account.id!), let id = artist.id?.rawValue else {
+        guard let artist = try await artists.liveArtist(account: account.id) else {
             throw APIError(.notFound, code: "not_found", message: "This account has not opted out: there is no activity to show.")
         }
+        let id = artist.id.rawValue
         let dates = (0..<days).reversed().map { ActivityRecorder.day(Date().addingTimeInterval(-Double($0) * 86_400)) }
         var counts = try await store.activity(artist: id, fromDay: dates[0])
         for (day, value) in recorder.unwritten(artist: id) {

@@ -61,7 +61,7 @@ struct PromptCheckController {
             matches: views.map { ($0.artistId, $0.policy) },
             allowed: allowed,
             complete: complete,
-            caller: "key:\(key.id?.rawValue ?? 0)",
+            caller: "key:\(key.id.rawValue ?? 0)",
             prompt: prompt
         )
         return CheckResponse(

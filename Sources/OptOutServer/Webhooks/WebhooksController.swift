@@ -47,7 +47,7 @@ struct WebhooksController {
             events: events,
             description: description,
             secret: WebhookSignature.newSecret(),
-            by: admin.id!
+            by: admin.id
         )
         return EditedResponse(status: .created, headers: [.location: "/v1/webhooks/\(view.id)"], response: view)
     }

@@ -105,7 +105,7 @@ package struct ReportItemView: Encodable, Sendable {
 
     package init(_ report: ReportRecord, artistName: String, claimerName: String?, now: Date) {
         let claim = report.claim(at: now)
-        id = report.id!.rawValue
+        id = report.id.rawValue
         artistId = report.artistId.rawValue
         self.artistName = artistName
         target = ReportTargetView(report)
@@ -141,7 +141,7 @@ package struct ReporterReportView: Encodable, Sendable {
     package var alreadyReported: Bool?
 
     package init(_ report: ReportRecord, artistName: String, category: String, details: String, reportedAt: Date) {
-        id = report.id!.rawValue
+        id = report.id.rawValue
         artistId = report.artistId.rawValue
         self.artistName = artistName
         target = ReportTargetView(report)
@@ -236,7 +236,7 @@ package struct ReportEventView: Encodable, Sendable {
     @Nullable package var note: String?
 
     package init(_ event: ReportEventRecord, actorName: String?) {
-        id = event.id!
+        id = event.id ?? 0
         reportId = event.reportId.rawValue
         at = event.createdAt
         actor = Actor(accountId: event.actorAccountId?.rawValue, role: event.actorRole.rawValue, displayName: actorName)

@@ -75,13 +75,13 @@ extension SQLSession {
         try fetchOne(R.self, "SELECT * FROM \(R.databaseTableName) WHERE id = ?", [id])
     }
 
-    /// Inserts `record`, leaving out a nil `id` so that the database gives one; returns the row's id when the table
+    /// Inserts `record`, leaving out an unsaved (or nil) `id` so that the database gives one; returns the row's id when the table
     /// has an `id` column.
     @discardableResult
     package func insert<R: SQLRecord>(_ record: R) throws -> Int64? {
         var columns = try SQLRecordEncoder.columns(of: record)
         let hasID = columns.contains { $0.name == "id" }
-        columns.removeAll { $0.name == "id" && $0.value == .null }
+        columns.removeAll { $0.name == "id" && ($0.value == .null || $0.value == .integer(0)) }
         let names = columns.map(\.name).joined(separator: ", ")
         let sql = "INSERT INTO \(R.databaseTableName) (\(names)) VALUES (\(SQLList.repeating("?", columns.count)))"
         let arguments = SQLArguments(columns.map(\.value))
@@ -90,6 +90,14 @@ extension SQLSession {
             return nil
         }
         return try value(Int64.self, sql + " RETURNING id", arguments)
+    }
+
+    /// Inserts `record` into a table with an `id` column and answers the id the database gave.
+    package func insertedID<Entity, R: SQLRecord>(_ record: R) throws -> ID<Entity> {
+        guard let id = try insert(record) else {
+            throw SQLDecodingFailure(column: "id", value: .null, type: "id of the row inserted into \(R.databaseTableName)")
+        }
+        return ID(id)
     }
 
     /// Writes every column of `record` to its row, found by `id`.
