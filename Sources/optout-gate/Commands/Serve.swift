@@ -106,6 +106,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        var output: LogOutput?
         let app = try await reportingErrors {
             let reader = try await ConfigSources.reader(flags: flags, file: config)
             var configuration = try AppConfiguration(reader: reader)
@@ -118,9 +119,12 @@ struct Serve: AsyncParsableCommand {
             let destination = LogDestination(format: format, output: LogOutput())
             LoggingSystem.bootstrap(destination.handlers(level: configuration.logging.level))
             configuration.logging.destination = destination
+            output = destination.output
             return try await buildApplication(configuration: configuration)
         }
         try await app.runService()
+        // What was logged after the output's service stopped (the last lines of the shutdown).
+        output?.flush()
     }
 }
 
