@@ -3,6 +3,7 @@ import Foundation
 internal import GRDB
 import NIOConcurrencyHelpers
 import NIOPosix
+import OptOutCore
 
 /// Owns the service's one `DatabasePool` and the schema in `Migrations/`.
 ///

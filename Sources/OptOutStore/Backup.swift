@@ -1,5 +1,6 @@
 import Foundation
 internal import GRDB
+import OptOutCore
 
 /// `optout-gate backup` and `restore`: a consistent copy of a live database, and bringing one back.
 public enum DatabaseBackup {

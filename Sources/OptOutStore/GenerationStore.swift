@@ -98,10 +98,10 @@ package struct GenerationStore: Sendable {
 
     /// What makes two generation requests the same request: a retry carries the same account and prompt.
     package struct RequestFingerprint: Equatable, Sendable {
-        package let accountId: Int64
+        package let accountId: ID<AccountRecord>
         package let prompt: String
 
-        package init(accountId: Int64, prompt: String) {
+        package init(accountId: ID<AccountRecord>, prompt: String) {
             self.accountId = accountId
             self.prompt = prompt
         }
@@ -135,7 +135,7 @@ package struct GenerationStore: Sendable {
     /// A metered generation to charge and store.
     package struct Charge: Sendable {
         package let publicId: String
-        package let apiKeyId: Int64
+        package let apiKeyId: ID<APIKeyRecord>
         /// The key's name, stored as the generator that made the image.
         package let generator: String
         package let idempotencyKey: String
@@ -145,7 +145,7 @@ package struct GenerationStore: Sendable {
 
         package init(
             publicId: String,
-            apiKeyId: Int64,
+            apiKeyId: ID<APIKeyRecord>,
             generator: String,
             idempotencyKey: String,
             request: RequestFingerprint,
@@ -189,8 +189,8 @@ package struct GenerationStore: Sendable {
     }
 
     /// The answer already stored for this API key's `idempotencyKey`, if any.
-    package func storedAnswer(apiKey: Int64, idempotencyKey: String) throws -> StoredAnswer? {
-        try database.read { db in try Self.storedAnswer(db, apiKey: apiKey, idempotencyKey: idempotencyKey) }
+    package func storedAnswer(apiKey: ID<APIKeyRecord>, idempotencyKey: String) throws -> StoredAnswer? {
+        try database.read { db in try Self.storedAnswer(db, apiKey: apiKey.rawValue, idempotencyKey: idempotencyKey) }
     }
 
     /// Charges and stores a generation in the shared write transaction, and returns once it is committed: a retry of
@@ -202,20 +202,26 @@ package struct GenerationStore: Sendable {
         decide: @escaping @Sendable (Account, Usage) throws -> Decision
     ) async throws -> GenerationOutcome {
         try await committer.write { db in
-            if let replay = try Self.storedAnswer(db, apiKey: charge.apiKeyId, idempotencyKey: charge.idempotencyKey) {
+            if let replay = try Self.storedAnswer(db, apiKey: charge.apiKeyId.rawValue, idempotencyKey: charge.idempotencyKey) {
                 return try replay.replay(for: charge.request, key: charge.idempotencyKey)
             }
             guard
                 let row = try Row.fetchOne(
                     db,
                     sql: "SELECT plan, overage_enabled FROM account WHERE id = ?",
-                    arguments: [charge.request.accountId]
+                    arguments: [charge.request.accountId.rawValue]
                 )
             else {
                 throw DomainError.invalid("account_id", code: "unknown_account", "There is no account \(charge.request.accountId).")
             }
             let account = Account(plan: row["plan"], overageEnabled: row["overage_enabled"])
-            let usage = try Self.usage(db, account: charge.request.accountId, plan: account.plan, period: .containing(charge.now), plans: plans)
+            let usage = try Self.usage(
+                db,
+                account: charge.request.accountId.rawValue,
+                plan: account.plan,
+                period: .containing(charge.now),
+                plans: plans
+            )
             let decision = try decide(account, usage)
             try db.execute(
                 sql: """
@@ -224,7 +230,7 @@ package struct GenerationStore: Sendable {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    charge.publicId, charge.request.accountId, charge.apiKeyId, charge.idempotencyKey, charge.request.prompt,
+                    charge.publicId, charge.request.accountId.rawValue, charge.apiKeyId.rawValue, charge.idempotencyKey, charge.request.prompt,
                     decision.status, decision.body, decision.chargeKind, decision.cents, usage.period.key, charge.creditsJSON,
                     charge.generator, charge.now,
                 ]
@@ -234,10 +240,10 @@ package struct GenerationStore: Sendable {
     }
 
     /// The account's usage in the month holding `now`.
-    package func usage(account: Int64, now: Date, plans: PlanCatalog) throws -> Usage {
+    package func usage(account: ID<AccountRecord>, now: Date, plans: PlanCatalog) throws -> Usage {
         try database.read { db in
-            let plan = try String.fetchOne(db, sql: "SELECT plan FROM account WHERE id = ?", arguments: [account]) ?? "free"
-            return try Self.usage(db, account: account, plan: plan, period: .containing(now), plans: plans)
+            let plan = try String.fetchOne(db, sql: "SELECT plan FROM account WHERE id = ?", arguments: [account.rawValue]) ?? "free"
+            return try Self.usage(db, account: account.rawValue, plan: plan, period: .containing(now), plans: plans)
         }
     }
 
@@ -249,7 +255,7 @@ package struct GenerationStore: Sendable {
         ).map {
             StoredAnswer(
                 outcome: GenerationOutcome(status: $0["status"], body: $0["response"]),
-                request: RequestFingerprint(accountId: $0["account_id"], prompt: $0["prompt"])
+                request: RequestFingerprint(accountId: ID($0["account_id"]), prompt: $0["prompt"])
             )
         }
     }

@@ -35,13 +35,13 @@ extension PostgresRegistryStore: RegistryReads {}
 /// The metered generations' hot path, on either backend: the stored answer of an idempotency key, the charge in a
 /// shared transaction, and the month's usage.
 package protocol MeteringStore: Sendable {
-    func storedAnswer(apiKey: Int64, idempotencyKey: String) async throws -> GenerationStore.StoredAnswer?
+    func storedAnswer(apiKey: ID<APIKeyRecord>, idempotencyKey: String) async throws -> GenerationStore.StoredAnswer?
     func chargeGeneration(
         _ charge: GenerationStore.Charge,
         plans: PlanCatalog,
         decide: @escaping @Sendable (GenerationStore.Account, Usage) throws -> GenerationStore.Decision
     ) async throws -> GenerationOutcome
-    func usage(account: Int64, now: Date, plans: PlanCatalog) async throws -> Usage
+    func usage(account: ID<AccountRecord>, now: Date, plans: PlanCatalog) async throws -> Usage
 }
 
 extension GenerationStore: MeteringStore {}

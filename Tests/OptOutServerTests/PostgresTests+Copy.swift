@@ -73,7 +73,7 @@ extension PostgresTests {
                 #expect(copied.version == sqliteVersion)
                 #expect(try await registry.liveLinks().links.map(\.url) == ["https://example.org/greg"])
                 let generations = PostgresGenerationStore(database: backend)
-                #expect(try await generations.usage(account: owner.rawValue, now: Date(), plans: plans).used == 5)
+                #expect(try await generations.usage(account: owner, now: Date(), plans: plans).used == 5)
                 #expect(try await generations.generationCounts(account: owner.rawValue) == [201: 5, 402: 2])
                 // Ids go on after the copied ones, and the usage trigger is live again.
                 let next = Self.charge(key: "after-copy", prompt: "a castle", account: owner.rawValue, apiKey: key)
@@ -82,7 +82,7 @@ extension PostgresTests {
                     Self.decide(account: account, usage: usage, plans: plans)
                 }
                 #expect(outcome.status == 201)
-                #expect(try await generations.usage(account: owner.rawValue, now: Date(), plans: plans).used == 6)
+                #expect(try await generations.usage(account: owner, now: Date(), plans: plans).used == 6)
                 // A new artist's phrase gets a change-log position after the copied ones.
                 _ = try await PostgresTestDatabase.artist(backend.client, name: "Sam Spratt", phrases: ["Sam Spratt"])
                 let changed = try await registry.activePhrases(after: copied.seq)
@@ -168,10 +168,10 @@ extension PostgresTests {
     static func charge(key: String, prompt: String = "a lighthouse at dusk", account: Int64 = 1, apiKey: Int64 = 1) -> GenerationStore.Charge {
         GenerationStore.Charge(
             publicId: RandomToken.generationId(),
-            apiKeyId: apiKey,
+            apiKeyId: ID(apiKey),
             generator: "gen",
             idempotencyKey: key,
-            request: .init(accountId: account, prompt: prompt),
+            request: .init(accountId: ID(account), prompt: prompt),
             creditsJSON: "[]",
             now: Date()
         )

@@ -174,7 +174,7 @@ struct PostgresTests {
                 }
                 #expect(statuses.filter { $0 == 201 }.count == 5)
                 #expect(statuses.filter { $0 == 402 }.count == 195)
-                #expect(try await replicas[1].usage(account: 1, now: Date(), plans: plans).used == 5)
+                #expect(try await replicas[1].usage(account: ID(1), now: Date(), plans: plans).used == 5)
                 #expect(try await replicas[0].generationCounts(account: 1) == [201: 5, 402: 195])
             }
         }
@@ -208,7 +208,7 @@ struct PostgresTests {
             #expect(outcomes[7] == false)
             #expect(outcomes.filter { $0.value }.count == 39)
             #expect(try await store.generationCounts(account: 1) == [201: 39])
-            #expect(try await store.usage(account: 1, now: Date(), plans: plans).used == 39)
+            #expect(try await store.usage(account: ID(1), now: Date(), plans: plans).used == 39)
         }
     }
 

@@ -88,13 +88,13 @@ import Testing
                 PostgresTests.decide(account: account, usage: usage, plans: plans)
             }
             #expect(first.status == 201)
-            let stored = try #require(try await services.metering.storedAnswer(apiKey: key, idempotencyKey: "k1"))
+            let stored = try #require(try await services.metering.storedAnswer(apiKey: ID(key), idempotencyKey: "k1"))
             #expect(try stored.replay(for: charge.request, key: "k1").body == first.body)
             // The same key for another prompt is refused, not charged.
             #expect(throws: DomainError.self) {
-                try stored.replay(for: .init(accountId: ann.id.rawValue, prompt: "something else"), key: "k1")
+                try stored.replay(for: .init(accountId: ann.id, prompt: "something else"), key: "k1")
             }
-            let usage = try await services.metering.usage(account: ann.id.rawValue, now: Date(), plans: plans)
+            let usage = try await services.metering.usage(account: ann.id, now: Date(), plans: plans)
             #expect(usage.used == 1)
             #expect(try await services.generations.generation(publicId: charge.publicId)?.prompt == charge.request.prompt)
         }

@@ -42,8 +42,8 @@ struct GenerationsController {
                 field: "idempotency_key"
             )
         }
-        let fingerprint = GenerationStore.RequestFingerprint(accountId: input.accountId, prompt: prompt)
-        if let replay = try await metering.storedAnswer(apiKey: key.id.rawValue, idempotencyKey: input.idempotencyKey) {
+        let fingerprint = GenerationStore.RequestFingerprint(accountId: ID(input.accountId), prompt: prompt)
+        if let replay = try await metering.storedAnswer(apiKey: key.id, idempotencyKey: input.idempotencyKey) {
             return Self.response(try replay.replay(for: fingerprint, key: input.idempotencyKey), context: context)
         }
         let (matches, _, complete) = try await gate.checkAnywhere(prompt)
@@ -61,7 +61,7 @@ struct GenerationsController {
         let publicId = RandomToken.generationId()
         let charge = GenerationStore.Charge(
             publicId: publicId,
-            apiKeyId: key.id.rawValue,
+            apiKeyId: key.id,
             generator: key.name,
             idempotencyKey: input.idempotencyKey,
             request: fingerprint,

@@ -45,7 +45,7 @@ struct UsageController {
 
     @Sendable func myUsage(_ request: Request, context: AppRequestContext) async throws -> UsageView {
         let account = try context.requireAccount()
-        return UsageView(try await metering.usage(account: account.id.rawValue, now: Date(), plans: plans))
+        return UsageView(try await metering.usage(account: account.id, now: Date(), plans: plans))
     }
 
     /// An account's plan after `PATCH /v1/accounts/{id}/plan`.

@@ -2,6 +2,7 @@ import Foundation
 internal import GRDB
 import Logging
 import NIOCore
+import OptOutCore
 internal import PostgresNIO
 
 /// `optout-gate copy-to-postgres`: moves a SQLite deployment's data into an empty PostgreSQL database.

@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import OptOutCore
 internal import PostgresNIO
 import ServiceLifecycle
 

@@ -21,8 +21,8 @@ package struct PostgresGenerationStore: Sendable {
     private var client: PostgresClient { database.client }
     private var logger: Logger { database.logger }
 
-    package func storedAnswer(apiKey: Int64, idempotencyKey: String) async throws -> GenerationStore.StoredAnswer? {
-        let key = PostgresChargeBatcher.KeyRef(apiKey: apiKey, key: idempotencyKey)
+    package func storedAnswer(apiKey: ID<APIKeyRecord>, idempotencyKey: String) async throws -> GenerationStore.StoredAnswer? {
+        let key = PostgresChargeBatcher.KeyRef(apiKey: apiKey.rawValue, key: idempotencyKey)
         return try await client.withConnection { try await PostgresChargeBatcher.storedAnswers(for: [key], $0, logger)[key] }
     }
 
@@ -36,10 +36,11 @@ package struct PostgresGenerationStore: Sendable {
     }
 
     /// The account's usage in the month holding `now`.
-    package func usage(account: Int64, now: Date, plans: PlanCatalog) async throws -> Usage {
+    package func usage(account: ID<AccountRecord>, now: Date, plans: PlanCatalog) async throws -> Usage {
         try await client.withConnection { connection in
-            let plan = try await connection.query("SELECT plan FROM account WHERE id = \(account)", logger: logger).first(String.self) ?? "free"
-            return try await Self.usage(connection, account: account, plan: plan, period: .containing(now), plans: plans, logger: logger)
+            let plan =
+                try await connection.query("SELECT plan FROM account WHERE id = \(account.rawValue)", logger: logger).first(String.self) ?? "free"
+            return try await Self.usage(connection, account: account.rawValue, plan: plan, period: .containing(now), plans: plans, logger: logger)
         }
     }
 
@@ -179,7 +180,7 @@ package final class PostgresChargeBatcher: Sendable {
         logger: Logger
     ) async throws -> [Result<GenerationOutcome, any Error>] {
         try await connection.transaction(logger: logger) {
-            let accountIds = Array(Set(batch.map(\.charge.request.accountId))).sorted()
+            let accountIds = Array(Set(batch.map(\.charge.request.accountId.rawValue))).sorted()
             var accounts: [Int64: GenerationStore.Account] = [:]
             for try await (id, plan, overage) in try await connection.query(
                 "SELECT id, plan, overage_enabled FROM account WHERE id = ANY(\(accountIds)) ORDER BY id FOR UPDATE",
@@ -188,11 +189,11 @@ package final class PostgresChargeBatcher: Sendable {
                 accounts[id] = GenerationStore.Account(plan: plan, overageEnabled: overage)
             }
             var stored = try await storedAnswers(
-                for: batch.map { KeyRef(apiKey: $0.charge.apiKeyId, key: $0.charge.idempotencyKey) },
+                for: batch.map { KeyRef(apiKey: $0.charge.apiKeyId.rawValue, key: $0.charge.idempotencyKey) },
                 connection,
                 logger
             )
-            let periods = batch.map { UsageRef(account: $0.charge.request.accountId, period: UsagePeriod.containing($0.charge.now).key) }
+            let periods = batch.map { UsageRef(account: $0.charge.request.accountId.rawValue, period: UsagePeriod.containing($0.charge.now).key) }
             var used: [UsageRef: (used: Int, count: Int, cents: Int)] = [:]
             for try await (account, period, count, overageCount, cents) in try await connection.query(
                 """
@@ -211,18 +212,18 @@ package final class PostgresChargeBatcher: Sendable {
             var retries: [(index: Int, of: Int)] = []
             for (index, pending) in batch.enumerated() {
                 let charge = pending.charge
-                let ref = KeyRef(apiKey: charge.apiKeyId, key: charge.idempotencyKey)
+                let ref = KeyRef(apiKey: charge.apiKeyId.rawValue, key: charge.idempotencyKey)
                 do {
                     if let replay = stored[ref] {
                         results[index] = .success(try replay.replay(for: charge.request, key: charge.idempotencyKey))
                         if let first = firstWithKey[ref] { retries.append((index, first)) }
                         continue
                     }
-                    guard let account = accounts[charge.request.accountId] else {
+                    guard let account = accounts[charge.request.accountId.rawValue] else {
                         throw DomainError.invalid("account_id", code: "unknown_account", "There is no account \(charge.request.accountId).")
                     }
                     let period = UsagePeriod.containing(charge.now)
-                    let usageRef = UsageRef(account: charge.request.accountId, period: period.key)
+                    let usageRef = UsageRef(account: charge.request.accountId.rawValue, period: period.key)
                     let current = used[usageRef] ?? (0, 0, 0)
                     let usage = Usage(
                         plan: account.plan,
@@ -260,7 +261,7 @@ package final class PostgresChargeBatcher: Sendable {
                         charge_cents, period, credits, generator, created_at)
                     SELECT public_id, account_id, api_key_id, idempotency_key, prompt, status, response, nullif(charge_kind, ''),
                         charge_cents, period, credits, generator, created_at
-                    FROM unnest(\(charges.map(\.publicId)), \(charges.map(\.request.accountId)), \(charges.map(\.apiKeyId)),
+                    FROM unnest(\(charges.map(\.publicId)), \(charges.map(\.request.accountId.rawValue)), \(charges.map(\.apiKeyId.rawValue)),
                         \(charges.map(\.idempotencyKey)), \(charges.map(\.request.prompt)), \(rows.map { $0.decision.status }),
                         \(rows.map { $0.decision.body }), \(rows.map { $0.decision.chargeKind ?? "" }), \(rows.map { $0.decision.cents }),
                         \(rows.map(\.period)), \(charges.map(\.creditsJSON)), \(charges.map(\.generator)), \(charges.map(\.now)))
@@ -276,17 +277,17 @@ package final class PostgresChargeBatcher: Sendable {
                 // A key committed meanwhile by another replica (for another account, or the lock would have waited):
                 // answer as stored there.
                 let lost = rows.filter {
-                    !inserted.contains(KeyRef(apiKey: batch[$0.index].charge.apiKeyId, key: batch[$0.index].charge.idempotencyKey))
+                    !inserted.contains(KeyRef(apiKey: batch[$0.index].charge.apiKeyId.rawValue, key: batch[$0.index].charge.idempotencyKey))
                 }
                 if !lost.isEmpty {
                     let committed = try await storedAnswers(
-                        for: lost.map { KeyRef(apiKey: batch[$0.index].charge.apiKeyId, key: batch[$0.index].charge.idempotencyKey) },
+                        for: lost.map { KeyRef(apiKey: batch[$0.index].charge.apiKeyId.rawValue, key: batch[$0.index].charge.idempotencyKey) },
                         connection,
                         logger
                     )
                     for row in lost {
                         let charge = batch[row.index].charge
-                        if let answer = committed[KeyRef(apiKey: charge.apiKeyId, key: charge.idempotencyKey)] {
+                        if let answer = committed[KeyRef(apiKey: charge.apiKeyId.rawValue, key: charge.idempotencyKey)] {
                             results[row.index] = Result { try answer.replay(for: charge.request, key: charge.idempotencyKey) }
                         } else {
                             results[row.index] = .failure(
@@ -316,7 +317,7 @@ package final class PostgresChargeBatcher: Sendable {
         ).decode((Int64, String, Int, String, Int64, String).self) {
             answers[KeyRef(apiKey: apiKey, key: key)] = GenerationStore.StoredAnswer(
                 outcome: GenerationOutcome(status: status, body: response),
-                request: GenerationStore.RequestFingerprint(accountId: accountId, prompt: prompt)
+                request: GenerationStore.RequestFingerprint(accountId: ID(accountId), prompt: prompt)
             )
         }
         return answers

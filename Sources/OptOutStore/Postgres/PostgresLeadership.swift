@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OptOutCore
 internal import PostgresNIO
 
 /// Background jobs on one replica at a time: a job runs only while its replica holds a session-level advisory lock,

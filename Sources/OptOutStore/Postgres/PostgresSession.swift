@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import OptOutCore
 internal import PostgresNIO
 
 /// A ``SQLSession`` on one leased PostgreSQL connection.

@@ -85,10 +85,10 @@ public enum StoreBenchmark {
     private static func charge(_ key: Int) -> GenerationStore.Charge {
         GenerationStore.Charge(
             publicId: RandomToken.generationId(),
-            apiKeyId: 1,
+            apiKeyId: ID(1),
             generator: "bench",
             idempotencyKey: "k\(key)",
-            request: .init(accountId: 1, prompt: "a lighthouse at dusk, oil on canvas"),
+            request: .init(accountId: ID(1), prompt: "a lighthouse at dusk, oil on canvas"),
             creditsJSON: "[]",
             now: Date()
         )

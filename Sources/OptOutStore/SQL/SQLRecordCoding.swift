@@ -1,4 +1,5 @@
 import Foundation
+import OptOutCore
 
 /// Decodes a flat Codable record from a row: property `passwordHash` from column `password_hash`, a string enum from
 /// its raw value, an ``ID`` from an integer.

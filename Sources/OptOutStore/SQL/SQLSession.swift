@@ -1,4 +1,5 @@
 import Foundation
+import OptOutCore
 
 /// One transaction on either database, statement by statement. The stores that serve the API's cold routes are written
 /// once against it and run on SQLite and on PostgreSQL alike.

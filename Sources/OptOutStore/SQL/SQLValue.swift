@@ -1,5 +1,6 @@
 import Foundation
 internal import GRDB
+import OptOutCore
 
 /// A value bound to a statement or read from a row, in the types both of the service's databases share.
 ///

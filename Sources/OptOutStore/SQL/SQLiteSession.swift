@@ -1,6 +1,7 @@
 import Foundation
 internal import GRDB
 import NIOPosix
+import OptOutCore
 
 /// A ``SQLSession`` on one of GRDB's connections, inside its blocking `read` or `write`.
 package struct SQLiteSession: SQLSession {
