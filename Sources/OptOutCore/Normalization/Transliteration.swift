@@ -119,49 +119,6 @@ public enum Transliteration {
         return reading
     }
 
-    /// A prompt's readings with its Cyrillic and Greek letters in Latin ones, and for each scalar of a reading the
-    /// span of the prompt's scalars it came from; none when the prompt has no such letters. Greek μπ, ντ, γκ stand
-    /// for a foreign b, d, g ("Νορμπερτ") as well as for mp, nt, gk ("Αντονέλλα"): a prompt that holds them is read
-    /// both ways.
-    public static func promptReadings(_ prompt: String) -> [(text: String, starts: [Int32], ends: [Int32])] {
-        let scalars = Array(prompt.unicodeScalars)
-        guard scalars.contains(where: { isTableScript($0.value) }) else { return [] }
-        let foreign = promptReading(scalars, foreign: true)
-        let hasPair = zip(scalars, scalars.dropFirst()).contains { pair in
-            let key = base(pair.0) << 16 | base(pair.1)
-            return greekForeignPairCodes[key] != nil && key != (0x03BF << 16 | 0x03C5)
-        }
-        return hasPair ? [foreign, promptReading(scalars, foreign: false)] : [foreign]
-    }
-
-    private static func promptReading(_ scalars: [Unicode.Scalar], foreign: Bool) -> (text: String, starts: [Int32], ends: [Int32]) {
-        var text = String.UnicodeScalarView()
-        var starts: [Int32] = []
-        var ends: [Int32] = []
-        var index = 0
-        var piece = ""
-        while index < scalars.count {
-            let scalar = scalars[index]
-            guard isTableScript(scalar.value) else {
-                text.append(scalar)
-                starts.append(Int32(index))
-                ends.append(Int32(index + 1))
-                index += 1
-                continue
-            }
-            // One letter, or a Greek digraph, at a time: each output scalar keeps the span it came from.
-            let consumed = readOne(scalars, at: index, foreign: foreign, into: &piece)
-            for output in piece.unicodeScalars {
-                text.append(output)
-                starts.append(Int32(index))
-                ends.append(Int32(index + consumed))
-            }
-            piece.removeAll(keepingCapacity: true)
-            index += consumed
-        }
-        return (String(text), starts, ends)
-    }
-
     @inline(__always)
     static func isTableScript(_ value: UInt32) -> Bool {
         (0x0370...0x052F).contains(value) || (0x1F00...0x1FFF).contains(value)
@@ -211,7 +168,7 @@ public enum Transliteration {
 
     /// Lower case, accents removed (ά is α; ё, ї and й kept apart), from a table of the Greek and Cyrillic blocks.
     @inline(__always)
-    private static func base(_ scalar: Unicode.Scalar) -> UInt32 {
+    static func base(_ scalar: Unicode.Scalar) -> UInt32 {
         let value = scalar.value
         if value >= 0x0370 && value < 0x0530 { return UInt32(baseTable[Int(value - 0x0370)]) }
         if value >= 0x1F00 && value < 0x2000 { return UInt32(baseTable[Int(value - 0x1F00 + 0x01C0)]) }
