@@ -8,13 +8,6 @@ package struct PhraseChanges: Sendable {
     package var released = 0
     package var changedFields = false
     package var changed: Bool { inserted > 0 || released > 0 || changedFields }
-
-    package init(inserted: Int = 0, heldForReview: Int = 0, released: Int = 0, changedFields: Bool = false) {
-        self.inserted = inserted
-        self.heldForReview = heldForReview
-        self.released = released
-        self.changedFields = changedFields
-    }
 }
 
 /// The artist opt-out registry in the database.

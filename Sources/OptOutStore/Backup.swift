@@ -9,13 +9,6 @@ public enum DatabaseBackup {
         public let generations: Int
         public let artists: Int
         public let registryVersion: Int64
-
-        package init(bytes: Int, generations: Int, artists: Int, registryVersion: Int64) {
-            self.bytes = bytes
-            self.generations = generations
-            self.artists = artists
-            self.registryVersion = registryVersion
-        }
     }
 
     package static func databasePath(_ dataDirectory: URL) -> URL { dataDirectory.appendingPathComponent("optout.sqlite") }

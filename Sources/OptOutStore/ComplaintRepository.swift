@@ -10,10 +10,6 @@ package struct ComplaintRepository: Sendable {
     /// Filing refused by the hourly limit: the caller may try again after `wait` seconds.
     package struct RateLimited: Error {
         package let wait: Int
-
-        package init(wait: Int) {
-            self.wait = wait
-        }
     }
 
     /// Files a complaint for `account`, within the hourly limit, with its first audit event.

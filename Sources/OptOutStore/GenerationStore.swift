@@ -62,15 +62,6 @@ package struct Usage: Sendable {
     package var included: Int
     package var overageCount: Int
     package var overageCents: Int
-
-    package init(plan: String, period: UsagePeriod, used: Int, included: Int, overageCount: Int, overageCents: Int) {
-        self.plan = plan
-        self.period = period
-        self.used = used
-        self.included = included
-        self.overageCount = overageCount
-        self.overageCents = overageCents
-    }
 }
 
 /// The credits a generation owes, in the form the `credits` column stores them.
@@ -125,11 +116,6 @@ package struct GenerationStore: Sendable {
             }
             return outcome
         }
-
-        package init(outcome: GenerationOutcome, request: RequestFingerprint) {
-            self.outcome = outcome
-            self.request = request
-        }
     }
 
     /// A metered generation to charge and store.
@@ -166,11 +152,6 @@ package struct GenerationStore: Sendable {
     package struct Account: Sendable {
         package let plan: String
         package let overageEnabled: Bool
-
-        package init(plan: String, overageEnabled: Bool) {
-            self.plan = plan
-            self.overageEnabled = overageEnabled
-        }
     }
 
     /// What the gate decided: the answer to store, and what it costs.

@@ -49,14 +49,6 @@ public struct SessionRecord: SnakeCaseRecord, Sendable {
     public var accountId: ID<AccountRecord>
     public var createdAt: Date
     public var expiresAt: Date
-
-    package init(id: Int64? = nil, tokenHash: Data, accountId: ID<AccountRecord>, createdAt: Date, expiresAt: Date) {
-        self.id = id
-        self.tokenHash = tokenHash
-        self.accountId = accountId
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
-    }
 }
 
 public struct APIKeyRecord: SnakeCaseRecord, Sendable, Equatable {
@@ -133,13 +125,6 @@ public struct ArtistLinkRecord: SnakeCaseRecord, Sendable {
     public var artistId: ID<ArtistRecord>
     public var url: String
     public var position: Int
-
-    package init(id: Int64? = nil, artistId: ID<ArtistRecord>, url: String, position: Int) {
-        self.id = id
-        self.artistId = artistId
-        self.url = url
-        self.position = position
-    }
 }
 
 public struct PhraseRecord: SnakeCaseRecord, Sendable, Equatable {

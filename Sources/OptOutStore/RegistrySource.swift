@@ -89,8 +89,4 @@ package struct BlockingPostgresRegistry: RegistrySource {
 package struct RegistryReadTimeout: Error, CustomStringConvertible {
     package let limit: TimeAmount
     package var description: String { "the registry read did not answer within \(limit.nanoseconds / 1_000_000_000) s" }
-
-    package init(limit: TimeAmount) {
-        self.limit = limit
-    }
 }

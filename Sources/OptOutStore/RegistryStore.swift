@@ -10,15 +10,6 @@ package struct GatePhrase: Sendable {
     package let artistId: Int64
     package let artistName: String
     package let policy: Policy
-
-    package init(id: Int64, text: String, kind: PhraseKind, artistId: Int64, artistName: String, policy: Policy) {
-        self.id = id
-        self.text = text
-        self.kind = kind
-        self.artistId = artistId
-        self.artistName = artistName
-        self.policy = policy
-    }
 }
 
 /// A link of a live artist, as the dataset builders' look-up and export read it.
@@ -27,13 +18,6 @@ package struct RegistryLink: Sendable {
     package let url: String
     package let artistId: Int64
     package let artistName: String
-
-    package init(id: Int64, url: String, artistId: Int64, artistName: String) {
-        self.id = id
-        self.url = url
-        self.artistId = artistId
-        self.artistName = artistName
-    }
 }
 
 /// The registry as the prompt gate and the dataset builders read it: the active phrases, the change log the gate

@@ -17,11 +17,6 @@ public enum CopyToPostgres {
         /// Rows copied, by table, in copy order.
         public let rows: [(table: String, count: Int)]
         public let registryVersion: Int64
-
-        package init(rows: [(table: String, count: Int)], registryVersion: Int64) {
-            self.rows = rows
-            self.registryVersion = registryVersion
-        }
     }
 
     /// The tables in an order their foreign keys allow.

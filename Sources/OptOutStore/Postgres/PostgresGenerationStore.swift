@@ -102,10 +102,6 @@ package final class PostgresChargeBatcher: Sendable {
     private struct Job: Sendable {
         let pending: Pending
         let answer = Awaited<GenerationOutcome>()
-
-        package init(pending: Pending) {
-            self.pending = pending
-        }
     }
 
     private let database: PostgresBackend
@@ -157,21 +153,11 @@ package final class PostgresChargeBatcher: Sendable {
     package struct KeyRef: Hashable {
         package let apiKey: Int64
         package let key: String
-
-        package init(apiKey: Int64, key: String) {
-            self.apiKey = apiKey
-            self.key = key
-        }
     }
 
     private struct UsageRef: Hashable {
         package let account: Int64
         package let period: String
-
-        package init(account: Int64, period: String) {
-            self.account = account
-            self.period = period
-        }
     }
 
     private static func commit(

@@ -13,12 +13,6 @@ public enum StoreBenchmark {
         public let postgresGenerationsPerSecond: Double
         /// Milliseconds from a registry write on one client to the change read by another, which was told by NOTIFY.
         public let propagation: [Double]
-
-        package init(sqliteGenerationsPerSecond: Double, postgresGenerationsPerSecond: Double, propagation: [Double]) {
-            self.sqliteGenerationsPerSecond = sqliteGenerationsPerSecond
-            self.postgresGenerationsPerSecond = postgresGenerationsPerSecond
-            self.propagation = propagation
-        }
     }
 
     /// Metered generations with `concurrency` in flight for `seconds` on each backend (one account, overage on,

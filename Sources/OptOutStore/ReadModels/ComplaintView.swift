@@ -8,13 +8,6 @@ package struct ComplaintView: Codable, Sendable, Equatable {
         package let actorAccountId: Int64
         @Nullable package var note: String?
         package let createdAt: Date
-
-        package init(action: String, actorAccountId: Int64, note: String? = nil, createdAt: Date) {
-            self.action = action
-            self.actorAccountId = actorAccountId
-            self.note = note
-            self.createdAt = createdAt
-        }
     }
 
     /// The queue's category for complaints, beside the reports' categories.

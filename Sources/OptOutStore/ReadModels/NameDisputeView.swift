@@ -9,12 +9,6 @@ package struct NameDisputeView: Encodable, Sendable {
             package let id: Int64
             package let createdAt: Date
             package let ageDays: Int64
-
-            package init(id: Int64, createdAt: Date, ageDays: Int64) {
-                self.id = id
-                self.createdAt = createdAt
-                self.ageDays = ageDays
-            }
         }
 
         package let artistId: Int64
@@ -62,13 +56,6 @@ package struct NameDisputeView: Encodable, Sendable {
         @Nullable package var accountId: Int64?
         @Nullable package var note: String?
         package let at: Date
-
-        package init(action: String, accountId: Int64? = nil, note: String? = nil, at: Date) {
-            self.action = action
-            self.accountId = accountId
-            self.note = note
-            self.at = at
-        }
     }
 
     package let id: Int64

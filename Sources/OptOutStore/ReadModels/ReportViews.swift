@@ -57,13 +57,6 @@ package struct ReportItemView: Encodable, Sendable {
         package let category: String
         package let details: String
         package let reportedAt: Date
-
-        package init(accountId: Int64, category: String, details: String, reportedAt: Date) {
-            self.accountId = accountId
-            self.category = category
-            self.details = details
-            self.reportedAt = reportedAt
-        }
     }
 
     package struct Artist: Encodable, Sendable {
@@ -72,14 +65,6 @@ package struct ReportItemView: Encodable, Sendable {
         package let verified: Bool
         package let canRule: Bool
         package let status: String
-
-        package init(id: Int64, name: String, verified: Bool, canRule: Bool, status: String) {
-            self.id = id
-            self.name = name
-            self.verified = verified
-            self.canRule = canRule
-            self.status = status
-        }
     }
 
     package let id: Int64
@@ -160,11 +145,6 @@ package struct RulingItemView: Encodable, Sendable {
     package struct Said: Encodable, Sendable {
         package let category: String
         package let details: String
-
-        package init(category: String, details: String) {
-            self.category = category
-            self.details = details
-        }
     }
 
     package let id: Int64
@@ -251,11 +231,6 @@ package struct ReportEventView: Encodable, Sendable {
 package struct ReportHistoryView: Encodable, Sendable {
     package let reportId: Int64
     package let events: [ReportEventView]
-
-    package init(reportId: Int64, events: [ReportEventView]) {
-        self.reportId = reportId
-        self.events = events
-    }
 }
 
 /// A generation of the calling generator taken down, or restored by a reopening.
@@ -266,15 +241,6 @@ package struct TakedownView: Encodable, Sendable {
     package let action: String
     package let decidedBy: String
     package let at: Date
-
-    package init(eventId: Int64, reportId: Int64, generationId: String, action: String, decidedBy: String, at: Date) {
-        self.eventId = eventId
-        self.reportId = reportId
-        self.generationId = generationId
-        self.action = action
-        self.decidedBy = decidedBy
-        self.at = at
-    }
 }
 
 /// Stored JSON (a report's snapshot) as a value.

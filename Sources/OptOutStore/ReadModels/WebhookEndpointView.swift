@@ -10,15 +10,6 @@ package struct WebhookEndpointView: Codable, Sendable {
         @Nullable package var status: Int?
         @Nullable package var error: String?
         package let durationMs: Int
-
-        package init(messageId: String, eventType: String, attemptedAt: Date, status: Int? = nil, error: String? = nil, durationMs: Int) {
-            self.messageId = messageId
-            self.eventType = eventType
-            self.attemptedAt = attemptedAt
-            self.status = status
-            self.error = error
-            self.durationMs = durationMs
-        }
     }
 
     package let id: Int64

@@ -54,10 +54,6 @@ package struct SQLRowDecoder: Decoder {
 
         package func superDecoder() throws -> any Decoder { SQLRowDecoder(row: row) }
         package func superDecoder(forKey key: Key) throws -> any Decoder { SQLRowDecoder(row: row) }
-
-        package init(row: SQLRow) {
-            self.row = row
-        }
     }
 
     /// One column's value, for types that decode themselves from a single value (string enums, ``ID``).
@@ -81,16 +77,6 @@ package struct SQLRowDecoder: Decoder {
             if let convertible = T.self as? any SQLConvertible.Type, let decoded = convertible.from(value) as? T { return decoded }
             throw SQLDecodingFailure(column: column, value: value, type: "\(T.self)")
         }
-
-        package init(value: SQLValue, column: String) {
-            self.value = value
-            self.column = column
-        }
-    }
-
-    package init(row: SQLRow, codingPath: [any CodingKey] = []) {
-        self.row = row
-        self.codingPath = codingPath
     }
 }
 
@@ -117,10 +103,6 @@ package enum SQLRecordEncoder {
         }
         package func unkeyedContainer() -> any UnkeyedEncodingContainer { fatalError("a record is encoded by its properties") }
         package func singleValueContainer() -> any SingleValueEncodingContainer { fatalError("a record is encoded by its properties") }
-
-        package init(sink: Sink) {
-            self.sink = sink
-        }
     }
 
     package struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
@@ -146,10 +128,6 @@ package enum SQLRecordEncoder {
         package mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer { fatalError("a record's columns are flat") }
         package mutating func superEncoder() -> any Encoder { RecordEncoder(sink: sink) }
         package mutating func superEncoder(forKey key: Key) -> any Encoder { RecordEncoder(sink: sink) }
-
-        package init(sink: Sink) {
-            self.sink = sink
-        }
     }
 
     /// One property's value: a ``SQLConvertible`` as it is, anything else through its single-value encoding.

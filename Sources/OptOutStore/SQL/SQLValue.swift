@@ -152,11 +152,6 @@ package struct SQLRow: Sendable {
         guard let name = columns.first else { throw SQLDecodingFailure(column: "(none)", value: .null, type: "\(T.self)") }
         return try get(name)
     }
-
-    package init(columns: [String], values: [SQLValue]) {
-        self.columns = columns
-        self.values = values
-    }
 }
 
 /// A row's value that is not of the type the store reads it as: a bug in the store's SQL, not the client's.
@@ -165,12 +160,6 @@ package struct SQLDecodingFailure: Error, CustomStringConvertible {
     package let value: SQLValue
     package let type: String
     package var description: String { "column \(column) holds \(value), not a \(type)" }
-
-    package init(column: String, value: SQLValue, type: String) {
-        self.column = column
-        self.value = value
-        self.type = type
-    }
 }
 
 /// The one thing the sessions change in the stores' SQL: PostgreSQL's numbered placeholders.
