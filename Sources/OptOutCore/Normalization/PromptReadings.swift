@@ -18,7 +18,6 @@ extension Transliteration {
     /// One reading of a prompt, written as UTF-8 bytes from dense tables (every table reading is ASCII): a scalar of
     /// the output a span of the input, as ``promptReadings(_:)`` promises.
     private static func promptReading(_ scalars: [Unicode.Scalar], foreign: Bool) -> (text: String, starts: [Int32], ends: [Int32]) {
-        let tables = PromptTables.standard
         var bytes: [UInt8] = []
         var starts: [Int32] = []
         var ends: [Int32] = []
@@ -26,9 +25,10 @@ extension Transliteration {
         starts.reserveCapacity(scalars.count + scalars.count / 4)
         ends.reserveCapacity(scalars.count + scalars.count / 4)
         var index = 0
-        func emit(_ latin: [UInt8], from start: Int, to end: Int) {
-            for byte in latin {
-                bytes.append(byte)
+        /// ASCII bytes are a scalar each; `asOneScalar`: the bytes of one non-ASCII scalar.
+        func emit(_ latin: [UInt8], from start: Int, to end: Int, asOneScalar: Bool = false) {
+            bytes.append(contentsOf: latin)
+            for _ in 0..<(asOneScalar ? 1 : latin.count) {
                 starts.append(Int32(start))
                 ends.append(Int32(end))
             }
@@ -39,47 +39,56 @@ extension Transliteration {
                 // Any other scalar is copied, one scalar of the output whatever its length in UTF-8.
                 if scalar.isASCII {
                     bytes.append(UInt8(scalar.value))
+                    starts.append(Int32(index))
+                    ends.append(Int32(index + 1))
                 } else {
-                    bytes.append(contentsOf: String(scalar).utf8)
+                    emit(Array(String(scalar).utf8), from: index, to: index + 1, asOneScalar: true)
                 }
-                starts.append(Int32(index))
-                ends.append(Int32(index + 1))
                 index += 1
                 continue
             }
-            // One letter, or a digraph, at a time, in the order ``readOne`` takes them.
-            let value = base(scalar)
-            let next = index + 1 < scalars.count ? base(scalars[index + 1]) : nil
-            if value == 0x0434, next == 0x0436 {
-                emit(tables.dzh, from: index, to: index + 2)
-                index += 2
-                continue
+            // One letter, or a digraph, at a time.
+            let (reading, consumed) = readLetter(scalars, at: index, foreign: foreign)
+            switch reading {
+            case .latin(let latin): emit(latin, from: index, to: index + consumed)
+            case .copy: emit(Array(String(scalar).utf8), from: index, to: index + 1, asOneScalar: true)
+            case .drop: break
             }
-            if let next, let pair = PromptTables.pairIndex(value, next),
-                let latin = foreign ? (tables.foreignPairs[pair] ?? tables.pairs[pair]) : tables.pairs[pair]
-            {
-                emit(latin, from: index, to: index + 2)
-                index += 2
-                continue
-            }
-            if value >= 0x0370, value < 0x0530, let latin = tables.letters[Int(value - 0x0370)] {
-                emit(latin, from: index, to: index + 1)
-                index += 1
-                continue
-            }
-            let category = scalar.properties.generalCategory
-            if category != .nonspacingMark && category != .spacingMark {
-                bytes.append(contentsOf: String(scalar).utf8)
-                starts.append(Int32(index))
-                ends.append(Int32(index + 1))
-            }
-            index += 1
+            index += consumed
         }
         return (String(decoding: bytes, as: UTF8.self), starts, ends)
     }
 }
 
-/// The prompt reading's tables, dense: a letter of the Greek and Cyrillic blocks (by its base, 0x0370 to 0x052F) to
+/// What a letter of the Greek and Cyrillic blocks reads as: Latin bytes, itself (a letter with no table reading), or
+/// nothing (a mark).
+enum LetterReading {
+    case latin([UInt8])
+    case copy
+    case drop
+}
+
+extension Transliteration {
+    /// The letter at `index` (two for дж or a Greek digraph), by the tables: Cyrillic, then Greek digraphs (the foreign
+    /// ones first when `foreign`), then single Greek letters; a mark is dropped, any other letter kept. Returns how
+    /// many scalars it took.
+    static func readLetter(_ scalars: [Unicode.Scalar], at index: Int, foreign: Bool) -> (LetterReading, consumed: Int) {
+        let tables = PromptTables.standard
+        let value = base(scalars[index])
+        let next = index + 1 < scalars.count ? base(scalars[index + 1]) : nil
+        if value == 0x0434, next == 0x0436 { return (.latin(tables.dzh), 2) }  // дж: how Cyrillic writes j ("Джон")
+        if let next, let pair = PromptTables.pairIndex(value, next),
+            let latin = foreign ? (tables.foreignPairs[pair] ?? tables.pairs[pair]) : tables.pairs[pair]
+        {
+            return (.latin(latin), 2)
+        }
+        if value >= 0x0370, value < 0x0530, let latin = tables.letters[Int(value - 0x0370)] { return (.latin(latin), 1) }
+        let category = scalars[index].properties.generalCategory
+        return (category == .nonspacingMark || category == .spacingMark ? .drop : .copy, 1)
+    }
+}
+
+/// The letter tables, dense: a letter of the Greek and Cyrillic blocks (by its base, 0x0370 to 0x052F) to
 /// its Latin bytes, and a pair of basic Greek letters (α to ω) to its digraph's, the same readings as
 /// ``Transliteration/cyrillic``, ``Transliteration/greek`` and the pair tables.
 struct PromptTables: Sendable {

@@ -140,30 +140,13 @@ public enum Transliteration {
     /// Reads the letter at `index` (two for a Greek digraph) into `out`; returns how many scalars it took. Marks
     /// are dropped and case kept only as lower case.
     private static func readOne(_ scalars: [Unicode.Scalar], at index: Int, foreign: Bool, into out: inout String) -> Int {
-        let value = base(scalars[index])
-        if index + 1 < scalars.count, value == 0x0434, base(scalars[index + 1]) == 0x0436 {
-            out += "j"  // дж: how Cyrillic writes j ("Джон")
-            return 2
+        let (reading, consumed) = readLetter(scalars, at: index, foreign: foreign)
+        switch reading {
+        case .latin(let bytes): out += String(decoding: bytes, as: UTF8.self)
+        case .copy: out.unicodeScalars.append(scalars[index])
+        case .drop: break
         }
-        if let latin = cyrillic[value] {
-            out += latin
-            return 1
-        }
-        if index + 1 < scalars.count, value >= 0x03B1, value <= 0x03C9 {
-            let pair = value << 16 | base(scalars[index + 1])
-            if let latin = foreign ? (greekForeignPairCodes[pair] ?? greekPairCodes[pair]) : greekPairCodes[pair] {
-                out += latin
-                return 2
-            }
-        }
-        if let latin = greek[value] {
-            out += latin
-            return 1
-        }
-        let properties = scalars[index].properties
-        if properties.generalCategory == .nonspacingMark || properties.generalCategory == .spacingMark { return 1 }
-        out.unicodeScalars.append(scalars[index])
-        return 1
+        return consumed
     }
 
     /// Lower case, accents removed (ά is α; ё, ї and й kept apart), from a table of the Greek and Cyrillic blocks.
