@@ -102,7 +102,9 @@ extension ConfigurationError {
     /// The flag (and environment variable) a key is set by, for messages: `ruling.days` is `--ruling-days`.
     static func flag(_ key: String) -> String {
         let dashed = key.hasPrefix("http.") ? String(key.dropFirst(5)) : key
-        let name = ["metrics.enabled": "no-metrics", "log.format": "log-format"][key] ?? dashed.replacingOccurrences(of: ".", with: "-")
+        // Keys whose flag is not their dashed name: a switch, and the repeatable flags named in the singular.
+        let flags = ["metrics.enabled": "no-metrics", "http.trusted.proxies": "trusted-proxy", "disable.signals": "disable-signal"]
+        let name = flags[key] ?? dashed.replacingOccurrences(of: ".", with: "-")
         let variable = "OPTOUT_" + key.uppercased().replacingOccurrences(of: ".", with: "_")
         return "--\(name) (\(variable))"
     }

@@ -99,7 +99,7 @@ extension AppConfiguration {
         if let seconds = try settings.double("webhook.retry.seconds", above: 0, atMost: 3600) { webhooks.retryBase = seconds }
         if let hours = try settings.double("webhook.give.up.hours", above: 0, atMost: 24 * 30) { webhooks.giveUpAfter = hours * 3600 }
         try readSignals(settings)
-        try readPlans(settings)
+        plans = try Self.plans(settings)
         try readModeration(settings)
         try readLabels(settings)
         if let perAddress = try settings.int("sign.ups.per.address", in: 1...1_000_000) { accounts.signUpLimits.perAddress = perAddress }
@@ -137,27 +137,12 @@ extension AppConfiguration {
         metrics.port = port
     }
 
+    /// The signals' own checks throw `StartupError`s that name the flag already.
     private mutating func readSignals(_ settings: SettingsReader) throws {
         signals.tdmPolicy = settings.string("tdm.policy")
-        do {
-            try signals.disable(settings.strings("disable.signals"))
-        } catch let error as DomainError {
-            throw ConfigurationError("disable.signals", error.message)
-        }
-        do {
-            if let usage = settings.string("content.usage") { try signals.setContentUsage(usage) }
-        } catch let error as DomainError {
-            throw ConfigurationError("content.usage", error.message)
-        }
-        do {
-            if let signal = settings.string("content.signal") { try signals.setContentSignal(signal) }
-        } catch let error as DomainError {
-            throw ConfigurationError("content.signal", error.message)
-        }
-    }
-
-    private mutating func readPlans(_ settings: SettingsReader) throws {
-        plans = try Self.plans(settings)
+        try signals.disable(settings.strings("disable.signals"))
+        if let usage = settings.string("content.usage") { try signals.setContentUsage(usage) }
+        if let signal = settings.string("content.signal") { try signals.setContentSignal(signal) }
     }
 
     /// `plans` (`free=5,member=300`) and `overage.cents`: what `serve` and `set-plan` both read.
