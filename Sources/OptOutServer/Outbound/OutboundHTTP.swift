@@ -106,7 +106,7 @@ final class OutboundHTTP: Service, Sendable {
     ) async throws(Failure) -> Response {
         let address = try check(url, allowPrivate: allowPrivate)
         let seconds = max(1, Int64(((deadline - .now()).nanoseconds + 999_999_999) / 1_000_000_000))
-        guard let (key, client) = acquire(url: url, address: address, seconds: seconds) else {
+        guard let (key, client) = acquire(url: url, address: address) else {
             throw Failure(code: "fetch_failed", message: "The service is stopping.")
         }
         defer { release(key) }
@@ -136,19 +136,16 @@ final class OutboundHTTP: Service, Sendable {
     }
 
     /// The pool for `url`'s host at `address`, made on first use.
-    private func acquire(url: URL, address: [UInt8], seconds: Int64) -> (String, HTTPClient)? {
+    private func acquire(url: URL, address: [UInt8]) -> (String, HTTPClient)? {
         let host = url.host ?? ""
-        let key = host + "|" + Self.text(of: address) + "|" + String(seconds)
+        let key = host + "|" + Self.text(of: address)
         var evicted: [HTTPClient] = []
         let client = pools.withLockedValue { pools -> HTTPClient? in
             guard !pools.closed else { return nil }
             pools.clock += 1
             if pools.open[key] == nil {
-                var configuration = HTTPClient.Configuration(
-                    redirectConfiguration: .disallow,
-                    timeout: .init(connect: .seconds(seconds), read: .seconds(seconds)),
-                    decompression: .disabled
-                )
+                // No timeouts of its own: each exchange's deadline bounds it (``withDeadline``).
+                var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, decompression: .disabled)
                 configuration.dnsOverride = [host: Self.text(of: address)]
                 pools.open[key] = Pool(client: HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration))
                 // Past the cap, the least recently used idle pools go.
