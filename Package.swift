@@ -80,6 +80,7 @@ let package = Package(
                 .copy("Resources/common-phrases.txt"), .copy("Resources/cjk-common-words.txt"), .copy("Resources/prompt-words.txt"),
                 .copy("Resources/prompt-phrases.txt"), .copy("Resources/booru-tags.txt"), .copy("Resources/world-words.txt"),
                 .copy("Resources/given-name-cognates.txt"), .copy("Resources/kanji-name-readings.txt"),
+                .copy("Resources/katakana-names.txt"),
             ],
             swiftSettings: swiftSettings
         ),

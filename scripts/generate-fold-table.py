@@ -9,6 +9,11 @@ For each code point from U+0080 up (Hangul syllables and surrogates aside) it ap
      marks dropped, then full case folding
   5. the UTS #39 confusable mapping into ASCII letters and digits: a scalar that Unicode's confusables.txt lists as
      confusable with an ASCII letter or digit maps to it (a letter is preferred over a digit).
+  6. katakana spelling variants, the way foreign names are written in katakana more than one way: the long-vowel
+     mark and the small tsu (ー ッ) -> nothing, small vowels and small ya, yu, yo -> their full size (ジェームズ and
+     ジエムズ, グレッグ and グレグ fold alike); the dots and double hyphen between a name's words (・ ･ ゠) -> white
+     space, which joins a run of kana (グレッグ・ルトコフスキ is one run). Step 4 already folds voiced kana to
+     unvoiced ones (ガ -> カ) by dropping the combining voicing mark.
 Only scalars whose fold differs from themselves are written. Each entry records what was undone (case, marks,
 confusable, invisible, space), which the gate reports as `via`.
 
@@ -52,8 +57,17 @@ def ascii_target(char, confusables):
     return None
 
 
+# Step 6: katakana spelling variants.
+KANA_SPACE = {"\u30FB", "\uFF65", "\u30A0"}
+KANA_LOOSE = {"\u30FC": "", "\u30C3": "", "\u30A1": "\u30A2", "\u30A3": "\u30A4", "\u30A5": "\u30A6",
+              "\u30A7": "\u30A8", "\u30A9": "\u30AA", "\u30E3": "\u30E4", "\u30E5": "\u30E6", "\u30E7": "\u30E8",
+              "\u30EE": "\u30EF"}
+
+
 def fold(cp, confusables):
     char = chr(cp)
+    if char in KANA_SPACE:
+        return " ", SPACE
     category = unicodedata.category(char)
     if category == "Cf" or cp in IGNORABLE:
         return "", INVISIBLE
@@ -93,6 +107,10 @@ def fold(cp, confusables):
                 c = target
         out.append(c)
     result = "".join(out)
+    loosened = "".join(KANA_LOOSE.get(c, c) for c in result)
+    if loosened != result:
+        flags |= MARKS
+        result = loosened
     if result == char:
         return None
     return result, flags

@@ -79,7 +79,9 @@ import Testing
         let ordinaryWords = OrdinaryWords(
             english,
             otherLanguages: OrdinaryWords.readLanguageWords(try lines("world-words.txt").map { Substring($0) }),
-            japaneseNames: JapaneseNames(lines: try lines("kanji-name-readings.txt").map { Substring($0) })
+            japaneseNames: JapaneseNames(
+                lines: (try lines("kanji-name-readings.txt") + (try lines("katakana-names.txt"))).map { Substring($0) }
+            )
         )
         let matcher = PhraseMatcher(phrases: texts, ordinaryWords: ordinaryWords, wordOrder: orderable)
         var hits: [String: Int] = [:]

@@ -55,3 +55,54 @@ import Testing
         #expect(matcher.matches(in: "a sunset over the sea, makoto-chan's umbrella").isEmpty)
     }
 }
+
+/// Issue 23, item 5: a name registered in Latin letters is found in katakana, as Japanese text writes a foreign name
+/// (from JMnedict's katakana names; a few lines here), and a Japanese name registered in romaji is found in kana.
+@Suite struct KatakanaRenderingsTests {
+    static let names = JapaneseNames(
+        lines: [
+            "F\tgreg\tグレグ,グレッグ", "F\trutkowski\tルトコフスキ", "F\talphonse\tアルフォンス", "F\tmucha\tミュシャ",
+            "F\tjames\tジェームズ,ジェイムズ", "F\tjean\tジャン,ジーン", "F\tmarie\tマリー", "F\tanna\tアンナ",
+        ].map { Substring($0) }
+    )
+
+    @Test func romajiIsWrittenInKana() {
+        #expect(JapaneseNames.kana(romaji: "shinkai") == "シンカイ")
+        #expect(JapaneseNames.kana(romaji: "makoto") == "マコト")
+        #expect(JapaneseNames.kana(romaji: "hattori") == "ハットリ")
+        #expect(JapaneseNames.kana(romaji: "kyoko") == "キョコ")
+        #expect(JapaneseNames.kana(romaji: "junji") == "ジュンジ")
+        #expect(JapaneseNames.kana(romaji: "rutkowski") == nil)
+        #expect(JapaneseNames.kana(romaji: "greg") == nil)
+    }
+
+    @Test func aLatinNameIsRenderedOnlyWhenEveryWordIs() {
+        let renderings = Self.names.kanaRenderings(of: ["greg", "rutkowski"])
+        #expect(renderings.contains("グレグルトコフスキ") && renderings.contains("グレッグルトコフスキ"))
+        #expect(Self.names.kanaRenderings(of: ["greg", "smithers"]).isEmpty)
+        // Too short to tell apart inside Japanese text: one word under six kana.
+        #expect(Self.names.kanaRenderings(of: ["marie"]).isEmpty)
+        let romaji = Self.names.kanaRenderings(of: ["makoto", "shinkai"])
+        #expect(romaji.contains("シンカイマコト") && romaji.contains("しんかいまこと") && romaji.contains("マコトシンカイ"))
+        #expect(romaji.count <= JapaneseNames.renderingLimit)
+    }
+
+    @Test func theGateFindsALatinNameInKatakana() {
+        let matcher = PhraseMatcher(
+            phrases: ["Greg Rutkowski", "Alphonse Mucha", "Makoto Shinkai", "Anna Marie"],
+            ordinaryWords: OrdinaryWords(["sun", "set"], japaneseNames: Self.names)
+        )
+        for (prompt, phrase) in [
+            ("グレッグ・ルトコフスキ風のドラゴン", 0), ("グレグ ルトコフスキーのスタイルで描いた城", 0), ("アルフォンス・ミュシャ風の女性", 1),
+            ("ｱﾙﾌｫﾝｽ･ﾐｭｼｬ", 1), ("しんかいまことの夕焼け", 2), ("シンカイ・マコト", 2), ("美しい少女、アンナ・マリーの絵", 3),
+        ] {
+            let found = matcher.matches(in: prompt)
+            #expect(found.map(\.phrase) == [phrase], "\(prompt)")
+            #expect(found.first?.via.contains(.transliteration) == true, "\(prompt)")
+        }
+        // Ordinary Japanese text with the same kana elsewhere names no one.
+        for prompt in ["グレーのドラゴン、ミュージアム", "マリーゴールドの花畑", "アンナの肖像", "しんかいの魚、まことに美しい"] {
+            #expect(matcher.matches(in: prompt).isEmpty, "\(prompt)")
+        }
+    }
+}

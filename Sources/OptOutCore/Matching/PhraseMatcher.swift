@@ -168,6 +168,10 @@ public final class PhraseMatcher: Sendable {
             for form in ordinaryWords.japaneseNames.kanaForms(of: phrase) {
                 readings.append((Int32(count), Folding.words(of: form), .transliteration))
             }
+            // A name in Latin letters in katakana ("グレッグ・ルトコフスキ"), or a Japanese one in kana ("しんかいまこと").
+            for form in ordinaryWords.japaneseNames.kanaRenderings(of: folded) {
+                readings.append((Int32(count), Folding.words(of: form), .transliteration))
+            }
             for initials in Self.initialReadings(folded, ordinaryWords: ordinaryWords) {
                 readings.append((Int32(count), initials, .initials))
             }

@@ -2,31 +2,43 @@
 /// dictionary (the server's `kanji-name-readings.txt`, made from JMnedict): the kanji are split into a family name
 /// and a given name the dictionary knows, and each part keeps its most used readings. Kanji do not say how a name is
 /// read, so these are the likely readings, not the certain one.
+///
+/// It also holds katakana renderings of names written in Latin letters (the server's `katakana-names.txt`, made from
+/// JMnedict too): "Greg Rutkowski" is also found written グレッグ・ルトコフスキ.
 public struct JapaneseNames: Sendable {
     let family: [String: [String]]
     let given: [String: [String]]
+    /// A word of a name in Latin letters (folded) and its katakana renderings, the most frequent first.
+    let foreign: [String: [String]]
 
     /// Readings kept for each part: family names, given names.
     static let familyReadings = 2
     static let givenReadings = 3
 
-    /// - Parameter lines: `S` or `G`, the kanji, the hiragana readings comma-separated, tab-separated; `#` comments.
+    /// - Parameter lines: `S` (family name) or `G` (given name), the kanji, the hiragana readings comma-separated; or
+    ///   `F`, a word in Latin letters, its katakana renderings comma-separated; tab-separated; `#` comments.
     public init(lines: some Sequence<Substring>) {
         var family: [String: [String]] = [:]
         var given: [String: [String]] = [:]
+        var foreign: [String: [String]] = [:]
         for line in lines where !line.hasPrefix("#") {
             let fields = line.split(separator: "\t")
             guard fields.count == 3 else { continue }
             let readings = fields[2].split(separator: ",").map(String.init)
-            if fields[0] == "S" { family[String(fields[1]), default: []] += readings } else { given[String(fields[1]), default: []] += readings }
+            switch fields[0] {
+            case "S": family[String(fields[1]), default: []] += readings
+            case "F": foreign[String(fields[1]), default: []] += readings
+            default: given[String(fields[1]), default: []] += readings
+            }
         }
         self.family = family
         self.given = given
+        self.foreign = foreign
     }
 
     public static let none = JapaneseNames(lines: [Substring]())
 
-    public var isEmpty: Bool { family.isEmpty && given.isEmpty }
+    public var isEmpty: Bool { family.isEmpty && given.isEmpty && foreign.isEmpty }
 
     /// The readings of `text` when it is a name in kanji the dictionary can split: each as words, family name first,
     /// then given name first; at most twelve.

@@ -20,7 +20,7 @@ public final class WordLists: Sendable {
 
     static let resources = [
         "english-words", "cjk-common-words", "common-phrases", "prompt-words", "prompt-phrases", "booru-tags", "world-words", "given-name-cognates",
-        "kanji-name-readings",
+        "kanji-name-readings", "katakana-names",
     ]
 
     /// The matcher's ordinary words and the phrases ordinary prompts use: read at start.
@@ -31,7 +31,9 @@ public final class WordLists: Sendable {
                 try Self.load("english-words"),
                 phrases: try commonPhrases(),
                 otherLanguages: OrdinaryWords.readLanguageWords(world.map { Substring($0) }),
-                japaneseNames: JapaneseNames(lines: try Self.load("kanji-name-readings").map { Substring($0) }),
+                japaneseNames: JapaneseNames(
+                    lines: (try Self.load("kanji-name-readings") + (try Self.load("katakana-names"))).map { Substring($0) }
+                ),
                 frequentWords: world.compactMap { $0.split(separator: "\t").last.map(String.init) }
             )
         }

@@ -1,0 +1,124 @@
+/// Katakana renderings of a name written in Latin letters, the way Japanese text writes a foreign name ("Greg
+/// Rutkowski": グレッグ・ルトコフスキ, "Alphonse Mucha": アルフォンス・ミュシャ), and the kana of a Japanese name
+/// registered in romaji ("Makoto Shinkai": シンカイマコト, しんかいまこと).
+///
+/// A word's renderings come from the name dictionary (JMnedict's katakana names with their Latin spelling), and a word
+/// that is Hepburn romaji is also written in kana syllable by syllable. A name is rendered only when every word has a
+/// rendering. The matcher finds a rendering inside runs of Japanese text; the fold joins the words of a run written
+/// apart with `・`, and writes long vowels, small kana and voiced kana alike, so グレグ・ルトコフスキー is the same run.
+extension JapaneseNames {
+    /// Renderings kept for one name.
+    static let renderingLimit = 8
+    /// Kana a rendering has at least, once folded: a short one would be found inside ordinary text.
+    static let renderingMinimum = (oneWord: 6, severalWords: 5)
+
+    /// The katakana (and, for romaji, hiragana) renderings of a name given as its folded words (`["greg",
+    /// "rutkowski"]`), each written without the dots between its words; at most ``renderingLimit``. Empty when a
+    /// word has no rendering or the name is not in Latin letters.
+    public func kanaRenderings(of words: [String]) -> [String] {
+        guard !words.isEmpty, words.count <= 4,
+            words.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } })
+        else { return [] }
+        let romaji = words.map(Self.kana(romaji:))
+        let choices = zip(words, romaji).map { word, romaji in
+            var forms = foreign[word] ?? []
+            if let romaji, !forms.contains(romaji) { forms.append(romaji) }
+            return forms
+        }
+        guard choices.allSatisfy({ !$0.isEmpty }) else { return [] }
+        var renderings: [String] = []
+        func add(_ form: String) {
+            if renderings.count < Self.renderingLimit && !renderings.contains(form) { renderings.append(form) }
+        }
+        // A Japanese name in romaji is written family name first in kana, and in hiragana as well.
+        if words.count == 2, let first = romaji[0], let second = romaji[1] {
+            for form in [first + second, second + first] {
+                add(form)
+                add(Self.hiragana(form))
+            }
+        }
+        // Every word's first rendering, then each word's others in turn (not every combination: a name has few).
+        add(choices.map { $0[0] }.joined())
+        for (index, forms) in choices.enumerated() {
+            for form in forms.dropFirst() {
+                var parts = choices.map { $0[0] }
+                parts[index] = form
+                add(parts.joined())
+            }
+        }
+        let minimum = words.count == 1 ? Self.renderingMinimum.oneWord : Self.renderingMinimum.severalWords
+        return renderings.filter { rendering in
+            Folding.words(of: rendering).first.map { $0.unicodeScalars.count >= minimum } ?? false
+        }
+    }
+
+    /// A word in Hepburn romaji written in katakana syllable by syllable ("shinkai" → シンカイ, "hattori" → ハットリ),
+    /// or nil when the word is not romaji.
+    static func kana(romaji word: String) -> String? {
+        let letters = Array(word.utf8)
+        var result = String.UnicodeScalarView()
+        var index = 0
+        func isVowel(_ byte: UInt8) -> Bool { "aeiou".utf8.contains(byte) }
+        while index < letters.count {
+            let letter = letters[index]
+            // A doubled consonant: a small tsu ("hattori", "itcho").
+            if index + 1 < letters.count, !isVowel(letter), letter != UInt8(ascii: "n"),
+                letters[index + 1] == letter || (letter == UInt8(ascii: "t") && letters[index + 1] == UInt8(ascii: "c"))
+            {
+                result.append("\u{30C3}")
+                index += 1
+                continue
+            }
+            // n before a consonant or at the end: ン.
+            if letter == UInt8(ascii: "n"), index + 1 == letters.count || (!isVowel(letters[index + 1]) && letters[index + 1] != UInt8(ascii: "y")) {
+                result.append("\u{30F3}")
+                index += 1
+                continue
+            }
+            var matched = false
+            for length in stride(from: min(3, letters.count - index), through: 1, by: -1) {
+                let syllable = String(decoding: letters[index..<(index + length)], as: UTF8.self)
+                if let kana = Self.katakanaSyllables[syllable] {
+                    result.append(contentsOf: kana.unicodeScalars)
+                    index += length
+                    matched = true
+                    break
+                }
+            }
+            if !matched { return nil }
+        }
+        return String(result)
+    }
+
+    /// Katakana as hiragana.
+    static func hiragana(_ katakana: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                katakana.unicodeScalars.map { scalar in
+                    (0x30A1...0x30F6).contains(scalar.value) ? Unicode.Scalar(scalar.value - 0x60)! : scalar
+                }
+            )
+        )
+    }
+
+    /// Hepburn syllables in katakana: the plain ones from ``hiragana``, and the ones with a small ya, yu or yo.
+    static let katakanaSyllables: [String: String] = {
+        var table: [String: String] = [:]
+        // The lowest kana first, so that a syllable two kana read alike takes the usual one (じ, not ぢ; い, not ゐ);
+        // the small vowels are left out.
+        for (value, syllable) in hiragana.sorted(by: { $0.key < $1.key })
+        where ![0x3041, 0x3043, 0x3045, 0x3047, 0x3049].contains(value) && table[syllable] == nil {
+            table[syllable] = String(Unicode.Scalar(value + 0x60)!)
+        }
+        for (vowel, small) in [("a", "\u{30E3}"), ("u", "\u{30E5}"), ("o", "\u{30E7}")] {
+            for (consonant, kana) in [
+                ("ky", "キ"), ("gy", "ギ"), ("sh", "シ"), ("j", "ジ"), ("ch", "チ"), ("ny", "ニ"), ("hy", "ヒ"), ("by", "ビ"),
+                ("py", "ピ"), ("my", "ミ"), ("ry", "リ"),
+            ] {
+                table[consonant + vowel] = kana + small
+            }
+        }
+        table["n"] = nil
+        return table
+    }()
+}
