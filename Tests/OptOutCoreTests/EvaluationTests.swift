@@ -304,3 +304,59 @@ import Testing
         #expect(Double(refused.count) / Double(ordinary.count) <= 0.001, "\(refused.prefix(5))")
     }
 }
+
+/// Issue 23, item 5: names in katakana and kana on their own dev set (scripts/make-katakana-eval-set.py): held-out
+/// JMnedict people, the dev artists as a second renderer (e2k) writes them, and Japanese artists registered in romaji
+/// written in kana; ordinary katakana and Japanese prompts refused at most 0.1 %.
+@Suite struct KatakanaEvaluationTests {
+    @Test func katakanaNamesAreFoundAndOrdinaryKatakanaIsNot() throws {
+        let resources = EvaluationTests.root.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/OptOutServer/Resources")
+        func lines(_ url: URL) throws -> [String] {
+            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+        }
+        let english = try lines(resources.appendingPathComponent("english-words.txt"))
+        let guardian = CollisionGuard(dictionary: english, commonPhrases: try lines(resources.appendingPathComponent("common-phrases.txt")))
+        let names =
+            try lines(EvaluationTests.root.appendingPathComponent("Eval/phrases.txt"))
+            + lines(EvaluationTests.root.appendingPathComponent("Eval/katakana-phrases.txt"))
+        let phrases = names.filter { guardian.reviewReason(for: $0) == nil }
+        let japaneseNames = JapaneseNames(
+            lines: (try lines(resources.appendingPathComponent("kanji-name-readings.txt"))
+                + lines(resources.appendingPathComponent("katakana-names.txt"))).map { Substring($0) }
+        )
+        let matcher = PhraseMatcher(phrases: phrases, ordinaryWords: OrdinaryWords(english, japaneseNames: japaneseNames))
+        var hits: [String: Int] = [:]
+        var totals: [String: Int] = [:]
+        var misses: [String: [String]] = [:]
+        for row in try EvaluationTests.rows("katakana.jsonl") {
+            guard let category = row.category, let artist = row.artist else { continue }
+            totals[category, default: 0] += 1
+            if matcher.matches(in: row.prompt).contains(where: { phrases[$0.phrase] == artist }) {
+                hits[category, default: 0] += 1
+            } else if misses[category, default: []].count < 5 {
+                misses[category, default: []].append("\(artist): \(row.prompt)")
+            }
+        }
+        var report = "katakana readings (\(phrases.count) phrases):\n"
+        var recalls: [String: Double] = [:]
+        for category in totals.keys.sorted() {
+            let recall = Double(hits[category, default: 0]) / Double(totals[category]!)
+            recalls[category] = recall
+            report += String(format: "%@ recall %.4f (%d/%d)\n", category as NSString, recall, hits[category, default: 0], totals[category]!)
+            for miss in misses[category] ?? [] { report += "    missed: \(miss)\n" }
+        }
+        let ordinary = try EvaluationTests.rows("katakana-ordinary.jsonl")
+        let refused = EvaluationTests.refused(ordinary, matcher: matcher, phrases: phrases)
+        report += String(
+            format: "ordinary katakana and Japanese prompts refused %.4f%% (%d/%d)\n",
+            100 * Double(refused.count) / Double(ordinary.count),
+            refused.count,
+            ordinary.count
+        )
+        for example in refused.prefix(10) { report += "    refused: \(example)\n" }
+        print(report)
+        #expect(totals.count == 3)
+        #expect(Double(refused.count) / Double(ordinary.count) <= 0.001, "\(refused.prefix(5))")
+    }
+}

@@ -18,6 +18,10 @@ extension PhraseMatcher {
         return leetWords.find(bytes, hash: hash)
     }
 
+    /// Whether `word` is only a katakana rendering of a Latin name, found as a katakana word of its own.
+    @inline(__always)
+    func isBoundedKana(_ word: Int32) -> Bool { !boundedKana.isEmpty && boundedKana.contains(word) }
+
     @inline(__always)
     func phraseWord(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
         let hash = hashBytes(bytes)

@@ -36,6 +36,9 @@ public final class PhraseMatcher: Sendable {
     /// One-letter words that only initials readings hold: read in a prompt only as an initial (a capital, or a letter
     /// before a full stop), so that "a mucha poster" is not "A. Mucha".
     let initialOnlyWords: Set<Int32>
+    /// Words that only katakana renderings of Latin names hold: found inside a run of Japanese text only as a katakana
+    /// word of their own (``Search/addInsideCandidates(_:_:_:)``).
+    let boundedKana: Set<Int32>
     let transitions: TransitionTable
     /// Per state: the first phrase ending there, or -1. States below `words.count` are one-word paths.
     let terminals: [Int32]
@@ -139,6 +142,7 @@ public final class PhraseMatcher: Sendable {
         var ordinaryOrder: [Bool] = []
         var withBoundary: [Bool] = []
         let memo = ReadingMemo()
+        var kanaForms: [String] = []
         for phrase in phrases {
             let folded = Folding.words(of: phrase)
             withBoundary.append(phrase.unicodeScalars.contains { PromptScan.endsFragment($0.value) })
@@ -170,7 +174,9 @@ public final class PhraseMatcher: Sendable {
             }
             // A name in Latin letters in katakana ("グレッグ・ルトコフスキ"), or a Japanese one in kana ("しんかいまこと").
             for form in ordinaryWords.japaneseNames.kanaRenderings(of: folded) {
-                readings.append((Int32(count), Folding.words(of: form), .transliteration))
+                let formWords = Folding.words(of: form)
+                readings.append((Int32(count), formWords, .transliteration))
+                if let first = formWords.first?.unicodeScalars.first, (0x30A1...0x30FA).contains(first.value) { kanaForms.append(formWords[0]) }
             }
             for initials in Self.initialReadings(folded, ordinaryWords: ordinaryWords) {
                 readings.append((Int32(count), initials, .initials))
@@ -312,6 +318,9 @@ public final class PhraseMatcher: Sendable {
             for word in reading.words { if let id = words.find(Array(word.utf8)) { initialOnly.remove(id) } }
         }
         self.initialOnlyWords = initialOnly
+        var bounded = Set(kanaForms.compactMap { words.find(Array($0.utf8)) })
+        for position in 0..<Int(sequenceStarts[phraseCount]) { bounded.remove(sequence[position]) }
+        self.boundedKana = bounded
         self.transitions = transitions
         self.terminals = terminals
         self.hasChildren = hasChildren

@@ -66,6 +66,13 @@ struct PromptScan {
     var sawOtherScript = false
     /// Per byte of an unspaced run, the offset of the scalar it came from.
     var origins: [Int32] = []
+    /// Per byte of an unspaced run, beside ``origins``: whether a katakana word may start at that byte, or end just
+    /// before it (the byte starts a scalar that begins the run, follows white space or `・`, or is or follows a
+    /// character that is not katakana).
+    var kanaBreaks: [Bool] = []
+    /// Whether the last scalar of the open unspaced run was katakana, and whether the next follows a join.
+    var lastKatakana = false
+    var joined = false
 
     var open = false
     var current = Token(
@@ -128,6 +135,7 @@ struct PromptScan {
             unspacedSpaces = 0
             unspacedOddSpace = false
             current.via.insert(.spacing)
+            joined = true
         }
         apostrophePending = false
         if symbolPending {
@@ -175,7 +183,12 @@ struct PromptScan {
             current.hasLower = true
             if unspaced {
                 let count = value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
+                let katakana = value >= 0x30A1 && value <= 0x30FA
+                kanaBreaks.append(current.scalarCount == 1 || joined || !katakana || !lastKatakana)
                 for _ in 0..<count { origins.append(index) }
+                for _ in 1..<count { kanaBreaks.append(false) }
+                lastKatakana = katakana
+                joined = false
             }
             if value < 0x800 {
                 bytes.append(UInt8(0xC0 | (value >> 6)))

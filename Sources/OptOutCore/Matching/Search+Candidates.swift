@@ -236,6 +236,17 @@ extension Search {
     /// Phrases of a script written without spaces found inside a run of it ("新海誠" in "新海誠風の夕焼け"): from each
     /// character, characters are joined while some phrase word starts that way (the prefix filter), and each piece
     /// that is a phrase word becomes a candidate spanning its characters.
+    /// Katakana words written after a name ("ミュシャタッチ", "ルトコフスキスタイル"), folded: タッチ, スタイル, テイスト, ライク,
+    /// イラスト, アート, ファン.
+    static let kanaSuffixes: [[UInt8]] = ["タチ", "スタイル", "テイスト", "ライク", "イラスト", "アト", "フアン"].map { Array($0.utf8) }
+
+    /// Whether the folded bytes at `offset` (before `end`) start with one of ``kanaSuffixes``.
+    static func kanaSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ end: Int) -> Bool {
+        kanaSuffixes.contains { suffix in
+            offset + suffix.count <= end && suffix.indices.allSatisfy { bytes[offset + $0] == suffix[$0] }
+        }
+    }
+
     mutating func addInsideCandidates(_ position: Int, _ token: PromptScan.Token, _ bytes: UnsafeBufferPointer<UInt8>) {
         let start = Int(token.byteStart)
         let end = Int(token.byteEnd)
@@ -260,6 +271,13 @@ extension Search {
                 if from == start && to == end { break }  // the whole run was looked up as a word
                 if let id = matcher.phraseWord(UnsafeBufferPointer(rebasing: bytes[from..<to])) {
                     let origin = Int(token.originStart) - start
+                    // A name rendered in katakana is a katakana word of its own, not a piece of a longer one ("ファンサイト"
+                    // holds アンサイト), though it may take a word such as タッチ or スタイル after it.
+                    if matcher.isBoundedKana(id)
+                        && !(scan.kanaBreaks[origin + from] && (to == end || scan.kanaBreaks[origin + to] || Self.kanaSuffix(bytes, to, end)))
+                    {
+                        continue
+                    }
                     add(
                         words: CollectionOfOne(id),
                         first: position,
