@@ -11,7 +11,13 @@ Bruno, Walter). A word keeps at most four renderings, the most frequent first.
 Held out: the full names of people whose idseq hashes into the dev half (see scripts/make-katakana-eval-set.py) give
 nothing here, so that the dev set measures names the file was not made from.
 
-Output lines: `F`, the folded Latin word, its katakana renderings comma-separated, tab-separated.
+Japanese names in romaji: romaji writes a long vowel once ("Ryohei", "Yuichi", "Ohara"), kana twice (りょうへい,
+ゆういち, おおはら). For every family or given name of JMnedict read in hiragana whose Hepburn romaji drops a long vowel,
+the romaji gives its kana (at most three, the most frequent first); the gate writes any other romaji in kana syllable
+by syllable.
+
+Output lines: `F`, the folded Latin word, its katakana renderings comma-separated; or `R`, romaji, its hiragana
+readings with long vowels comma-separated; tab-separated.
 Usage: scripts/generate-katakana-names.py [path/to/jamdict.db]  (default: download jamdict-data with pip)
 """
 import collections
@@ -81,13 +87,64 @@ def main():
         if len(words) == len(parts):
             for word, part in zip(words, parts):
                 counts[word][part] += 1
+    long_vowels = collections.defaultdict(collections.Counter)
+    for (kana,) in db.execute(
+            """SELECT k.text FROM NEKana k JOIN NETranslation t ON t.idseq = k.idseq JOIN NETransType ty ON ty.tid = t.ID
+               WHERE ty.text IN ('surname', 'given', 'fem', 'masc')"""):
+        if not re.fullmatch(r"[\u3041-\u3096]+", kana):
+            continue
+        spelt = romaji(kana, collapse=False)
+        short = romaji(kana)
+        if spelt and short and spelt != short and len(short) >= 3:
+            long_vowels[short][kana] += 1
     with open(OUT, "w") as out:
         out.write("# Made by scripts/generate-katakana-names.py from JMnedict (EDRDG, CC BY-SA 4.0, via jamdict-data 1.5):"
                   " F, a name's word in Latin letters (folded), at most four katakana renderings, the most frequent first.\n")
         for word in sorted(counts):
             forms = [form for form, _ in counts[word].most_common(4)]
             out.write(f"F\t{word}\t{','.join(forms)}\n")
-    print(f"{len(counts)} words -> {OUT}")
+        for word in sorted(long_vowels):
+            forms = [form for form, _ in long_vowels[word].most_common(3)]
+            out.write(f"R\t{word}\t{','.join(forms)}\n")
+    print(f"{len(counts)} words, {len(long_vowels)} romaji with long vowels -> {OUT}")
+
+
+SYLLABLES = {}
+for row, consonant in zip(["あいうえお", "かきくけこ", "がぎぐげご", "さしすせそ", "ざじずぜぞ", "たちつてと", "だぢづでど", "なにぬねの",
+                           "はひふへほ", "ばびぶべぼ", "ぱぴぷぺぽ", "まみむめも", "らりるれろ"],
+                          ["", "k", "g", "s", "z", "t", "d", "n", "h", "b", "p", "m", "r"]):
+    for kana, vowel in zip(row, "aiueo"):
+        SYLLABLES[kana] = consonant + vowel
+SYLLABLES.update({"し": "shi", "じ": "ji", "ち": "chi", "ぢ": "ji", "つ": "tsu", "づ": "zu", "ふ": "fu", "や": "ya", "ゆ": "yu",
+                  "よ": "yo", "わ": "wa", "を": "o", "ん": "n"})
+
+
+def romaji(kana, collapse=True):
+    """Hepburn romaji as names are written in Latin letters (the gate's JapaneseNames.romaji): long vowels once."""
+    out, double, i = "", False, 0
+    while i < len(kana):
+        c = kana[i]
+        if c == "っ":
+            double = True
+            i += 1
+            continue
+        if i + 1 < len(kana) and kana[i + 1] in "ゃゅょ" and c in SYLLABLES:
+            base = SYLLABLES[c][:-1]
+            syllable = (base if base in ("sh", "ch", "j") else base + "y") + {"ゃ": "a", "ゅ": "u", "ょ": "o"}[kana[i + 1]]
+            i += 2
+        elif c in SYLLABLES:
+            syllable = SYLLABLES[c]
+            i += 1
+        else:
+            return None
+        if double:
+            syllable = ("t" if syllable.startswith("ch") else syllable[0]) + syllable
+            double = False
+        out += syllable
+    if collapse:
+        for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u")):
+            out = out.replace(long, short)
+    return out
 
 
 if __name__ == "__main__":

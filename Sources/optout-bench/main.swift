@@ -2,7 +2,7 @@
 // name-like phrases, on prompts of about 260 bytes made from real prompt fragments.
 //
 // Usage: optout-bench [--sizes 10000,100000,1000000] [--prompts N] [--dump DIR] [--eval DIR] [--scripts]
-//        [--phrases FILE] [--budget-corpora FILE,FILE...] [--adversarial] [--without VIEW,...]
+//        [--phrases FILE] [--budget-corpora FILE,FILE...] [--adversarial] [--without VIEW,...] [--no-japanese-names]
 // With --dump, writes phrases-N.txt and prompts.txt for scripts/bench-matcher.sh to feed ahocorasick-rs.
 import Foundation
 import OptOutCore
@@ -118,7 +118,16 @@ func runBenchmark() {
     // As the server builds them: English words and the everyday words, in their own letters, of the languages read in
     // Latin ones (Resources/world-words.txt).
     let worldWords = ((try? String(contentsOfFile: "Sources/OptOutServer/Resources/world-words.txt", encoding: .utf8)) ?? "").split(separator: "\n")
-    let ordinary = OrdinaryWords(dictionary, otherLanguages: OrdinaryWords.readLanguageWords(worldWords))
+    // And the readings of Japanese names: kanji names in romaji, Latin names in katakana (--no-japanese-names: without).
+    let japaneseNames =
+        CommandLine.arguments.contains("--no-japanese-names")
+        ? JapaneseNames.none
+        : JapaneseNames(
+            lines: ["kanji-name-readings", "katakana-names"].flatMap { name in
+                ((try? String(contentsOfFile: "Sources/OptOutServer/Resources/\(name).txt", encoding: .utf8)) ?? "").split(separator: "\n")
+            }
+        )
+    let ordinary = OrdinaryWords(dictionary, otherLanguages: OrdinaryWords.readLanguageWords(worldWords), japaneseNames: japaneseNames)
     print("ordinary words: \(ordinary.count); prompt fragments: \(fragments.count)")
     var views: Views = CommandLine.arguments.contains("--exact-words-only") ? .exactWords : .all
     // --without phonetic,fuzzy,...: what one view costs.

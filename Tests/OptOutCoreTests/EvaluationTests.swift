@@ -355,7 +355,19 @@ import Testing
             ordinary.count
         )
         for example in refused.prefix(10) { report += "    refused: \(example)\n" }
+        // The spelling reading on the dictionary's own words of four letters or more (every tenth): how often one of
+        // its two readings is a rendering the dictionary gives, as the gate folds katakana.
+        var spelt = (0, 0)
+        for (index, line) in try lines(resources.appendingPathComponent("katakana-names.txt")).enumerated() where index % 10 == 0 {
+            let fields = line.split(separator: "\t")
+            guard fields.count == 3, fields[0] == "F", fields[1].count >= 4 else { continue }
+            let folded = Set(fields[2].split(separator: ",").map { Folding.words(of: String($0)).joined() })
+            let readings = [false, true].map { Folding.words(of: KatakanaSpelling.render(String(fields[1]), continental: $0)).joined() }
+            spelt = (spelt.0 + (readings.contains(where: folded.contains) ? 1 : 0), spelt.1 + 1)
+        }
+        report += String(format: "spelling readings that are the dictionary's: %.4f (%d/%d)\n", Double(spelt.0) / Double(spelt.1), spelt.0, spelt.1)
         print(report)
+        #expect(Double(spelt.0) / Double(spelt.1) >= 0.4)
         #expect(totals.count == 3)
         #expect(Double(refused.count) / Double(ordinary.count) <= 0.001, "\(refused.prefix(5))")
     }

@@ -10,17 +10,21 @@ public struct JapaneseNames: Sendable {
     let given: [String: [String]]
     /// A word of a name in Latin letters (folded) and its katakana renderings, the most frequent first.
     let foreign: [String: [String]]
+    /// Romaji that writes a long vowel once ("ryohei") and the hiragana of the names it reads (りょうへい).
+    let longVowels: [String: [String]]
 
     /// Readings kept for each part: family names, given names.
     static let familyReadings = 2
     static let givenReadings = 3
 
     /// - Parameter lines: `S` (family name) or `G` (given name), the kanji, the hiragana readings comma-separated; or
-    ///   `F`, a word in Latin letters, its katakana renderings comma-separated; tab-separated; `#` comments.
+    ///   `F`, a word in Latin letters, its katakana renderings comma-separated; or `R`, romaji, the hiragana of the
+    ///   names it reads with a long vowel; tab-separated; `#` comments.
     public init(lines: some Sequence<Substring>) {
         var family: [String: [String]] = [:]
         var given: [String: [String]] = [:]
         var foreign: [String: [String]] = [:]
+        var longVowels: [String: [String]] = [:]
         for line in lines where !line.hasPrefix("#") {
             let fields = line.split(separator: "\t")
             guard fields.count == 3 else { continue }
@@ -28,12 +32,14 @@ public struct JapaneseNames: Sendable {
             switch fields[0] {
             case "S": family[String(fields[1]), default: []] += readings
             case "F": foreign[String(fields[1]), default: []] += readings
+            case "R": longVowels[String(fields[1]), default: []] += readings
             default: given[String(fields[1]), default: []] += readings
             }
         }
         self.family = family
         self.given = given
         self.foreign = foreign
+        self.longVowels = longVowels
     }
 
     public static let none = JapaneseNames(lines: [Substring]())

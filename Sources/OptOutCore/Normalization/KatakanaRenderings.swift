@@ -2,9 +2,9 @@
 /// Rutkowski": グレッグ・ルトコフスキ, "Alphonse Mucha": アルフォンス・ミュシャ), and the kana of a Japanese name
 /// registered in romaji ("Makoto Shinkai": シンカイマコト, しんかいまこと).
 ///
-/// A word's renderings come from the name dictionary (JMnedict's katakana names with their Latin spelling), and a word
-/// that is Hepburn romaji is also written in kana syllable by syllable. A name is rendered only when every word has a
-/// rendering. The matcher finds a rendering inside runs of Japanese text; the fold joins the words of a run written
+/// A word's renderings come from the name dictionary (JMnedict's katakana names with their Latin spelling); a word
+/// that is Hepburn romaji is also written in kana, with the long vowels of the names the dictionary reads that way; a
+/// word neither knows is written by its spelling (``KatakanaSpelling``). The matcher finds a rendering inside runs of Japanese text; the fold joins the words of a run written
 /// apart with `・`, and writes long vowels, small kana and voiced kana alike, so グレグ・ルトコフスキー is the same run.
 extension JapaneseNames {
     /// Renderings kept for one name.
@@ -19,22 +19,41 @@ extension JapaneseNames {
         guard !words.isEmpty, words.count <= 4,
             words.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } })
         else { return [] }
-        let romaji = words.map(Self.kana(romaji:))
+        // A word in romaji: the names the dictionary spells with a long vowel first ("ryohei": リョウヘイ), then the
+        // syllables as written (リョヘイ).
+        let romaji: [[String]] = words.map { word in
+            guard let plain = Self.kana(romaji: word) else { return [] }
+            let long = (longVowels[word] ?? []).prefix(2).map(Self.katakana)
+            return Array(long.prefix(1)) + (long.contains(plain) ? [] : [plain]) + long.dropFirst()
+        }
+        // A word that is not romaji: also by its spelling, the English way and the continental way (the dictionary has
+        // "Ernest" as エルネスト, prompts write アーネスト too).
         let choices = zip(words, romaji).map { word, romaji in
             var forms = foreign[word] ?? []
-            if let romaji, !forms.contains(romaji) { forms.append(romaji) }
+            for form in romaji where !forms.contains(form) { forms.append(form) }
+            if romaji.isEmpty {
+                for continental in [false, true] {
+                    let form = KatakanaSpelling.render(word, continental: continental)
+                    if !form.isEmpty && !forms.contains(form) { forms.append(form) }
+                }
+            }
             return forms
         }
         guard choices.allSatisfy({ !$0.isEmpty }) else { return [] }
+        // Renderings that fold alike (グレッグ, グレグ) are one reading.
         var renderings: [String] = []
+        var folded: Set<String> = []
         func add(_ form: String) {
-            if renderings.count < Self.renderingLimit && !renderings.contains(form) { renderings.append(form) }
+            if renderings.count < Self.renderingLimit && folded.insert(Folding.words(of: form).joined()).inserted { renderings.append(form) }
         }
-        // A Japanese name in romaji is written family name first in kana, and in hiragana as well.
-        if words.count == 2, let first = romaji[0], let second = romaji[1] {
-            for form in [first + second, second + first] {
-                add(form)
-                add(Self.hiragana(form))
+        // A Japanese name in romaji is written family name first in kana (in katakana or hiragana), or as registered.
+        if words.count == 2, !romaji[0].isEmpty, !romaji[1].isEmpty {
+            for first in romaji[0].prefix(2) {
+                for second in romaji[1].prefix(2) {
+                    add(second + first)
+                    add(Self.hiragana(second + first))
+                    add(first + second)
+                }
             }
         }
         // Every word's first rendering, then each word's others in turn (not every combination: a name has few).
@@ -88,6 +107,17 @@ extension JapaneseNames {
             if !matched { return nil }
         }
         return String(result)
+    }
+
+    /// Hiragana as katakana.
+    static func katakana(_ hiragana: String) -> String {
+        String(
+            String.UnicodeScalarView(
+                hiragana.unicodeScalars.map { scalar in
+                    (0x3041...0x3096).contains(scalar.value) ? Unicode.Scalar(scalar.value + 0x60)! : scalar
+                }
+            )
+        )
     }
 
     /// Katakana as hiragana.
