@@ -168,7 +168,7 @@ public struct JapaneseNames: Sendable {
 
 extension String {
     /// Every occurrence of `target` replaced, without Foundation.
-    fileprivate func replacingOccurrencesOf(_ target: String, with replacement: String) -> String {
+    func replacingOccurrencesOf(_ target: String, with replacement: String) -> String {
         var result = ""
         var rest = Substring(self)
         while let range = rest.firstRange(of: target) {

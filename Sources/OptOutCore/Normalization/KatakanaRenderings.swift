@@ -36,6 +36,11 @@ extension JapaneseNames {
                     let form = KatakanaSpelling.render(word, continental: continental)
                     if !form.isEmpty && !forms.contains(form) { forms.append(form) }
                 }
+                // And each in the plainer spelling many writers use (ヴァ as バ, ティ as チ, エイ as エー).
+                for form in forms {
+                    let plain = Self.plainKatakana(form)
+                    if !forms.contains(plain) { forms.append(plain) }
+                }
             }
             return forms
         }
@@ -108,6 +113,26 @@ extension JapaneseNames {
         }
         return String(result)
     }
+
+    /// Katakana spelt the plainer way: ヴ as ブ (ヴァ バ, ヴィ ビ, ヴェ ベ, ヴォ ボ), ティ チ, ディ ジ, トゥ ツ, ドゥ ズ, and エイ as エー.
+    static func plainKatakana(_ form: String) -> String {
+        var text = form
+        for (from, to) in [
+            ("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴ", "ブ"), ("ティ", "チ"), ("ディ", "ジ"), ("トゥ", "ツ"), ("ドゥ", "ズ"),
+        ] {
+            text = text.replacingOccurrencesOf(from, with: to)
+        }
+        // エイ, ケイ, セイ ... as エー, ケー, セー: a long e.
+        var scalars = Array(text.unicodeScalars)
+        var index = 1
+        while index < scalars.count {
+            if scalars[index] == "イ", Self.eRow.contains(scalars[index - 1]) { scalars[index] = "ー" }
+            index += 1
+        }
+        return String(String.UnicodeScalarView(scalars))
+    }
+
+    static let eRow = Set("エケゲセゼテデネヘベペメレェ".unicodeScalars)
 
     /// Hiragana as katakana.
     static func katakana(_ hiragana: String) -> String {

@@ -146,7 +146,8 @@ enum KatakanaSpelling {
             }
             let vowel = at(j)
             if isPlainVowel(vowel) || (vowel == UInt8(ascii: "y") && !isVowel(at(j + 1))) {
-                let row = rows[sound] ?? rows[""]!
+                // v: ヴ the English way, バ the continental way (the plain variant of each rendering has バ too).
+                let row = sound == "v" && !continental ? ["ヴァ", "ヴィ", "ヴ", "ヴェ", "ヴォ"] : rows[sound] ?? rows[""]!
                 if !continental && vowel == UInt8(ascii: "e") && at(j + 1) == UInt8(ascii: "r") && !isVowel(at(j + 2)) {
                     out += row[0] + "ー"  // English -er: アー
                     i = j + 2
