@@ -16,8 +16,12 @@ Japanese names in romaji: romaji writes a long vowel once ("Ryohei", "Yuichi", "
 the romaji gives its kana (at most three, the most frequent first); the gate writes any other romaji in kana syllable
 by syllable.
 
-Output lines: `F`, the folded Latin word, its katakana renderings comma-separated; or `R`, romaji, its hiragana
-readings with long vowels comma-separated; tab-separated.
+Ordinary katakana words: JMdict's katakana words with a priority mark (news, ichi, spec, gai: the common ones,
+アイスクリーム, スマートフォン). A name whose katakana rendering is one of them is not read in katakana: the rendering is
+ordinary Japanese text (the server adds wordfreq's Japanese words, world-words.txt).
+
+Output lines: `F`, the folded Latin word, its katakana renderings comma-separated; `R`, romaji, its hiragana
+readings with long vowels comma-separated; `O`, an ordinary katakana word; tab-separated.
 Usage: scripts/generate-katakana-names.py [path/to/jamdict.db]  (default: download jamdict-data with pip)
 """
 import collections
@@ -106,6 +110,10 @@ def main():
         for word in sorted(long_vowels):
             forms = [form for form, _ in long_vowels[word].most_common(3)]
             out.write(f"R\t{word}\t{','.join(forms)}\n")
+        common = sorted({kana for (kana,) in db.execute("SELECT DISTINCT k.text FROM Kana k JOIN KNP p ON p.kid = k.ID")
+                         if KATAKANA.fullmatch(kana)})
+        for word in common:
+            out.write(f"O\t{word}\t-\n")
     print(f"{len(counts)} words, {len(long_vowels)} romaji with long vowels -> {OUT}")
 
 

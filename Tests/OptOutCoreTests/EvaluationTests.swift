@@ -80,7 +80,8 @@ import Testing
             english,
             otherLanguages: OrdinaryWords.readLanguageWords(try lines("world-words.txt").map { Substring($0) }),
             japaneseNames: JapaneseNames(
-                lines: (try lines("kanji-name-readings.txt") + (try lines("katakana-names.txt"))).map { Substring($0) }
+                lines: (try lines("kanji-name-readings.txt") + (try lines("katakana-names.txt"))).map { Substring($0) },
+                ordinaryWords: try lines("world-words.txt").filter { $0.hasPrefix("ja\t") }.map { String($0.dropFirst(3)) }
             )
         )
         let matcher = PhraseMatcher(phrases: texts, ordinaryWords: ordinaryWords, wordOrder: orderable)
@@ -323,7 +324,10 @@ import Testing
         let phrases = names.filter { guardian.reviewReason(for: $0) == nil }
         let japaneseNames = JapaneseNames(
             lines: (try lines(resources.appendingPathComponent("kanji-name-readings.txt"))
-                + lines(resources.appendingPathComponent("katakana-names.txt"))).map { Substring($0) }
+                + lines(resources.appendingPathComponent("katakana-names.txt"))).map { Substring($0) },
+            ordinaryWords: try lines(resources.appendingPathComponent("world-words.txt")).filter { $0.hasPrefix("ja\t") }.map {
+                String($0.dropFirst(3))
+            }
         )
         let matcher = PhraseMatcher(phrases: phrases, ordinaryWords: OrdinaryWords(english, japaneseNames: japaneseNames))
         var hits: [String: Int] = [:]

@@ -114,6 +114,15 @@ import Testing
             #expect(found.map(\.phrase) == [phrase], "\(prompt)")
             #expect(found.first?.via.contains(.transliteration) == true, "\(prompt)")
         }
+        // A name whose rendering is an ordinary Japanese word is not read in kana: "Aisu Kurimu" is アイスクリーム.
+        let words = JapaneseNames(lines: ["O\tアイスクリーム\t-"].map { Substring($0) }, ordinaryWords: ["スマートフォン", "猫"])
+        func folded(_ forms: [String]) -> [String] { forms.map { Folding.words(of: $0).joined() } }
+        #expect(!folded(words.kanaRenderings(of: ["aisu", "kurimu"])).contains(Folding.words(of: "アイスクリーム").joined()))
+        #expect(!folded(words.kanaRenderings(of: ["sumato", "fon"])).contains(Folding.words(of: "スマートフォン").joined()))
+        #expect(folded(Self.names.kanaRenderings(of: ["aisu", "kurimu"])).contains(Folding.words(of: "アイスクリーム").joined()))
+        let guarded = PhraseMatcher(phrases: ["Aisu Kurimu"], ordinaryWords: OrdinaryWords(["sun"], japaneseNames: words))
+        #expect(guarded.matches(in: "アイスクリームを食べる少女").isEmpty)
+        #expect(guarded.matches(in: "portrait by aisu kurimu").map(\.phrase) == [0])
         // Ordinary Japanese text with the same kana elsewhere names no one.
         for prompt in ["グレーのドラゴン、ミュージアム", "マリーゴールドの花畑", "アンナの肖像", "しんかいの魚、まことに美しい"] {
             #expect(matcher.matches(in: prompt).isEmpty, "\(prompt)")

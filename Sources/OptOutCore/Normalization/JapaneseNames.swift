@@ -12,6 +12,9 @@ public struct JapaneseNames: Sendable {
     let foreign: [String: [String]]
     /// Romaji that writes a long vowel once ("ryohei") and the hiragana of the names it reads (りょうへい).
     let longVowels: [String: [String]]
+    /// Ordinary Japanese words in kana, folded (アイスクリーム as アイスクリム): a name whose kana rendering is one is not
+    /// read in kana.
+    let ordinaryKana: Set<String>
 
     /// Readings kept for each part: family names, given names.
     static let familyReadings = 2
@@ -19,12 +22,19 @@ public struct JapaneseNames: Sendable {
 
     /// - Parameter lines: `S` (family name) or `G` (given name), the kanji, the hiragana readings comma-separated; or
     ///   `F`, a word in Latin letters, its katakana renderings comma-separated; or `R`, romaji, the hiragana of the
-    ///   names it reads with a long vowel; tab-separated; `#` comments.
-    public init(lines: some Sequence<Substring>) {
+    ///   names it reads with a long vowel; or `O`, an ordinary word in katakana; tab-separated; `#` comments.
+    /// - Parameter ordinaryWords: more ordinary Japanese words (any script; those in kana are kept).
+    public init(lines: some Sequence<Substring>, ordinaryWords: some Sequence<String> = [String]()) {
         var family: [String: [String]] = [:]
         var given: [String: [String]] = [:]
         var foreign: [String: [String]] = [:]
         var longVowels: [String: [String]] = [:]
+        var ordinaryKana = Set<String>()
+        func addOrdinary(_ word: some StringProtocol) {
+            guard word.unicodeScalars.allSatisfy({ (0x3041...0x30FC).contains($0.value) }) else { return }
+            ordinaryKana.insert(Folding.words(of: String(word)).joined())
+        }
+        for word in ordinaryWords { addOrdinary(word) }
         for line in lines where !line.hasPrefix("#") {
             let fields = line.split(separator: "\t")
             guard fields.count == 3 else { continue }
@@ -33,6 +43,7 @@ public struct JapaneseNames: Sendable {
             case "S": family[String(fields[1]), default: []] += readings
             case "F": foreign[String(fields[1]), default: []] += readings
             case "R": longVowels[String(fields[1]), default: []] += readings
+            case "O": addOrdinary(fields[1])
             default: given[String(fields[1]), default: []] += readings
             }
         }
@@ -40,11 +51,12 @@ public struct JapaneseNames: Sendable {
         self.given = given
         self.foreign = foreign
         self.longVowels = longVowels
+        self.ordinaryKana = ordinaryKana
     }
 
     public static let none = JapaneseNames(lines: [Substring]())
 
-    public var isEmpty: Bool { family.isEmpty && given.isEmpty && foreign.isEmpty }
+    public var isEmpty: Bool { family.isEmpty && given.isEmpty && foreign.isEmpty && longVowels.isEmpty }
 
     /// The readings of `text` when it is a name in kanji the dictionary can split: each as words, family name first,
     /// then given name first; at most twelve.

@@ -70,9 +70,11 @@ extension JapaneseNames {
                 add(parts.joined())
             }
         }
+        // Too short to tell apart, or an ordinary Japanese word ("Aisu Kurimu" is アイスクリーム): not read in kana.
         let minimum = words.count == 1 ? Self.renderingMinimum.oneWord : Self.renderingMinimum.severalWords
         return renderings.filter { rendering in
-            Folding.words(of: rendering).first.map { $0.unicodeScalars.count >= minimum } ?? false
+            let folded = Folding.words(of: rendering).joined()
+            return folded.unicodeScalars.count >= minimum && !ordinaryKana.contains(folded)
         }
     }
 

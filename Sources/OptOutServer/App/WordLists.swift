@@ -32,7 +32,8 @@ public final class WordLists: Sendable {
                 phrases: try commonPhrases(),
                 otherLanguages: OrdinaryWords.readLanguageWords(world.map { Substring($0) }),
                 japaneseNames: JapaneseNames(
-                    lines: (try Self.load("kanji-name-readings") + (try Self.load("katakana-names"))).map { Substring($0) }
+                    lines: (try Self.load("kanji-name-readings") + (try Self.load("katakana-names"))).map { Substring($0) },
+                    ordinaryWords: world.lazy.filter { $0.hasPrefix("ja\t") }.map { String($0.dropFirst(3)) }
                 ),
                 frequentWords: world.compactMap { $0.split(separator: "\t").last.map(String.init) }
             )
