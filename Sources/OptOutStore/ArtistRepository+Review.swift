@@ -98,8 +98,9 @@ extension ArtistRepository {
             guard applied < CollisionGuard.revision else { return nil }
             var held = 0
             // Folding revisions change keys (revision 3: letters with a stroke fold to their base, ligatures to
-            // their letters, white space inside Han, kana and Hangul joins, apostrophes between letters drop): keys
-            // are recomputed first. A phrase whose new key another live phrase already holds is a second spelling of
+            // their letters, white space inside Han, kana and Hangul joins, apostrophes between letters drop;
+            // revision 5: katakana's long-vowel mark and small tsu drop, small kana fold to full size, ・ joins
+            // kana): keys are recomputed first. A phrase whose new key another live phrase already holds is a second spelling of
             // one name: it is rejected, with the reason, and the phrase that already held the key keeps it.
             for row in try db.rows("SELECT id, name, name_key FROM artist WHERE withdrawn_at IS NULL") {
                 let key = PhraseKey.make(try row.get("name", as: String.self))

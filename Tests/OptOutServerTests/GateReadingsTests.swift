@@ -26,6 +26,8 @@ import Testing
                 ("by Lukasz Wojcik, oil", "Łukasz Wójcik", "case"),
                 ("by Greg Rutkovsky", "Greg Rutkowski", "phonetic"),
                 ("by Rutkowski, Greg", "Greg Rutkowski", "order"),
+                // Issue 23, item 5: a Latin name in katakana, as Japanese writes it.
+                ("グレッグ・ルトコフスキ風のドラゴン", "Greg Rutkowski", "transliteration"),
             ]
             for (prompt, phrase, via) in cases {
                 let reply = try await client.call(.post, "/v1/prompts/check", token: key, json: ["prompt": prompt])
@@ -40,7 +42,12 @@ import Testing
                 let end = try #require(match["end"].int)
                 #expect(start >= 0 && end <= scalars.count && start < end)
             }
-            let ordinary = try await client.call(.post, "/v1/prompts/check", token: key, json: ["prompt": "新しい海の夕焼け, a greg of rutabagas"])
+            let ordinary = try await client.call(
+                .post,
+                "/v1/prompts/check",
+                token: key,
+                json: ["prompt": "新しい海の夕焼け, a greg of rutabagas, グレーのドラゴン、ミュージアム"]
+            )
             #expect(ordinary.json["allowed"].bool == true)
         }
     }
@@ -54,6 +61,8 @@ import Testing
         try services.sqlite!.write { db in
             for (id, name, key) in [
                 (1, "Łukasz Nowak", "łukasz nowak"), (2, "Lukasz Nowak", "lukasz nowak"), (3, "Siobhan O'Brien", "siobhan o brien"),
+                // Before revision 5: ・ parted katakana words, and the long-vowel mark and small tsu were kept.
+                (4, "グレッグ・ルトコフスキー", "グレッグ ルトコフスキー"),
             ] {
                 try db.execute(
                     sql: "INSERT INTO account (id, email, password_hash, display_name, created_at) VALUES (?, ?, 'x', 'A', ?)",
@@ -79,13 +88,15 @@ import Testing
                 [$0["text"] as String, $0["normalized"] as String, $0["status"] as String]
             }
         }
+        let katakanaKey = PhraseKey.make("グレッグ・ルトコフスキー")
+        #expect(katakanaKey == PhraseKey.make("グレグ ルトコフスキ") && !katakanaKey.contains(" "))
         #expect(
             rows == [
                 ["Łukasz Nowak", "lukasz nowak", "rejected"], ["Lukasz Nowak", "lukasz nowak", "active"],
-                ["Siobhan O'Brien", "siobhan obrien", "active"],
+                ["Siobhan O'Brien", "siobhan obrien", "active"], ["グレッグ・ルトコフスキー", katakanaKey, "active"],
             ]
         )
         let keys = try services.sqlite!.read { db in try String.fetchAll(db, sql: "SELECT name_key FROM artist ORDER BY id") }
-        #expect(keys == ["lukasz nowak", "lukasz nowak", "siobhan obrien"])
+        #expect(keys == ["lukasz nowak", "lukasz nowak", "siobhan obrien", katakanaKey])
     }
 }

@@ -17,7 +17,7 @@ public struct CollisionGuard: Sendable {
     public static let minimumUnspacedCharacters = 2
     /// Raised whenever the rule holds more phrases than before, or folding changes keys: a start that finds phrases checked under an older
     /// revision moves the active ones now under the rule back to review, once.
-    public static let revision = 4
+    public static let revision = 5
     /// How many of a profile's phrases may block without a moderator's review: each passed the guard alone, but
     /// many rare phrases together could still refuse a share of ordinary prompts. Past this, new ones wait.
     public static let maxUnreviewedPhrases = 50
