@@ -376,3 +376,105 @@ import Testing
         #expect(Double(refused.count) / Double(ordinary.count) <= 0.001, "\(refused.prefix(5))")
     }
 }
+
+/// Issue 23, item 5: Latin names in Arabic and Hebrew letters, on CLDR's renderings of city names
+/// (scripts/make-semitic-eval-set.py): how often the spelling reading writes a word as CLDR does (or one slip from
+/// it, as the matcher reads a long word), names made of two such words found in Arabic and Hebrew prompts, and
+/// ordinary Arabic and Hebrew text refused at most 0.1 %.
+@Suite struct SemiticEvaluationTests {
+    struct Rendering: Decodable {
+        let script: String
+        let latin: String
+        let rendering: String
+    }
+
+    static func oneSlipApart(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Bool {
+        if a == b { return true }
+        guard abs(a.count - b.count) <= 1, min(a.count, b.count) >= PhraseMatcher.minimumFuzzyLength else { return false }
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1] + [Int](repeating: 0, count: b.count)
+            for (j, y) in b.enumerated() { current[j + 1] = min(previous[j] + (x == y ? 0 : 1), previous[j + 1] + 1, current[j] + 1) }
+            previous = current
+        }
+        return previous[b.count] <= 1
+    }
+
+    @Test func arabicAndHebrewRenderingsAreFoundAndOrdinaryTextIsNot() throws {
+        let resources = EvaluationTests.root.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/OptOutServer/Resources")
+        func lines(_ url: URL) throws -> [String] {
+            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+        }
+        var report = "Arabic and Hebrew renderings:\n"
+        var words: [String: (Int, Int)] = [:]
+        let data = try Data(contentsOf: EvaluationTests.root.appendingPathComponent("Eval/semitic.jsonl"))
+        for line in data.split(separator: UInt8(ascii: "\n")) {
+            let row = try JSONDecoder().decode(Rendering.self, from: Data(line))
+            let script: SemiticSpelling.Script = row.script == "arabic" ? .arabic : .hebrew
+            for (latin, written) in zip(Folding.words(of: row.latin), Folding.words(of: row.rendering)) {
+                let expected = Array(written.unicodeScalars)
+                let found = [true, false].contains { full in
+                    let rendered = Folding.words(of: SemiticSpelling.render(latin, script: script, full: full)).joined()
+                    return Self.oneSlipApart(Array(rendered.unicodeScalars), expected)
+                }
+                let tally = words[row.script, default: (0, 0)]
+                words[row.script] = (tally.0 + (found ? 1 : 0), tally.1 + 1)
+                if !found, ProcessInfo.processInfo.environment["SEMITIC_MISSES"] != nil {
+                    print(
+                        "miss \(row.script) \(latin) \(written) \(SemiticSpelling.render(latin, script: script, full: true)) \(SemiticSpelling.render(latin, script: script, full: false))"
+                    )
+                }
+            }
+        }
+        for (script, tally) in words.sorted(by: { $0.key < $1.key }) {
+            report += String(
+                format: "%@ words as CLDR writes them (or one slip off, six letters or more): %.4f (%d/%d)\n",
+                script,
+                Double(tally.0) / Double(tally.1),
+                tally.0,
+                tally.1
+            )
+        }
+        let english = try lines(resources.appendingPathComponent("english-words.txt"))
+        let guardian = CollisionGuard(dictionary: english, commonPhrases: try lines(resources.appendingPathComponent("common-phrases.txt")))
+        let prompts = try EvaluationTests.rows("semitic-prompts.jsonl")
+        let names = try lines(EvaluationTests.root.appendingPathComponent("Eval/phrases.txt")) + prompts.compactMap(\.artist)
+        let phrases = names.filter { guardian.reviewReason(for: $0) == nil }
+        let ordinaryWords = OrdinaryWords(
+            english,
+            otherLanguages: OrdinaryWords.readLanguageWords(try lines(resources.appendingPathComponent("world-words.txt")).map { Substring($0) })
+        )
+        let matcher = PhraseMatcher(phrases: phrases, ordinaryWords: ordinaryWords)
+        var hits: [String: (Int, Int)] = [:]
+        var misses: [String] = []
+        for row in prompts {
+            guard let category = row.category, let artist = row.artist else { continue }
+            let found = matcher.matches(in: row.prompt).contains { phrases[$0.phrase] == artist }
+            let tally = hits[category, default: (0, 0)]
+            hits[category] = (tally.0 + (found ? 1 : 0), tally.1 + 1)
+            if !found && misses.count < 6 { misses.append("\(artist): \(row.prompt)") }
+        }
+        for (category, tally) in hits.sorted(by: { $0.key < $1.key }) {
+            report += String(format: "%@ names found: %.4f (%d/%d)\n", category, Double(tally.0) / Double(tally.1), tally.0, tally.1)
+        }
+        for miss in misses { report += "    missed: \(miss)\n" }
+        // Ordinary text: the world set's Arabic and Hebrew texts, and sentences of the commonest words.
+        let world = try EvaluationTests.rows("world/ordinary.jsonl").filter { row in
+            row.prompt.unicodeScalars.contains { (0x0590...0x06FF).contains($0.value) }
+                && !row.prompt.unicodeScalars.contains { $0.properties.isASCIIHexDigit || ("a"..."z").contains($0) }
+        }
+        let ordinary = world + (try EvaluationTests.rows("semitic-ordinary.jsonl"))
+        let refused = EvaluationTests.refused(ordinary, matcher: matcher, phrases: phrases)
+        report += String(
+            format: "ordinary Arabic and Hebrew text refused %.4f%% (%d/%d)\n",
+            100 * Double(refused.count) / Double(ordinary.count),
+            refused.count,
+            ordinary.count
+        )
+        for example in refused.prefix(10) { report += "    refused: \(example)\n" }
+        print(report)
+        #expect(hits.count == 2)
+        #expect(Double(refused.count) / Double(ordinary.count) <= 0.001, "\(refused.prefix(5))")
+    }
+}

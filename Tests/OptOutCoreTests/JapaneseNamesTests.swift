@@ -129,3 +129,36 @@ import Testing
         }
     }
 }
+
+/// Issue 23, item 5: a name registered in Latin letters is found written in Arabic or Hebrew letters.
+@Suite struct SemiticRenderingsTests {
+    @Test func aLatinNameIsWrittenInArabicAndHebrewLetters() {
+        #expect(SemiticSpelling.render("greg", script: .arabic, full: true) == "غريغ")
+        #expect(SemiticSpelling.render("rutkowski", script: .arabic, full: true) == "روتكوفسكي")
+        #expect(SemiticSpelling.render("greg", script: .hebrew, full: false) == "גרג")
+        #expect(SemiticSpelling.render("rutkowski", script: .hebrew, full: false) == "רוטקובסקי")
+        #expect(SemiticSpelling.render("dublin", script: .arabic, full: false) == "دبلن")
+        #expect(SemiticSpelling.render("anna", script: .hebrew, full: false) == "אנה")
+        #expect(SemiticSpelling.render("adam", script: .hebrew, full: false) == "אדם")
+        // One word, or too short: no rendering.
+        #expect(SemiticSpelling.renderings(of: ["rutkowski"], isEveryday: { _ in false }).isEmpty)
+        #expect(SemiticSpelling.renderings(of: ["al", "bo"], isEveryday: { _ in false }).isEmpty)
+        // A rendering whose every word is an everyday word of its language is ordinary text: left out.
+        let everyday = SemiticSpelling.renderings(of: ["greg", "rutkowski"], isEveryday: { $0 == "גרג" || $0 == "רוטקובסקי" })
+        #expect(!everyday.contains(["גרג", "רוטקובסקי"]) && everyday.contains(["غريغ", "روتكوفسكي"]))
+    }
+
+    @Test func theGateFindsALatinNameInArabicAndHebrewPrompts() {
+        let matcher = PhraseMatcher(phrases: ["Greg Rutkowski", "Salvador Dali"], ordinaryWords: OrdinaryWords(["sun"]))
+        for (prompt, phrase) in [
+            ("قلعة في الضباب، بأسلوب غريغ روتكوفسكي، إضاءة سينمائية", 0), ("טירה בערפל, בסגנון גרג רוטקובסקי", 0),
+            ("لوحة بأسلوب سلفادور دالي", 1), ("ציור בסגנון סלבדור דאלי", 1),
+        ] {
+            let found = matcher.matches(in: prompt)
+            #expect(found.map(\.phrase) == [phrase], "\(prompt)")
+            #expect(found.first?.via.contains(.transliteration) == true, "\(prompt)")
+        }
+        #expect(matcher.matches(in: "قلعة في الضباب، إضاءة سينمائية، ألوان زيتية").isEmpty)
+        #expect(matcher.matches(in: "טירה בערפל, צבעי שמן, תאורה קולנועית").isEmpty)
+    }
+}

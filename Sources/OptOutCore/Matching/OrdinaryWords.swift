@@ -73,6 +73,11 @@ public struct OrdinaryWords: Sendable {
     ])
 
     /// Whether `word` (folded) is an ordinary word (by the filter: about 0.3 % of other words pass too).
+    /// Whether `word` (folded) is an ordinary word of English or an everyday word of ``readLanguages``.
+    func isEveryday(_ word: String) -> Bool {
+        matcherFilter.mayContain(Array(word.utf8).withUnsafeBufferPointer { hashBytes($0) })
+    }
+
     func contains(_ word: String) -> Bool {
         filter.mayContain(Array(word.utf8).withUnsafeBufferPointer { hashBytes($0) })
     }

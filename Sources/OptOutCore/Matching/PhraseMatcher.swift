@@ -151,35 +151,9 @@ public final class PhraseMatcher: Sendable {
                 sequence.append(words.insert(Array(word.utf8)))
             }
             sequenceStarts.append(Int32(sequence.count))
-            // A phrase in another script is also found in its Latin reading, unless that reading is one ordinary
-            // word or too short to tell apart.
-            for reading in Transliteration.phraseReadings(phrase, memo: memo) {
-                let readingWords = Folding.words(of: reading)
-                let letters = readingWords.reduce(0) { $0 + $1.utf8.count }
-                // A reading that is ordinary text ("阿满" read "a man") is not used: the name is still found as written.
-                if readingWords != folded, letters >= 4, !readingWords.isEmpty, !ordinaryWords.isOrdinary(readingWords) {
-                    readings.append((Int32(count), readingWords, .transliteration))
-                }
-            }
-            // A Japanese name in kanji, in the romaji of its likely readings ("新海誠": "Shinkai Makoto", "Makoto Shinkai").
-            // Likely, not certain: a reading with an ordinary English word in it ("shin", "mai") or under eight letters is
-            // left out, so that the readings stay names.
-            for words in ordinaryWords.japaneseNames.readings(of: phrase)
-            where !words.contains(where: ordinaryWords.contains) && words.joined().count >= 8 && words != folded {
-                readings.append((Int32(count), words, .transliteration))
-            }
-            // The same name in kana, or half in kana ("しんかいまこと", "新海まこと"), found inside runs of Japanese text.
-            for form in ordinaryWords.japaneseNames.kanaForms(of: phrase) {
-                readings.append((Int32(count), Folding.words(of: form), .transliteration))
-            }
-            // A name in Latin letters in katakana ("グレッグ・ルトコフスキ"), or a Japanese one in kana ("しんかいまこと").
-            for form in ordinaryWords.japaneseNames.kanaRenderings(of: folded) {
-                let formWords = Folding.words(of: form)
-                readings.append((Int32(count), formWords, .transliteration))
-                if let first = formWords.first?.unicodeScalars.first, (0x30A1...0x30FA).contains(first.value) { kanaForms.append(formWords[0]) }
-            }
-            for initials in Self.initialReadings(folded, ordinaryWords: ordinaryWords) {
-                readings.append((Int32(count), initials, .initials))
+            for reading in Self.readings(of: phrase, folded: folded, ordinaryWords: ordinaryWords, memo: memo) {
+                readings.append((Int32(count), reading.words, reading.via))
+                if reading.boundedKana { kanaForms.append(reading.words[0]) }
             }
             count += 1
         }

@@ -206,10 +206,11 @@ public enum Folding {
         return .separator(isSpace: scalar.properties.isWhitespace)
     }
 
-    /// An apostrophe (', ’, ʼ, ʹ): dropped between two letters of a word, punctuation elsewhere.
+    /// An apostrophe (', ’, ʼ, ʹ, and Hebrew's geresh ׳, which marks a foreign sound: ג׳ is j): dropped between two
+    /// letters of a word, punctuation elsewhere.
     @inline(__always)
     static func isApostrophe(_ value: UInt32) -> Bool {
-        value == 0x27 || value == 0x2019 || value == 0x02BC || value == 0x02B9
+        value == 0x27 || value == 0x2019 || value == 0x02BC || value == 0x02B9 || value == 0x05F3
     }
 
     /// Whether a folded scalar belongs to a script written without spaces between words (Han, kana, Hangul, Thai,
