@@ -140,12 +140,10 @@ import Testing
         #expect(SemiticSpelling.render("dublin", script: .arabic, full: false) == "دبلن")
         #expect(SemiticSpelling.render("anna", script: .hebrew, full: false) == "אנה")
         #expect(SemiticSpelling.render("adam", script: .hebrew, full: false) == "אדם")
-        // One word, or too short: no rendering.
-        #expect(SemiticSpelling.renderings(of: ["rutkowski"], isEveryday: { _ in false }).isEmpty)
-        #expect(SemiticSpelling.renderings(of: ["al", "bo"], isEveryday: { _ in false }).isEmpty)
-        // A rendering whose every word is an everyday word of its language is ordinary text: left out.
-        let everyday = SemiticSpelling.renderings(of: ["greg", "rutkowski"], isEveryday: { $0 == "גרג" || $0 == "רוטקובסקי" })
-        #expect(!everyday.contains(["גרג", "רוטקובסקי"]) && everyday.contains(["غريغ", "روتكوفسكي"]))
+        // A rendering under three letters, or an everyday word of its language, is not read.
+        #expect(SemiticSpelling.wordRenderings("al", isEveryday: { _ in false }).isEmpty)
+        let everyday = SemiticSpelling.wordRenderings("greg", isEveryday: { $0 == "גרג" })
+        #expect(!everyday.contains("גרג") && everyday.contains("غريغ"))
     }
 
     @Test func theGateFindsALatinNameInArabicAndHebrewPrompts() {
@@ -158,6 +156,9 @@ import Testing
             #expect(found.map(\.phrase) == [phrase], "\(prompt)")
             #expect(found.first?.via.contains(.transliteration) == true, "\(prompt)")
         }
+        // One word alone is not read, nor a rendering beside an ordinary word.
+        #expect(matcher.matches(in: "قلعة بأسلوب روتكوفسكي").isEmpty)
+        #expect(matcher.matches(in: "טירה בסגנון רוטקובסקי").isEmpty)
         #expect(matcher.matches(in: "قلعة في الضباب، إضاءة سينمائية، ألوان زيتية").isEmpty)
         #expect(matcher.matches(in: "טירה בערפל, צבעי שמן, תאורה קולנועית").isEmpty)
     }

@@ -1,7 +1,7 @@
 extension PhraseMatcher {
     /// The readings of a phrase the matcher also finds it in, besides its words (`folded`): its Latin reading from
-    /// another script, the romaji and kana of a Japanese name, the katakana, Arabic and Hebrew renderings of a Latin
-    /// name, and its initials. `boundedKana`: a katakana rendering, found only as a katakana word of its own.
+    /// another script, the romaji and kana of a Japanese name, the katakana renderings of a Latin name, and its
+    /// initials (Arabic and Hebrew renderings are read word by word: ``PhraseMatcher/renderedWords``). `boundedKana`: a katakana rendering, found only as a katakana word of its own.
     static func readings(
         of phrase: String,
         folded: [String],
@@ -37,13 +37,44 @@ extension PhraseMatcher {
             let bounded = formWords.first?.unicodeScalars.first.map { (0x30A1...0x30FA).contains($0.value) } ?? false
             result.append((formWords, .transliteration, bounded))
         }
-        // A name in Latin letters in Arabic and Hebrew letters ("غريغ روتكوفسكي", "גרג רוטקובסקי").
-        for rendering in SemiticSpelling.renderings(of: folded, isEveryday: ordinaryWords.isEveryday) {
-            result.append((rendering, .transliteration, false))
-        }
         for initials in Self.initialReadings(folded, ordinaryWords: ordinaryWords) {
             result.append((initials, .initials, false))
         }
         return result
+    }
+}
+
+extension PhraseMatcher {
+    /// The tables of ``renderedForms``: every word of the phrases (`phraseWords`, ids into `words`) in Arabic and
+    /// Hebrew letters, narrow, with the word it renders, and the one-letter deletions of the long ones.
+    static func renderedWordTables(
+        words: WordTable,
+        phraseWords: ArraySlice<Int32>,
+        ordinaryWords: OrdinaryWords
+    ) -> (forms: WordTable, owners: [Int32], deletes: HashMultiMap) {
+        var rendered = Set<Int32>()
+        var forms = WordTable(capacity: 64)
+        var owners: [Int32] = []
+        var formDeletes: [(UInt64, Int32)] = []
+        var narrow: [UInt8] = []
+        for id in phraseWords where rendered.insert(id).inserted {
+            let word = String(decoding: words.word(id), as: UTF8.self)
+            for form in SemiticSpelling.wordRenderings(word, isEveryday: ordinaryWords.isEveryday) {
+                let bytes = Array(form.utf8)
+                guard bytes.withUnsafeBufferPointer({ narrowForm($0, into: &narrow) }), narrow.count <= 64 else { continue }
+                let formID = forms.insert(narrow)
+                guard formID == owners.count else { continue }
+                owners.append(id)
+                guard narrow.count > minimumFuzzyLength else { continue }
+                formDeletes.append((narrow.withUnsafeBufferPointer { hashBytes($0) }, formID))
+                for skip in 1..<narrow.count where narrow[skip] != narrow[skip - 1] {
+                    var shorter = narrow
+                    shorter.remove(at: skip)
+                    formDeletes.append((shorter.withUnsafeBufferPointer { hashBytes($0) }, formID))
+                }
+            }
+        }
+        forms.shrink()
+        return (forms, owners, HashMultiMap(formDeletes))
     }
 }

@@ -3,7 +3,8 @@ extension PhraseMatcher {
     public var memoryBytes: Int {
         words.memoryBytes + ordinaryFilter.memoryBytes + vocabularyFilter.memoryBytes + leetWords.memoryBytes + leetFirst.capacity * 4 + leetNext
             .capacity * 4 + deletes.memoryBytes
-            + transitions.memoryBytes
+            + transitions.memoryBytes + renderedForms.memoryBytes + renderedOwners.capacity * 4
+            + renderedDeletes.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4 + prefixFilter.memoryBytes
             + orderable.capacity * 8 + skeletons.memoryBytes + shortDeletes.memoryBytes + readingOwners.capacity * 4 + entryWords.capacity * 4
             + entryStarts.capacity * 4 + anchorStarts.capacity * 4 + anchorEntries.capacity * 4 + pairFilter.memoryBytes

@@ -39,6 +39,14 @@ public final class PhraseMatcher: Sendable {
     /// Words that only katakana renderings of Latin names hold: found inside a run of Japanese text only as a katakana
     /// word of their own (``Search/addInsideCandidates(_:_:_:)``).
     let boundedKana: Set<Int32>
+    /// The Arabic and Hebrew renderings of the phrases' Latin words (``SemiticSpelling``) in their narrow form
+    /// (``narrowForm(_:into:)``), each with the Latin word it renders (the first, when two render alike): a word of a
+    /// prompt in those letters is read as that word, in a phrase of two words or more.
+    let renderedForms: WordTable
+    let renderedOwners: [Int32]
+    /// The long renderings (six letters or more) by the hash of the form and of each one-letter deletion of it: a
+    /// prompt's word one slip from one is read as its word too.
+    let renderedDeletes: HashMultiMap
     let transitions: TransitionTable
     /// Per state: the first phrase ending there, or -1. States below `words.count` are one-word paths.
     let terminals: [Int32]
@@ -295,6 +303,11 @@ public final class PhraseMatcher: Sendable {
         var bounded = Set(kanaForms.compactMap { words.find(Array($0.utf8)) })
         for position in 0..<Int(sequenceStarts[phraseCount]) { bounded.remove(sequence[position]) }
         self.boundedKana = bounded
+        (renderedForms, renderedOwners, renderedDeletes) = Self.renderedWordTables(
+            words: words,
+            phraseWords: sequence[0..<Int(sequenceStarts[phraseCount])],
+            ordinaryWords: ordinaryWords
+        )
         self.transitions = transitions
         self.terminals = terminals
         self.hasChildren = hasChildren

@@ -19,6 +19,10 @@ extension Search {
                     token: position
                 )
                 if token.unspaced && token.scalarCount > 1 { addInsideCandidates(position, token, bytes) }
+                // A word in Arabic or Hebrew letters: the Latin phrase words it renders ("غريغ" is "greg").
+                if !token.isASCII && !token.unspaced && word.count >= 4 && word[0] >= 0xD6 && word[0] <= 0xDB && views.contains(.transliteration) {
+                    addRenderedCandidates(word, position: position, token: token)
+                }
             }
         }
     }
@@ -236,17 +240,6 @@ extension Search {
     /// Phrases of a script written without spaces found inside a run of it ("新海誠" in "新海誠風の夕焼け"): from each
     /// character, characters are joined while some phrase word starts that way (the prefix filter), and each piece
     /// that is a phrase word becomes a candidate spanning its characters.
-    /// Katakana words written after a name ("ミュシャタッチ", "ルトコフスキスタイル"), folded: タッチ, スタイル, テイスト, ライク,
-    /// イラスト, アート, ファン.
-    static let kanaSuffixes: [[UInt8]] = ["タチ", "スタイル", "テイスト", "ライク", "イラスト", "アト", "フアン"].map { Array($0.utf8) }
-
-    /// Whether the folded bytes at `offset` (before `end`) start with one of ``kanaSuffixes``.
-    static func kanaSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ end: Int) -> Bool {
-        kanaSuffixes.contains { suffix in
-            offset + suffix.count <= end && suffix.indices.allSatisfy { bytes[offset + $0] == suffix[$0] }
-        }
-    }
-
     mutating func addInsideCandidates(_ position: Int, _ token: PromptScan.Token, _ bytes: UnsafeBufferPointer<UInt8>) {
         let start = Int(token.byteStart)
         let end = Int(token.byteEnd)

@@ -218,6 +218,7 @@ extension Search {
         var entry = matcher.terminals[Int(current)]
         if entry >= 0 && Self.slipsAllowed(via: via, slips: slips, words: depth, letters: letters)
             && (anchored || letters >= Self.minimumUnanchoredLetters || via.isDisjoint(with: [.shortSlip, .weakForm]))
+            && (!via.contains(.rendered) || depth >= 2 && letters >= SemiticSpelling.minimumLetters)
         {
             while entry >= 0 {
                 if (!via.contains(.crossedBoundary) || matcher.crossesBoundary[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0)

@@ -48,6 +48,9 @@ public struct Via: OptionSet, Sendable, Hashable {
     /// Internal: a one-letter word written as a word, not as an initial ("a", not "A." or "A"), which no initials
     /// reading takes, and initials found run together in a longer word.
     static let notInitial = Via(rawValue: 1 << 28)
+    /// Internal: a word of another script read as a phrase word it renders (Arabic or Hebrew letters for a Latin
+    /// word), which counts only in a phrase of two words or more.
+    static let rendered = Via(rawValue: 1 << 29)
     /// Internal: the views the API reports.
     static let reported = Via(rawValue: (1 << 18) - 1)
 

@@ -14,36 +14,40 @@ public enum SemiticSpelling {
     }
 
     /// Letter groups read as one consonant, the longest first.
-    static let groups = ["tsch", "sch", "tch", "sh", "ch", "ph", "th", "ck", "kh", "zh", "ts", "tz", "qu", "gh", "wh", "dg", "sz", "cz"]
-    static let vowelGroups = ["ee", "ea", "oo", "ou", "au", "aw", "ai", "ay", "ei", "ey", "ie", "oe", "ue", "ui", "aa"]
+    static let groups: [[UInt8]] = ["tsch", "sch", "tch", "sh", "ch", "ph", "th", "ck", "kh", "zh", "ts", "tz", "qu", "gh", "wh", "dg", "sz", "cz"]
+        .map { Array($0.utf8) }
+    static let vowelGroups: [[UInt8]] = ["ee", "ea", "oo", "ou", "au", "aw", "ai", "ay", "ei", "ey", "ie", "oe", "ue", "ui", "aa"].map {
+        Array($0.utf8)
+    }
 
     /// The sounds of `word` (lower-case ASCII letters); a doubled consonant is one.
     static func sounds(_ word: String) -> [Sound] {
-        let w = Array(word.utf8).map { Character(UnicodeScalar($0)) }
+        let w = Array(word.utf8)
         var sounds: [Sound] = []
         var i = 0
-        func isVowel(_ c: Character) -> Bool { "aeiou".contains(c) }
+        func isVowel(_ c: UInt8) -> Bool { c == 0x61 || c == 0x65 || c == 0x69 || c == 0x6F || c == 0x75 }
+        func starts(_ group: [UInt8]) -> Bool { i + group.count <= w.count && group.indices.allSatisfy { w[i + $0] == group[$0] } }
         while i < w.count {
-            let rest = String(w[i...])
-            if isVowel(w[i]) || (w[i] == "y" && i > 0 && (i + 1 == w.count || !isVowel(w[i + 1]))) {
-                if let group = vowelGroups.first(where: { rest.hasPrefix($0) }) {
-                    sounds.append(.vowel(group))
+            if isVowel(w[i]) || (w[i] == UInt8(ascii: "y") && i > 0 && (i + 1 == w.count || !isVowel(w[i + 1]))) {
+                if let group = vowelGroups.first(where: starts) {
+                    sounds.append(.vowel(String(decoding: group, as: UTF8.self)))
                     i += 2
                 } else {
-                    sounds.append(.vowel(w[i] == "y" ? "i" : String(w[i])))
+                    sounds.append(.vowel(w[i] == UInt8(ascii: "y") ? "i" : String(UnicodeScalar(w[i]))))
                     i += 1
                 }
                 continue
             }
-            var sound = String(w[i])
+            var sound = String(UnicodeScalar(w[i]))
             var length = 1
-            if let group = groups.first(where: { rest.hasPrefix($0) }) {
-                sound = group
+            if let group = groups.first(where: starts) {
+                sound = String(decoding: group, as: UTF8.self)
                 length = group.count
-            } else if w[i] == "c" {
-                sound = i + 1 < w.count && "eiy".contains(w[i + 1]) ? "s" : "k"
+            } else if w[i] == UInt8(ascii: "c") {
+                sound =
+                    i + 1 < w.count && (w[i + 1] == UInt8(ascii: "e") || w[i + 1] == UInt8(ascii: "i") || w[i + 1] == UInt8(ascii: "y")) ? "s" : "k"
             }
-            if case .consonant(let last) = sounds.last, last == sound, length == 1, i > 0, w[i - 1] == w[i] {
+            if length == 1, i > 0, w[i - 1] == w[i], case .consonant(let last) = sounds.last, last == sound {
                 i += 1  // a doubled letter: one sound
                 continue
             }
@@ -69,7 +73,10 @@ public enum SemiticSpelling {
     /// `word` (lower-case ASCII letters) in `script`; `full`: whether short vowels are written (e as ي, י; a as א) and
     /// g as غ, or left out and g as ج.
     public static func render(_ word: String, script: Script, full: Bool) -> String {
-        let sounds = sounds(word)
+        render(sounds: sounds(word), script: script, full: full)
+    }
+
+    static func render(sounds: [Sound], script: Script, full: Bool) -> String {
         var out = ""
         for (index, sound) in sounds.enumerated() {
             let first = index == 0
@@ -144,31 +151,20 @@ public enum SemiticSpelling {
 }
 
 extension SemiticSpelling {
-    /// Letters a rendering has at least, all its words together.
+    /// Letters a phrase read from renderings has at least, in Latin letters, all its words together.
     static let minimumLetters = 6
 
-    /// The Arabic and Hebrew renderings of a name of two to four words in Latin letters (folded): in each script, with
-    /// every short e written and with none. Empty for one word, another script, or a rendering under
-    /// ``minimumLetters`` letters; a rendering each of whose words is an everyday word of its language
-    /// (`isEveryday`) is left out, as ordinary text.
-    static func renderings(of words: [String], isEveryday: (String) -> Bool) -> [[String]] {
-        guard words.count >= 2, words.count <= 4,
-            words.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } })
-        else { return [] }
-        var result: [[String]] = []
-        for script in [Script.arabic, .hebrew] {
-            // Every word full, every word sparse, and for two words the mixed ones.
-            let patterns: [[Bool]] =
-                words.count == 2
-                ? [[true, true], [false, false], [true, false], [false, true]]
-                : [Array(repeating: true, count: words.count), Array(repeating: false, count: words.count)]
-            for pattern in patterns {
-                let rendered = Folding.words(of: zip(words, pattern).map { render($0, script: script, full: $1) }.joined(separator: " "))
-                guard rendered.count == words.count, rendered.reduce(0, { $0 + $1.unicodeScalars.count }) >= minimumLetters,
-                    !rendered.allSatisfy(isEveryday), !result.contains(rendered)
-                else { continue }
-                result.append(rendered)
-            }
+    /// The Arabic and Hebrew renderings of one word of a phrase in Latin letters (folded): in each script, full and
+    /// sparse, folded as a prompt's words are. A rendering under three letters, or an everyday word of its language
+    /// (`isEveryday`), is left out: the gate does not read ordinary text as a name's word.
+    static func wordRenderings(_ word: String, isEveryday: (String) -> Bool) -> [String] {
+        guard word.utf8.count >= 2, word.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return [] }
+        let sounds = sounds(word)
+        var result: [String] = []
+        for (script, full) in [(Script.arabic, true), (.arabic, false), (.hebrew, true), (.hebrew, false)] {
+            let folded = Folding.words(of: render(sounds: sounds, script: script, full: full))
+            guard folded.count == 1, folded[0].unicodeScalars.count >= 3, !isEveryday(folded[0]), !result.contains(folded[0]) else { continue }
+            result.append(folded[0])
         }
         return result
     }

@@ -1,0 +1,65 @@
+/// Names in other scripts read word by word: Arabic and Hebrew renderings of Latin words, and the katakana words a
+/// name rendered in katakana may take after it.
+extension Search {
+    /// The Latin phrase word a word in Arabic or Hebrew letters renders (``PhraseMatcher/renderedForms``): as
+    /// written, or one slip from a long rendering.
+    mutating func addRenderedCandidates(_ word: UnsafeBufferPointer<UInt8>, position: Int, token: PromptScan.Token) {
+        guard matcher.renderedOwners.count > 0, word.count <= 128 else { return }
+        budget -= 1
+        let via = token.via.union([.transliteration, .rendered])
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count * 2 + 2) { scratch in
+            let narrow = UnsafeMutableBufferPointer(rebasing: scratch[0..<(word.count + 1)])
+            guard let count = PhraseMatcher.narrowForm(word, into: narrow) else { return }
+            let query = UnsafeBufferPointer(rebasing: narrow[0..<count])
+            if let form = matcher.renderedForms.find(query) {
+                add(
+                    words: CollectionOfOne(matcher.renderedOwners[Int(form)]),
+                    first: position,
+                    next: position + 1,
+                    via: via,
+                    start: token.scalarStart,
+                    end: token.scalarEnd
+                )
+            }
+            guard views.contains(.fuzzy), count > PhraseMatcher.minimumFuzzyLength else { return }
+            let shorter = UnsafeMutableBufferPointer(rebasing: scratch[(word.count + 1)..<(word.count * 2 + 2)])
+            var found: [Int32] = []
+            func consider(_ form: Int32) {
+                guard !found.contains(form) else { return }
+                found.append(form)
+                let bytes = matcher.renderedForms.word(form)
+                let near = bytes.withUnsafeBufferPointer { PhraseMatcher.isOneEditApart($0, query) }
+                guard near else { return }
+                add(
+                    words: CollectionOfOne(matcher.renderedOwners[Int(form)]),
+                    first: position,
+                    next: position + 1,
+                    via: via.union(.fuzzy),
+                    start: token.scalarStart,
+                    end: token.scalarEnd
+                )
+            }
+            budget -= count
+            matcher.renderedDeletes.forEach(hash: hashBytes(query), consider)
+            for skip in 1..<count where query[skip] != query[skip - 1] {
+                var length = 0
+                for index in 0..<count where index != skip {
+                    shorter[length] = query[index]
+                    length += 1
+                }
+                matcher.renderedDeletes.forEach(hash: hashBytes(UnsafeBufferPointer(rebasing: shorter[0..<length])), consider)
+            }
+        }
+    }
+
+    /// Katakana words written after a name ("ミュシャタッチ", "ルトコフスキスタイル"), folded: タッチ, スタイル, テイスト, ライク,
+    /// イラスト, アート, ファン.
+    static let kanaSuffixes: [[UInt8]] = ["タチ", "スタイル", "テイスト", "ライク", "イラスト", "アト", "フアン"].map { Array($0.utf8) }
+
+    /// Whether the folded bytes at `offset` (before `end`) start with one of ``kanaSuffixes``.
+    static func kanaSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ end: Int) -> Bool {
+        kanaSuffixes.contains { suffix in
+            offset + suffix.count <= end && suffix.indices.allSatisfy { bytes[offset + $0] == suffix[$0] }
+        }
+    }
+}
