@@ -28,6 +28,9 @@ import Testing
                 ("by Rutkowski, Greg", "Greg Rutkowski", "order"),
                 // Issue 23, item 5: a Latin name in katakana, as Japanese writes it.
                 ("グレッグ・ルトコフスキ風のドラゴン", "Greg Rutkowski", "transliteration"),
+                // And in Arabic and Hebrew letters.
+                ("قلعة في الضباب، بأسلوب غريغ روتكوفسكي", "Greg Rutkowski", "transliteration"),
+                ("טירה בערפל, בסגנון גרג רוטקובסקי", "Greg Rutkowski", "transliteration"),
             ]
             for (prompt, phrase, via) in cases {
                 let reply = try await client.call(.post, "/v1/prompts/check", token: key, json: ["prompt": prompt])
@@ -46,7 +49,7 @@ import Testing
                 .post,
                 "/v1/prompts/check",
                 token: key,
-                json: ["prompt": "新しい海の夕焼け, a greg of rutabagas, グレーのドラゴン、ミュージアム"]
+                json: ["prompt": "新しい海の夕焼け, a greg of rutabagas, グレーのドラゴン、ミュージアム, بأسلوب روتكوفسكي, בסגנון רוטקובסקי"]
             )
             #expect(ordinary.json["allowed"].bool == true)
         }

@@ -51,20 +51,23 @@ extension PhraseMatcher {
         words: WordTable,
         phraseWords: ArraySlice<Int32>,
         ordinaryWords: OrdinaryWords
-    ) -> (forms: WordTable, owners: [Int32], deletes: HashMultiMap) {
+    ) -> (forms: WordTable, owners: [Int32], everyday: [UInt64], deletes: HashMultiMap) {
         var rendered = Set<Int32>()
         var forms = WordTable(capacity: 64)
         var owners: [Int32] = []
+        var everyday: [UInt64] = []
         var formDeletes: [(UInt64, Int32)] = []
         var narrow: [UInt8] = []
         for id in phraseWords where rendered.insert(id).inserted {
             let word = String(decoding: words.word(id), as: UTF8.self)
-            for form in SemiticSpelling.wordRenderings(word, isEveryday: ordinaryWords.isEveryday) {
+            for (form, isEveryday) in SemiticSpelling.wordRenderings(word, isEveryday: ordinaryWords.isEveryday) {
                 let bytes = Array(form.utf8)
                 guard bytes.withUnsafeBufferPointer({ narrowForm($0, into: &narrow) }), narrow.count <= 64 else { continue }
                 let formID = forms.insert(narrow)
                 guard formID == owners.count else { continue }
                 owners.append(id)
+                if owners.count > everyday.count * 64 { everyday.append(0) }
+                if isEveryday { everyday[Int(formID) >> 6] |= 1 << UInt64(formID & 63) }
                 guard narrow.count > minimumFuzzyLength else { continue }
                 formDeletes.append((narrow.withUnsafeBufferPointer { hashBytes($0) }, formID))
                 for skip in 1..<narrow.count where narrow[skip] != narrow[skip - 1] {
@@ -75,6 +78,6 @@ extension PhraseMatcher {
             }
         }
         forms.shrink()
-        return (forms, owners, HashMultiMap(formDeletes))
+        return (forms, owners, everyday, HashMultiMap(formDeletes))
     }
 }

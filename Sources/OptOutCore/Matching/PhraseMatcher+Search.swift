@@ -3,7 +3,7 @@ extension PhraseMatcher {
     public var memoryBytes: Int {
         words.memoryBytes + ordinaryFilter.memoryBytes + vocabularyFilter.memoryBytes + leetWords.memoryBytes + leetFirst.capacity * 4 + leetNext
             .capacity * 4 + deletes.memoryBytes
-            + transitions.memoryBytes + renderedForms.memoryBytes + renderedOwners.capacity * 4
+            + transitions.memoryBytes + renderedForms.memoryBytes + renderedOwners.capacity * 4 + renderedEveryday.capacity * 8
             + renderedDeletes.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4 + prefixFilter.memoryBytes
             + orderable.capacity * 8 + skeletons.memoryBytes + shortDeletes.memoryBytes + readingOwners.capacity * 4 + entryWords.capacity * 4

@@ -44,6 +44,8 @@ public final class PhraseMatcher: Sendable {
     /// prompt in those letters is read as that word, in a phrase of two words or more.
     let renderedForms: WordTable
     let renderedOwners: [Int32]
+    /// Per rendering, a bit: whether it is an everyday word of its language.
+    let renderedEveryday: [UInt64]
     /// The long renderings (six letters or more) by the hash of the form and of each one-letter deletion of it: a
     /// prompt's word one slip from one is read as its word too.
     let renderedDeletes: HashMultiMap
@@ -303,7 +305,7 @@ public final class PhraseMatcher: Sendable {
         var bounded = Set(kanaForms.compactMap { words.find(Array($0.utf8)) })
         for position in 0..<Int(sequenceStarts[phraseCount]) { bounded.remove(sequence[position]) }
         self.boundedKana = bounded
-        (renderedForms, renderedOwners, renderedDeletes) = Self.renderedWordTables(
+        (renderedForms, renderedOwners, renderedEveryday, renderedDeletes) = Self.renderedWordTables(
             words: words,
             phraseWords: sequence[0..<Int(sequenceStarts[phraseCount])],
             ordinaryWords: ordinaryWords

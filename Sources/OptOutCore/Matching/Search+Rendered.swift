@@ -6,17 +6,20 @@ extension Search {
     mutating func addRenderedCandidates(_ word: UnsafeBufferPointer<UInt8>, position: Int, token: PromptScan.Token) {
         guard matcher.renderedOwners.count > 0, word.count <= 128 else { return }
         budget -= 1
-        let via = token.via.union([.transliteration, .rendered])
+        let base = token.via.union([.transliteration, .rendered])
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count * 2 + 2) { scratch in
             let narrow = UnsafeMutableBufferPointer(rebasing: scratch[0..<(word.count + 1)])
             guard let count = PhraseMatcher.narrowForm(word, into: narrow) else { return }
             let query = UnsafeBufferPointer(rebasing: narrow[0..<count])
+            func via(_ form: Int32) -> Via {
+                matcher.renderedEveryday[Int(form) >> 6] & (1 << UInt64(form & 63)) != 0 ? base : base.union(.renderedDistinct)
+            }
             if let form = matcher.renderedForms.find(query) {
                 add(
                     words: CollectionOfOne(matcher.renderedOwners[Int(form)]),
                     first: position,
                     next: position + 1,
-                    via: via,
+                    via: via(form),
                     start: token.scalarStart,
                     end: token.scalarEnd
                 )
@@ -34,7 +37,7 @@ extension Search {
                     words: CollectionOfOne(matcher.renderedOwners[Int(form)]),
                     first: position,
                     next: position + 1,
-                    via: via.union(.fuzzy),
+                    via: via(form).union(.fuzzy),
                     start: token.scalarStart,
                     end: token.scalarEnd
                 )

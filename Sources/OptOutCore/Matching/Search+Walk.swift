@@ -218,7 +218,7 @@ extension Search {
         var entry = matcher.terminals[Int(current)]
         if entry >= 0 && Self.slipsAllowed(via: via, slips: slips, words: depth, letters: letters)
             && (anchored || letters >= Self.minimumUnanchoredLetters || via.isDisjoint(with: [.shortSlip, .weakForm]))
-            && (!via.contains(.rendered) || depth >= 2 && letters >= SemiticSpelling.minimumLetters)
+            && (!via.contains(.rendered) || depth >= 2 && letters >= SemiticSpelling.minimumLetters && via.contains(.renderedDistinct))
         {
             while entry >= 0 {
                 if (!via.contains(.crossedBoundary) || matcher.crossesBoundary[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0)

@@ -51,6 +51,9 @@ public struct Via: OptionSet, Sendable, Hashable {
     /// Internal: a word of another script read as a phrase word it renders (Arabic or Hebrew letters for a Latin
     /// word), which counts only in a phrase of two words or more.
     static let rendered = Via(rawValue: 1 << 29)
+    /// Internal: such a word whose rendering is no everyday word of its language: a phrase read from renderings needs
+    /// one ("غريغ", Greg, is an everyday Arabic word; "روتكوفسكي" is not).
+    static let renderedDistinct = Via(rawValue: 1 << 30)
     /// Internal: the views the API reports.
     static let reported = Via(rawValue: (1 << 18) - 1)
 

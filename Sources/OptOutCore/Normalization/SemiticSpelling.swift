@@ -155,16 +155,16 @@ extension SemiticSpelling {
     static let minimumLetters = 6
 
     /// The Arabic and Hebrew renderings of one word of a phrase in Latin letters (folded): in each script, full and
-    /// sparse, folded as a prompt's words are. A rendering under three letters, or an everyday word of its language
-    /// (`isEveryday`), is left out: the gate does not read ordinary text as a name's word.
-    static func wordRenderings(_ word: String, isEveryday: (String) -> Bool) -> [String] {
+    /// sparse, folded as a prompt's words are, each with whether it is an everyday word of its language
+    /// (`isEveryday`: a phrase is not read from such renderings alone). A rendering under three letters is left out.
+    static func wordRenderings(_ word: String, isEveryday: (String) -> Bool) -> [(form: String, everyday: Bool)] {
         guard word.utf8.count >= 2, word.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { return [] }
         let sounds = sounds(word)
-        var result: [String] = []
+        var result: [(form: String, everyday: Bool)] = []
         for (script, full) in [(Script.arabic, true), (.arabic, false), (.hebrew, true), (.hebrew, false)] {
             let folded = Folding.words(of: render(sounds: sounds, script: script, full: full))
-            guard folded.count == 1, folded[0].unicodeScalars.count >= 3, !isEveryday(folded[0]), !result.contains(folded[0]) else { continue }
-            result.append(folded[0])
+            guard folded.count == 1, folded[0].unicodeScalars.count >= 3, !result.contains(where: { $0.form == folded[0] }) else { continue }
+            result.append((folded[0], isEveryday(folded[0])))
         }
         return result
     }
