@@ -32,10 +32,9 @@ extension PhraseMatcher {
         }
         // A name in Latin letters in katakana ("グレッグ・ルトコフスキ"), or a Japanese one in kana ("しんかいまこと").
         for form in ordinaryWords.japaneseNames.kanaRenderings(of: folded) {
-            let formWords = Folding.words(of: form)
             // One found only as a katakana word of its own (``Search/addInsideCandidates(_:_:_:)``).
-            let bounded = formWords.first?.unicodeScalars.first.map { (0x30A1...0x30FA).contains($0.value) } ?? false
-            result.append((formWords, .transliteration, bounded))
+            let bounded = form.unicodeScalars.first.map { (0x30A1...0x30FA).contains($0.value) } ?? false
+            result.append(([form], .transliteration, bounded))
         }
         for initials in Self.initialReadings(folded, ordinaryWords: ordinaryWords) {
             result.append((initials, .initials, false))

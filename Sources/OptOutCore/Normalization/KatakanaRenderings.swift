@@ -13,8 +13,9 @@ extension JapaneseNames {
     static let renderingMinimum = (oneWord: 6, severalWords: 5)
 
     /// The katakana (and, for romaji, hiragana) renderings of a name given as its folded words (`["greg",
-    /// "rutkowski"]`), each written without the dots between its words; at most ``renderingLimit``. Empty when a
-    /// word has no rendering or the name is not in Latin letters.
+    /// "rutkowski"]`), each folded as the gate folds a prompt (one word: the dots between its words, long vowels and
+    /// voicing gone); at most ``renderingLimit``. Empty when a word has no rendering or the name is not in Latin
+    /// letters.
     public func kanaRenderings(of words: [String]) -> [String] {
         guard !words.isEmpty, words.count <= 4,
             words.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } })
@@ -45,38 +46,46 @@ extension JapaneseNames {
             return forms
         }
         guard choices.allSatisfy({ !$0.isEmpty }) else { return [] }
-        // Renderings that fold alike (グレッグ, グレグ) are one reading.
+        // Each word's renderings folded once; renderings that fold alike (グレッグ, グレグ) are one. Kana fold one by one,
+        // so a name's folded rendering is its words' folded renderings joined.
+        let folded: [[String]] = choices.map { forms in
+            var seen: [String] = []
+            for form in forms {
+                let key = Self.foldKana(form)
+                if !seen.contains(key) { seen.append(key) }
+            }
+            return seen
+        }
         var renderings: [String] = []
-        var folded: Set<String> = []
         func add(_ form: String) {
-            if renderings.count < Self.renderingLimit && folded.insert(Folding.words(of: form).joined()).inserted { renderings.append(form) }
+            if renderings.count < Self.renderingLimit && !renderings.contains(form) { renderings.append(form) }
         }
         // A Japanese name in romaji is written family name first in kana (in katakana or hiragana), or as registered.
         if words.count == 2, !romaji[0].isEmpty, !romaji[1].isEmpty {
             for first in romaji[0].prefix(2) {
                 for second in romaji[1].prefix(2) {
-                    add(second + first)
-                    add(Self.hiragana(second + first))
-                    add(first + second)
+                    add(Self.foldKana(second) + Self.foldKana(first))
+                    add(Self.foldKana(Self.hiragana(second + first)))
+                    add(Self.foldKana(first) + Self.foldKana(second))
                 }
             }
         }
         // Every word's first rendering, then each word's others in turn (not every combination: a name has few).
-        add(choices.map { $0[0] }.joined())
-        for (index, forms) in choices.enumerated() {
+        add(folded.map { $0[0] }.joined())
+        for (index, forms) in folded.enumerated() {
             for form in forms.dropFirst() {
-                var parts = choices.map { $0[0] }
+                var parts = folded.map { $0[0] }
                 parts[index] = form
                 add(parts.joined())
             }
         }
         // Too short to tell apart, or an ordinary Japanese word ("Aisu Kurimu" is アイスクリーム): not read in kana.
         let minimum = words.count == 1 ? Self.renderingMinimum.oneWord : Self.renderingMinimum.severalWords
-        return renderings.filter { rendering in
-            let folded = Folding.words(of: rendering).joined()
-            return folded.unicodeScalars.count >= minimum && !ordinaryKana.contains(folded)
-        }
+        return renderings.filter { $0.unicodeScalars.count >= minimum && !ordinaryKana.contains($0) }
     }
+
+    /// Kana folded as the gate folds them (``Folding``): one word.
+    static func foldKana(_ kana: String) -> String { Folding.words(of: kana).joined() }
 
     /// A word in Hepburn romaji written in katakana syllable by syllable ("shinkai" → シンカイ, "hattori" → ハットリ),
     /// or nil when the word is not romaji.
@@ -118,21 +127,33 @@ extension JapaneseNames {
 
     /// Katakana spelt the plainer way: ヴ as ブ (ヴァ バ, ヴィ ビ, ヴェ ベ, ヴォ ボ), ティ チ, ディ ジ, トゥ ツ, ドゥ ズ, and エイ as エー.
     static func plainKatakana(_ form: String) -> String {
-        var text = form
-        for (from, to) in [
-            ("ヴァ", "バ"), ("ヴィ", "ビ"), ("ヴェ", "ベ"), ("ヴォ", "ボ"), ("ヴ", "ブ"), ("ティ", "チ"), ("ディ", "ジ"), ("トゥ", "ツ"), ("ドゥ", "ズ"),
-        ] {
-            text = text.replacingOccurrencesOf(from, with: to)
-        }
-        // エイ, ケイ, セイ ... as エー, ケー, セー: a long e.
-        var scalars = Array(text.unicodeScalars)
-        var index = 1
+        let scalars = Array(form.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var index = 0
         while index < scalars.count {
-            if scalars[index] == "イ", Self.eRow.contains(scalars[index - 1]) { scalars[index] = "ー" }
+            let scalar = scalars[index]
+            let next = index + 1 < scalars.count ? scalars[index + 1] : " "
+            if let plain = Self.plainPairs[[scalar, next]] {
+                out.append(plain)
+                index += 2
+                continue
+            }
+            if scalar == "ヴ" {
+                out.append("ブ")
+            } else if scalar == "イ", let last = out.last, Self.eRow.contains(last) {
+                out.append("ー")  // エイ, ケイ, セイ ... as エー, ケー, セー: a long e
+            } else {
+                out.append(scalar)
+            }
             index += 1
         }
-        return String(String.UnicodeScalarView(scalars))
+        return String(out)
     }
+
+    static let plainPairs: [[Unicode.Scalar]: Unicode.Scalar] = [
+        ["ヴ", "ァ"]: "バ", ["ヴ", "ィ"]: "ビ", ["ヴ", "ェ"]: "ベ", ["ヴ", "ォ"]: "ボ", ["テ", "ィ"]: "チ", ["デ", "ィ"]: "ジ", ["ト", "ゥ"]: "ツ",
+        ["ド", "ゥ"]: "ズ",
+    ]
 
     static let eRow = Set("エケゲセゼテデネヘベペメレェ".unicodeScalars)
 
