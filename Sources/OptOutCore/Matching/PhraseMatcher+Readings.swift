@@ -31,7 +31,7 @@ extension PhraseMatcher {
             result.append((Folding.words(of: form), .transliteration, false))
         }
         // A name in Latin letters in katakana ("グレッグ・ルトコフスキ"), or a Japanese one in kana ("しんかいまこと").
-        for form in ordinaryWords.japaneseNames.kanaRenderings(of: folded) {
+        for form in ordinaryWords.japaneseNames.kanaRenderings(of: folded, memo: memo) {
             // One found only as a katakana word of its own (``Search/addInsideCandidates(_:_:_:)``).
             let bounded = form.unicodeScalars.first.map { (0x30A1...0x30FA).contains($0.value) } ?? false
             result.append(([form], .transliteration, bounded))

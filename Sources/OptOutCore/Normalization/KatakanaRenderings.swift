@@ -16,46 +16,19 @@ extension JapaneseNames {
     /// "rutkowski"]`), each folded as the gate folds a prompt (one word: the dots between its words, long vowels and
     /// voicing gone); at most ``renderingLimit``. Empty when a word has no rendering or the name is not in Latin
     /// letters.
-    public func kanaRenderings(of words: [String]) -> [String] {
+    public func kanaRenderings(of words: [String], memo: ReadingMemo? = nil) -> [String] {
         guard !words.isEmpty, words.count <= 4,
             words.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } })
         else { return [] }
-        // A word in romaji: the names the dictionary spells with a long vowel first ("ryohei": リョウヘイ), then the
-        // syllables as written (リョヘイ).
-        let romaji: [[String]] = words.map { word in
-            guard let plain = Self.kana(romaji: word) else { return [] }
-            let long = (longVowels[word] ?? []).prefix(2).map(Self.katakana)
-            return Array(long.prefix(1)) + (long.contains(plain) ? [] : [plain]) + long.dropFirst()
-        }
-        // A word that is not romaji: also by its spelling, the English way and the continental way (the dictionary has
-        // "Ernest" as エルネスト, prompts write アーネスト too).
-        let choices = zip(words, romaji).map { word, romaji in
-            var forms = foreign[word] ?? []
-            for form in romaji where !forms.contains(form) { forms.append(form) }
-            if romaji.isEmpty {
-                for continental in [false, true] {
-                    let form = KatakanaSpelling.render(word, continental: continental)
-                    if !form.isEmpty && !forms.contains(form) { forms.append(form) }
-                }
-                // And each in the plainer spelling many writers use (ヴァ as バ, ティ as チ, エイ as エー).
-                for form in forms {
-                    let plain = Self.plainKatakana(form)
-                    if !forms.contains(plain) { forms.append(plain) }
-                }
-            }
+        let forms = words.map { word in
+            if let known = memo?.kana(for: word) { return known }
+            let forms = wordForms(word)
+            memo?.storeKana(forms, for: word)
             return forms
         }
-        guard choices.allSatisfy({ !$0.isEmpty }) else { return [] }
-        // Each word's renderings folded once; renderings that fold alike (グレッグ, グレグ) are one. Kana fold one by one,
-        // so a name's folded rendering is its words' folded renderings joined.
-        let folded: [[String]] = choices.map { forms in
-            var seen: [String] = []
-            for form in forms {
-                let key = Self.foldKana(form)
-                if !seen.contains(key) { seen.append(key) }
-            }
-            return seen
-        }
+        let romaji = forms.map(\.romaji)
+        let folded = forms.map(\.folded)
+        guard folded.allSatisfy({ !$0.isEmpty }) else { return [] }
         var renderings: [String] = []
         func add(_ form: String) {
             if renderings.count < Self.renderingLimit && !renderings.contains(form) { renderings.append(form) }
@@ -82,6 +55,40 @@ extension JapaneseNames {
         // Too short to tell apart, or an ordinary Japanese word ("Aisu Kurimu" is アイスクリーム): not read in kana.
         let minimum = words.count == 1 ? Self.renderingMinimum.oneWord : Self.renderingMinimum.severalWords
         return renderings.filter { $0.unicodeScalars.count >= minimum && !ordinaryKana.contains($0) }
+    }
+
+    /// One word's kana: its romaji forms in katakana (empty when it is not romaji), and all its renderings, folded,
+    /// each once.
+    func wordForms(_ word: String) -> (romaji: [String], folded: [String]) {
+        // A word in romaji: the names the dictionary spells with a long vowel first ("ryohei": リョウヘイ), then the
+        // syllables as written (リョヘイ).
+        var romaji: [String] = []
+        if let plain = Self.kana(romaji: word) {
+            let long = (longVowels[word] ?? []).prefix(2).map(Self.katakana)
+            romaji = Array(long.prefix(1)) + (long.contains(plain) ? [] : [plain]) + long.dropFirst()
+        }
+        // A word that is not romaji: also by its spelling, the English way and the continental way (the dictionary has
+        // "Ernest" as エルネスト, prompts write アーネスト too).
+        var forms = foreign[word] ?? []
+        for form in romaji where !forms.contains(form) { forms.append(form) }
+        if romaji.isEmpty {
+            for continental in [false, true] {
+                let form = KatakanaSpelling.render(word, continental: continental)
+                if !form.isEmpty && !forms.contains(form) { forms.append(form) }
+            }
+            // And each in the plainer spelling many writers use (ヴァ as バ, ティ as チ, エイ as エー).
+            for form in forms {
+                let plain = Self.plainKatakana(form)
+                if !forms.contains(plain) { forms.append(plain) }
+            }
+        }
+        // Renderings that fold alike (グレッグ, グレグ) are one.
+        var folded: [String] = []
+        for form in forms {
+            let key = Self.foldKana(form)
+            if !folded.contains(key) { folded.append(key) }
+        }
+        return (romaji, folded)
     }
 
     /// Kana folded as the gate folds them (``Folding``): one word.

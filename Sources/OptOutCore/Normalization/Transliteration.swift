@@ -301,6 +301,21 @@ public enum Phonetic {
 public final class ReadingMemo: @unchecked Sendable {
     private let lock = NSLock()
     private var readings: [String: String] = [:]
+    /// A Latin word's kana: its romaji forms, and all its renderings folded (``JapaneseNames/kanaRenderings(of:memo:)``).
+    private var kana: [String: (romaji: [String], folded: [String])] = [:]
+
+    func kana(for word: String) -> (romaji: [String], folded: [String])? {
+        lock.lock()
+        defer { lock.unlock() }
+        return kana[word]
+    }
+
+    func storeKana(_ value: (romaji: [String], folded: [String]), for word: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if kana.count >= 500_000 { kana.removeAll(keepingCapacity: true) }
+        kana[word] = value
+    }
 
     public init() {}
 
