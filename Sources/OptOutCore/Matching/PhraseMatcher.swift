@@ -39,6 +39,8 @@ public final class PhraseMatcher: Sendable {
     /// Words that only katakana renderings of Latin names hold: found inside a run of Japanese text only as a katakana
     /// word of their own (``Search/addInsideCandidates(_:_:_:)``).
     let boundedKana: Set<Int32>
+    /// The longest of them, in bytes.
+    let maxBoundedKanaBytes: Int
     /// The Arabic and Hebrew renderings of the phrases' Latin words (``SemiticSpelling``) in their narrow form
     /// (``narrowForm(_:into:)``), each with the Latin word it renders (the first, when two render alike): a word of a
     /// prompt in those letters is read as that word, in a phrase of two words or more.
@@ -338,13 +340,21 @@ public final class PhraseMatcher: Sendable {
         self.phraseCount = phraseCount
         var prefixCount = 0
         var longest = 1
+        var longestBounded = 0
         for id in 0..<wordCount {
             let length = words.word(Int32(id)).count
+            if bounded.contains(Int32(id)) {
+                longestBounded = max(longestBounded, length)
+                continue
+            }
             prefixCount += length
             longest = max(longest, length)
         }
+        self.maxBoundedKanaBytes = longestBounded
+        // Katakana renderings are looked up from kana break to kana break (``Search/addBoundedKanaCandidates(_:_:_:)``):
+        // no prefix of theirs is needed.
         var prefixFilter = BloomFilter(count: max(prefixCount, 1), bitsPerEntry: 8)
-        for id in 0..<wordCount {
+        for id in 0..<wordCount where !bounded.contains(Int32(id)) {
             var raw: UInt64 = 0
             for (index, byte) in words.word(Int32(id)).enumerated() {
                 raw = raw &* hashMultiplier &+ UInt64(Search.skeletonByte(byte)) &+ 1

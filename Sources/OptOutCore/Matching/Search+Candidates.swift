@@ -262,15 +262,8 @@ extension Search {
                 let length = to - from
                 guard length <= matcher.maxWordBytes, matcher.prefixFilter.mayContain(finishHash(raw, length: length)) else { break }
                 if from == start && to == end { break }  // the whole run was looked up as a word
-                if let id = matcher.phraseWord(UnsafeBufferPointer(rebasing: bytes[from..<to])) {
+                if let id = matcher.phraseWord(UnsafeBufferPointer(rebasing: bytes[from..<to])), !matcher.isBoundedKana(id) {
                     let origin = Int(token.originStart) - start
-                    // A name rendered in katakana is a katakana word of its own, not a piece of a longer one ("ファンサイト"
-                    // holds アンサイト), though it may take a word such as タッチ or スタイル after it.
-                    if matcher.isBoundedKana(id)
-                        && !(scan.kanaBreaks[origin + from] && (to == end || scan.kanaBreaks[origin + to] || Self.kanaSuffix(bytes, to, end)))
-                    {
-                        continue
-                    }
                     add(
                         words: CollectionOfOne(id),
                         first: position,
@@ -283,6 +276,7 @@ extension Search {
             }
             from += width(bytes[from])
         }
+        if !matcher.boundedKana.isEmpty { addBoundedKanaCandidates(position, token, bytes) }
     }
 
     /// "m u c h a", "m.u.c.h.a": runs of one-letter words read as words. From each letter of a run, letters are

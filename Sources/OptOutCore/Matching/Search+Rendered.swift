@@ -65,4 +65,42 @@ extension Search {
             offset + suffix.count <= end && suffix.indices.allSatisfy { bytes[offset + $0] == suffix[$0] }
         }
     }
+
+    /// Names rendered in katakana inside a run (``PhraseMatcher/boundedKana``): each is a katakana word of its own,
+    /// not a piece of a longer one ("ファンサイト" holds アンサイト), though a word such as タッチ or スタイル may follow it. So
+    /// only spans from a kana break to a kana break (or to such a word) are looked up, and these words need no place in
+    /// the prefix filter.
+    mutating func addBoundedKanaCandidates(_ position: Int, _ token: PromptScan.Token, _ bytes: UnsafeBufferPointer<UInt8>) {
+        let start = Int(token.byteStart)
+        let end = Int(token.byteEnd)
+        let origin = Int(token.originStart) - start
+        @inline(__always) func width(_ lead: UInt8) -> Int { lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4 }
+        var from = start
+        while from < end {
+            defer { from += width(bytes[from]) }
+            guard scan.kanaBreaks[origin + from] else { continue }
+            var to = from + width(bytes[from])
+            while to <= end && to - from <= matcher.maxBoundedKanaBytes {
+                guard budget > 0 else {
+                    budget = -1
+                    return
+                }
+                budget -= 1
+                if !(from == start && to == end) && (to == end || scan.kanaBreaks[origin + to] || Self.kanaSuffix(bytes, to, end)),
+                    let id = matcher.phraseWord(UnsafeBufferPointer(rebasing: bytes[from..<to])), matcher.isBoundedKana(id)
+                {
+                    add(
+                        words: CollectionOfOne(id),
+                        first: position,
+                        next: position + 1,
+                        via: token.via.union(.script),
+                        start: scan.origins[origin + from],
+                        end: scan.origins[origin + to - 1] + 1
+                    )
+                }
+                guard to < end else { break }
+                to += width(bytes[to])
+            }
+        }
+    }
 }
