@@ -121,6 +121,10 @@ import Testing
         #expect(!words.kanaRenderings(of: ["aisu", "kurimu"]).contains(folded("アイスクリーム")))
         #expect(!words.kanaRenderings(of: ["sumato", "fon"]).contains(folded("スマートフォン")))
         #expect(Self.names.kanaRenderings(of: ["aisu", "kurimu"]).contains(folded("アイスクリーム")))
+        // Nor one that is two ordinary words run together ("Anime Irasuto": アニメイラスト).
+        let compounds = JapaneseNames(lines: ["O\tアニメ\t-", "O\tイラスト\t-"].map { Substring($0) })
+        #expect(!compounds.kanaRenderings(of: ["anime", "irasuto"]).contains(folded("アニメイラスト")))
+        #expect(Self.names.kanaRenderings(of: ["anime", "irasuto"]).contains(folded("アニメイラスト")))
         let guarded = PhraseMatcher(phrases: ["Aisu Kurimu"], ordinaryWords: OrdinaryWords(["sun"], japaneseNames: words))
         #expect(guarded.matches(in: "アイスクリームを食べる少女").isEmpty)
         #expect(guarded.matches(in: "portrait by aisu kurimu").map(\.phrase) == [0])

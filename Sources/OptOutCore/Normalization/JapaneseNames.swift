@@ -15,6 +15,9 @@ public struct JapaneseNames: Sendable {
     /// Ordinary Japanese words in kana, folded (アイスクリーム as アイスクリム): a name whose kana rendering is one is not
     /// read in kana.
     let ordinaryKana: Set<String>
+    /// JMdict's common katakana words alone (no names among them, as wordfreq's words have): two of them run together
+    /// are ordinary text too (アニメイラスト).
+    let commonKana: Set<String>
 
     /// Readings kept for each part: family names, given names.
     static let familyReadings = 2
@@ -30,6 +33,7 @@ public struct JapaneseNames: Sendable {
         var foreign: [String: [String]] = [:]
         var longVowels: [String: [String]] = [:]
         var ordinaryKana = Set<String>()
+        var commonKana = Set<String>()
         func addOrdinary(_ word: some StringProtocol) {
             guard word.unicodeScalars.allSatisfy({ (0x3041...0x30FC).contains($0.value) }) else { return }
             ordinaryKana.insert(Folding.words(of: String(word)).joined())
@@ -44,7 +48,9 @@ public struct JapaneseNames: Sendable {
             case "S": family[String(fields[1]), default: []] += readings
             case "F": foreign[String(fields[1]), default: []] += readings
             case "R": longVowels[String(fields[1]), default: []] += readings
-            case "O": addOrdinary(fields[1])
+            case "O":
+                addOrdinary(fields[1])
+                commonKana.insert(Folding.words(of: String(fields[1])).joined())
             default: given[String(fields[1]), default: []] += readings
             }
         }
@@ -53,6 +59,7 @@ public struct JapaneseNames: Sendable {
         self.foreign = foreign
         self.longVowels = longVowels
         self.ordinaryKana = ordinaryKana
+        self.commonKana = commonKana
     }
 
     public static let none = JapaneseNames(lines: [Substring]())

@@ -52,9 +52,22 @@ extension JapaneseNames {
                 add(parts.joined())
             }
         }
-        // Too short to tell apart, or an ordinary Japanese word ("Aisu Kurimu" is アイスクリーム): not read in kana.
+        // Too short to tell apart, or ordinary Japanese ("Aisu Kurimu" is アイスクリーム, "Anime Irasuto" アニメイラスト, two
+        // ordinary words): not read in kana.
         let minimum = words.count == 1 ? Self.renderingMinimum.oneWord : Self.renderingMinimum.severalWords
-        return renderings.filter { $0.unicodeScalars.count >= minimum && !ordinaryKana.contains($0) }
+        return renderings.filter { $0.unicodeScalars.count >= minimum && !isOrdinaryKana($0) }
+    }
+
+    /// Whether folded kana is an ordinary Japanese word, or two common ones run together.
+    func isOrdinaryKana(_ folded: String) -> Bool {
+        if ordinaryKana.contains(folded) { return true }
+        let scalars = Array(folded.unicodeScalars)
+        guard scalars.count >= 4, !commonKana.isEmpty else { return false }
+        for cut in 2...(scalars.count - 2) {
+            let left = String(String.UnicodeScalarView(scalars[..<cut]))
+            if commonKana.contains(left), commonKana.contains(String(String.UnicodeScalarView(scalars[cut...]))) { return true }
+        }
+        return false
     }
 
     /// One word's kana: its romaji forms in katakana (empty when it is not romaji), and all its renderings, folded,
