@@ -29,38 +29,51 @@ extension JapaneseNames {
         let romaji = forms.map(\.romaji)
         let folded = forms.map(\.folded)
         guard folded.allSatisfy({ !$0.isEmpty }) else { return [] }
+        // A rendering from its words' folded parts. Too short to tell apart, or ordinary Japanese: not read in kana.
+        // Ordinary means an ordinary word ("Aisu Kurimu" is アイスクリーム), or two common ones where the name's words
+        // meet ("Anime Irasuto" is アニメイラスト).
+        let minimum = words.count == 1 ? Self.renderingMinimum.oneWord : Self.renderingMinimum.severalWords
         var renderings: [String] = []
-        func add(_ form: String) {
-            if renderings.count < Self.renderingLimit && !renderings.contains(form) { renderings.append(form) }
+        var seen = Set<String>()
+        func add(_ parts: [String]) {
+            let form = parts.joined()
+            guard renderings.count < Self.renderingLimit, seen.insert(form).inserted, form.unicodeScalars.count >= minimum,
+                !ordinaryKana.contains(form)
+            else { return }
+            if parts.count == 1 {
+                if isCompound(form) { return }
+            } else {
+                for cut in 1..<parts.count
+                where commonKana.contains(parts[..<cut].joined()) && commonKana.contains(parts[cut...].joined()) {
+                    return
+                }
+            }
+            renderings.append(form)
         }
         // A Japanese name in romaji is written family name first in kana (in katakana or hiragana), or as registered.
         if words.count == 2, !romaji[0].isEmpty, !romaji[1].isEmpty {
             for first in romaji[0].prefix(2) {
                 for second in romaji[1].prefix(2) {
-                    add(Self.foldKana(second) + Self.foldKana(first))
-                    add(Self.foldKana(Self.hiragana(second + first)))
-                    add(Self.foldKana(first) + Self.foldKana(second))
+                    add([Self.foldKana(second), Self.foldKana(first)])
+                    add([Self.foldKana(Self.hiragana(second)), Self.foldKana(Self.hiragana(first))])
+                    add([Self.foldKana(first), Self.foldKana(second)])
                 }
             }
         }
         // Every word's first rendering, then each word's others in turn (not every combination: a name has few).
-        add(folded.map { $0[0] }.joined())
+        add(folded.map { $0[0] })
         for (index, forms) in folded.enumerated() {
             for form in forms.dropFirst() {
                 var parts = folded.map { $0[0] }
                 parts[index] = form
-                add(parts.joined())
+                add(parts)
             }
         }
-        // Too short to tell apart, or ordinary Japanese ("Aisu Kurimu" is アイスクリーム, "Anime Irasuto" アニメイラスト, two
-        // ordinary words): not read in kana.
-        let minimum = words.count == 1 ? Self.renderingMinimum.oneWord : Self.renderingMinimum.severalWords
-        return renderings.filter { $0.unicodeScalars.count >= minimum && !isOrdinaryKana($0) }
+        return renderings
     }
 
-    /// Whether folded kana is an ordinary Japanese word, or two common ones run together.
-    func isOrdinaryKana(_ folded: String) -> Bool {
-        if ordinaryKana.contains(folded) { return true }
+    /// Whether one word's folded kana is two of JMdict's common words run together.
+    func isCompound(_ folded: String) -> Bool {
         let scalars = Array(folded.unicodeScalars)
         guard scalars.count >= 4, !commonKana.isEmpty else { return false }
         for cut in 2...(scalars.count - 2) {
