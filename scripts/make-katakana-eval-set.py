@@ -84,40 +84,11 @@ for kind, kana in db.execute(
            WHERE ty.text IN ('surname', 'given', 'fem', 'masc')"""):
     if re.fullmatch(r"[\u3041-\u3096]+", kana):
         readings.setdefault(kind == "surname", {}).setdefault(kana, None)
-SYLLABLES = {}
-for row, consonant in zip(["あいうえお", "かきくけこ", "がぎぐげご", "さしすせそ", "ざじずぜぞ", "たちつてと", "だぢづでど", "なにぬねの",
-                           "はひふへほ", "ばびぶべぼ", "ぱぴぷぺぽ", "まみむめも", "らりるれろ"],
-                          ["", "k", "g", "s", "z", "t", "d", "n", "h", "b", "p", "m", "r"]):
-    for kana, vowel in zip(row, "aiueo"):
-        SYLLABLES[kana] = consonant + vowel
-SYLLABLES.update({"し": "shi", "じ": "ji", "ち": "chi", "ぢ": "ji", "つ": "tsu", "づ": "zu", "ふ": "fu", "や": "ya", "ゆ": "yu",
-                  "よ": "yo", "わ": "wa", "を": "o", "ん": "n"})
-
-
-def romaji(kana):
-    out, double, i = "", False, 0
-    while i < len(kana):
-        c = kana[i]
-        if c == "っ":
-            double = True
-            i += 1
-            continue
-        if i + 1 < len(kana) and kana[i + 1] in "ゃゅょ" and c in SYLLABLES:
-            base = SYLLABLES[c][:-1]
-            syllable = (base if base in ("sh", "ch", "j") else base + "y") + {"ゃ": "a", "ゅ": "u", "ょ": "o"}[kana[i + 1]]
-            i += 2
-        elif c in SYLLABLES:
-            syllable = SYLLABLES[c]
-            i += 1
-        else:
-            return None
-        if double:
-            syllable = ("t" if syllable.startswith("ch") else syllable[0]) + syllable
-            double = False
-        out += syllable
-    for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u")):
-        out = out.replace(long, short)
-    return out
+# Hepburn romaji as the gate writes names (long vowels once): the katakana list's own reading, so the two agree.
+_spec = importlib.util.spec_from_file_location("katakana_names", os.path.join(ROOT, "scripts", "generate-katakana-names.py"))
+_names = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_names)
+romaji = _names.romaji
 
 
 family = {}

@@ -142,13 +142,7 @@ import Testing
             #expect(recall >= target, "\(category): recall \(recall) < \(target); missed e.g. \(misses[category] ?? [])")
         }
         report += String(format: "all              recall %.4f (%d/%d)\n", Double(all.0) / Double(all.1), all.0, all.1)
-        report += String(
-            format: "ordinary prompts refused %.4f%% (%d/%d)\n",
-            100 * Double(refused.count) / Double(ordinary.count),
-            refused.count,
-            ordinary.count
-        )
-        for example in refused.prefix(10) { report += "    refused: \(example)\n" }
+        report += EvaluationTests.refusalLines("ordinary prompts", refused, of: ordinary.count)
         print(report)
         #expect(totals.count == 27)
         #expect(Double(refused.count) / Double(ordinary.count) <= 0.001, "false positives: \(refused.prefix(10))")
@@ -161,6 +155,13 @@ import Testing
             guard !result.matches.isEmpty || !result.complete else { return nil }
             return "\(result.matches.first.map { phrases[$0.phrase] } ?? "(work budget)") in: \(row.prompt)"
         }
+    }
+
+    /// "<what> refused 0.0500% (2/4000)" and the first ten refused prompts, for a report.
+    static func refusalLines(_ what: String, _ refused: [String], of total: Int) -> String {
+        var lines = String(format: "%@ refused %.4f%% (%d/%d)\n", what as NSString, 100 * Double(refused.count) / Double(total), refused.count, total)
+        for example in refused.prefix(10) { lines += "    refused: \(example)\n" }
+        return lines
     }
 
     /// The script of a letter of the world set's ordinary texts, or nil for Latin and the rest.
@@ -293,13 +294,7 @@ import Testing
         }
         let ordinary = try EvaluationTests.rows("v3-ordinary.jsonl")
         let refused = EvaluationTests.refused(ordinary, matcher: matcher, phrases: phrases)
-        report += String(
-            format: "ordinary prompts in generator syntax refused %.4f%% (%d/%d)\n",
-            100 * Double(refused.count) / Double(ordinary.count),
-            refused.count,
-            ordinary.count
-        )
-        for example in refused.prefix(10) { report += "    refused: \(example)\n" }
+        report += EvaluationTests.refusalLines("ordinary prompts in generator syntax", refused, of: ordinary.count)
         print(report)
         #expect(totals.count == 9)
         #expect(Double(refused.count) / Double(ordinary.count) <= 0.001, "\(refused.prefix(5))")
@@ -352,13 +347,7 @@ import Testing
         }
         let ordinary = try EvaluationTests.rows("katakana-ordinary.jsonl")
         let refused = EvaluationTests.refused(ordinary, matcher: matcher, phrases: phrases)
-        report += String(
-            format: "ordinary katakana and Japanese prompts refused %.4f%% (%d/%d)\n",
-            100 * Double(refused.count) / Double(ordinary.count),
-            refused.count,
-            ordinary.count
-        )
-        for example in refused.prefix(10) { report += "    refused: \(example)\n" }
+        report += EvaluationTests.refusalLines("ordinary katakana and Japanese prompts", refused, of: ordinary.count)
         // The spelling reading on the dictionary's own words of four letters or more (every tenth): how often one of
         // its two readings is a rendering the dictionary gives, as the gate folds katakana.
         var spelt = (0, 0)
@@ -466,13 +455,7 @@ import Testing
         }
         let ordinary = world + (try EvaluationTests.rows("semitic-ordinary.jsonl"))
         let refused = EvaluationTests.refused(ordinary, matcher: matcher, phrases: phrases)
-        report += String(
-            format: "ordinary Arabic and Hebrew text refused %.4f%% (%d/%d)\n",
-            100 * Double(refused.count) / Double(ordinary.count),
-            refused.count,
-            ordinary.count
-        )
-        for example in refused.prefix(10) { report += "    refused: \(example)\n" }
+        report += EvaluationTests.refusalLines("ordinary Arabic and Hebrew text", refused, of: ordinary.count)
         print(report)
         #expect(hits.count == 2)
         #expect(Double(refused.count) / Double(ordinary.count) <= 0.001, "\(refused.prefix(5))")

@@ -72,12 +72,12 @@ public struct OrdinaryWords: Sendable {
         "de", "la", "le", "les", "el", "der", "die", "das", "du", "des", "von", "van", "di", "da", "et", "und", "y", "e", "o",
     ])
 
-    /// Whether `word` (folded) is an ordinary word (by the filter: about 0.3 % of other words pass too).
-    /// Whether `word` (folded) is an ordinary word of English or an everyday word of ``readLanguages``.
+    /// Whether `word` (folded) is an ordinary word of English or an everyday word of ``readLanguages`` (by the filter).
     func isEveryday(_ word: String) -> Bool {
         matcherFilter.mayContain(Array(word.utf8).withUnsafeBufferPointer { hashBytes($0) })
     }
 
+    /// Whether `word` (folded) is an ordinary word (by the filter: about 0.3 % of other words pass too).
     func contains(_ word: String) -> Bool {
         filter.mayContain(Array(word.utf8).withUnsafeBufferPointer { hashBytes($0) })
     }

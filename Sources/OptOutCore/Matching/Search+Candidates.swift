@@ -243,7 +243,6 @@ extension Search {
     mutating func addInsideCandidates(_ position: Int, _ token: PromptScan.Token, _ bytes: UnsafeBufferPointer<UInt8>) {
         let start = Int(token.byteStart)
         let end = Int(token.byteEnd)
-        @inline(__always) func width(_ lead: UInt8) -> Int { lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4 }
         var from = start
         while from < end {
             guard budget > 0 else {
@@ -253,7 +252,7 @@ extension Search {
             var raw: UInt64 = 0
             var to = from
             while to < end {
-                let next = to + width(bytes[to])
+                let next = to + Self.utf8Width(bytes[to])
                 while to < next {
                     raw = raw &* hashMultiplier &+ UInt64(Self.skeletonByte(bytes[to])) &+ 1
                     to += 1
@@ -263,20 +262,29 @@ extension Search {
                 guard length <= matcher.maxWordBytes, matcher.prefixFilter.mayContain(finishHash(raw, length: length)) else { break }
                 if from == start && to == end { break }  // the whole run was looked up as a word
                 if let id = matcher.phraseWord(UnsafeBufferPointer(rebasing: bytes[from..<to])), !matcher.isBoundedKana(id) {
-                    let origin = Int(token.originStart) - start
-                    add(
-                        words: CollectionOfOne(id),
-                        first: position,
-                        next: position + 1,
-                        via: token.via.union(.script),
-                        start: scan.origins[origin + from],
-                        end: scan.origins[origin + to - 1] + 1
-                    )
+                    addRunSpan(id, position, token, from: from, to: to)
                 }
             }
-            from += width(bytes[from])
+            from += Self.utf8Width(bytes[from])
         }
         if !matcher.boundedKana.isEmpty { addBoundedKanaCandidates(position, token, bytes) }
+    }
+
+    /// The bytes a UTF-8 sequence takes, by its lead byte.
+    @inline(__always)
+    static func utf8Width(_ lead: UInt8) -> Int { lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4 }
+
+    /// Phrase word `id`, found at bytes `from..<to` of the unspaced run `token`: a candidate spanning those scalars.
+    mutating func addRunSpan(_ id: Int32, _ position: Int, _ token: PromptScan.Token, from: Int, to: Int) {
+        let origin = Int(token.originStart) - Int(token.byteStart)
+        add(
+            words: CollectionOfOne(id),
+            first: position,
+            next: position + 1,
+            via: token.via.union(.script),
+            start: scan.origins[origin + from],
+            end: scan.origins[origin + to - 1] + 1
+        )
     }
 
     /// "m u c h a", "m.u.c.h.a": runs of one-letter words read as words. From each letter of a run, letters are

@@ -74,12 +74,11 @@ extension Search {
         let start = Int(token.byteStart)
         let end = Int(token.byteEnd)
         let origin = Int(token.originStart) - start
-        @inline(__always) func width(_ lead: UInt8) -> Int { lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4 }
         var from = start
         while from < end {
-            defer { from += width(bytes[from]) }
+            defer { from += Self.utf8Width(bytes[from]) }
             guard scan.kanaBreaks[origin + from] else { continue }
-            var to = from + width(bytes[from])
+            var to = from + Self.utf8Width(bytes[from])
             while to <= end && to - from <= matcher.maxBoundedKanaBytes {
                 guard budget > 0 else {
                     budget = -1
@@ -89,17 +88,10 @@ extension Search {
                 if !(from == start && to == end) && (to == end || scan.kanaBreaks[origin + to] || Self.kanaSuffix(bytes, to, end)),
                     let id = matcher.phraseWord(UnsafeBufferPointer(rebasing: bytes[from..<to])), matcher.isBoundedKana(id)
                 {
-                    add(
-                        words: CollectionOfOne(id),
-                        first: position,
-                        next: position + 1,
-                        via: token.via.union(.script),
-                        start: scan.origins[origin + from],
-                        end: scan.origins[origin + to - 1] + 1
-                    )
+                    addRunSpan(id, position, token, from: from, to: to)
                 }
                 guard to < end else { break }
-                to += width(bytes[to])
+                to += Self.utf8Width(bytes[to])
             }
         }
     }

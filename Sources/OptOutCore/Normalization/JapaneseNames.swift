@@ -34,9 +34,11 @@ public struct JapaneseNames: Sendable {
         var longVowels: [String: [String]] = [:]
         var ordinaryKana = Set<String>()
         var commonKana = Set<String>()
-        func addOrdinary(_ word: some StringProtocol) {
-            guard word.unicodeScalars.allSatisfy({ (0x3041...0x30FC).contains($0.value) }) else { return }
-            ordinaryKana.insert(Folding.words(of: String(word)).joined())
+        @discardableResult func addOrdinary(_ word: some StringProtocol) -> String? {
+            guard word.unicodeScalars.allSatisfy({ (0x3041...0x30FC).contains($0.value) }) else { return nil }
+            let folded = Folding.words(of: String(word)).joined()
+            ordinaryKana.insert(folded)
+            return folded
         }
         for word in ordinaryWords { addOrdinary(word) }
         for line in lines where !line.hasPrefix("#") {
@@ -49,8 +51,7 @@ public struct JapaneseNames: Sendable {
             case "F": foreign[String(fields[1]), default: []] += readings
             case "R": longVowels[String(fields[1]), default: []] += readings
             case "O":
-                addOrdinary(fields[1])
-                commonKana.insert(Folding.words(of: String(fields[1])).joined())
+                if let folded = addOrdinary(fields[1]) { commonKana.insert(folded) }
             default: given[String(fields[1]), default: []] += readings
             }
         }
