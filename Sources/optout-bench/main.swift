@@ -3,6 +3,7 @@
 //
 // Usage: optout-bench [--sizes 10000,100000,1000000] [--prompts N] [--dump DIR] [--eval DIR] [--scripts]
 //        [--phrases FILE] [--budget-corpora FILE,FILE...] [--adversarial] [--without VIEW,...] [--no-japanese-names]
+//        [--profile-script latin|cyrillic|greek|unspaced]
 // With --dump, writes phrases-N.txt and prompts.txt for scripts/bench-matcher.sh to feed ahocorasick-rs.
 import Foundation
 import OptOutCore
@@ -229,17 +230,33 @@ func runBenchmark() {
                 if index % 10 == 0, let name = others.randomElement(using: &random) { prompt += ", " + name }
                 otherPrompts.append(String(String.UnicodeScalarView(prompt.unicodeScalars.prefix(200))))
             }
+            // --profile-script latin|cyrillic|greek|unspaced: check only that kind's prompts, for a profiler to count
+            // (e.g. callgrind with --toggle-collect on PhraseMatcher.matches); folding's tables are built before.
+            if let kind = argument("--profile-script") {
+                let chosen =
+                    kind == "latin"
+                    ? prompts : otherPrompts.enumerated().filter { $0.offset % 3 == (["cyrillic": 0, "greek": 1][kind] ?? 2) }.map(\.element)
+                _ = matcher.search(chosen[0], views: views)
+                var found = 0
+                for prompt in chosen.prefix(1000) { found += matcher.matches(in: prompt, views: views).count }
+                print("profiled \(min(chosen.count, 1000)) \(kind) prompts: \(found) matches")
+                exit(0)
+            }
             var otherLatencies: [Double] = []
+            var byKind: [[Double]] = [[], [], []]
             var otherBlocked = 0
             for prompt in otherPrompts.prefix(1000) { _ = matcher.matches(in: prompt, views: views) }
-            for prompt in otherPrompts {
+            for (index, prompt) in otherPrompts.enumerated() {
                 let start = clock.now
                 let found = matcher.matches(in: prompt, views: views)
                 let elapsed = clock.now - start
-                otherLatencies.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+                let micros = Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6
+                otherLatencies.append(micros)
+                byKind[index % 3].append(micros)
                 if !found.isEmpty { otherBlocked += 1 }
             }
             otherLatencies.sort()
+            let kindP50 = byKind.map { kind in kind.sorted()[kind.count / 2] }
             let bytes = otherPrompts.reduce(0) { $0 + $1.utf8.count } / max(otherPrompts.count, 1)
             print(
                 String(
@@ -249,6 +266,15 @@ func runBenchmark() {
                     otherLatencies[otherLatencies.count / 2],
                     otherLatencies[otherLatencies.count * 99 / 100],
                     otherBlocked
+                )
+            )
+            print(
+                String(
+                    format: "    p50 by script: Cyrillic %.2f us, Greek %.2f us, Han/kana/Hangul %.2f us; per byte, against Latin: %.2fx",
+                    kindP50[0],
+                    kindP50[1],
+                    kindP50[2],
+                    (otherLatencies[otherLatencies.count / 2] / Double(max(bytes, 1))) / (latencies[latencies.count / 2] / 260)
                 )
             )
         }

@@ -304,7 +304,10 @@ public final class PhraseMatcher: Sendable {
             for word in reading.words { if let id = words.find(Array(word.utf8)) { initialOnly.remove(id) } }
         }
         self.initialOnlyWords = initialOnly
-        var bounded = Set(kanaForms.compactMap { words.find(Array($0.utf8)) })
+        // Katakana throughout, as the search reads them (a form holding another letter is an ordinary word).
+        var bounded = Set(
+            kanaForms.filter { $0.unicodeScalars.allSatisfy { (0x30A1...0x30FA).contains($0.value) } }.compactMap { words.find(Array($0.utf8)) }
+        )
         for position in 0..<Int(sequenceStarts[phraseCount]) { bounded.remove(sequence[position]) }
         self.boundedKana = bounded
         (renderedForms, renderedOwners, renderedEveryday, renderedDeletes) = Self.renderedWordTables(

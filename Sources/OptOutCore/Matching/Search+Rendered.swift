@@ -60,16 +60,33 @@ extension Search {
     static let kanaSuffixes: [[UInt8]] = ["タチ", "スタイル", "テイスト", "ライク", "イラスト", "アト", "フアン"].map { Array($0.utf8) }
 
     /// Whether the folded bytes at `offset` (before `end`) start with one of ``kanaSuffixes``.
+    @inline(__always)
     static func kanaSuffix(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ end: Int) -> Bool {
-        kanaSuffixes.contains { suffix in
-            offset + suffix.count <= end && suffix.indices.allSatisfy { bytes[offset + $0] == suffix[$0] }
+        guard isKatakana(bytes, offset, end) else { return false }
+        for suffix in kanaSuffixes where offset + suffix.count <= end {
+            var index = 0
+            while index < suffix.count && bytes[offset + index] == suffix[index] { index += 1 }
+            if index == suffix.count { return true }
         }
+        return false
+    }
+
+    /// Whether the UTF-8 scalar at `offset` (before `end`) is a folded katakana letter, U+30A1 to U+30FA (E3 82 A1
+    /// to E3 83 BA): the letters a katakana rendering is made of.
+    @inline(__always)
+    static func isKatakana(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ end: Int) -> Bool {
+        guard offset + 2 < end, bytes[offset] == 0xE3 else { return false }
+        let second = bytes[offset + 1]
+        let third = bytes[offset + 2]
+        return (second == 0x82 && third >= 0xA1) || (second == 0x83 && third <= 0xBA)
     }
 
     /// Names rendered in katakana inside a run (``PhraseMatcher/boundedKana``): each is a katakana word of its own,
     /// not a piece of a longer one ("ファンサイト" holds アンサイト), though a word such as タッチ or スタイル may follow it. So
     /// only spans from a kana break to a kana break (or to such a word) are looked up, and these words need no place in
-    /// the prefix filter.
+    /// the prefix filter. A rendering is katakana throughout (``PhraseMatcher/boundedKana``), so a span starts at a
+    /// katakana letter and ends at the first letter that is not one: Han and hiragana text costs a byte test a
+    /// character.
     mutating func addBoundedKanaCandidates(_ position: Int, _ token: PromptScan.Token, _ bytes: UnsafeBufferPointer<UInt8>) {
         let start = Int(token.byteStart)
         let end = Int(token.byteEnd)
@@ -77,21 +94,22 @@ extension Search {
         var from = start
         while from < end {
             defer { from += Self.utf8Width(bytes[from]) }
-            guard scan.kanaBreaks[origin + from] else { continue }
-            var to = from + Self.utf8Width(bytes[from])
-            while to <= end && to - from <= matcher.maxBoundedKanaBytes {
+            guard scan.kanaBreaks[origin + from], Self.isKatakana(bytes, from, end) else { continue }
+            var to = from + 3
+            while to - from <= matcher.maxBoundedKanaBytes {
                 guard budget > 0 else {
                     budget = -1
                     return
                 }
                 budget -= 1
-                if !(from == start && to == end) && (to == end || scan.kanaBreaks[origin + to] || Self.kanaSuffix(bytes, to, end)),
+                let more = to < end && Self.isKatakana(bytes, to, end)
+                if !(from == start && to == end) && (!more || scan.kanaBreaks[origin + to] || Self.kanaSuffix(bytes, to, end)),
                     let id = matcher.phraseWord(UnsafeBufferPointer(rebasing: bytes[from..<to])), matcher.isBoundedKana(id)
                 {
                     addRunSpan(id, position, token, from: from, to: to)
                 }
-                guard to < end else { break }
-                to += Self.utf8Width(bytes[to])
+                guard more else { break }
+                to += 3
             }
         }
     }
