@@ -14,6 +14,12 @@ func residentBytes() -> Int {
     return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
 }
 
+/// One check, kept out of line so that a profiler can count it alone (`--profile-script`).
+@inline(never)
+func profiledCheck(_ matcher: PhraseMatcher, _ prompt: String, _ views: Views) -> Int {
+    matcher.matches(in: prompt, views: views).count
+}
+
 func argument(_ name: String) -> String? {
     guard let index = CommandLine.arguments.firstIndex(of: name), index + 1 < CommandLine.arguments.count else { return nil }
     return CommandLine.arguments[index + 1]
@@ -230,15 +236,15 @@ func runBenchmark() {
                 if index % 10 == 0, let name = others.randomElement(using: &random) { prompt += ", " + name }
                 otherPrompts.append(String(String.UnicodeScalarView(prompt.unicodeScalars.prefix(200))))
             }
-            // --profile-script latin|cyrillic|greek|unspaced: check only that kind's prompts, for a profiler to count
-            // (e.g. callgrind with --toggle-collect on PhraseMatcher.matches); folding's tables are built before.
+            // --profile-script latin|cyrillic|greek|unspaced: check that kind's prompts through `profiledCheck`, for a
+            // profiler to count: `valgrind --tool=callgrind --toggle-collect='*profiledCheck*'`.
             if let kind = argument("--profile-script") {
                 let chosen =
                     kind == "latin"
                     ? prompts : otherPrompts.enumerated().filter { $0.offset % 3 == (["cyrillic": 0, "greek": 1][kind] ?? 2) }.map(\.element)
                 _ = matcher.search(chosen[0], views: views)
                 var found = 0
-                for prompt in chosen.prefix(1000) { found += matcher.matches(in: prompt, views: views).count }
+                for prompt in chosen.prefix(1000) { found += profiledCheck(matcher, prompt, views) }
                 print("profiled \(min(chosen.count, 1000)) \(kind) prompts: \(found) matches")
                 exit(0)
             }
@@ -257,6 +263,29 @@ func runBenchmark() {
             }
             otherLatencies.sort()
             let kindP50 = byKind.map { kind in kind.sorted()[kind.count / 2] }
+            // Real text in those alphabets: the world dev set's ordinary prompts (Faker's words of their languages)
+            // that are mostly Cyrillic or Greek, cut to 200 scalars as above, each checked 20 times.
+            let world = ((try? Data(contentsOf: worldURL)) ?? Data()).split(separator: UInt8(ascii: "\n"))
+                .compactMap { try? JSONDecoder().decode(Row.self, from: Data($0)).prompt }
+            func mostly(_ prompt: String, _ range: ClosedRange<UInt32>) -> Bool {
+                let letters = prompt.unicodeScalars.filter { $0.properties.isAlphabetic }
+                return letters.count >= 20 && letters.filter { range.contains($0.value) }.count * 2 > letters.count
+            }
+            var realP50: [Double] = []
+            for range: ClosedRange<UInt32> in [0x0400...0x04FF, 0x0370...0x03FF] {
+                let texts = world.filter { mostly($0, range) }.map { String(String.UnicodeScalarView($0.unicodeScalars.prefix(200))) }
+                var timings: [Double] = []
+                for _ in 0..<20 {
+                    for text in texts {
+                        let start = clock.now
+                        _ = matcher.matches(in: text, views: views)
+                        let elapsed = clock.now - start
+                        timings.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
+                    }
+                }
+                timings.sort()
+                realP50.append(timings.isEmpty ? 0 : timings[timings.count / 2])
+            }
             let bytes = otherPrompts.reduce(0) { $0 + $1.utf8.count } / max(otherPrompts.count, 1)
             print(
                 String(
@@ -275,6 +304,16 @@ func runBenchmark() {
                     kindP50[1],
                     kindP50[2],
                     (otherLatencies[otherLatencies.count / 2] / Double(max(bytes, 1))) / (latencies[latencies.count / 2] / 260)
+                )
+            )
+            print(
+                String(
+                    format:
+                        "    real Cyrillic and Greek text (world set, up to 200 scalars): p50 %.2f us and %.2f us, %.2fx and %.2fx a Latin prompt",
+                    realP50[0],
+                    realP50[1],
+                    realP50[0] / latencies[latencies.count / 2],
+                    realP50[1] / latencies[latencies.count / 2]
                 )
             )
         }

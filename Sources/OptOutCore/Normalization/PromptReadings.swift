@@ -2,61 +2,27 @@ extension Transliteration {
     /// A prompt's readings with its Cyrillic and Greek letters in Latin ones, and for each scalar of a reading the
     /// span of the prompt's scalars it came from; none when the prompt has no such letters. Greek μπ, ντ, γκ stand
     /// for a foreign b, d, g ("Νορμπερτ") as well as for mp, nt, gk ("Αντονέλλα"): a prompt that holds them is read
-    /// both ways.
+    /// both ways. Letters are read as ``readLetter(_:at:foreign:)`` reads them, from ``PromptTables``' flat tables:
+    /// every prompt of Cyrillic or Greek text is read this way before it is searched, so this is on the hot path.
     public static func promptReadings(_ prompt: String) -> [(text: String, starts: [Int32], ends: [Int32])] {
-        let scalars = Array(prompt.unicodeScalars)
-        guard scalars.contains(where: { isTableScript($0.value) }) else { return [] }
-        let foreign = promptReading(scalars, foreign: true)
-        let hasPair = zip(scalars, scalars.dropFirst()).contains { pair in
-            guard let index = PromptTables.pairIndex(base(pair.0), base(pair.1)) else { return false }
-            // ου reads "u" in a foreign name but "ou" as often: alone it does not ask for the second reading.
-            return PromptTables.standard.foreignPairs[index] != nil && index != PromptTables.pairIndex(0x03BF, 0x03C5)
+        var values: [UInt32] = []
+        values.reserveCapacity(prompt.utf8.count)
+        var hasTableScript = false
+        for scalar in prompt.unicodeScalars {
+            values.append(scalar.value)
+            if isTableScript(scalar.value) { hasTableScript = true }
         }
-        return hasPair ? [foreign, promptReading(scalars, foreign: false)] : [foreign]
-    }
-
-    /// One reading of a prompt, written as UTF-8 bytes from dense tables (every table reading is ASCII): a scalar of
-    /// the output a span of the input, as ``promptReadings(_:)`` promises.
-    private static func promptReading(_ scalars: [Unicode.Scalar], foreign: Bool) -> (text: String, starts: [Int32], ends: [Int32]) {
-        var bytes: [UInt8] = []
-        var starts: [Int32] = []
-        var ends: [Int32] = []
-        bytes.reserveCapacity(scalars.count + scalars.count / 4)
-        starts.reserveCapacity(scalars.count + scalars.count / 4)
-        ends.reserveCapacity(scalars.count + scalars.count / 4)
-        var index = 0
-        /// ASCII bytes are a scalar each; `asOneScalar`: the bytes of one non-ASCII scalar.
-        func emit(_ latin: [UInt8], from start: Int, to end: Int, asOneScalar: Bool = false) {
-            bytes.append(contentsOf: latin)
-            for _ in 0..<(asOneScalar ? 1 : latin.count) {
-                starts.append(Int32(start))
-                ends.append(Int32(end))
-            }
+        guard hasTableScript else { return [] }
+        let tables = PromptTables.standard
+        let bases = values.map { tables.base($0) }
+        let foreign = tables.reading(values, bases, foreign: true)
+        // ου reads "u" in a foreign name but "ou" as often: alone it does not ask for the second reading.
+        let ou = PromptTables.pairIndex(0x03BF, 0x03C5)
+        let hasPair = bases.indices.dropLast().contains { index in
+            guard let pair = PromptTables.pairIndex(bases[index], bases[index + 1]) else { return false }
+            return tables.foreignPairs[pair] >= 0 && pair != ou
         }
-        while index < scalars.count {
-            let scalar = scalars[index]
-            guard isTableScript(scalar.value) else {
-                // Any other scalar is copied, one scalar of the output whatever its length in UTF-8.
-                if scalar.isASCII {
-                    bytes.append(UInt8(scalar.value))
-                    starts.append(Int32(index))
-                    ends.append(Int32(index + 1))
-                } else {
-                    emit(Array(String(scalar).utf8), from: index, to: index + 1, asOneScalar: true)
-                }
-                index += 1
-                continue
-            }
-            // One letter, or a digraph, at a time.
-            let (reading, consumed) = readLetter(scalars, at: index, foreign: foreign)
-            switch reading {
-            case .latin(let latin): emit(latin, from: index, to: index + consumed)
-            case .copy: emit(Array(String(scalar).utf8), from: index, to: index + 1, asOneScalar: true)
-            case .drop: break
-            }
-            index += consumed
-        }
-        return (String(decoding: bytes, as: UTF8.self), starts, ends)
+        return hasPair ? [foreign, tables.reading(values, bases, foreign: false)] : [foreign]
     }
 }
 
@@ -74,46 +40,77 @@ extension Transliteration {
     /// many scalars it took.
     static func readLetter(_ scalars: [Unicode.Scalar], at index: Int, foreign: Bool) -> (LetterReading, consumed: Int) {
         let tables = PromptTables.standard
+        func bytes(_ start: Int32, _ length: UInt8) -> LetterReading { .latin(Array(tables.latin[Int(start)..<Int(start) + Int(length)])) }
         let value = base(scalars[index])
         let next = index + 1 < scalars.count ? base(scalars[index + 1]) : nil
-        if value == 0x0434, next == 0x0436 { return (.latin(tables.dzh), 2) }  // дж: how Cyrillic writes j ("Джон")
-        if let next, let pair = PromptTables.pairIndex(value, next),
-            let latin = foreign ? (tables.foreignPairs[pair] ?? tables.pairs[pair]) : tables.pairs[pair]
-        {
-            return (.latin(latin), 2)
+        if value == 0x0434, next == 0x0436 { return (bytes(tables.dzh, 1), 2) }  // дж: how Cyrillic writes j ("Джон")
+        if let next, let pair = PromptTables.pairIndex(value, next) {
+            if foreign && tables.foreignPairs[pair] >= 0 { return (bytes(tables.foreignPairs[pair], tables.foreignPairLengths[pair]), 2) }
+            if tables.pairs[pair] >= 0 { return (bytes(tables.pairs[pair], tables.pairLengths[pair]), 2) }
         }
-        if value >= 0x0370, value < 0x0530, let latin = tables.letters[Int(value - 0x0370)] { return (.latin(latin), 1) }
+        if value >= 0x0370, value < 0x0530, tables.letters[Int(value - 0x0370)] >= 0 {
+            return (bytes(tables.letters[Int(value - 0x0370)], tables.letterLengths[Int(value - 0x0370)]), 1)
+        }
         let category = scalars[index].properties.generalCategory
         return (category == .nonspacingMark || category == .spacingMark ? .drop : .copy, 1)
     }
 }
 
-/// The letter tables, dense: a letter of the Greek and Cyrillic blocks (by its base, 0x0370 to 0x052F) to
-/// its Latin bytes, and a pair of basic Greek letters (α to ω) to its digraph's, the same readings as
-/// ``Transliteration/cyrillic``, ``Transliteration/greek`` and the pair tables.
+/// The letter tables, flat: a letter of the Greek and Cyrillic blocks (by its base, 0x0370 to 0x052F) to its Latin
+/// bytes, and a pair of basic Greek letters (α to ω) to its digraph's, the same readings as
+/// ``Transliteration/cyrillic``, ``Transliteration/greek`` and the pair tables. Each reading is a range of `latin`:
+/// `start[i]` (−1 when there is none) to `start[i] + length[i]`.
 struct PromptTables: Sendable {
     static let standard = PromptTables()
-    let letters: [[UInt8]?]
-    let pairs: [[UInt8]?]
-    let foreignPairs: [[UInt8]?]
-    let dzh = Array("j".utf8)
+    /// Every reading's bytes, one after another.
+    let latin: [UInt8]
+    let letters: [Int32]
+    let letterLengths: [UInt8]
+    let pairs: [Int32]
+    let pairLengths: [UInt8]
+    let foreignPairs: [Int32]
+    let foreignPairLengths: [UInt8]
+    /// ``Transliteration/base(_:)`` of 0x0370 to 0x052F, then of 0x1F00 to 0x1FFF.
+    let bases: [UInt16]
+    /// Beside ``bases``: whether the scalar is a combining mark (dropped when no table reads it).
+    let marks: [Bool]
+    let dzh: Int32
 
     private init() {
-        var letters = [[UInt8]?](repeating: nil, count: 0x0530 - 0x0370)
-        for (value, latin) in Transliteration.cyrillic.merging(Transliteration.greek, uniquingKeysWith: { first, _ in first })
+        var latin: [UInt8] = []
+        func store(_ text: String) -> (Int32, UInt8) {
+            let start = Int32(latin.count)
+            latin.append(contentsOf: text.utf8)
+            return (start, UInt8(text.utf8.count))
+        }
+        var letters = [Int32](repeating: -1, count: 0x0530 - 0x0370)
+        var letterLengths = [UInt8](repeating: 0, count: 0x0530 - 0x0370)
+        for (value, reading) in Transliteration.cyrillic.merging(Transliteration.greek, uniquingKeysWith: { first, _ in first }).sorted(by: {
+            $0.key < $1.key
+        })
         where value >= 0x0370 && value < 0x0530 {
-            letters[Int(value - 0x0370)] = Array(latin.utf8)
+            (letters[Int(value - 0x0370)], letterLengths[Int(value - 0x0370)]) = store(reading)
         }
-        self.letters = letters
-        func dense(_ codes: [UInt32: String]) -> [[UInt8]?] {
-            var table = [[UInt8]?](repeating: nil, count: 25 * 25)
-            for (key, latin) in codes {
-                if let index = PromptTables.pairIndex(key >> 16, key & 0xFFFF) { table[index] = Array(latin.utf8) }
+        func dense(_ codes: [UInt32: String]) -> ([Int32], [UInt8]) {
+            var table = [Int32](repeating: -1, count: 25 * 25)
+            var lengths = [UInt8](repeating: 0, count: 25 * 25)
+            for (key, reading) in codes.sorted(by: { $0.key < $1.key }) {
+                if let index = PromptTables.pairIndex(key >> 16, key & 0xFFFF) { (table[index], lengths[index]) = store(reading) }
             }
-            return table
+            return (table, lengths)
         }
-        pairs = dense(Transliteration.greekPairCodes)
-        foreignPairs = dense(Transliteration.greekForeignPairCodes)
+        (pairs, pairLengths) = dense(Transliteration.greekPairCodes)
+        (foreignPairs, foreignPairLengths) = dense(Transliteration.greekForeignPairCodes)
+        dzh = store("j").0
+        self.letters = letters
+        self.letterLengths = letterLengths
+        self.latin = latin
+        let values = Array(UInt32(0x0370)..<0x0530) + Array(UInt32(0x1F00)..<0x2000)
+        bases = values.map { UInt16(truncatingIfNeeded: Unicode.Scalar($0).map(Transliteration.base) ?? $0) }
+        marks = values.map { value in
+            guard let category = Unicode.Scalar(value)?.properties.generalCategory else { return false }
+            return category == .nonspacingMark || category == .spacingMark
+        }
     }
 
     /// Where the pair of basic Greek letters `first`, `second` (α to ω) is in the pair tables.
@@ -121,5 +118,110 @@ struct PromptTables: Sendable {
     static func pairIndex(_ first: UInt32, _ second: UInt32) -> Int? {
         guard first >= 0x03B1, first <= 0x03C9, second >= 0x03B1, second <= 0x03C9 else { return nil }
         return Int(first - 0x03B1) * 25 + Int(second - 0x03B1)
+    }
+
+    /// Where a scalar of the Greek and Cyrillic blocks is in ``bases`` and ``marks``.
+    @inline(__always)
+    static func blockIndex(_ value: UInt32) -> Int? {
+        if value >= 0x0370 && value < 0x0530 { return Int(value - 0x0370) }
+        if value >= 0x1F00 && value < 0x2000 { return Int(value - 0x1F00 + 0x01C0) }
+        return nil
+    }
+
+    @inline(__always)
+    func base(_ value: UInt32) -> UInt32 {
+        guard let index = Self.blockIndex(value) else { return value }
+        return UInt32(bases[index])
+    }
+
+    /// One reading of a prompt's scalars (`values`, and their ``base(_:)``), as UTF-8 bytes: a scalar of the output
+    /// a span of the input, as ``Transliteration/promptReadings(_:)`` promises. A letter is read as
+    /// ``Transliteration/readLetter(_:at:foreign:)`` reads it; any other scalar is copied, one scalar of the output
+    /// whatever its length in UTF-8.
+    func reading(_ values: [UInt32], _ bases: [UInt32], foreign: Bool) -> (text: String, starts: [Int32], ends: [Int32]) {
+        // No letter reads as more than four bytes, and no scalar is more than four.
+        let capacity = values.count * 4
+        let output = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
+        let starts = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+        let ends = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+        defer {
+            output.deallocate()
+            starts.deallocate()
+            ends.deallocate()
+        }
+        let (latin, letters, letterLengths, marks) = (self.latin, self.letters, self.letterLengths, self.marks)
+        let (pairs, pairLengths) = foreign ? (foreignPairs, foreignPairLengths) : (self.pairs, self.pairLengths)
+        let (standardPairs, standardLengths) = (self.pairs, self.pairLengths)
+        var count = 0
+        var index = 0
+        while index < values.count {
+            let value = values[index]
+            var start: Int32 = -1
+            var length = 0
+            var consumed = 1
+            if Transliteration.isTableScript(value) {
+                let base = bases[index]
+                let next = index + 1 < values.count ? bases[index + 1] : 0
+                if base == 0x0434 && next == 0x0436 {
+                    // дж: how Cyrillic writes j ("Джон").
+                    (start, length, consumed) = (dzh, 1, 2)
+                } else if let pair = Self.pairIndex(base, next), pairs[pair] >= 0 || standardPairs[pair] >= 0 {
+                    (start, length, consumed) =
+                        pairs[pair] >= 0 ? (pairs[pair], Int(pairLengths[pair]), 2) : (standardPairs[pair], Int(standardLengths[pair]), 2)
+                } else if base >= 0x0370 && base < 0x0530 && letters[Int(base - 0x0370)] >= 0 {
+                    (start, length) = (letters[Int(base - 0x0370)], Int(letterLengths[Int(base - 0x0370)]))
+                } else if let block = Self.blockIndex(value), marks[block] {
+                    // A mark no table reads is dropped.
+                    index += 1
+                    continue
+                }
+            }
+            if start >= 0 {
+                for offset in 0..<length {
+                    output[count] = latin[Int(start) + offset]
+                    starts[count] = Int32(index)
+                    ends[count] = Int32(index + consumed)
+                    count += 1
+                }
+                index += consumed
+                continue
+            }
+            // Any other scalar is copied: one scalar of the output, whatever its length in UTF-8.
+            starts[count] = Int32(index)
+            ends[count] = Int32(index + 1)
+            if value < 0x80 {
+                output[count] = UInt8(value)
+                count += 1
+            } else if value < 0x800 {
+                output[count] = UInt8(0xC0 | (value >> 6))
+                output[count + 1] = UInt8(0x80 | (value & 0x3F))
+                count += 2
+            } else if value < 0x10000 {
+                output[count] = UInt8(0xE0 | (value >> 12))
+                output[count + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
+                output[count + 2] = UInt8(0x80 | (value & 0x3F))
+                count += 3
+            } else {
+                output[count] = UInt8(0xF0 | (value >> 18))
+                output[count + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
+                output[count + 2] = UInt8(0x80 | ((value >> 6) & 0x3F))
+                output[count + 3] = UInt8(0x80 | (value & 0x3F))
+                count += 4
+            }
+            index += 1
+        }
+        // A copied scalar of more than one byte has one span, at its first byte: the spans are a scalar's each.
+        var scalarStarts: [Int32] = []
+        var scalarEnds: [Int32] = []
+        scalarStarts.reserveCapacity(count)
+        scalarEnds.reserveCapacity(count)
+        var byte = 0
+        while byte < count {
+            scalarStarts.append(starts[byte])
+            scalarEnds.append(ends[byte])
+            let lead = output[byte]
+            byte += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        }
+        return (String(decoding: UnsafeBufferPointer(rebasing: output[0..<count]), as: UTF8.self), scalarStarts, scalarEnds)
     }
 }
