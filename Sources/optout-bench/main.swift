@@ -3,7 +3,7 @@
 //
 // Usage: optout-bench [--sizes 10000,100000,1000000] [--prompts N] [--dump DIR] [--eval DIR] [--scripts]
 //        [--phrases FILE] [--budget-corpora FILE,FILE...] [--adversarial] [--without VIEW,...] [--no-japanese-names]
-//        [--profile-script latin|cyrillic|greek|unspaced]
+//        [--profile-script latin|cyrillic|greek|unspaced] [--profile-prompt FILE]
 // With --dump, writes phrases-N.txt and prompts.txt for scripts/bench-matcher.sh to feed ahocorasick-rs.
 import Foundation
 import OptOutCore
@@ -217,6 +217,14 @@ func runBenchmark() {
                 prompts.count
             )
         )
+        // --profile-prompt FILE: check the file's text 20 times through `profiledCheck`, for a profiler to count.
+        if let file = argument("--profile-prompt"), let text = try? String(contentsOfFile: file, encoding: .utf8) {
+            _ = matcher.search("warm", views: views)
+            var found = 0
+            for _ in 0..<20 { found += profiledCheck(matcher, text, views) }
+            print("profiled \(file) 20 times: \(found) matches")
+            exit(0)
+        }
         if scripts {
             // Prompts in other scripts: the same fragments in Cyrillic or Greek letters, or Han, kana and Hangul text
             // from the world dev set, one in ten naming a registered phrase of another script.

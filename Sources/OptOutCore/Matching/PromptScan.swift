@@ -270,6 +270,46 @@ struct PromptScan {
         if odd { gapOddSpace = true }
     }
 
+    /// The rest of an ASCII word whose first letter was just appended: the word is open, of a spaced script, and in
+    /// no pending state, so each further letter or digit only extends it (what ``append(_:via:)`` would do, without
+    /// its checks; most of a prompt's bytes come this way).
+    @inline(__always)
+    mutating func extendASCIIWord(_ utf8: UnsafeBufferPointer<UInt8>, _ offset: inout Int) {
+        let from = offset
+        var lower = false
+        var upper = false
+        var leet = false
+        while offset < utf8.count {
+            let byte = utf8[offset]
+            if byte >= 0x61 && byte <= 0x7A {
+                lower = true
+            } else if byte >= 0x41 && byte <= 0x5A {
+                upper = true
+            } else if byte >= 0x30 && byte <= 0x39 {
+                if byte != 0x32 && byte != 0x36 && byte != 0x38 && byte != 0x39 { leet = true }
+            } else {
+                break
+            }
+            offset += 1
+        }
+        guard offset > from else { return }
+        let start = bytes.count
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[from..<offset]))
+        if upper {
+            current.via.insert(.caseFolded)
+            bytes.withUnsafeMutableBufferPointer { folded in
+                for position in start..<folded.count where folded[position] >= 0x41 && folded[position] <= 0x5A { folded[position] += 0x20 }
+            }
+        }
+        if lower || upper { current.hasLetter = true }
+        if lower { current.hasLower = true }
+        if leet { current.hasLeetDigit = true }
+        let added = Int32(offset - from)
+        index += added
+        current.scalarEnd = index
+        current.scalarCount += added
+    }
+
     mutating func scan(_ utf8: UnsafeBufferPointer<UInt8>) {
         var offset = 0
         let count = utf8.count
@@ -278,10 +318,12 @@ struct PromptScan {
             if lead < 0x80 {
                 offset += 1
                 let value = UInt32(lead)
-                if value >= 0x61 && value <= 0x7A || value >= 0x30 && value <= 0x39 {
-                    append(value, via: [])
-                } else if value >= 0x41 && value <= 0x5A {
-                    append(value + 0x20, via: .caseFolded)
+                if value >= 0x61 && value <= 0x7A || value >= 0x30 && value <= 0x39 || value >= 0x41 && value <= 0x5A {
+                    let upper = value <= 0x5A && value >= 0x41
+                    append(upper ? value + 0x20 : value, via: upper ? .caseFolded : [])
+                    index += 1
+                    extendASCIIWord(utf8, &offset)
+                    continue
                 } else if value == 0x40 || value == 0x24 {
                     sawLeetSymbol = true
                     if leetSymbols {
