@@ -26,6 +26,11 @@ extension Search {
             add(words: CollectionOfOne(id), first: first, next: next, via: plain ? via.union(.notInitial) : via, start: start, end: end)
             found = true
         }
+        // Most words of a prompt are ordinary words with no leet digit: looked up, and no more.
+        if !(hasLeet && views.contains(.leet)) && (ordinary || !expensive) {
+            if found && next == first + 1 { tokenFlags[first] |= 2 }
+            return
+        }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(word.count, 1) * 2) { scratch in
             let soft = UnsafeMutableBufferPointer(rebasing: scratch[0..<word.count])
             let skeleton = UnsafeMutableBufferPointer(rebasing: scratch[word.count..<(word.count * 2)])
