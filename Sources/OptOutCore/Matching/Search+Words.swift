@@ -208,7 +208,8 @@ extension Search {
             }
         }
         if prefixes < 4 {
-            for affix in Self.gluePrefixes where word.count >= affix.count + 5 && word.prefix(affix.count).elementsEqual(affix) {
+            for affix in Self.gluePrefixes
+            where word.count >= affix.count + 5 && word[0] == affix[0] && word.prefix(affix.count).elementsEqual(affix) {
                 glued(
                     UnsafeBufferPointer(rebasing: word[affix.count...]),
                     prefixes: prefixes + 1,
@@ -222,7 +223,10 @@ extension Search {
             }
         }
         if !suffixed && prefixes == 0 {
-            for affix in Self.glueSuffixes where word.count >= affix.count + 5 && word.suffix(affix.count).elementsEqual(affix) {
+            for affix in Self.glueSuffixes
+            where word.count >= affix.count + 5 && word[word.count - 1] == affix[affix.count - 1]
+                && word.suffix(affix.count).elementsEqual(affix)
+            {
                 glued(
                     UnsafeBufferPointer(rebasing: word[0..<(word.count - affix.count)]),
                     prefixes: 0,
