@@ -59,6 +59,9 @@ public final class PhraseMatcher: Sendable {
     let nextDuplicate: [Int32]
     /// Per phrase, a bit: whether a two- or three-word phrase is also found surname first.
     let orderable: [UInt64]
+    /// Per word, a bit: whether it is the last word of an ``orderable`` entry of two or three words, so that it may be
+    /// a surname read first (``Search/surnameFirst(candidate:)``).
+    let endsOrderable: [UInt64]
     /// Per entry, a bit: whether the phrase holds punctuation that ends a fragment ("George Barret, Jr."), so that it
     /// is read across such punctuation in a prompt.
     let crossesBoundary: [UInt64]
@@ -213,6 +216,15 @@ public final class PhraseMatcher: Sendable {
             guard wordOrder.map({ phrase < $0.count && $0[phrase] }) ?? true, !ordinaryOrder[entry] else { continue }
             orderable[entry >> 6] |= 1 << UInt64(entry & 63)
         }
+        // The words that end an orderable entry of two or three words: only such a word may be a surname read first.
+        var endsOrderable = [UInt64](repeating: 0, count: (wordCount + 63) / 64)
+        for entry in 0..<count where orderable[entry >> 6] & (1 << UInt64(entry & 63)) != 0 {
+            let length = Int(sequenceStarts[entry + 1] - sequenceStarts[entry])
+            guard length == 2 || length == 3 else { continue }
+            let last = Int(sequence[Int(sequenceStarts[entry + 1]) - 1])
+            endsOrderable[last >> 6] |= 1 << UInt64(last & 63)
+        }
+        self.endsOrderable = endsOrderable
         var crossesBoundary = [UInt64](repeating: 0, count: (count + 63) / 64)
         for entry in 0..<count where withBoundary[entry < phraseCount ? entry : Int(readings[entry - phraseCount].owner)] {
             crossesBoundary[entry >> 6] |= 1 << UInt64(entry & 63)

@@ -43,6 +43,7 @@ extension Search {
         let surname = candidates[Int(index)]
         guard surname.wordCount == 1, Int(surname.next) < heads.count, matcher.maxDepth >= 2 else { return }
         let surnameWord = candidateWords[Int(surname.wordsStart)]
+        guard matcher.endsOrderable[Int(surnameWord) >> 6] & (1 << UInt64(surnameWord & 63)) != 0 else { return }
         var given = heads[Int(surname.next)]
         while given >= 0 {
             let first = candidates[Int(given)]
