@@ -14,7 +14,7 @@ extension Transliteration {
         }
         guard hasTableScript else { return [] }
         let tables = PromptTables.standard
-        let bases = values.map { tables.base($0) }
+        let bases = values.map { base(value: $0) }
         let foreign = tables.reading(values, bases, foreign: true)
         // ου reads "u" in a foreign name but "ou" as often: alone it does not ask for the second reading.
         let ou = PromptTables.pairIndex(0x03BF, 0x03C5)
@@ -70,9 +70,8 @@ struct PromptTables: Sendable {
     let pairLengths: [UInt8]
     let foreignPairs: [Int32]
     let foreignPairLengths: [UInt8]
-    /// ``Transliteration/base(_:)`` of 0x0370 to 0x052F, then of 0x1F00 to 0x1FFF.
-    let bases: [UInt16]
-    /// Beside ``bases``: whether the scalar is a combining mark (dropped when no table reads it).
+    /// Per scalar of 0x0370 to 0x052F, then of 0x1F00 to 0x1FFF (``blockIndex(_:)``): whether it is a combining mark
+    /// (dropped when no table reads it).
     let marks: [Bool]
     let dzh: Int32
 
@@ -106,7 +105,6 @@ struct PromptTables: Sendable {
         self.letterLengths = letterLengths
         self.latin = latin
         let values = Array(UInt32(0x0370)..<0x0530) + Array(UInt32(0x1F00)..<0x2000)
-        bases = values.map { UInt16(truncatingIfNeeded: Unicode.Scalar($0).map(Transliteration.base) ?? $0) }
         marks = values.map { value in
             guard let category = Unicode.Scalar(value)?.properties.generalCategory else { return false }
             return category == .nonspacingMark || category == .spacingMark
@@ -120,18 +118,12 @@ struct PromptTables: Sendable {
         return Int(first - 0x03B1) * 25 + Int(second - 0x03B1)
     }
 
-    /// Where a scalar of the Greek and Cyrillic blocks is in ``bases`` and ``marks``.
+    /// Where a scalar of the Greek and Cyrillic blocks is in ``marks``.
     @inline(__always)
     static func blockIndex(_ value: UInt32) -> Int? {
         if value >= 0x0370 && value < 0x0530 { return Int(value - 0x0370) }
         if value >= 0x1F00 && value < 0x2000 { return Int(value - 0x1F00 + 0x01C0) }
         return nil
-    }
-
-    @inline(__always)
-    func base(_ value: UInt32) -> UInt32 {
-        guard let index = Self.blockIndex(value) else { return value }
-        return UInt32(bases[index])
     }
 
     /// One reading of a prompt's scalars (`values`, and their ``base(_:)``), as UTF-8 bytes: a scalar of the output
@@ -142,13 +134,12 @@ struct PromptTables: Sendable {
         // No letter reads as more than four bytes, and no scalar is more than four.
         let capacity = values.count * 4
         let output = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
-        let starts = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
-        let ends = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
-        defer {
-            output.deallocate()
-            starts.deallocate()
-            ends.deallocate()
-        }
+        defer { output.deallocate() }
+        // One span a scalar of the output: a Latin byte each, or a copied scalar whatever its length in UTF-8.
+        var starts: [Int32] = []
+        var ends: [Int32] = []
+        starts.reserveCapacity(capacity)
+        ends.reserveCapacity(capacity)
         let (latin, letters, letterLengths, marks) = (self.latin, self.letters, self.letterLengths, self.marks)
         let (pairs, pairLengths) = foreign ? (foreignPairs, foreignPairLengths) : (self.pairs, self.pairLengths)
         let (standardPairs, standardLengths) = (self.pairs, self.pairLengths)
@@ -179,16 +170,16 @@ struct PromptTables: Sendable {
             if start >= 0 {
                 for offset in 0..<length {
                     output[count] = latin[Int(start) + offset]
-                    starts[count] = Int32(index)
-                    ends[count] = Int32(index + consumed)
+                    starts.append(Int32(index))
+                    ends.append(Int32(index + consumed))
                     count += 1
                 }
                 index += consumed
                 continue
             }
             // Any other scalar is copied: one scalar of the output, whatever its length in UTF-8.
-            starts[count] = Int32(index)
-            ends[count] = Int32(index + 1)
+            starts.append(Int32(index))
+            ends.append(Int32(index + 1))
             if value < 0x80 {
                 output[count] = UInt8(value)
                 count += 1
@@ -210,18 +201,6 @@ struct PromptTables: Sendable {
             }
             index += 1
         }
-        // A copied scalar of more than one byte has one span, at its first byte: the spans are a scalar's each.
-        var scalarStarts: [Int32] = []
-        var scalarEnds: [Int32] = []
-        scalarStarts.reserveCapacity(count)
-        scalarEnds.reserveCapacity(count)
-        var byte = 0
-        while byte < count {
-            scalarStarts.append(starts[byte])
-            scalarEnds.append(ends[byte])
-            let lead = output[byte]
-            byte += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
-        }
-        return (String(decoding: UnsafeBufferPointer(rebasing: output[0..<count]), as: UTF8.self), scalarStarts, scalarEnds)
+        return (String(decoding: UnsafeBufferPointer(rebasing: output[0..<count]), as: UTF8.self), starts, ends)
     }
 }

@@ -151,8 +151,11 @@ public enum Transliteration {
 
     /// Lower case, accents removed (ά is α; ё, ї and й kept apart), from a table of the Greek and Cyrillic blocks.
     @inline(__always)
-    static func base(_ scalar: Unicode.Scalar) -> UInt32 {
-        let value = scalar.value
+    static func base(_ scalar: Unicode.Scalar) -> UInt32 { base(value: scalar.value) }
+
+    /// ``base(_:)`` of a scalar's value (any other value is itself).
+    @inline(__always)
+    static func base(value: UInt32) -> UInt32 {
         if value >= 0x0370 && value < 0x0530 { return UInt32(baseTable[Int(value - 0x0370)]) }
         if value >= 0x1F00 && value < 0x2000 { return UInt32(baseTable[Int(value - 0x1F00 + 0x01C0)]) }
         return value
