@@ -301,6 +301,55 @@ import Testing
     }
 }
 
+/// Names with particles written surname first (scripts/make-particle-eval-set.py): the dev artists and Faker names
+/// whose surnames carry particles, as "van Dyck, Anthony" and "Dyck, Anthony van"; people who are not registered
+/// written the same ways, and the dev set's ordinary prompts, refused at most 0.1 % with those names registered.
+@Suite struct ParticleEvaluationTests {
+    @Test func namesWithParticlesAreReadSurnameFirst() throws {
+        let resources = EvaluationTests.root.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/OptOutServer/Resources")
+        func lines(_ url: URL) throws -> [String] {
+            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+        }
+        let english = try lines(resources.appendingPathComponent("english-words.txt"))
+        let guardian = CollisionGuard(dictionary: english, commonPhrases: try lines(resources.appendingPathComponent("common-phrases.txt")))
+        let names =
+            try lines(EvaluationTests.root.appendingPathComponent("Eval/phrases.txt"))
+            + lines(EvaluationTests.root.appendingPathComponent("Eval/particle-phrases.txt"))
+        let phrases = names.filter { guardian.reviewReason(for: $0) == nil }
+        let frequent = try lines(resources.appendingPathComponent("world-words.txt")).compactMap { $0.split(separator: "\t").last.map(String.init) }
+        let matcher = PhraseMatcher(phrases: phrases, ordinaryWords: OrdinaryWords(english, frequentWords: frequent))
+        var hits: [String: Int] = [:]
+        var totals: [String: Int] = [:]
+        var misses: [String: [String]] = [:]
+        for row in try EvaluationTests.rows("particles.jsonl") {
+            guard let category = row.category, let artist = row.artist else { continue }
+            totals[category, default: 0] += 1
+            if matcher.matches(in: row.prompt).contains(where: { phrases[$0.phrase] == artist }) {
+                hits[category, default: 0] += 1
+            } else if misses[category, default: []].count < 3 {
+                misses[category, default: []].append(row.prompt)
+            }
+        }
+        var report = "names with particles:\n"
+        for category in totals.keys.sorted() {
+            let recall = Double(hits[category, default: 0]) / Double(totals[category]!)
+            report += String(format: "%@ recall %.4f (%d/%d)\n", category as NSString, recall, hits[category, default: 0], totals[category]!)
+            #expect(recall >= 0.95, "\(category): \(recall); missed e.g. \(misses[category] ?? [])")
+        }
+        let people = try EvaluationTests.rows("particles-ordinary.jsonl")
+        let refusedPeople = EvaluationTests.refused(people, matcher: matcher, phrases: phrases)
+        report += EvaluationTests.refusalLines("people with particles who are not registered", refusedPeople, of: people.count)
+        let ordinary = try EvaluationTests.rows("ordinary.jsonl")
+        let refused = EvaluationTests.refused(ordinary, matcher: matcher, phrases: phrases)
+        report += EvaluationTests.refusalLines("ordinary prompts", refused, of: ordinary.count)
+        print(report)
+        #expect(totals.count == 2)
+        #expect(Double(refusedPeople.count) / Double(people.count) <= 0.001, "\(refusedPeople.prefix(5))")
+        #expect(Double(refused.count) / Double(ordinary.count) <= 0.001, "\(refused.prefix(5))")
+    }
+}
+
 /// Issue 23, item 5: names in katakana and kana on their own dev set (scripts/make-katakana-eval-set.py): held-out
 /// JMnedict people, the dev artists as a second renderer (e2k) writes them, and Japanese artists registered in romaji
 /// written in kana; ordinary katakana and Japanese prompts refused at most 0.1 %.

@@ -72,4 +72,43 @@ import Testing
         // Ordinary words written apart stay apart.
         #expect(PhraseMatcher(phrases: ["Sunset Jones"], ordinaryWords: Self.ordinary).matches(in: "sun set jones").isEmpty)
     }
+
+    @Test func namesWithParticlesAreReadSurnameFirst() {
+        let matcher = PhraseMatcher(
+            phrases: ["Vincent van Gogh", "Ursula von der Leyen", "Ana de la Vega", "Henri de Toulouse-Lautrec", "Marco de la Rossa"],
+            ordinaryWords: OrdinaryWords(["a", "portrait", "of", "oil", "sky", "sun", "by"]),
+            wordOrder: [true, true, true, true, false]
+        )
+        func names(_ prompt: String) -> [Int] { matcher.matches(in: prompt).map(\.phrase) }
+        // The particles with the surname, or left last; with a comma after the surname or without.
+        for (prompt, name) in [
+            ("portrait by van Gogh Vincent, oil", 0), ("Van Gogh, Vincent, oil", 0), ("by Gogh, Vincent van", 0),
+            ("von der Leyen, Ursula", 1), ("portrait by Leyen, Ursula von der", 1), ("Leyen Ursula von der", 1),
+            ("de la Vega Ana", 2), ("by Vega, Ana de la, oil", 2), ("de Toulouse-Lautrec, Henri", 3), ("Toulouse-Lautrec Henri de", 3),
+        ] {
+            #expect(names(prompt) == [name], "\(prompt)")
+        }
+        #expect(matcher.matches(in: "van Gogh Vincent").first?.via.contains(.order) == true)
+        // Across a comma only when the name starts its fragment and ends there, as surname first is read.
+        #expect(names("a portrait of van Gogh, Vincent Price").isEmpty)
+        #expect(names("oil van gogh, vincent").isEmpty)
+        // A work is not read in another order, and a given name alone does not stand for the surname's particles.
+        #expect(names("de la Rossa Marco").isEmpty)
+        #expect(names("van Gogh Ursula").isEmpty)
+    }
+
+    @Test func particleReadingsKeepHyphenatedSurnamesWhole() {
+        #expect(PhraseMatcher.particleOrders(of: "Vincent van Gogh") == [["van", "gogh", "vincent"]])
+        #expect(
+            PhraseMatcher.particleOrders(of: "Jan van der Heyden") == [["van", "der", "heyden", "jan"], ["heyden", "jan", "van", "der"]]
+        )
+        #expect(
+            PhraseMatcher.particleOrders(of: "Henri de Toulouse-Lautrec")
+                == [["de", "toulouse", "lautrec", "henri"], ["toulouse", "lautrec", "henri", "de"]]
+        )
+        // No particle before the surname, or no given name before the particles: no reading.
+        #expect(PhraseMatcher.particleOrders(of: "Greg Rutkowski").isEmpty)
+        #expect(PhraseMatcher.particleOrders(of: "Alphonse Maria Mucha").isEmpty)
+        #expect(PhraseMatcher.particleOrders(of: "van der Heyden").isEmpty)
+    }
 }

@@ -52,9 +52,6 @@ public struct GivenNameCognates: Sendable {
 }
 
 public enum AliasSuggestions {
-    /// Particles that belong to a surname ("van Gogh", "de Chirico"): the surname alone keeps them.
-    static let particles: Set<String> = ["van", "von", "de", "da", "di", "del", "della", "der", "den", "du", "le", "la", "ten", "ter", "dos", "das"]
-
     /// The most cognate suggestions one name gets.
     public static let maxCognates = 6
 
@@ -73,7 +70,7 @@ public enum AliasSuggestions {
         taken.insert(PhraseKey.make(name))
         var result: [AliasSuggestion] = []
         var surnameStart = words.count - 1
-        while surnameStart > 1 && particles.contains(words[surnameStart - 1].lowercased()) { surnameStart -= 1 }
+        while surnameStart > 1 && NameParticles.words.contains(words[surnameStart - 1].lowercased()) { surnameStart -= 1 }
         let surname = words[surnameStart...].joined(separator: " ")
         let given = words[0]
         let letters = Folding.words(of: surname).joined().unicodeScalars.count

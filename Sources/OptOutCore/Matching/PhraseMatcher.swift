@@ -161,7 +161,12 @@ public final class PhraseMatcher: Sendable {
         for phrase in phrases {
             let folded = Folding.words(of: phrase)
             withBoundary.append(phrase.unicodeScalars.contains { PromptScan.endsFragment($0.value) })
-            ordinaryOrder.append(!ordinaryWords.readsSurnameFirst(folded))
+            let surnameFirst = ordinaryWords.readsSurnameFirst(folded)
+            ordinaryOrder.append(!surnameFirst)
+            // A name (not a work) that may be read surname first is also read with its particles moved.
+            if surnameFirst && wordOrder.map({ count < $0.count && $0[count] }) ?? true {
+                for words in Self.particleOrders(of: phrase) { readings.append((Int32(count), words, .order)) }
+            }
             for word in folded {
                 sequence.append(words.insert(Array(word.utf8)))
             }
@@ -178,7 +183,8 @@ public final class PhraseMatcher: Sendable {
         }
         let phraseCount = count
         count += readings.count
-        ordinaryOrder += readings.map { !ordinaryWords.readsSurnameFirst($0.words) }
+        // A particle reading is itself surname first: it is not read in yet another order.
+        ordinaryOrder += readings.map { $0.via == .order || !ordinaryWords.readsSurnameFirst($0.words) }
         let wordCount = words.count
         words.shrink()
         var transitions = TransitionTable()
@@ -408,6 +414,26 @@ public final class PhraseMatcher: Sendable {
         let initials = words.dropLast().map { String($0.prefix(1)) }
         var readings = [[initials[0], surname]]
         if initials.count > 1 { readings.append(initials + [surname]) }
+        return readings
+    }
+
+    /// A name's readings with its particles moved as catalogues and prompt writers move them, surname first: the
+    /// particles with the surname, then the given names ("van Gogh Vincent", "de la Vega Ana"); and for a name of
+    /// four words or more the surname, the given names, then the particles ("Leyen Ursula von der"; a name of three
+    /// words is read that way by ``Search/surnameFirst(candidate:)``). A hyphenated surname moves as one.
+    static func particleOrders(of phrase: String) -> [[String]] {
+        // Word by word as written, so that a hyphenated surname stays one ("de Toulouse-Lautrec").
+        let written = phrase.split(whereSeparator: \.isWhitespace).map { Folding.words(of: String($0)) }
+        guard written.count >= 3, written.allSatisfy({ !$0.isEmpty }) else { return [] }
+        var first = written.count - 1
+        while first > 1 && written[first - 1].count == 1 && NameParticles.words.contains(written[first - 1][0]) { first -= 1 }
+        let given = written[..<first].flatMap { $0 }
+        // A surname alone with its particles ("van der Heyden") has no given name to move.
+        guard first < written.count - 1, given.contains(where: { !NameParticles.words.contains($0) }) else { return [] }
+        let particles = written[first..<(written.count - 1)].flatMap { $0 }
+        let surname = written[written.count - 1]
+        var readings = [particles + surname + given]
+        if given.count + particles.count + surname.count > 3 { readings.append(surname + given + particles) }
         return readings
     }
 }

@@ -78,6 +78,21 @@ extension Search {
         }
     }
 
+    /// Whether trie entry `entry`, found from scalar `start` to the token at `next` across the end of a fragment, is
+    /// a name read surname first with its particles moved ("van Gogh, Vincent", "Leyen, Ursula von der"): such a name
+    /// is read across a comma as ``surnameFirst(candidate:)`` reads one, when it starts its fragment and ends there.
+    func readsAcrossBoundary(_ entry: Int32, start: Int32, next: Int) -> Bool {
+        guard Int(entry) >= matcher.phraseCount, matcher.readingVias[Int(entry) - matcher.phraseCount] == .order else { return false }
+        if next < scan.tokens.count && !scan.tokens[next].gap.isPunctuation { return false }
+        var low = 0
+        var high = scan.tokens.count
+        while low < high {
+            let middle = (low + high) / 2
+            if scan.tokens[middle].scalarStart < start { low = middle + 1 } else { high = middle }
+        }
+        return low < scan.tokens.count && startsFragment(low)
+    }
+
     /// Whether the token at `position` starts a fragment of the prompt: it is the first, follows punctuation, or
     /// follows a function word ("by", "of", "and").
     func startsFragment(_ position: Int) -> Bool {
@@ -222,7 +237,8 @@ extension Search {
             && (!via.contains(.rendered) || depth >= 2 && letters >= SemiticSpelling.minimumLetters && via.contains(.renderedDistinct))
         {
             while entry >= 0 {
-                if (!via.contains(.crossedBoundary) || matcher.crossesBoundary[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0)
+                if (!via.contains(.crossedBoundary) || matcher.crossesBoundary[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0
+                    || readsAcrossBoundary(entry, start: start, next: Int(candidate.next)))
                     && takesInitials(entry, via: via)
                 {
                     let (phrase, reportedVia) = reported(entry, via: via)
