@@ -65,6 +65,17 @@ import Testing
         #expect(names("loishart").contains(2))
     }
 
+    @Test func aSlipInTheFirstWordOfAHandleIsRead() {
+        // A slip in the first word of a name run together (one in the last was read already).
+        for prompt in ["art by @grgrutkowski", "@gergrutkowski_", "gregrutkowsky", "greegrutkowski_art", "@alphnsemariamucha", "alphonzemariamucha"] {
+            #expect(!names(prompt).isEmpty, "\(prompt)")
+        }
+        #expect(matcher.matches(in: "@grgrutkowski").first?.via.contains(.fuzzy) == true)
+        // A slip in a short word of a short name is no more read run together than written apart.
+        #expect(names("jhonsmith").isEmpty)
+        #expect(names("jhon smith").isEmpty)
+    }
+
     @Test func partialSpacingAndHyphenationAreJoined() {
         for prompt in ["Greg Rut kow ski", "Greg Rutkow-\nski", "Greg Rutkow- ski", "Greg Rut-kowski", "Greg Ru tkow ski"] {
             #expect(names(prompt) == [0], "\(prompt)")

@@ -340,14 +340,19 @@ public final class PhraseMatcher: Sendable {
         self.orderable = orderable
         self.crossesBoundary = crossesBoundary
         self.maxDepth = maxDepth
+        // A name's particle readings hold its words again, in another order: left out, so that a particle ("van")
+        // is not held by twice the entries it is (past the limit of an anchor) and a word's neighbours are its name's.
+        func anchors(_ entry: Int) -> Bool {
+            sequenceStarts[entry + 1] - sequenceStarts[entry] >= 2 && (entry < phraseCount || readings[entry - phraseCount].via != .order)
+        }
         var anchorCounts = [Int32](repeating: 0, count: wordCount + 1)
-        for entry in 0..<count where sequenceStarts[entry + 1] - sequenceStarts[entry] >= 2 {
+        for entry in 0..<count where anchors(entry) {
             for position in Int(sequenceStarts[entry])..<Int(sequenceStarts[entry + 1]) { anchorCounts[Int(sequence[position]) + 1] += 1 }
         }
         for index in 0..<wordCount { anchorCounts[index + 1] += anchorCounts[index] }
         var anchorEntries = [Int32](repeating: 0, count: Int(anchorCounts[wordCount]))
         var fill = anchorCounts
-        for entry in 0..<count where sequenceStarts[entry + 1] - sequenceStarts[entry] >= 2 {
+        for entry in 0..<count where anchors(entry) {
             for position in Int(sequenceStarts[entry])..<Int(sequenceStarts[entry + 1]) {
                 let word = Int(sequence[position])
                 anchorEntries[Int(fill[word])] = Int32(entry)

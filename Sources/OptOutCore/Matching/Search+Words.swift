@@ -272,6 +272,7 @@ extension Search {
         guard views.contains(.runTogether), word.count <= 8 * matcher.maxWordBytes, budget > 0 else { return }
         var path: [Int32] = []
         var budget = 400
+        let before = candidates.count
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: DeadEnds.capacity) { storage in
             var deadEnds = DeadEnds(storage: storage)
             splitRunTogether(
@@ -288,6 +289,67 @@ extension Search {
                 start: start,
                 end: end
             )
+        }
+        // Only when the word is not already a name run together as written.
+        if skeleton == nil && candidates.count == before { splitWithFirstSlip(word, first: first, next: next, via: via, start: start, end: end) }
+    }
+
+    /// A name run together with a slip in its first word ("robetbeatty", "grgrutkowski", "vinceentpepi"; a slip in
+    /// the last is read by ``splitRunTogether``): the rest of the word is one or two phrase words as written, and the
+    /// first piece one slip from a word that comes before them in some phrase. A slip in a short word counts as one in
+    /// a name written apart does (the walk keeps it only in a name of eleven letters or more). Every piece's hash
+    /// comes from the word's prefix sums, so finding the rests costs a look-up a letter.
+    mutating func splitWithFirstSlip(_ word: UnsafeBufferPointer<UInt8>, first: Int, next: Int, via: Via, start: Int32, end: Int32) {
+        let shortest = PhraseMatcher.minimumShortSlipLength - 1
+        let count = word.count
+        guard views.contains(.fuzzy), count >= shortest + 3, count < hashPowers.count, budget > 0 else { return }
+        budget -= 2 * count
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count + 1) { prefix in
+            prefix[0] = 0
+            for index in 0..<count { prefix[index + 1] = prefix[index] &* hashMultiplier &+ UInt64(word[index]) &+ 1 }
+            /// The phrase word `word[from..<to]`, if it is one.
+            func piece(_ from: Int, _ to: Int) -> Int32? {
+                guard to - from <= matcher.maxWordBytes else { return nil }
+                let hash = finishHash(prefix[to] &- prefix[from] &* hashPowers[to - from], length: to - from)
+                guard matcher.vocabularyFilter.mayContain(hash) else { return nil }
+                return matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<to]), hash: hash)
+            }
+            // Where a phrase word ends the word (at most eight places kept).
+            var tails: [(at: Int, id: Int32)] = []
+            for at in stride(from: count - 3, through: shortest, by: -1) where tails.count < 8 {
+                if let id = piece(at, count) { tails.append((at, id)) }
+            }
+            guard !tails.isEmpty else { return }
+            for cut in shortest...(count - 3) {
+                // The rest: one phrase word, or two.
+                var rests: [(Int32, Int32?)] = []
+                for tail in tails {
+                    if tail.at == cut {
+                        rests.append((tail.id, nil))
+                    } else if tail.at >= cut + 2, let middle = piece(cut, tail.at), matcher.follows(middle, tail.id) {
+                        rests.append((middle, tail.id))
+                    }
+                }
+                guard !rests.isEmpty, budget > 0 else { continue }
+                let slipped = UnsafeBufferPointer(rebasing: word[..<cut])
+                budget -= slipped.count + 1
+                if slipped.count < PhraseMatcher.minimumFuzzyLength - 1 {
+                    matcher.shortSlipWords(slipped, into: &fuzzyScratch)
+                } else {
+                    matcher.fuzzyWords(slipped, into: &fuzzyScratch)
+                    if slipped.count <= PhraseMatcher.minimumFuzzyLength {
+                        var short: [Int32] = []
+                        matcher.shortSlipWords(slipped, into: &short)
+                        fuzzyScratch += short.filter { !fuzzyScratch.contains($0) }
+                    }
+                }
+                for id in fuzzyScratch {
+                    for (second, third) in rests where matcher.follows(id, second) {
+                        let words = third.map { [id, second, $0] } ?? [id, second]
+                        add(words: words, first: first, next: next, via: via.union(slip(id)), start: start, end: end)
+                    }
+                }
+            }
         }
     }
 }
