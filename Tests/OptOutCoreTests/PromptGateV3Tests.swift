@@ -122,4 +122,31 @@ import Testing
         #expect(PhraseMatcher.particleOrders(of: "Alphonse Maria Mucha").isEmpty)
         #expect(PhraseMatcher.particleOrders(of: "van der Heyden").isEmpty)
     }
+
+    @Test func koreanNamesAreReadAsPeopleSpellThem() {
+        #expect(Transliteration.koreanSpelling("jeong", customary: false, initialK: false) == "jeong")
+        #expect(Transliteration.koreanSpelling("seog", customary: false, initialK: false) == "seok")
+        #expect(
+            ["jeong", "hyeon", "su", "jun", "u", "yeong", "hui", "sin", "yun"].map {
+                Transliteration.koreanSpelling($0, customary: true, initialK: false)
+            }
+                == ["jung", "hyun", "soo", "joon", "woo", "young", "hee", "shin", "yoon"]
+        )
+        #expect(Transliteration.koreanSpelling("gyeong", customary: true, initialK: true) == "kyung")
+        #expect(Transliteration.mccuneReischauer(["jeong"]) == "chong")
+        #expect(Transliteration.mccuneReischauer(["seong", "ho"]) == "songho")
+        #expect(Transliteration.mccuneReischauer(["bag"]) == "pak")
+        #expect(Transliteration.mccuneReischauer(["su", "bin"]) == "subin")
+        let matcher = PhraseMatcher(phrases: ["김정기", "박서보", "김윤서"], ordinaryWords: OrdinaryWords(["a", "art", "by", "of", "portrait"]))
+        func names(_ prompt: String) -> [Int] { matcher.matches(in: prompt).map(\.phrase) }
+        for (prompt, name) in [
+            ("art by Kim Jung Gi", 0), ("art by Kim Jung-gi", 0), ("Jung Gi Kim", 0), ("Kim Jeong-gi", 0), ("Chong Chonggi", -1),
+            ("Kim Chonggi", 0), ("Pak Sobo", 1), ("Bak Seobo", 1), ("Park Seo-bo", 1), ("Kim Yoon-seo", 2),
+        ] where name >= 0 {
+            #expect(names(prompt) == [name], "\(prompt)")
+        }
+        // A Korean name's readings take no slip: "Junseo" is another person's name, not Yunseo misspelt.
+        #expect(names("portrait of Gim Junseo").isEmpty)
+        #expect(names("portrait of Kim Yunseu").isEmpty)
+    }
 }

@@ -6,7 +6,8 @@ extension PhraseMatcher {
             + transitions.memoryBytes + renderedForms.memoryBytes + renderedOwners.capacity * 4 + renderedEveryday.capacity * 8
             + renderedDeletes.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4 + prefixFilter.memoryBytes
-            + orderable.capacity * 8 + endsOrderable.capacity * 8 + skeletons.memoryBytes + shortDeletes.memoryBytes + readingOwners.capacity * 4
+            + orderable.capacity * 8 + endsOrderable.capacity * 8 + spelledOnly.capacity * 8 + skeletons.memoryBytes + shortDeletes.memoryBytes
+            + readingOwners.capacity * 4
             + entryWords.capacity * 4
             + entryStarts.capacity * 4 + anchorStarts.capacity * 4 + anchorEntries.capacity * 4 + pairFilter.memoryBytes
     }

@@ -62,6 +62,8 @@ public final class PhraseMatcher: Sendable {
     /// Per word, a bit: whether it is the last word of an ``orderable`` entry of two or three words, so that it may be
     /// a surname read first (``Search/surnameFirst(candidate:)``).
     let endsOrderable: [UInt64]
+    /// Per entry, a bit: whether it is found only as spelt, never through a slip or a sound (a Korean name's readings).
+    let spelledOnly: [UInt64]
     /// Per entry, a bit: whether the phrase holds punctuation that ends a fragment ("George Barret, Jr."), so that it
     /// is read across such punctuation in a prompt.
     let crossesBoundary: [UInt64]
@@ -156,11 +158,13 @@ public final class PhraseMatcher: Sendable {
         var readings: [(owner: Int32, words: [String], via: Via)] = []
         var ordinaryOrder: [Bool] = []
         var withBoundary: [Bool] = []
+        var isKorean: [Bool] = []
         let memo = ReadingMemo()
         var kanaForms: [String] = []
         for phrase in phrases {
             let folded = Folding.words(of: phrase)
             withBoundary.append(phrase.unicodeScalars.contains { PromptScan.endsFragment($0.value) })
+            isKorean.append(phrase.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) })
             let surnameFirst = ordinaryWords.readsSurnameFirst(folded)
             ordinaryOrder.append(!surnameFirst)
             // A name (not a work) that may be read surname first is also read with its particles moved.
@@ -231,6 +235,14 @@ public final class PhraseMatcher: Sendable {
             endsOrderable[last >> 6] |= 1 << UInt64(last & 63)
         }
         self.endsOrderable = endsOrderable
+        // A Korean name's Latin readings are found only as they are spelt: its romanized given names are short and
+        // many, and a slip in one is most often another person's name ("Junseo" is not "Yunseo").
+        var spelledOnly = [UInt64](repeating: 0, count: (count + 63) / 64)
+        for entry in phraseCount..<count
+        where readings[entry - phraseCount].via == .transliteration && isKorean[Int(readings[entry - phraseCount].owner)] {
+            spelledOnly[entry >> 6] |= 1 << UInt64(entry & 63)
+        }
+        self.spelledOnly = spelledOnly
         var crossesBoundary = [UInt64](repeating: 0, count: (count + 63) / 64)
         for entry in 0..<count where withBoundary[entry < phraseCount ? entry : Int(readings[entry - phraseCount].owner)] {
             crossesBoundary[entry >> 6] |= 1 << UInt64(entry & 63)

@@ -122,7 +122,7 @@ extension Search {
         if !via.isDisjoint(with: [.shortSlip, .weakForm, .twoSlips]) { return }
         var entry = matcher.terminals[Int(state)]
         while entry >= 0 {
-            if matcher.orderable[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0 && takesInitials(entry, via: via) {
+            if matcher.orderable[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0 && takesInitials(entry, via: via) && takesSlips(entry, via: via) {
                 let (phrase, reportedVia) = reported(entry, via: via.union(.order))
                 results.append(PhraseMatch(phrase: phrase, start: Int(start), end: Int(end), via: reportedVia))
             }
@@ -150,6 +150,13 @@ extension Search {
             return true
         }
         return matcher.readingVias[Int(entry) - matcher.phraseCount] != .initials
+    }
+
+    /// Whether entry `entry` may be reported through `via`: one found only as spelt takes no slip and no sound.
+    @inline(__always)
+    func takesSlips(_ entry: Int32, via: Via) -> Bool {
+        via.isDisjoint(with: [.fuzzy, .shortSlip, .twoSlips, .weakForm, .phonetic])
+            || matcher.spelledOnly[Int(entry) >> 6] & (1 << UInt64(entry & 63)) == 0
     }
 
     /// The reported phrase and via of trie entry `entry`: a Latin reading reports the phrase it reads.
@@ -239,7 +246,7 @@ extension Search {
             while entry >= 0 {
                 if (!via.contains(.crossedBoundary) || matcher.crossesBoundary[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0
                     || readsAcrossBoundary(entry, start: start, next: Int(candidate.next)))
-                    && takesInitials(entry, via: via)
+                    && takesInitials(entry, via: via) && takesSlips(entry, via: via)
                 {
                     let (phrase, reportedVia) = reported(entry, via: via)
                     results.append(PhraseMatch(phrase: phrase, start: Int(start), end: Int(candidate.scalarEnd), via: reportedVia))

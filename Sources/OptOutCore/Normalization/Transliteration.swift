@@ -53,17 +53,97 @@ public enum Transliteration {
                 // spelling, then the given name as one word ("Min-jae" and "Min Jae" are read joined by the matcher).
                 let familyLength = scalars.count >= 3 && compoundKoreanFamilies.contains(String(String.UnicodeScalarView(scalars[0..<2]))) ? 2 : 1
                 let family = String(String.UnicodeScalarView(scalars[0..<familyLength]))
-                let given = scalars[familyLength...].map { icu(String($0), memo: memo) }.joined()
+                let syllables = scalars[familyLength...].map { icu(String($0), memo: memo) }
+                let given = syllables.joined()
                 out += icu(family, memo: memo) + (given.isEmpty ? "" : " " + given)
                 if let spelled = koreanFamilies[family] { customary = spelled + (given.isEmpty ? "" : " " + given) }
                 if !given.isEmpty {
                     familyLast = [given + " " + icu(family, memo: memo)] + (koreanFamilies[family].map { [given + " " + $0] } ?? [])
+                    // The given name as people write it: as ICU reads it, the Revised Romanization proper ("Seok"),
+                    // the customary spelling ("Jung", "Hyun", "Soo"), and that with k for an initial g ("Kyung").
+                    // The family name in its customary spelling and the Revised Romanization's ("Park", "Bak").
+                    var forms = [given]
+                    for (customary, initialK) in [(false, false), (true, false), (true, true)] {
+                        let form = syllables.map { Self.koreanSpelling($0, customary: customary, initialK: initialK) }.joined()
+                        if !forms.contains(form) { forms.append(form) }
+                    }
+                    let proper = Self.koreanSpelling(icu(family, memo: memo), customary: false, initialK: false)
+                    for familyName in (koreanFamilies[family].map { [$0] } ?? []) + [proper] {
+                        for form in forms { familyLast += [familyName + " " + form, form + " " + familyName] }
+                    }
+                    // McCune-Reischauer, its marks left out ("Chong Songho", "Pak Subin").
+                    let mrFamily = Self.mccuneReischauer(scalars[0..<familyLength].map { icu(String($0), memo: memo) })
+                    let mrGiven = Self.mccuneReischauer(syllables)
+                    familyLast += [mrFamily + " " + mrGiven, mrGiven + " " + mrFamily]
                 }
                 continue
             }
             out += scholarly ? icu(String(word), memo: memo) : readWord(String(word), memo: memo)
         }
         return [out] + (customary.map { [$0] } ?? []) + familyLast
+    }
+
+    /// A Korean syllable as ICU reads it ("jeong", "seog", "su") written the Revised Romanization's way, with a final
+    /// k, t or p ("seok"), or also in the customary way given names are written in Latin letters: eo as u before a
+    /// final ("Jung", "Hyun", "Suk"), yeong as young, an open or n-final u as oo ("Soo", "Joon", "Woo", "Yoon"), hui as hee,
+    /// si as shi ("Shin"); with `initialK`, an initial g as k ("Kyung", "Kwang", "Ki").
+    static func koreanSpelling(_ syllable: String, customary: Bool, initialK: Bool) -> String {
+        let letters = Array(syllable)
+        let vowels: Set<Character> = ["a", "e", "i", "o", "u", "w", "y"]
+        var initialEnd = 0
+        while initialEnd < letters.count && !vowels.contains(letters[initialEnd]) { initialEnd += 1 }
+        var vowelEnd = initialEnd
+        while vowelEnd < letters.count && vowels.contains(letters[vowelEnd]) { vowelEnd += 1 }
+        var initial = String(letters[..<initialEnd])
+        var vowel = String(letters[initialEnd..<vowelEnd])
+        var final = String(letters[vowelEnd...])
+        switch final {
+        case "g", "gg": final = "k"
+        case "d": final = "t"
+        case "b": final = "p"
+        default: break
+        }
+        if customary {
+            if vowel == "eo" && !final.isEmpty {
+                vowel = "u"
+            } else if vowel == "yeo" && !final.isEmpty {
+                if initial.isEmpty && final == "ng" { vowel = "you" } else if !initial.isEmpty { vowel = "yu" }
+            } else if vowel == "u" && (final.isEmpty || final == "n" || final == "k") {
+                vowel = initial.isEmpty ? "woo" : "oo"
+            } else if vowel == "yu" && initial.isEmpty && (final.isEmpty || final == "n") {
+                vowel = "yoo"
+            } else if vowel == "ui" && initial == "h" {
+                vowel = "ee"
+            } else if vowel == "i" && initial == "s" {
+                initial = "sh"
+            }
+            if initialK && initial == "g" { initial = "k" }
+        }
+        return initial + vowel + final
+    }
+
+    /// Korean syllables as ICU reads them, written as one word in McCune-Reischauer without its marks: ŏ and ŭ as o
+    /// and u, and g, d, b, j as k, t, p, ch at the start of the word and after k, t or p ("정성호" is "Chong Songho",
+    /// "수빈" "Subin").
+    static func mccuneReischauer(_ syllables: [String]) -> String {
+        var out = ""
+        var voiced = false
+        for syllable in syllables {
+            var spelled = koreanSpelling(syllable, customary: false, initialK: false)
+            spelled = spelled.replacingOccurrences(of: "eo", with: "o").replacingOccurrences(of: "eu", with: "u")
+            if !voiced, let first = spelled.first {
+                switch first {
+                case "g": spelled = "k" + spelled.dropFirst()
+                case "d": spelled = "t" + spelled.dropFirst()
+                case "b": spelled = "p" + spelled.dropFirst()
+                case "j": spelled = "ch" + spelled.dropFirst()
+                default: break
+                }
+            }
+            out += spelled
+            voiced = !(spelled.hasSuffix("k") || spelled.hasSuffix("t") || spelled.hasSuffix("p"))
+        }
+        return out
     }
 
     /// Korean family names as they are customarily written in Latin letters (not the Revised Romanization).
