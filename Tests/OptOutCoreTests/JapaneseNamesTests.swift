@@ -54,6 +54,37 @@ import Testing
         #expect(matcher.matches(in: "新海誠風の夕焼け").map(\.phrase) == [0])
         #expect(matcher.matches(in: "a sunset over the sea, makoto-chan's umbrella").isEmpty)
     }
+
+    @Test func romajiInOtherSpellingsIsReadAsHepburn() {
+        func hepburn(_ word: String) -> String? {
+            let bytes = Array(word.utf8)
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * bytes.count) { out in
+                bytes.withUnsafeBufferPointer { Phonetic.hepburn($0, into: out) }.map { String(decoding: out[0..<$0], as: UTF8.self) }
+            }
+        }
+        #expect(hepburn("satou") == "sato")
+        #expect(hepburn("satoh") == "sato")
+        #expect(hepburn("ohtomo") == "otomo")
+        #expect(hepburn("kouzi") == "koji")
+        #expect(hepburn("syuuhei") == "shuhei")
+        #expect(hepburn("yuusuke") == "yusuke")
+        #expect(hepburn("ootomo") == "otomo")
+        #expect(hepburn("tubasa") == "tsubasa")
+        #expect(hepburn("yosida") == "yoshida")
+        #expect(hepburn("hukuda") == "fukuda")
+        // Already Hepburn, or ou before a vowel: nothing changes.
+        #expect(hepburn("shinkai") == nil)
+        #expect(hepburn("tsubasa") == nil)
+        #expect(hepburn("chihiro") == nil)
+        #expect(hepburn("louis") == nil)
+        let matcher = PhraseMatcher(phrases: ["新海誠", "佐藤大輔", "大野"], ordinaryWords: OrdinaryWords(["sun", "set"], japaneseNames: Self.names))
+        for prompt in ["Daisuke Satou", "Daisuke Satoh", "Satou Daisuke", "Makoto Sinkai", "Shinkai Makoto"] {
+            #expect(matcher.matches(in: prompt).map(\.phrase) == [prompt.contains("Daisuke") ? 1 : 0], "\(prompt)")
+        }
+        // A kanji name's readings take no slip: "Daisuke Saito" is another person.
+        #expect(matcher.matches(in: "Daisuke Saito").isEmpty)
+        #expect(matcher.matches(in: "Makoto Shinkay").isEmpty)
+    }
 }
 
 /// Issue 23, item 5: a name registered in Latin letters is found in katakana, as Japanese text writes a foreign name

@@ -158,13 +158,16 @@ public final class PhraseMatcher: Sendable {
         var readings: [(owner: Int32, words: [String], via: Via)] = []
         var ordinaryOrder: [Bool] = []
         var withBoundary: [Bool] = []
-        var isKorean: [Bool] = []
+        var isEastAsian: [Bool] = []
         let memo = ReadingMemo()
         var kanaForms: [String] = []
         for phrase in phrases {
             let folded = Folding.words(of: phrase)
             withBoundary.append(phrase.unicodeScalars.contains { PromptScan.endsFragment($0.value) })
-            isKorean.append(phrase.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) })
+            // Korean, Chinese and Japanese names in Hangul or Han: their Latin readings are found only as spelt.
+            isEastAsian.append(
+                phrase.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) || $0.value >= 0x3400 && Folding.isUnspaced($0.value) }
+            )
             let surnameFirst = ordinaryWords.readsSurnameFirst(folded)
             ordinaryOrder.append(!surnameFirst)
             // A name (not a work) that may be read surname first is also read with its particles moved.
@@ -235,11 +238,14 @@ public final class PhraseMatcher: Sendable {
             endsOrderable[last >> 6] |= 1 << UInt64(last & 63)
         }
         self.endsOrderable = endsOrderable
-        // A Korean name's Latin readings are found only as they are spelt: its romanized given names are short and
-        // many, and a slip in one is most often another person's name ("Junseo" is not "Yunseo").
+        // The Latin readings of a Korean, Chinese or Japanese name are found only as they are spelt: romanized given
+        // names are short and many, and a slip in one is most often another person's name ("Junseo" is not "Yunseo",
+        // "Kumiko" not "Rumiko"); a kanji name's readings are only likely ones already.
         var spelledOnly = [UInt64](repeating: 0, count: (count + 63) / 64)
         for entry in phraseCount..<count
-        where readings[entry - phraseCount].via == .transliteration && isKorean[Int(readings[entry - phraseCount].owner)] {
+        where readings[entry - phraseCount].via == .transliteration && isEastAsian[Int(readings[entry - phraseCount].owner)]
+            && readings[entry - phraseCount].words.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } })
+        {
             spelledOnly[entry >> 6] |= 1 << UInt64(entry & 63)
         }
         self.spelledOnly = spelledOnly

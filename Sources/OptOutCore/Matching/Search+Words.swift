@@ -95,19 +95,29 @@ extension Search {
                 // Spellings that sound alike: the word's phonetic skeleton is a phrase word's (one probe, behind a
                 // filter).
                 budget -= 2 + form.count / 8
-                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * form.count + 2 * matcher.maxWordBytes + 2) { buffer in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 * form.count + 2 * matcher.maxWordBytes + 3) { buffer in
                     let query = UnsafeMutableBufferPointer(rebasing: buffer[0..<(2 * form.count + 1)])
-                    let length = Phonetic.skeleton(form, into: query)
-                    let skeleton = UnsafeBufferPointer(rebasing: query[0..<length])
-                    let other = UnsafeMutableBufferPointer(rebasing: buffer[(2 * form.count + 1)...])
-                    matcher.skeletons.forEach(hash: hashBytes(skeleton)) { id in
-                        guard id != exact, !phoneticHits.contains(id) else { return }
-                        let same = matcher.words.word(id).withUnsafeBufferPointer { word -> Bool in
-                            guard 2 * word.count + 1 <= other.count else { return false }
-                            let count = Phonetic.skeleton(word, into: other)
-                            return count == length && UnsafeBufferPointer(rebasing: other[0..<count]).elementsEqual(skeleton)
+                    let plain = UnsafeMutableBufferPointer(rebasing: buffer[(2 * form.count + 1)..<(4 * form.count + 2)])
+                    let other = UnsafeMutableBufferPointer(rebasing: buffer[(4 * form.count + 2)...])
+                    func probe(_ skeleton: UnsafeBufferPointer<UInt8>) {
+                        matcher.skeletons.forEach(hash: hashBytes(skeleton)) { id in
+                            guard id != exact, !phoneticHits.contains(id) else { return }
+                            let same = matcher.words.word(id).withUnsafeBufferPointer { word -> Bool in
+                                guard 2 * word.count + 1 <= other.count else { return false }
+                                let count = Phonetic.skeleton(word, into: other)
+                                return count == skeleton.count && UnsafeBufferPointer(rebasing: other[0..<count]).elementsEqual(skeleton)
+                            }
+                            if same { phoneticHits.append(id) }
                         }
-                        if same { phoneticHits.append(id) }
+                    }
+                    probe(UnsafeBufferPointer(rebasing: query[0..<Phonetic.skeleton(form, into: query)]))
+                    // Romaji in another spelling than the readings' ("Satou", "Satoh", "Kouzi"): a phrase word as
+                    // Hepburn writes it is the same name, not one that sounds alike.
+                    if let count = Phonetic.hepburn(form, into: plain) {
+                        budget -= 1 + form.count / 8
+                        if let id = matcher.phraseWord(UnsafeBufferPointer(rebasing: plain[0..<count])), id != exact {
+                            add(words: CollectionOfOne(id), first: first, next: next, via: formVia.union(.transliteration), start: start, end: end)
+                        }
                     }
                 }
                 for id in phoneticHits {

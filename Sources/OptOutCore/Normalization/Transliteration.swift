@@ -326,6 +326,113 @@ public enum Phonetic {
         }
     }
 
+    /// A romaji word in the Hepburn spelling the readings of Japanese names use, written into `out` (room for twice
+    /// the word): a long vowel written once, uu as u and oo as o ("yuusuke", "ootomo"), ou before a consonant or at the
+    /// end as o ("satou", "kouji"; not "louis") and an h after o or u before a consonant or at the end dropped
+    /// ("satoh", "ohtomo"); and Kunrei-shiki's si, ti,
+    /// tu, zi, hu and sy, ty, zy before a vowel as shi, chi, tsu, ji, fu, sh, ch, j ("kouzi", "syuuhei"). Nil when
+    /// nothing changes.
+    public static func hepburn(_ word: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        guard isRomaji(word) else { return nil }
+        var count = 0
+        var changed = false
+        var index = 0
+        @inline(__always) func isVowel(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "a") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "i") || byte == UInt8(ascii: "o")
+                || byte == UInt8(ascii: "u")
+        }
+        @inline(__always) func write(_ text: StaticString) {
+            text.withUTF8Buffer {
+                for byte in $0 {
+                    out[count] = byte
+                    count += 1
+                }
+            }
+        }
+        while index < word.count {
+            let byte = word[index]
+            let previous: UInt8 = index > 0 ? word[index - 1] : 0
+            let next: UInt8 = index + 1 < word.count ? word[index + 1] : 0
+            let after: UInt8 = index + 2 < word.count ? word[index + 2] : 0
+            // Kunrei-shiki, where Hepburn writes otherwise (not inside sh, ch, ts: the letter before is no s, c, t).
+            let free = previous != UInt8(ascii: "s") && previous != UInt8(ascii: "c") && previous != UInt8(ascii: "t")
+            switch (byte, next) {
+            case (UInt8(ascii: "s"), UInt8(ascii: "i")) where free:
+                write("sh")
+                changed = true
+            case (UInt8(ascii: "t"), UInt8(ascii: "i")) where free:
+                write("ch")
+                changed = true
+            case (UInt8(ascii: "t"), UInt8(ascii: "u")) where free:
+                write("ts")
+                changed = true
+            case (UInt8(ascii: "z"), UInt8(ascii: "i")),
+                (UInt8(ascii: "z"), UInt8(ascii: "y")) where isVowel(after) || next == UInt8(ascii: "i"):
+                write("j")
+                if next == UInt8(ascii: "y") { index += 1 }
+                changed = true
+            case (UInt8(ascii: "h"), UInt8(ascii: "u")) where free:
+                write("f")
+                changed = true
+            case (UInt8(ascii: "s"), UInt8(ascii: "y")) where isVowel(after) && free:
+                write("sh")
+                index += 1
+                changed = true
+            case (UInt8(ascii: "t"), UInt8(ascii: "y")) where isVowel(after) && free:
+                write("ch")
+                index += 1
+                changed = true
+            default:
+                if byte == UInt8(ascii: "u") && previous == UInt8(ascii: "o") && !isVowel(next) {
+                    changed = true
+                } else if (byte == UInt8(ascii: "u") || byte == UInt8(ascii: "o")) && previous == byte {
+                    changed = true
+                } else if byte == UInt8(ascii: "h") && (previous == UInt8(ascii: "o") || previous == UInt8(ascii: "u")) && !isVowel(next) {
+                    changed = true
+                } else {
+                    out[count] = byte
+                    count += 1
+                }
+            }
+            index += 1
+        }
+        return changed ? count : nil
+    }
+
+    /// Whether `word` can be romaji: letters of the romaji alphabet (c only in ch), and two consonants together only as
+    /// romaji joins them (n or m before a consonant, a doubled consonant, sh, ch, ts, a consonant and y, an h after o
+    /// or u). Most English words fail within a few letters ("photorealistic" at its l), so the spellings of
+    /// ``hepburn(_:into:)`` cost them little.
+    @inline(__always)
+    static func isRomaji(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        var previousConsonant = false
+        for byte in word {
+            let consonant: Bool
+            switch byte {
+            case UInt8(ascii: "a"), UInt8(ascii: "e"), UInt8(ascii: "i"), UInt8(ascii: "o"), UInt8(ascii: "u"): consonant = false
+            case UInt8(ascii: "l"), UInt8(ascii: "q"), UInt8(ascii: "v"), UInt8(ascii: "x"): return false
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): consonant = true
+            default: return false
+            }
+            if previous == UInt8(ascii: "c") && byte != UInt8(ascii: "h") { return false }
+            if consonant && previousConsonant {
+                let joins =
+                    previous == UInt8(ascii: "n") || previous == byte || byte == UInt8(ascii: "y")
+                    || previous == UInt8(ascii: "m") && (byte == UInt8(ascii: "b") || byte == UInt8(ascii: "p"))
+                    || byte == UInt8(ascii: "h") && (previous == UInt8(ascii: "s") || previous == UInt8(ascii: "c"))
+                    || previous == UInt8(ascii: "t") && (byte == UInt8(ascii: "s") || byte == UInt8(ascii: "c"))
+                    || previous == UInt8(ascii: "h") && (beforePrevious == UInt8(ascii: "o") || beforePrevious == UInt8(ascii: "u"))
+                guard joins else { return false }
+            }
+            beforePrevious = previous
+            previous = byte
+            previousConsonant = consonant
+        }
+        return previous != UInt8(ascii: "c")
+    }
+
     /// The skeleton written into `out` (room for twice the word), without allocating; returns its length.
     @inline(__always)
     public static func skeleton(_ word: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) -> Int {
