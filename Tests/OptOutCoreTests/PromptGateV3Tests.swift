@@ -149,4 +149,23 @@ import Testing
         #expect(names("portrait of Gim Junseo").isEmpty)
         #expect(names("portrait of Kim Yunseu").isEmpty)
     }
+
+    @Test func chineseNamesAreReadInWadeGilesAndNotInsideHyphenatedNames() {
+        #expect(
+            ["qi", "bai", "shi", "xu", "hong", "zhang", "qian", "zhao", "ji", "gui", "guo", "zi", "ye"].map(Transliteration.wadeGiles)
+                == ["chi", "pai", "shih", "hsu", "hung", "chang", "chien", "chao", "chi", "kuei", "kuo", "tzu", "yeh"]
+        )
+        let matcher = PhraseMatcher(phrases: ["齐白石", "陈莉", "李华"], ordinaryWords: OrdinaryWords(["a", "art", "by", "of", "portrait"]))
+        func names(_ prompt: String) -> [Int] { matcher.matches(in: prompt).map(\.phrase) }
+        for prompt in ["art by Qi Baishi", "art by Ch'i Pai-shih", "Chi Paishih", "Qi Bai-shi"] {
+            #expect(names(prompt) == [0], "\(prompt)")
+        }
+        #expect(names("portrait of Chen Li") == [1])
+        #expect(names("by Li Hua") == [2])
+        #expect(names("Li-hua").isEmpty)
+        // A registered name beside or across a hyphenated given name is not the name: "Li-xue" and "Li-hua" are given
+        // names.
+        #expect(names("portrait of Chen Li-xue").isEmpty)
+        #expect(names("portrait of Zheng Li-hua").isEmpty)
+    }
 }

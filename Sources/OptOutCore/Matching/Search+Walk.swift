@@ -106,10 +106,12 @@ extension Search {
 
     /// What the gap before the token at `position` says of how words were joined.
     func gapVia(_ position: Int32) -> Via {
-        switch scan.tokens[Int(position)].gap {
-        case .none, .space: []
-        case .whitespace: .spacing
-        case .punctuation, .boundary: .separator
+        let token = scan.tokens[Int(position)]
+        switch token.gap {
+        case .none, .space: return []
+        case .whitespace: return .spacing
+        case .boundary: return .separator
+        case .punctuation: return token.mark & PromptScan.Mark.hyphen != 0 ? [.separator, .hyphenBetween] : .separator
         }
     }
 
@@ -122,7 +124,9 @@ extension Search {
         if !via.isDisjoint(with: [.shortSlip, .weakForm, .twoSlips]) { return }
         var entry = matcher.terminals[Int(state)]
         while entry >= 0 {
-            if matcher.orderable[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0 && takesInitials(entry, via: via) && takesSlips(entry, via: via) {
+            if matcher.orderable[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0 && takesInitials(entry, via: via) && takesSlips(entry, via: via)
+                && !cutsHyphenatedName(entry, start: start, next: next, via: via)
+            {
                 let (phrase, reportedVia) = reported(entry, via: via.union(.order))
                 results.append(PhraseMatch(phrase: phrase, start: Int(start), end: Int(end), via: reportedVia))
             }
@@ -150,6 +154,28 @@ extension Search {
             return true
         }
         return matcher.readingVias[Int(entry) - matcher.phraseCount] != .initials
+    }
+
+    /// Whether entry `entry`, one found only as spelt (a romanized Korean, Chinese or Japanese name), was found from
+    /// scalar `start` to the token at `next` (through `via`) across a hyphenated given name: beside it ("Chen Li-xue"
+    /// does not name 陈莉, Chen Li, nor "Mei-ying Hou" 侯英, Hou Ying), or between two of its words ("Zheng Li-hua" does
+    /// not name 李华, Li Hua: a family name is not hyphenated to a given name). A hyphen inside one word of the reading
+    /// is read as usual ("Kim Jung-gi").
+    func cutsHyphenatedName(_ entry: Int32, start: Int32, next: Int, via: Via) -> Bool {
+        guard matcher.spelledOnly[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0 else { return false }
+        if via.contains(.hyphenBetween) { return true }
+        func hyphenBefore(_ position: Int) -> Bool {
+            position > 0 && position < scan.tokens.count && scan.tokens[position].mark & PromptScan.Mark.hyphen != 0
+                && scan.tokens[position].gap == .punctuation
+        }
+        if hyphenBefore(next) { return true }
+        var low = 0
+        var high = scan.tokens.count
+        while low < high {
+            let middle = (low + high) / 2
+            if scan.tokens[middle].scalarStart < start { low = middle + 1 } else { high = middle }
+        }
+        return hyphenBefore(low)
     }
 
     /// Whether entry `entry` may be reported through `via`: one found only as spelt takes no slip and no sound.
@@ -247,6 +273,7 @@ extension Search {
                 if (!via.contains(.crossedBoundary) || matcher.crossesBoundary[Int(entry) >> 6] & (1 << UInt64(entry & 63)) != 0
                     || readsAcrossBoundary(entry, start: start, next: Int(candidate.next)))
                     && takesInitials(entry, via: via) && takesSlips(entry, via: via)
+                    && !cutsHyphenatedName(entry, start: start, next: Int(candidate.next), via: via)
                 {
                     let (phrase, reportedVia) = reported(entry, via: via)
                     results.append(PhraseMatch(phrase: phrase, start: Int(start), end: Int(candidate.scalarEnd), via: reportedVia))

@@ -54,6 +54,9 @@ public struct Via: OptionSet, Sendable, Hashable {
     /// Internal: such a word whose rendering is no everyday word of its language: a phrase read from renderings needs
     /// one ("غريغ", Greg, is an everyday Arabic word; "روتكوفسكي" is not).
     static let renderedDistinct = Via(rawValue: 1 << 30)
+    /// Internal: two words of the path stand either side of a hyphen ("Li-hua"), which a family name and a given name
+    /// do not (``Search/cutsHyphenatedName(_:start:next:via:)``).
+    static let hyphenBetween = Via(rawValue: 1 << 31)
     /// Internal: the views the API reports.
     static let reported = Via(rawValue: (1 << 18) - 1)
 

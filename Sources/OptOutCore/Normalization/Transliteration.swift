@@ -78,6 +78,12 @@ public enum Transliteration {
                 }
                 continue
             }
+            if !scholarly, out.isEmpty, (2...4).contains(scalars.count), scalars.allSatisfy({ isHan($0.value) }) {
+                // A Chinese name also in Wade-Giles without its marks ("齐白石" is "Chi Paishih"; "Ch'i Pai-shih" is
+                // read joined by the matcher).
+                let syllables = scalars.map { wadeGiles(icu(String($0), memo: memo)) }
+                familyLast.append(syllables[0] + " " + syllables.dropFirst().joined())
+            }
             out += scholarly ? icu(String(word), memo: memo) : readWord(String(word), memo: memo)
         }
         return [out] + (customary.map { [$0] } ?? []) + familyLast
@@ -120,6 +126,58 @@ public enum Transliteration {
             if initialK && initial == "g" { initial = "k" }
         }
         return initial + vowel + final
+    }
+
+    @inline(__always)
+    static func isHan(_ value: UInt32) -> Bool {
+        (0x3400...0x4DBF).contains(value) || (0x4E00...0x9FFF).contains(value) || (0xF900...0xFAFF).contains(value)
+            || (0x20000...0x3FFFF).contains(value)
+    }
+
+    /// A pinyin syllable (marks left out) in Wade-Giles as writers type it, without apostrophes and umlauts: b d g as
+    /// p t k, j q zh as ch, x as hs, r as j, z c as ts, zi ci si as tzu, tzu, ssu, zhi chi shi ri as chih, chih, shih,
+    /// jih; ong as ung, ian as ien, ie as ieh, ge ke he as ko, ho, yi as i, ye as yeh, you as yu ("齐白石" is
+    /// "Chi Paishih", "徐悲鸿" "Hsu Peihung").
+    static func wadeGiles(_ syllable: String) -> String {
+        switch syllable {
+        case "zi", "ci": return "tzu"
+        case "si": return "ssu"
+        case "zhi", "chi": return "chih"
+        case "shi": return "shih"
+        case "ri": return "jih"
+        case "er": return "erh"
+        case "yi": return "i"
+        case "ye": return "yeh"
+        case "you": return "yu"
+        case "yan": return "yen"
+        case "yong": return "yung"
+        case "ge", "ke": return "ko"
+        case "he": return "ho"
+        default: break
+        }
+        var initial = ""
+        var rest = Substring(syllable)
+        for (pinyin, written) in [
+            ("zh", "ch"), ("ch", "ch"), ("sh", "sh"), ("b", "p"), ("d", "t"), ("g", "k"), ("j", "ch"), ("q", "ch"), ("x", "hs"), ("r", "j"),
+            ("z", "ts"), ("c", "ts"),
+        ] where rest.hasPrefix(pinyin) {
+            initial = written
+            rest = rest.dropFirst(pinyin.count)
+            break
+        }
+        var final = String(rest)
+        if final.hasSuffix("ong") {
+            final = String(final.dropLast(3)) + "ung"
+        } else if final.hasSuffix("ian") {
+            final = String(final.dropLast(3)) + "ien"
+        } else if final == "ie" {
+            final = "ieh"
+        } else if final == "uo" && !["k", "h", "sh"].contains(initial) && !syllable.hasPrefix("g") && !syllable.hasPrefix("k") {
+            final = "o"
+        } else if final == "ui" && (syllable.hasPrefix("g") || syllable.hasPrefix("k")) {
+            final = "uei"
+        }
+        return initial + final
     }
 
     /// Korean syllables as ICU reads them, written as one word in McCune-Reischauer without its marks: ŏ and ŭ as o
