@@ -312,7 +312,8 @@ extension Search {
     mutating func splitWithFirstSlip(_ word: UnsafeBufferPointer<UInt8>, first: Int, next: Int, via: Via, start: Int32, end: Int32) {
         let shortest = PhraseMatcher.minimumShortSlipLength - 1
         let count = word.count
-        guard views.contains(.fuzzy), count >= shortest + 3, count < hashPowers.count, budget > 0 else { return }
+        // Eight letters at least: five or more with a slip and a rest of three, or a short slip in a name of eleven.
+        guard views.contains(.fuzzy), count >= 8, count < hashPowers.count, budget > 0 else { return }
         budget -= 2 * count
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count + 1) { prefix in
             prefix[0] = 0
