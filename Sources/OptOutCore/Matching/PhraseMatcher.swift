@@ -62,7 +62,8 @@ public final class PhraseMatcher: Sendable {
     /// Per word, a bit: whether it is the last word of an ``orderable`` entry of two or three words, so that it may be
     /// a surname read first (``Search/surnameFirst(candidate:)``).
     let endsOrderable: [UInt64]
-    /// Per entry, a bit: whether it is found only as spelt, never through a slip or a sound (a Korean name's readings).
+    /// Per entry, a bit: whether it is found only as spelt, never through a slip or a sound (the Latin readings of a
+    /// name in Hangul or Han).
     let spelledOnly: [UInt64]
     /// Per entry, a bit: whether the phrase holds punctuation that ends a fragment ("George Barret, Jr."), so that it
     /// is read across such punctuation in a prompt.

@@ -84,13 +84,20 @@ extension Search {
     func readsAcrossBoundary(_ entry: Int32, start: Int32, next: Int) -> Bool {
         guard Int(entry) >= matcher.phraseCount, matcher.readingVias[Int(entry) - matcher.phraseCount] == .order else { return false }
         if next < scan.tokens.count && !scan.tokens[next].gap.isPunctuation { return false }
+        let first = firstToken(at: start)
+        return first < scan.tokens.count && startsFragment(first)
+    }
+
+    /// The first token that starts at scalar `start` or after it (tokens are in order): where a match from `start`
+    /// begins.
+    func firstToken(at start: Int32) -> Int {
         var low = 0
         var high = scan.tokens.count
         while low < high {
             let middle = (low + high) / 2
             if scan.tokens[middle].scalarStart < start { low = middle + 1 } else { high = middle }
         }
-        return low < scan.tokens.count && startsFragment(low)
+        return low
     }
 
     /// Whether the token at `position` starts a fragment of the prompt: it is the first, follows punctuation, or
@@ -169,13 +176,7 @@ extension Search {
                 && scan.tokens[position].gap == .punctuation
         }
         if hyphenBefore(next) { return true }
-        var low = 0
-        var high = scan.tokens.count
-        while low < high {
-            let middle = (low + high) / 2
-            if scan.tokens[middle].scalarStart < start { low = middle + 1 } else { high = middle }
-        }
-        return hyphenBefore(low)
+        return hyphenBefore(firstToken(at: start))
     }
 
     /// Whether entry `entry` may be reported through `via`: one found only as spelt takes no slip and no sound.
