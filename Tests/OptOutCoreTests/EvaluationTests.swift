@@ -14,6 +14,14 @@ import Testing
         let prompt: String
     }
 
+    /// The server's word lists.
+    static let resources = root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sources/OptOutServer/Resources")
+
+    /// A list's lines, without its comment lines.
+    static func lines(_ url: URL) throws -> [String] {
+        try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
+    }
+
     static func rows(_ file: String) throws -> [Row] {
         let data = try Data(contentsOf: root.appendingPathComponent("Eval/\(file)"))
         let decoder = JSONDecoder()
@@ -306,11 +314,8 @@ import Testing
 /// registered, written the same ways, are not read as the registered Korean names.
 @Suite struct KoreanEvaluationTests {
     @Test func koreanNamesAreReadAsPeopleSpellThem() throws {
-        let resources = EvaluationTests.root.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/OptOutServer/Resources")
-        func lines(_ url: URL) throws -> [String] {
-            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
-        }
+        let resources = EvaluationTests.resources
+        let lines = EvaluationTests.lines
         let english = try lines(resources.appendingPathComponent("english-words.txt"))
         let guardian = CollisionGuard(dictionary: english, commonPhrases: try lines(resources.appendingPathComponent("common-phrases.txt")))
         let korean = try lines(EvaluationTests.root.appendingPathComponent("Eval/korean-phrases.txt"))
@@ -359,11 +364,8 @@ import Testing
 /// registered, written the same ways, are not read as the registered kanji names.
 @Suite struct JapaneseRomajiEvaluationTests {
     @Test func romajiSpellingsAreRead() throws {
-        let resources = EvaluationTests.root.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/OptOutServer/Resources")
-        func lines(_ url: URL) throws -> [String] {
-            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
-        }
+        let resources = EvaluationTests.resources
+        let lines = EvaluationTests.lines
         let english = try lines(resources.appendingPathComponent("english-words.txt"))
         let guardian = CollisionGuard(dictionary: english, commonPhrases: try lines(resources.appendingPathComponent("common-phrases.txt")))
         let japanese = try lines(EvaluationTests.root.appendingPathComponent("Eval/japanese-phrases.txt"))
@@ -425,11 +427,8 @@ import Testing
 /// Han names.
 @Suite struct ChineseEvaluationTests {
     @Test func chineseNamesAreReadInPinyinAndWadeGiles() throws {
-        let resources = EvaluationTests.root.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/OptOutServer/Resources")
-        func lines(_ url: URL) throws -> [String] {
-            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
-        }
+        let resources = EvaluationTests.resources
+        let lines = EvaluationTests.lines
         let english = try lines(resources.appendingPathComponent("english-words.txt"))
         let guardian = CollisionGuard(dictionary: english, commonPhrases: try lines(resources.appendingPathComponent("common-phrases.txt")))
         let chinese = try lines(EvaluationTests.root.appendingPathComponent("Eval/chinese-phrases.txt"))
@@ -505,11 +504,8 @@ import Testing
 /// written the same ways, and the dev set's ordinary prompts, refused at most 0.1 % with those names registered.
 @Suite struct ParticleEvaluationTests {
     @Test func namesWithParticlesAreReadSurnameFirst() throws {
-        let resources = EvaluationTests.root.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/OptOutServer/Resources")
-        func lines(_ url: URL) throws -> [String] {
-            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
-        }
+        let resources = EvaluationTests.resources
+        let lines = EvaluationTests.lines
         let english = try lines(resources.appendingPathComponent("english-words.txt"))
         let guardian = CollisionGuard(dictionary: english, commonPhrases: try lines(resources.appendingPathComponent("common-phrases.txt")))
         let names =
@@ -554,11 +550,8 @@ import Testing
 /// written in kana; ordinary katakana and Japanese prompts refused at most 0.1 %.
 @Suite struct KatakanaEvaluationTests {
     @Test func katakanaNamesAreFoundAndOrdinaryKatakanaIsNot() throws {
-        let resources = EvaluationTests.root.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/OptOutServer/Resources")
-        func lines(_ url: URL) throws -> [String] {
-            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
-        }
+        let resources = EvaluationTests.resources
+        let lines = EvaluationTests.lines
         let english = try lines(resources.appendingPathComponent("english-words.txt"))
         let guardian = CollisionGuard(dictionary: english, commonPhrases: try lines(resources.appendingPathComponent("common-phrases.txt")))
         let names =
@@ -638,11 +631,8 @@ import Testing
     }
 
     @Test func arabicAndHebrewRenderingsAreFoundAndOrdinaryTextIsNot() throws {
-        let resources = EvaluationTests.root.deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/OptOutServer/Resources")
-        func lines(_ url: URL) throws -> [String] {
-            try String(contentsOf: url, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("#") }.map(String.init)
-        }
+        let resources = EvaluationTests.resources
+        let lines = EvaluationTests.lines
         var report = "Arabic and Hebrew renderings:\n"
         var words: [String: (Int, Int)] = [:]
         let data = try Data(contentsOf: EvaluationTests.root.appendingPathComponent("Eval/semitic.jsonl"))
