@@ -2,7 +2,7 @@
 // name-like phrases, on prompts of about 260 bytes made from real prompt fragments.
 //
 // Usage: optout-bench [--sizes 10000,100000,1000000] [--prompts N] [--dump DIR] [--eval DIR] [--scripts]
-//        [--phrases FILE] [--budget-corpora FILE,FILE...] [--adversarial] [--without VIEW,...] [--no-japanese-names]
+//        [--phrases FILE] [--budget-corpora FILE,FILE...] [--adversarial] [--without VIEW,...] [--no-japanese-names] [--no-quiet-words]
 //        [--profile-script latin|cyrillic|greek|unspaced] [--profile-prompt FILE]
 // With --dump, writes phrases-N.txt and prompts.txt for scripts/bench-matcher.sh to feed ahocorasick-rs.
 import Foundation
@@ -134,7 +134,22 @@ func runBenchmark() {
                 ((try? String(contentsOfFile: "Sources/OptOutServer/Resources/\(name).txt", encoding: .utf8)) ?? "").split(separator: "\n")
             }
         )
-    let ordinary = OrdinaryWords(dictionary, otherLanguages: OrdinaryWords.readLanguageWords(worldWords), japaneseNames: japaneseNames)
+    // And the single words of ordinary prompts, for the matcher's quiet words, as the server passes them
+    // (--no-quiet-words: without).
+    var promptWords: [String] = []
+    if !CommandLine.arguments.contains("--no-quiet-words") {
+        for name in ["prompt-words", "booru-tags"] {
+            let text = (try? String(contentsOfFile: "Sources/OptOutServer/Resources/\(name).txt", encoding: .utf8)) ?? ""
+            promptWords += text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { String($0.split(separator: "\t").first ?? "") }
+        }
+        promptWords += worldWords.filter { $0.hasPrefix("en\t") }.map { String($0.dropFirst(3)) }
+    }
+    let ordinary = OrdinaryWords(
+        dictionary,
+        otherLanguages: OrdinaryWords.readLanguageWords(worldWords),
+        japaneseNames: japaneseNames,
+        promptWords: promptWords
+    )
     print("ordinary words: \(ordinary.count); prompt fragments: \(fragments.count)")
     var views: Views = CommandLine.arguments.contains("--exact-words-only") ? .exactWords : .all
     // --without phonetic,fuzzy,...: what one view costs.
@@ -197,6 +212,7 @@ func runBenchmark() {
                 blocked
             )
         )
+        print("  quiet words (prompt words the costly views skip): \(matcher.quietWordCount)")
         // The work budget: what typical prompts spend of it, and how many ran out (each would be refused).
         var spent: [Double] = []
         var exhausted = 0

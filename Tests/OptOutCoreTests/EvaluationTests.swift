@@ -42,7 +42,8 @@ import Testing
         // The frequent words of every language, as the server passes them (a common surname takes no initials).
         let world = try String(contentsOf: dictionaryURL.deletingLastPathComponent().appendingPathComponent("world-words.txt"), encoding: .utf8)
         let frequent = world.split(separator: "\n").compactMap { $0.split(separator: "\t").last.map(String.init) }
-        return (PhraseMatcher(phrases: phrases, ordinaryWords: OrdinaryWords(dictionary, frequentWords: frequent)), phrases)
+        let ordinary = OrdinaryWords(dictionary, frequentWords: frequent, promptWords: try QuietWordsTests.promptWords())
+        return (PhraseMatcher(phrases: phrases, ordinaryWords: ordinary), phrases)
     }
 
     struct WorldArtist: Decodable {

@@ -14,6 +14,10 @@ public struct OrdinaryWords: Sendable {
     /// The frequent words of every language (common surnames among them: "johnson", "garcia", "schmidt"): a surname
     /// that is one takes no initials reading.
     let frequentFilter: BloomFilter
+    /// Words ordinary prompts use that are not ordinary words ("artstation", "bokeh", "steampunk"), folded: the
+    /// matcher reads each through its costly views once, when it is built, and keeps those they find nothing in
+    /// (``PhraseMatcher/quietWords``).
+    let promptWords: [[UInt8]]
 
     /// Whether `word` (folded) is a frequent word of some language, or an ordinary English one.
     func isFrequent(_ word: String) -> Bool {
@@ -25,12 +29,15 @@ public struct OrdinaryWords: Sendable {
     ///   - phrases: word sequences ordinary prompts use ("sun ray", "highly detailed", "a man").
     ///   - otherLanguages: everyday words of other languages, which the matcher reads as ordinary words too.
     ///   - japaneseNames: readings of Japanese names in kanji: a phrase in kanji is also found in their romaji.
+    ///   - promptWords: single words ordinary prompts use; only the ones of four Latin letters or more that are not
+    ///     ordinary words are kept. They change no answer of the matcher, only its speed.
     public init(
         _ words: some Sequence<String>,
         phrases: some Sequence<String> = [String](),
         otherLanguages: [String] = [],
         japaneseNames: JapaneseNames = .none,
-        frequentWords: [String] = []
+        frequentWords: [String] = [],
+        promptWords: some Sequence<String> = [String]()
     ) {
         self.japaneseNames = japaneseNames
         // Most of the words are lower-case ASCII already: only the others are folded (a word list of 450,000 is read at
@@ -65,6 +72,15 @@ public struct OrdinaryWords: Sendable {
                 bitsPerEntry: 16
             )
         self.phrases = Set(phrases.lazy.map { Folding.words(of: $0).joined(separator: " ") }.filter { $0.contains(" ") })
+        var kept = Set<[UInt8]>()
+        for word in promptWords {
+            let parts = Folding.words(of: word)
+            guard parts.count == 1 else { continue }
+            let bytes = Array(parts[0].utf8)
+            guard bytes.count >= 4, bytes.count <= 64, bytes.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { continue }
+            if !matcherFilter.mayContain(bytes.withUnsafeBufferPointer { hashBytes($0) }) { kept.insert(bytes) }
+        }
+        self.promptWords = kept.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// English function words that no name holds (the particles of names left out).

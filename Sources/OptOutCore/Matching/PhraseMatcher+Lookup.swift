@@ -5,7 +5,12 @@ extension PhraseMatcher {
     /// cache-resident filters without a probe of the word table.
     @inline(__always)
     func lookUp(_ bytes: UnsafeBufferPointer<UInt8>) -> (word: Int32?, ordinary: Bool) {
-        let hash = hashBytes(bytes)
+        lookUp(bytes, hash: hashBytes(bytes))
+    }
+
+    /// ``lookUp(_:)`` of `bytes`, whose ``hashBytes(_:)`` is `hash`.
+    @inline(__always)
+    func lookUp(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (word: Int32?, ordinary: Bool) {
         let word = vocabularyFilter.mayContain(hash) ? words.find(bytes, hash: hash) : nil
         return (word, ordinaryFilter.mayContain(hash))
     }

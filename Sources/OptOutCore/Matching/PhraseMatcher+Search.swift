@@ -7,7 +7,7 @@ extension PhraseMatcher {
             + renderedDeletes.memoryBytes
             + terminals.capacity * 4 + hasChildren.capacity + nextDuplicate.capacity * 4 + prefixFilter.memoryBytes
             + orderable.capacity * 8 + endsOrderable.capacity * 8 + spelledOnly.capacity * 8 + skeletons.memoryBytes + shortDeletes.memoryBytes
-            + readingOwners.capacity * 4
+            + readingOwners.capacity * 4 + quietWords.memoryBytes
             + entryWords.capacity * 4
             + entryStarts.capacity * 4 + anchorStarts.capacity * 4 + anchorEntries.capacity * 4 + pairFilter.memoryBytes
     }

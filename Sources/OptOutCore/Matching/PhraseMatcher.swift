@@ -96,6 +96,8 @@ public final class PhraseMatcher: Sendable {
 
     /// Per word, a bit: whether some phrase or reading has a word after it.
     let leadsOn: [UInt64]
+    /// Prompt words the costly views read nothing in (``QuietWords``).
+    let quietWords = QuietWords()
 
     /// Whether some phrase or reading has a word after `word`: a run-together word goes on past it only then.
     @inline(__always)
@@ -423,6 +425,7 @@ public final class PhraseMatcher: Sendable {
         }
         self.pairFilter = BloomFilter(hashes: pairs, count: max(pairs.count, 1), bitsPerEntry: 10)
         self.leadsOn = leads
+        fillQuietWords(from: ordinaryWords.promptWords)
     }
 
     /// A name's initials readings: its given name as an initial before a distinctive surname ("g rutkowski" for Greg

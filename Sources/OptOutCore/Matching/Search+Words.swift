@@ -19,7 +19,8 @@ extension Search {
         // (long prompts repeat their words).
         var watchedFrom = -1
         var watchedHash: UInt64 = 0
-        let (exact, ordinary) = matcher.lookUp(word)
+        let wordHash = hashBytes(word)
+        let (exact, ordinary) = matcher.lookUp(word, hash: wordHash)
         if ordinary && next == first + 1 { tokenFlags[first] |= 1 }
         if !costlyOnly, let id = exact, word.count > 1 || !matcher.initialOnlyWords.contains(id) || isInitial(first, next: next) {
             let plain = word.count == 1 && !isInitial(first, next: next)
@@ -64,6 +65,11 @@ extension Search {
             // may be "Erica" of another): the walk keeps an exact phrase over a phonetic one on the same words.
             if found && next == first + 1 { tokenFlags[first] |= 2 }
             guard expensive, !formOrdinary, !ordinary else { return }
+            // A word of ordinary prompts in which the costly views found nothing when the matcher was built.
+            if !hasLeet && exact == nil && matcher.quietWords.contains(word, hash: wordHash) {
+                budget -= 1
+                return
+            }
             if let token, scan.tokens.count >= 48 {
                 let hash = hashBytes(word) &+ (hasLeet ? 1 : 0)
                 if let earlier = readBefore[hash] {

@@ -35,7 +35,12 @@ public final class WordLists: Sendable {
                     lines: (try Self.load("kanji-name-readings") + (try Self.load("katakana-names"))).map { Substring($0) },
                     ordinaryWords: world.lazy.filter { $0.hasPrefix("ja\t") }.map { String($0.dropFirst(3)) }
                 ),
-                frequentWords: world.compactMap { $0.split(separator: "\t").last.map(String.init) }
+                frequentWords: world.compactMap { $0.split(separator: "\t").last.map(String.init) },
+                // prompt-words.txt is word<TAB>count; its word sequences and booru-tags.txt's tags of several words
+                // are left out by OrdinaryWords. English words of everyday text that the dictionary lacks ("greek",
+                // "retro") are prompt words too.
+                promptWords: try Self.load("prompt-words", column: 0) + (try Self.load("booru-tags"))
+                    + world.lazy.filter { $0.hasPrefix("en\t") }.map { String($0.dropFirst(3)) }
             )
         }
     }
