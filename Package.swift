@@ -34,8 +34,10 @@ let package = Package(
     targets: [
         .target(
             name: "OptOutCore",
-
-            swiftSettings: swiftSettings
+            // The matcher and its word lists are built at every start of the service and of each CLI command, and
+            // the tests build them hundreds of times: unoptimized, that takes seconds each time. The core is compiled
+            // optimized in debug builds too (root package only; `swift build -c release` is unchanged).
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         // The only code that speaks SQL: the server reaches the databases through it, and cannot import GRDB or
         // PostgresNIO itself (neither is among its dependencies).

@@ -30,7 +30,7 @@ if [ -z "$admin" ]; then
     pgdir=$(mktemp -d)
     admin=$(bash scripts/pg-cluster.sh "$pgdir")
 fi
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+free_port() { python3 "$(dirname "$0")/../Tests/blackbox/support.py"; }
 
 # Sets $url to a new, migrated PostgreSQL database.
 new_database() {

@@ -133,7 +133,11 @@ import Testing
         let pair = try C2PACredential.makeDevelopmentPair()
         _ = buildRouter(
             services: services,
-            gate: try await PromptGate.open(store: services.registrySource, ordinary: services.ordinaryWords, logger: Logger(label: "test")),
+            gate: try await PromptGate.open(
+                store: services.registrySource,
+                ordinary: try services.wordLists.ordinary(),
+                logger: Logger(label: "test")
+            ),
             links: LinkIndex(store: services.registry),
             c2pa: try C2PACredential.load(keyPEM: pair.keyPEM, certificatePEM: pair.chainPEM),
             metrics: ServiceMetrics(),

@@ -44,7 +44,7 @@ def call(method, path, body=None, token=None, timeout=10):
 def start(data):
     log = open(os.path.join(data, "server.log"), "a")
     process = subprocess.Popen([BIN, "serve", "--port", str(PORT), "--data-dir", data, "--log-level", "warning"], stdout=log, stderr=log)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             if call("GET", "/health", timeout=1)[0] == 200:

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=$(realpath "${1:-.build/debug/optout-gate}")
 # A free port, unless one is given: never test whatever else already listens.
-PORT=${OPTOUT_TEST_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+PORT=${OPTOUT_TEST_PORT:-$(python3 Tests/blackbox/support.py)}
 WORK=$(mktemp -d)
 BASE="http://127.0.0.1:$PORT"
 export OPTOUT_BIN="$BIN" OPTOUT_BASE_URL="$BASE" OPTOUT_SERVER_DATA="$WORK/data"
@@ -17,7 +17,7 @@ OPTOUT_PASSWORD="moderator password" "$BIN" create-moderator --data-dir "$WORK/d
 "$BIN" serve --port "$PORT" --data-dir "$WORK/data" --sign-ups-per-address 1000000 --sign-ups-per-network 1000000 --contact rights@platform.example >"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
     kill -0 $SERVER 2>/dev/null || break
     grep -q "listening on 127.0.0.1:$PORT" "$WORK/server.log" && curl -fsS "$BASE/health" >/dev/null 2>&1 && break
     sleep 0.2

@@ -46,7 +46,7 @@ class Server:
                                                                      "--sign-ups-per-network", "1000000"))],
             stdout=self.log, stderr=self.log,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             assert self.process.poll() is None, "the abuse-test server exited at start"
             try:

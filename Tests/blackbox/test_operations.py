@@ -28,7 +28,9 @@ class Server:
         self.process = subprocess.Popen([BIN, "serve", "--data-dir", self.data, "--port", str(self.port),
                                          "--sign-ups-per-address", "1000000", "--sign-ups-per-network", "1000000", *flags],
                                         stdout=self.log, stderr=self.log)
-        for _ in range(150):
+        # A debug build reads its word lists at start; a loaded two-core machine can take many seconds.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 urllib.request.urlopen(self.base + "/health", timeout=1)
                 return

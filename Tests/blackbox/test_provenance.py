@@ -138,7 +138,8 @@ def test_a_platforms_own_key_and_label_options(tmp_path):
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and server.poll() is None:
             try:
                 urllib.request.urlopen(base + "/health", timeout=1)
                 break

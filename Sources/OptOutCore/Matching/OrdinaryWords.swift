@@ -53,13 +53,11 @@ public struct OrdinaryWords: Sendable {
         var seen = Set<String>()
         var folded: [[UInt8]] = []
         for word in words {
-            let parts = Folding.words(of: word)
-            if parts.count == 1, seen.insert(parts[0]).inserted { folded.append(Array(parts[0].utf8)) }
+            if let one = Self.foldedWord(word), seen.insert(one).inserted { folded.append(Array(one.utf8)) }
         }
         var others: [[UInt8]] = []
         for word in otherLanguages {
-            let parts = Folding.words(of: word)
-            if parts.count == 1, seen.insert(parts[0]).inserted { others.append(Array(parts[0].utf8)) }
+            if let one = Self.foldedWord(word), seen.insert(one).inserted { others.append(Array(one.utf8)) }
         }
         self.words = folded
         filter = BloomFilter(hashes: folded.lazy.map { $0.withUnsafeBufferPointer { hashBytes($0) } }, count: folded.count, bitsPerEntry: 16)
@@ -74,13 +72,20 @@ public struct OrdinaryWords: Sendable {
         self.phrases = Set(phrases.lazy.map { Folding.words(of: $0).joined(separator: " ") }.filter { $0.contains(" ") })
         var kept = Set<[UInt8]>()
         for word in promptWords {
-            let parts = Folding.words(of: word)
-            guard parts.count == 1 else { continue }
-            let bytes = Array(parts[0].utf8)
+            guard let one = Self.foldedWord(word) else { continue }
+            let bytes = Array(one.utf8)
             guard bytes.count >= 4, bytes.count <= 64, bytes.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) else { continue }
             if !matcherFilter.mayContain(bytes.withUnsafeBufferPointer { hashBytes($0) }) { kept.insert(bytes) }
         }
         self.promptWords = kept.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// `word` folded, when it folds to one word. Most words of the lists are lower-case ASCII letters already, which
+    /// fold to themselves: only the others are folded (the lists hold about 500,000 words, read at every start).
+    static func foldedWord(_ word: String) -> String? {
+        if !word.isEmpty, word.utf8.allSatisfy({ $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }) { return word }
+        let parts = Folding.words(of: word)
+        return parts.count == 1 ? parts[0] : nil
     }
 
     /// English function words that no name holds (the particles of names left out).

@@ -20,7 +20,7 @@ public func buildApplication(configuration: AppConfiguration) async throws -> so
     let services = try await Services(configuration: configuration, metrics: metrics)
     let gate = try await PromptGate.open(
         store: services.registrySource,
-        ordinary: services.ordinaryWords,
+        ordinary: try services.wordLists.ordinary(),
         logger: logger,
         rebuildTimer: metrics?.snapshotRebuild
     )

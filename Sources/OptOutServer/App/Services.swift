@@ -31,7 +31,6 @@ struct Services: Sendable {
     let registry: any RegistryReads
     let operations: OperationsQueries
     let hasher: PasswordHasher
-    let ordinaryWords: OrdinaryWords
     let crawlers: [String]
     /// Active phrases the collision guard's newer rule moved back to review at this start (nil: none to apply).
     let guardHeld: Int?
@@ -79,8 +78,9 @@ struct Services: Sendable {
         accounts = AccountRepository(store: store)
         generations = GenerationQueries(store: store)
         operations = OperationsQueries(store: store)
+        // The word lists are read when first needed: by the prompt gate of a service, not by a CLI command that
+        // only writes rows (each one would spend a second or more reading them).
         wordLists = configuration.wordLists
-        ordinaryWords = try wordLists.ordinary()
         try WordLists.checkResources()
         artists = ArtistRepository(store: store, collisionGuard: { [wordLists] in try wordLists.collisionGuard() })
         guardHeld = try await artists.applyGuardRevision()

@@ -30,17 +30,17 @@ public final class WordLists: Sendable {
             return OrdinaryWords(
                 try Self.load("english-words"),
                 phrases: try commonPhrases(),
-                otherLanguages: OrdinaryWords.readLanguageWords(world.map { Substring($0) }),
+                otherLanguages: OrdinaryWords.readLanguageWords(WordListText.substrings(world)),
                 japaneseNames: JapaneseNames(
-                    lines: (try Self.load("kanji-name-readings") + (try Self.load("katakana-names"))).map { Substring($0) },
-                    ordinaryWords: world.lazy.filter { $0.hasPrefix("ja\t") }.map { String($0.dropFirst(3)) }
+                    lines: WordListText.substrings(try Self.load("kanji-name-readings") + (try Self.load("katakana-names"))),
+                    ordinaryWords: WordListText.words(of: "ja", in: world)
                 ),
-                frequentWords: world.compactMap { $0.split(separator: "\t").last.map(String.init) },
+                frequentWords: WordListText.lastFields(world),
                 // prompt-words.txt is word<TAB>count; its word sequences and booru-tags.txt's tags of several words
                 // are left out by OrdinaryWords. English words of everyday text that the dictionary lacks ("greek",
                 // "retro") are prompt words too.
                 promptWords: try Self.load("prompt-words", column: 0) + (try Self.load("booru-tags"))
-                    + world.lazy.filter { $0.hasPrefix("en\t") }.map { String($0.dropFirst(3)) }
+                    + WordListText.words(of: "en", in: world)
             )
         }
     }
@@ -73,39 +73,14 @@ public final class WordLists: Sendable {
     }
 
     private func makeCollisionGuard() throws -> CollisionGuard {
-        let english = try Self.load("english-words")
-        // prompt-words.txt is word<TAB>count: single words and tags are words, word sequences are phrases.
-        let promptWords = try Self.load("prompt-words").map { $0.split(separator: "\t") }.filter { $0.count == 2 }
-        let singleWords = promptWords.map { String($0[0]) } + (try Self.load("booru-tags")).filter { !$0.contains(" ") }
-        // world-words.txt is language<TAB>word. Words of everyday English text ("andrew", "kanye") are prompt
-        // vocabulary too: portraits name people. Words in Cyrillic and Greek letters are also read in Latin ones, as a
-        // prompt's are ("совет" is "sovet"), and the 5,000 commonest of each language's readings are prompt vocabulary
-        // ("soivet" is a slip of "sovet"). The ordinary English words of the matcher are not: it never reads one as a
-        // misspelt name.
-        var worldWords: [String] = []
-        var worldReadings: [String] = []
-        var vocabulary = singleWords
-        var perLanguage: [Substring: Int] = [:]
-        for line in try self.worldWords() {
-            let fields = line.split(separator: "\t")
-            guard fields.count == 2 else { continue }
-            let word = String(fields[1])
-            worldWords.append(word)
-            perLanguage[fields[0], default: 0] += 1
-            if fields[0] == "en" { vocabulary.append(word) }
-            guard let reading = Transliteration.promptReadings(word).first?.text else { continue }
-            worldReadings.append(reading)
-            if perLanguage[fields[0]]! <= 5000 { vocabulary.append(reading) }
-        }
-        let englishKeys = Set(english.map(PhraseKey.make))
-        return CollisionGuard(
-            dictionary: english + (try Self.load("cjk-common-words")) + singleWords + worldWords + worldReadings,
+        CollisionGuard(
+            english: try Self.load("english-words"),
+            cjkCommonWords: try Self.load("cjk-common-words"),
+            promptWords: try Self.load("prompt-words"),
+            booruTags: try Self.load("booru-tags"),
+            worldWords: try worldWords(),
             commonPhrases: try commonPhrases(),
-            promptVocabulary: vocabulary.filter { !englishKeys.contains(PhraseKey.make($0)) },
-            matcherWords: try ordinary(),
-            readAsPrompts: true,
-            // The prompt words that at least 300 of the corpus's prompts hold (about 0.1 %).
-            frequentWords: promptWords.compactMap { (Int($0[1]) ?? 0) >= 300 ? String($0[0]) : nil }
+            matcherWords: try ordinary()
         )
     }
 
@@ -121,13 +96,7 @@ public final class WordLists: Sendable {
         guard let url = Bundle.module.url(forResource: name, withExtension: "txt") else {
             throw StartupError("the \(name).txt resource is missing from the build")
         }
-        let text = try String(contentsOf: url, encoding: .utf8)
-        let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
-        guard let column else { return lines.map(String.init) }
-        return lines.compactMap { line in
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            return column < fields.count ? String(fields[column]) : nil
-        }
+        return WordListText.entries(try String(contentsOf: url, encoding: .utf8), column: column)
     }
 }
 
