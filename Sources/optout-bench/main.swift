@@ -136,14 +136,17 @@ func runBenchmark() {
         )
     // And the single words of ordinary prompts, for the matcher's quiet words, as the server passes them
     // (--no-quiet-words: without).
-    var promptWords: [String] = []
-    if !CommandLine.arguments.contains("--no-quiet-words") {
-        for name in ["prompt-words", "booru-tags"] {
-            let text = (try? String(contentsOfFile: "Sources/OptOutServer/Resources/\(name).txt", encoding: .utf8)) ?? ""
-            promptWords += text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { String($0.split(separator: "\t").first ?? "") }
-        }
-        promptWords += worldWords.filter { $0.hasPrefix("en\t") }.map { String($0.dropFirst(3)) }
+    func list(_ name: String) -> [String] {
+        WordListText.entries((try? String(contentsOfFile: "Sources/OptOutServer/Resources/\(name).txt", encoding: .utf8)) ?? "")
     }
+    let promptWords =
+        CommandLine.arguments.contains("--no-quiet-words")
+        ? []
+        : OrdinaryWords.promptWordCandidates(
+            promptWords: list("prompt-words"),
+            booruTags: list("booru-tags"),
+            worldWords: worldWords.map(String.init)
+        )
     let ordinary = OrdinaryWords(
         dictionary,
         otherLanguages: OrdinaryWords.readLanguageWords(worldWords),

@@ -8,12 +8,14 @@ import Testing
 @Suite struct QuietWordsTests {
     /// The server's prompt words: prompt-words.txt's words, booru-tags.txt's tags and everyday English words.
     static func promptWords() throws -> [String] {
-        let resources = EvaluationTests.resources
-        let prompt = try EvaluationTests.lines(resources.appendingPathComponent("prompt-words.txt")).map { String($0.split(separator: "\t")[0]) }
-        let tags = try EvaluationTests.lines(resources.appendingPathComponent("booru-tags.txt"))
-        let english = try EvaluationTests.lines(resources.appendingPathComponent("world-words.txt")).filter { $0.hasPrefix("en\t") }
-            .map { String($0.dropFirst(3)) }
-        return prompt + tags + english
+        func list(_ name: String) throws -> [String] {
+            WordListText.entries(try String(contentsOf: EvaluationTests.resources.appendingPathComponent("\(name).txt"), encoding: .utf8))
+        }
+        return OrdinaryWords.promptWordCandidates(
+            promptWords: try list("prompt-words"),
+            booruTags: try list("booru-tags"),
+            worldWords: try list("world-words")
+        )
     }
 
     /// The dev set's registry, with and without the quiet words, answers every prompt of the dev sets (ordinary

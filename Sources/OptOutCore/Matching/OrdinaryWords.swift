@@ -88,6 +88,15 @@ public struct OrdinaryWords: Sendable {
         return parts.count == 1 ? parts[0] : nil
     }
 
+    /// The single words of ordinary prompts, for `promptWords` (the matcher's quiet words), as the service, the bench
+    /// and the tests all pass them: the first field of prompt-words.txt's lines (word<TAB>count), booru-tags.txt's tags,
+    /// and the English words of everyday text (world-words.txt's `en` lines), which the dictionary lacks ("greek",
+    /// "retro"). Word sequences and tags of several words are among them; the initializer leaves those out.
+    public static func promptWordCandidates(promptWords: [String], booruTags: [String], worldWords: [String]) -> [String] {
+        promptWords.compactMap { line in WordListText.field(0, of: Substring(line)).map(String.init) } + booruTags
+            + WordListText.words(of: "en", in: worldWords)
+    }
+
     /// English function words that no name holds (the particles of names left out).
     static let englishGrammar = CollisionGuard.functionWords.subtracting([
         "de", "la", "le", "les", "el", "der", "die", "das", "du", "des", "von", "van", "di", "da", "et", "und", "y", "e", "o",

@@ -36,11 +36,11 @@ public final class WordLists: Sendable {
                     ordinaryWords: WordListText.words(of: "ja", in: world)
                 ),
                 frequentWords: WordListText.lastFields(world),
-                // prompt-words.txt is word<TAB>count; its word sequences and booru-tags.txt's tags of several words
-                // are left out by OrdinaryWords. English words of everyday text that the dictionary lacks ("greek",
-                // "retro") are prompt words too.
-                promptWords: try Self.load("prompt-words", column: 0) + (try Self.load("booru-tags"))
-                    + WordListText.words(of: "en", in: world)
+                promptWords: OrdinaryWords.promptWordCandidates(
+                    promptWords: try Self.load("prompt-words"),
+                    booruTags: try Self.load("booru-tags"),
+                    worldWords: world
+                )
             )
         }
     }
