@@ -20,6 +20,9 @@ struct PromptScan {
         var hasLower: Bool = false
         /// The punctuation of the gap before the word that generators' syntax uses (``Mark``).
         var mark: UInt8 = 0
+        /// Whether the word holds a Cyrillic or Greek letter: the prompt's Latin reading (``Transliteration/promptReadings(_:)``)
+        /// reads it again, through every view.
+        var readAgain: Bool = false
     }
 
     /// Punctuation in a gap, as bits: what the syntax and insertion readings look for.
@@ -181,6 +184,7 @@ struct PromptScan {
             current.isASCII = false
             current.hasLetter = true
             current.hasLower = true
+            if Transliteration.isTableScript(value) { current.readAgain = true }
             if unspaced {
                 let count = value < 0x800 ? 2 : value < 0x10000 ? 3 : 4
                 let katakana = value >= 0x30A1 && value <= 0x30FA
