@@ -45,6 +45,23 @@ import Testing
         #expect(matcher.matches(in: String(repeating: "ab", count: 40) + "jackson").isEmpty)
     }
 
+    /// Words in Cyrillic or Greek letters are read through the costly views once, in the prompt's Latin reading: a
+    /// name in those letters run together is found there, and a slip in their own letters is still read in them
+    /// (in the reading, "щ" inserted is four letters).
+    @Test func cyrillicAndGreekWordsAreReadThroughTheirLatinReading() {
+        let native = PhraseMatcher(
+            phrases: ["Олег Мамчур", "Иван Шишкин", "Θεανώ Νταβάς"],
+            ordinaryWords: OrdinaryWords(["garden", "cat", "detailed", "painting"])
+        )
+        #expect(native.matches(in: "art by ИванШишкин, detailed").map(\.phrase) == [1])
+        #expect(native.matches(in: "art by олегмамчур").map(\.phrase) == [0])
+        #expect(native.matches(in: "in the style of олег мамчщур").map(\.phrase) == [0])
+        #expect(native.matches(in: "painting by Θεανώνταβάς").map(\.phrase) == [2])
+        #expect(native.matches(in: "a cat in the garden, иван и кошка").isEmpty)
+        // With no transliteration, the words are read in their own letters through the costly views, as before.
+        #expect(native.matches(in: "art by ИванШишкин", views: Views.all.subtracting(.transliteration)).map(\.phrase) == [1])
+    }
+
     @Test func aPromptThatExhaustsItsBudgetIsIncomplete() {
         let prompt = Self.repeated("karomintaz wojciehc siudmakk ", 2000)
         #expect(matcher.search(prompt).complete)
