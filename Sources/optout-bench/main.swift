@@ -118,38 +118,28 @@ func runBenchmark() {
         }
     }
 
-    let dictionaryURL = URL(fileURLWithPath: "Sources/OptOutServer/Resources/english-words.txt")
-    let dictionary = ((try? String(contentsOf: dictionaryURL, encoding: .utf8)) ?? "").split(separator: "\n").filter { !$0.hasPrefix("#") }.map(
-        String.init
-    )
+    // The server's word lists, read as it reads them (comments left out).
+    func list(_ name: String) -> [String] {
+        WordListText.entries((try? String(contentsOfFile: "Sources/OptOutServer/Resources/\(name).txt", encoding: .utf8)) ?? "")
+    }
+    let dictionary = list("english-words")
     // As the server builds them: English words and the everyday words, in their own letters, of the languages read in
     // Latin ones (Resources/world-words.txt).
-    let worldWords = ((try? String(contentsOfFile: "Sources/OptOutServer/Resources/world-words.txt", encoding: .utf8)) ?? "").split(separator: "\n")
+    let worldWords = list("world-words")
     // And the readings of Japanese names: kanji names in romaji, Latin names in katakana (--no-japanese-names: without).
     let japaneseNames =
         CommandLine.arguments.contains("--no-japanese-names")
         ? JapaneseNames.none
-        : JapaneseNames(
-            lines: ["kanji-name-readings", "katakana-names"].flatMap { name in
-                ((try? String(contentsOfFile: "Sources/OptOutServer/Resources/\(name).txt", encoding: .utf8)) ?? "").split(separator: "\n")
-            }
-        )
+        : JapaneseNames(lines: WordListText.substrings(list("kanji-name-readings") + list("katakana-names")))
     // And the single words of ordinary prompts, for the matcher's quiet words, as the server passes them
     // (--no-quiet-words: without).
-    func list(_ name: String) -> [String] {
-        WordListText.entries((try? String(contentsOfFile: "Sources/OptOutServer/Resources/\(name).txt", encoding: .utf8)) ?? "")
-    }
     let promptWords =
         CommandLine.arguments.contains("--no-quiet-words")
         ? []
-        : OrdinaryWords.promptWordCandidates(
-            promptWords: list("prompt-words"),
-            booruTags: list("booru-tags"),
-            worldWords: worldWords.map(String.init)
-        )
+        : OrdinaryWords.promptWordCandidates(promptWords: list("prompt-words"), booruTags: list("booru-tags"), worldWords: worldWords)
     let ordinary = OrdinaryWords(
         dictionary,
-        otherLanguages: OrdinaryWords.readLanguageWords(worldWords),
+        otherLanguages: OrdinaryWords.readLanguageWords(WordListText.substrings(worldWords)),
         japaneseNames: japaneseNames,
         promptWords: promptWords
     )

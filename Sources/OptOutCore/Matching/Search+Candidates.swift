@@ -16,8 +16,7 @@ extension Search {
                     isASCII: token.isASCII,
                     hasLeet: token.hasLeetDigit && (token.hasLetter || token.scalarCount == 1),
                     expensive: !token.unspaced && !fromOrdinary,
-                    token: position,
-                    readAgain: token.readAgain && views.contains(.transliteration)
+                    token: position
                 )
                 if token.unspaced && token.scalarCount > 1 { addInsideCandidates(position, token, bytes) }
                 // A word in Arabic or Hebrew letters: the Latin phrase words it renders ("غريغ" is "greg").

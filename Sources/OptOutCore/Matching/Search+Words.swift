@@ -12,8 +12,7 @@ extension Search {
         hasLeet: Bool,
         expensive: Bool = true,
         token: Int? = nil,
-        costlyOnly: Bool = false,
-        readAgain: Bool = false
+        costlyOnly: Bool = false
     ) {
         var found = false
         // A prompt's word read through the costly views once: a word they found nothing in before is not read again
@@ -156,7 +155,7 @@ extension Search {
             // A word with Cyrillic or Greek letters is read again in the prompt's Latin reading, through every view
             // (the phrases of those scripts are found in their Latin readings too): here only a slip in its own
             // letters is read, which the reading can make two or more ("мамчщур" is "mamchshchur").
-            if readAgain { return }
+            if !isASCII, let token, scan.tokens[token].readAgain, views.contains(.transliteration) { return }
             let leetSkeleton: UnsafeBufferPointer<UInt8>? = hasLeet ? UnsafeBufferPointer(skeleton) : nil
             runTogether(form, skeleton: leetSkeleton, first: first, next: next, via: formVia.union(.concatenation), start: start, end: end)
             guard views.contains(.forms), isASCII else { return }
