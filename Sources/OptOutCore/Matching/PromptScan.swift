@@ -62,6 +62,12 @@ struct PromptScan {
     }
 
     var bytes: [UInt8] = []
+    /// Where the scan writes its folded bytes, ``maximumExpansion`` bytes a prompt byte; copied to ``bytes`` at the end.
+    private var out = UnsafeMutableBufferPointer<UInt8>(start: nil, count: 0)
+    private var written = 0
+    /// The most bytes a scalar folds to, a byte of its UTF-8 (U+FDF2, three bytes, folds to eight; checked for every
+    /// scalar by `PromptScanTests`).
+    static let maximumExpansion = 3
     var tokens: [Token] = []
     /// Whether the prompt holds `@` or `$`, which a second scan reads as letters.
     var sawLeetSymbol = false
@@ -112,11 +118,15 @@ struct PromptScan {
     /// - Parameter leetSymbols: read `@` and `$` as letters (`a`, `s`) rather than punctuation.
     init(prompt: String, leetSymbols: Bool) {
         self.leetSymbols = leetSymbols
-        bytes.reserveCapacity(prompt.utf8.count)
         tokens.reserveCapacity(prompt.utf8.count / 4)
         var prompt = prompt
-        prompt.withUTF8 { scan($0) }
-        close()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prompt.utf8.count * Self.maximumExpansion + 8) { buffer in
+            out = buffer
+            prompt.withUTF8 { scan($0) }
+            close()
+            bytes = Array(UnsafeBufferPointer(rebasing: buffer[0..<written]))
+            out = UnsafeMutableBufferPointer(start: nil, count: 0)
+        }
     }
 
     func gap() -> Gap {
@@ -149,7 +159,7 @@ struct PromptScan {
         if !open {
             open = true
             current = Token(
-                byteStart: Int32(bytes.count),
+                byteStart: Int32(written),
                 byteEnd: 0,
                 scalarStart: index,
                 scalarEnd: index + 1,
@@ -169,7 +179,7 @@ struct PromptScan {
         current.scalarEnd = index + 1
         current.scalarCount += 1
         if value < 0x80 {
-            bytes.append(UInt8(value))
+            emit(UInt8(value))
             switch UInt8(value) {
             case UInt8(ascii: "0"), UInt8(ascii: "1"), UInt8(ascii: "3"), UInt8(ascii: "4"), UInt8(ascii: "5"), UInt8(ascii: "7"),
                 UInt8(ascii: "@"), UInt8(ascii: "$"):
@@ -195,25 +205,33 @@ struct PromptScan {
                 joined = false
             }
             if value < 0x800 {
-                bytes.append(UInt8(0xC0 | (value >> 6)))
-                bytes.append(UInt8(0x80 | (value & 0x3F)))
+                emit(UInt8(0xC0 | (value >> 6)))
+                emit(UInt8(0x80 | (value & 0x3F)))
             } else if value < 0x10000 {
-                bytes.append(UInt8(0xE0 | (value >> 12)))
-                bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-                bytes.append(UInt8(0x80 | (value & 0x3F)))
+                emit(UInt8(0xE0 | (value >> 12)))
+                emit(UInt8(0x80 | ((value >> 6) & 0x3F)))
+                emit(UInt8(0x80 | (value & 0x3F)))
             } else {
-                bytes.append(UInt8(0xF0 | (value >> 18)))
-                bytes.append(UInt8(0x80 | ((value >> 12) & 0x3F)))
-                bytes.append(UInt8(0x80 | ((value >> 6) & 0x3F)))
-                bytes.append(UInt8(0x80 | (value & 0x3F)))
+                emit(UInt8(0xF0 | (value >> 18)))
+                emit(UInt8(0x80 | ((value >> 12) & 0x3F)))
+                emit(UInt8(0x80 | ((value >> 6) & 0x3F)))
+                emit(UInt8(0x80 | (value & 0x3F)))
             }
         }
+    }
+
+    /// Writes one folded byte.
+    @inline(__always)
+    private mutating func emit(_ byte: UInt8) {
+        precondition(written < out.count)
+        out.baseAddress.unsafelyUnwrapped[written] = byte
+        written += 1
     }
 
     mutating func close() {
         guard open else { return }
         open = false
-        current.byteEnd = Int32(bytes.count)
+        current.byteEnd = Int32(written)
         tokens.append(current)
         seenToken = true
         gapSpaces = unspacedSpaces
@@ -297,14 +315,18 @@ struct PromptScan {
             offset += 1
         }
         guard offset > from else { return }
-        let start = bytes.count
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[from..<offset]))
+        precondition(written + offset - from <= out.count)
+        let target = out.baseAddress.unsafelyUnwrapped + written
         if upper {
             current.via.insert(.caseFolded)
-            bytes.withUnsafeMutableBufferPointer { folded in
-                for position in start..<folded.count where folded[position] >= 0x41 && folded[position] <= 0x5A { folded[position] += 0x20 }
+            for position in from..<offset {
+                let byte = utf8[position]
+                target[position - from] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
             }
+        } else {
+            target.update(from: utf8.baseAddress.unsafelyUnwrapped + from, count: offset - from)
         }
+        written += offset - from
         if lower || upper { current.hasLetter = true }
         if lower { current.hasLower = true }
         if leet { current.hasLeetDigit = true }
