@@ -115,14 +115,23 @@ struct PromptScan {
     var index: Int32 = 0
     let leetSymbols: Bool
 
-    /// - Parameter leetSymbols: read `@` and `$` as letters (`a`, `s`) rather than punctuation.
-    init(prompt: String, leetSymbols: Bool) {
+    /// - Parameters:
+    ///   - leetSymbols: read `@` and `$` as letters (`a`, `s`) rather than punctuation.
+    ///   - fastLetters: add two-byte letters inside a word by ``FastLetter`` (off only in the test that checks it
+    ///     reads as the general path does).
+    init(prompt: String, leetSymbols: Bool, fastLetters: Bool = true) {
         self.leetSymbols = leetSymbols
         tokens.reserveCapacity(prompt.utf8.count / 4)
         var prompt = prompt
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prompt.utf8.count * Self.maximumExpansion + 8) { buffer in
             out = buffer
-            prompt.withUTF8 { scan($0) }
+            prompt.withUTF8 { utf8 in
+                if fastLetters {
+                    Self.fastLetters.withUnsafeBufferPointer { scan(utf8, fastLetters: $0) }
+                } else {
+                    scan(utf8, fastLetters: UnsafeBufferPointer(start: nil, count: 0))
+                }
+            }
             close()
             bytes = Array(UnsafeBufferPointer(rebasing: buffer[0..<written]))
             out = UnsafeMutableBufferPointer(start: nil, count: 0)
@@ -175,6 +184,12 @@ struct PromptScan {
             )
             pendingVia = []
         }
+        extend(value, via: via, unspaced: unspaced)
+    }
+
+    /// Adds `value` to the open word: what ``append(_:via:)`` does once the word is open and no pending state is left.
+    @inline(__always)
+    mutating func extend(_ value: UInt32, via: Via, unspaced: Bool) {
         current.via.formUnion(via)
         current.scalarEnd = index + 1
         current.scalarCount += 1
@@ -336,7 +351,32 @@ struct PromptScan {
         current.scalarCount += added
     }
 
-    mutating func scan(_ utf8: UnsafeBufferPointer<UInt8>) {
+    /// A scalar of two UTF-8 bytes (U+0080 to U+07FF: Latin letters with marks, Greek, Cyrillic, Armenian, Hebrew,
+    /// Arabic) that folds to one or two scalars below U+0800, none of them in a script written without spaces: its
+    /// targets and via, for ``scan(_:)`` to add inside an open word without asking ``Folding`` (a Greek or Cyrillic
+    /// prompt's letters mostly come this way). `count` 0: not such a scalar.
+    struct FastLetter {
+        var first: UInt16 = 0
+        var second: UInt16 = 0
+        var count: UInt8 = 0
+        var via = Via()
+    }
+
+    static let fastLetters: [FastLetter] = (UInt32(0x80)..<0x800).map { value in
+        guard !Folding.isApostrophe(value) else { return FastLetter() }
+        switch Folding.kind(of: value) {
+        case .identity:
+            return FastLetter(first: UInt16(value), count: 1)
+        case .mapped:
+            let (targets, via) = Folding.mapped(value)
+            guard targets.count >= 1, targets.count <= 2, targets.allSatisfy({ $0 < 0x800 }) else { return FastLetter() }
+            return FastLetter(first: UInt16(targets.first!), second: UInt16(targets.last!), count: UInt8(targets.count), via: via)
+        default:
+            return FastLetter()
+        }
+    }
+
+    mutating func scan(_ utf8: UnsafeBufferPointer<UInt8>, fastLetters: UnsafeBufferPointer<FastLetter>) {
         var offset = 0
         let count = utf8.count
         while offset < count {
@@ -374,6 +414,20 @@ struct PromptScan {
                     }
                 }
             } else {
+                if lead >= 0xC2 && lead < 0xE0 && open && !symbolPending && unspacedSpaces == 0 && !current.unspaced && !fastLetters.isEmpty {
+                    // A letter of two bytes inside an open word (``FastLetter``): what `append` would do, without its checks.
+                    let value = UInt32(lead & 0x1F) << 6 | UInt32(utf8[offset + 1] & 0x3F)
+                    let letter = fastLetters[Int(value - 0x80)]
+                    if letter.count > 0 {
+                        offset += 2
+                        if Transliteration.isTableScript(value) { sawOtherScript = true }
+                        apostrophePending = false
+                        extend(UInt32(letter.first), via: letter.via, unspaced: false)
+                        if letter.count == 2 { extend(UInt32(letter.second), via: letter.via, unspaced: false) }
+                        index += 1
+                        continue
+                    }
+                }
                 // Swift strings hold valid UTF-8: decode one scalar.
                 var value: UInt32
                 if lead < 0xE0 {

@@ -5,22 +5,48 @@ extension Transliteration {
     /// both ways. Letters are read as ``readLetter(_:at:foreign:)`` reads them, from ``PromptTables``' flat tables:
     /// every prompt of Cyrillic or Greek text is read this way before it is searched, so this is on the hot path.
     public static func promptReadings(_ prompt: String) -> [(text: String, starts: [Int32], ends: [Int32])] {
-        var values: [UInt32] = []
-        values.reserveCapacity(prompt.utf8.count)
+        // The scalars and their bases, decoded from the UTF-8 in one pass (Swift strings hold valid UTF-8).
+        var prompt = prompt
         var hasTableScript = false
-        for scalar in prompt.unicodeScalars {
-            values.append(scalar.value)
-            if isTableScript(scalar.value) { hasTableScript = true }
+        var bases: [UInt32] = []
+        let values = prompt.withUTF8 { utf8 in
+            [UInt32](unsafeUninitializedCapacity: utf8.count) { values, count in
+                var offset = 0
+                while offset < utf8.count {
+                    let lead = utf8[offset]
+                    var value: UInt32
+                    if lead < 0x80 {
+                        value = UInt32(lead)
+                        offset += 1
+                    } else if lead < 0xE0 {
+                        value = UInt32(lead & 0x1F) << 6 | UInt32(utf8[offset + 1] & 0x3F)
+                        offset += 2
+                    } else if lead < 0xF0 {
+                        value = UInt32(lead & 0x0F) << 12 | UInt32(utf8[offset + 1] & 0x3F) << 6 | UInt32(utf8[offset + 2] & 0x3F)
+                        offset += 3
+                    } else {
+                        value =
+                            UInt32(lead & 0x07) << 18 | UInt32(utf8[offset + 1] & 0x3F) << 12 | UInt32(utf8[offset + 2] & 0x3F) << 6
+                            | UInt32(utf8[offset + 3] & 0x3F)
+                        offset += 4
+                    }
+                    if isTableScript(value) { hasTableScript = true }
+                    values[count] = value
+                    count += 1
+                }
+            }
         }
         guard hasTableScript else { return [] }
+        bases = values.map { base(value: $0) }
         let tables = PromptTables.standard
-        let bases = values.map { base(value: $0) }
         let foreign = tables.reading(values, bases, foreign: true)
         // ου reads "u" in a foreign name but "ou" as often: alone it does not ask for the second reading.
         let ou = PromptTables.pairIndex(0x03BF, 0x03C5)
-        let hasPair = bases.indices.dropLast().contains { index in
-            guard let pair = PromptTables.pairIndex(bases[index], bases[index + 1]) else { return false }
-            return tables.foreignPairs[pair] >= 0 && pair != ou
+        let hasPair = bases.withUnsafeBufferPointer { bases in
+            bases.indices.dropLast().contains { index in
+                guard let pair = PromptTables.pairIndex(bases[index], bases[index + 1]) else { return false }
+                return tables.foreignPairs[pair] >= 0 && pair != ou
+            }
         }
         return hasPair ? [foreign, tables.reading(values, bases, foreign: false)] : [foreign]
     }
@@ -134,73 +160,89 @@ struct PromptTables: Sendable {
         // No letter reads as more than four bytes, and no scalar is more than four.
         let capacity = values.count * 4
         let output = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
-        defer { output.deallocate() }
         // One span a scalar of the output: a Latin byte each, or a copied scalar whatever its length in UTF-8.
-        var starts: [Int32] = []
-        var ends: [Int32] = []
-        starts.reserveCapacity(capacity)
-        ends.reserveCapacity(capacity)
-        let (latin, letters, letterLengths, marks) = (self.latin, self.letters, self.letterLengths, self.marks)
-        let (pairs, pairLengths) = foreign ? (foreignPairs, foreignPairLengths) : (self.pairs, self.pairLengths)
-        let (standardPairs, standardLengths) = (self.pairs, self.pairLengths)
-        var count = 0
-        var index = 0
-        while index < values.count {
-            let value = values[index]
-            var start: Int32 = -1
-            var length = 0
-            var consumed = 1
-            if Transliteration.isTableScript(value) {
-                let base = bases[index]
-                let next = index + 1 < values.count ? bases[index + 1] : 0
-                if base == 0x0434 && next == 0x0436 {
-                    // дж: how Cyrillic writes j ("Джон").
-                    (start, length, consumed) = (dzh, 1, 2)
-                } else if let pair = Self.pairIndex(base, next), pairs[pair] >= 0 || standardPairs[pair] >= 0 {
-                    (start, length, consumed) =
-                        pairs[pair] >= 0 ? (pairs[pair], Int(pairLengths[pair]), 2) : (standardPairs[pair], Int(standardLengths[pair]), 2)
-                } else if base >= 0x0370 && base < 0x0530 && letters[Int(base - 0x0370)] >= 0 {
-                    (start, length) = (letters[Int(base - 0x0370)], Int(letterLengths[Int(base - 0x0370)]))
-                } else if let block = Self.blockIndex(value), marks[block] {
-                    // A mark no table reads is dropped.
-                    index += 1
-                    continue
-                }
-            }
-            if start >= 0 {
-                for offset in 0..<length {
-                    output[count] = latin[Int(start) + offset]
-                    starts.append(Int32(index))
-                    ends.append(Int32(index + consumed))
-                    count += 1
-                }
-                index += consumed
-                continue
-            }
-            // Any other scalar is copied: one scalar of the output, whatever its length in UTF-8.
-            starts.append(Int32(index))
-            ends.append(Int32(index + 1))
-            if value < 0x80 {
-                output[count] = UInt8(value)
-                count += 1
-            } else if value < 0x800 {
-                output[count] = UInt8(0xC0 | (value >> 6))
-                output[count + 1] = UInt8(0x80 | (value & 0x3F))
-                count += 2
-            } else if value < 0x10000 {
-                output[count] = UInt8(0xE0 | (value >> 12))
-                output[count + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
-                output[count + 2] = UInt8(0x80 | (value & 0x3F))
-                count += 3
-            } else {
-                output[count] = UInt8(0xF0 | (value >> 18))
-                output[count + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
-                output[count + 2] = UInt8(0x80 | ((value >> 6) & 0x3F))
-                output[count + 3] = UInt8(0x80 | (value & 0x3F))
-                count += 4
-            }
-            index += 1
+        let starts = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+        let ends = UnsafeMutableBufferPointer<Int32>.allocate(capacity: capacity)
+        defer {
+            output.deallocate()
+            starts.deallocate()
+            ends.deallocate()
         }
-        return (String(decoding: UnsafeBufferPointer(rebasing: output[0..<count]), as: UTF8.self), starts, ends)
+        var count = 0
+        var spans = 0
+        let (pairs, pairLengths) = foreign ? (foreignPairs, foreignPairLengths) : (self.pairs, self.pairLengths)
+        self.latin.withUnsafeBufferPointer { latin in
+            self.letters.withUnsafeBufferPointer { letters in
+                values.withUnsafeBufferPointer { values in
+                    bases.withUnsafeBufferPointer { bases in
+                        var index = 0
+                        while index < values.count {
+                            let value = values[index]
+                            var start: Int32 = -1
+                            var length = 0
+                            var consumed = 1
+                            if Transliteration.isTableScript(value) {
+                                let base = bases[index]
+                                let next = index + 1 < values.count ? bases[index + 1] : 0
+                                if base == 0x0434 && next == 0x0436 {
+                                    // дж: how Cyrillic writes j ("Джон").
+                                    (start, length, consumed) = (dzh, 1, 2)
+                                } else if let pair = Self.pairIndex(base, next), pairs[pair] >= 0 || self.pairs[pair] >= 0 {
+                                    (start, length, consumed) =
+                                        pairs[pair] >= 0
+                                        ? (pairs[pair], Int(pairLengths[pair]), 2) : (self.pairs[pair], Int(self.pairLengths[pair]), 2)
+                                } else if base >= 0x0370 && base < 0x0530 && letters[Int(base - 0x0370)] >= 0 {
+                                    (start, length) = (letters[Int(base - 0x0370)], Int(letterLengths[Int(base - 0x0370)]))
+                                } else if let block = Self.blockIndex(value), marks[block] {
+                                    // A mark no table reads is dropped.
+                                    index += 1
+                                    continue
+                                }
+                            }
+                            if start >= 0 {
+                                for offset in 0..<length {
+                                    output[count] = latin[Int(start) + offset]
+                                    starts[spans] = Int32(index)
+                                    ends[spans] = Int32(index + consumed)
+                                    count += 1
+                                    spans += 1
+                                }
+                                index += consumed
+                                continue
+                            }
+                            // Any other scalar is copied: one scalar of the output, whatever its length in UTF-8.
+                            starts[spans] = Int32(index)
+                            ends[spans] = Int32(index + 1)
+                            spans += 1
+                            if value < 0x80 {
+                                output[count] = UInt8(value)
+                                count += 1
+                            } else if value < 0x800 {
+                                output[count] = UInt8(0xC0 | (value >> 6))
+                                output[count + 1] = UInt8(0x80 | (value & 0x3F))
+                                count += 2
+                            } else if value < 0x10000 {
+                                output[count] = UInt8(0xE0 | (value >> 12))
+                                output[count + 1] = UInt8(0x80 | ((value >> 6) & 0x3F))
+                                output[count + 2] = UInt8(0x80 | (value & 0x3F))
+                                count += 3
+                            } else {
+                                output[count] = UInt8(0xF0 | (value >> 18))
+                                output[count + 1] = UInt8(0x80 | ((value >> 12) & 0x3F))
+                                output[count + 2] = UInt8(0x80 | ((value >> 6) & 0x3F))
+                                output[count + 3] = UInt8(0x80 | (value & 0x3F))
+                                count += 4
+                            }
+                            index += 1
+                        }
+                    }
+                }
+            }
+        }
+        return (
+            String(decoding: UnsafeBufferPointer(rebasing: output[0..<count]), as: UTF8.self),
+            Array(UnsafeBufferPointer(rebasing: starts[0..<spans])),
+            Array(UnsafeBufferPointer(rebasing: ends[0..<spans]))
+        )
     }
 }
