@@ -46,18 +46,20 @@ extension PhraseMatcher {
             if narrow ? isNarrowOneEditApart(id, query) : isOneEditApart(id, query) { results.append(id) }
         }
         deletes.forEach(hash: hashBytes(query)) { consider($0) }
+        // The powers once: a global's every read asks whether it is initialized (`swift_once`).
+        let powers = hashPowers
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: length + 1) { suffix in
             // suffix[i] = sum over j >= i of (query[j] + 1) * M^(length-1-j)
             suffix[length] = 0
             var index = length - 1
             while index >= 0 {
-                suffix[index] = (UInt64(query[index]) &+ 1) &* hashPowers[length - 1 - index] &+ suffix[index + 1]
+                suffix[index] = (UInt64(query[index]) &+ 1) &* powers[length - 1 - index] &+ suffix[index + 1]
                 index -= 1
             }
             var prefix: UInt64 = 0
             for skip in 0..<length {
                 if skip == 0 || query[skip] != query[skip - 1] {
-                    let raw = prefix &* hashPowers[length - 1 - skip] &+ suffix[skip + 1]
+                    let raw = prefix &* powers[length - 1 - skip] &+ suffix[skip + 1]
                     let hash = finishHash(raw, length: length - 1)
                     deletes.forEach(hash: hash) { consider($0) }
                     // An inserted letter ("Rutkowsski"): the query without it is a phrase word itself (a narrow form

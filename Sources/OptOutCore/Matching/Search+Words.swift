@@ -323,7 +323,9 @@ extension Search {
         let shortest = PhraseMatcher.minimumShortSlipLength - 1
         let count = word.count
         // Eight letters at least: five or more with a slip and a rest of three, or a short slip in a name of eleven.
-        guard views.contains(.fuzzy), count >= 8, count < hashPowers.count, budget > 0 else { return }
+        // The powers once: a global's every read asks whether it is initialized (`swift_once`).
+        let powers = hashPowers
+        guard views.contains(.fuzzy), count >= 8, count < powers.count, budget > 0 else { return }
         budget -= 2 * count
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: count + 1) { prefix in
             prefix[0] = 0
@@ -331,7 +333,7 @@ extension Search {
             /// The phrase word `word[from..<to]`, if it is one.
             func piece(_ from: Int, _ to: Int) -> Int32? {
                 guard to - from <= matcher.maxWordBytes else { return nil }
-                let hash = finishHash(prefix[to] &- prefix[from] &* hashPowers[to - from], length: to - from)
+                let hash = finishHash(prefix[to] &- prefix[from] &* powers[to - from], length: to - from)
                 guard matcher.vocabularyFilter.mayContain(hash) else { return nil }
                 return matcher.words.find(UnsafeBufferPointer(rebasing: word[from..<to]), hash: hash)
             }
