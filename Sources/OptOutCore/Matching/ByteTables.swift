@@ -195,6 +195,49 @@ struct HashMultiMap: Sendable {
     }
 }
 
+/// A set of 64-bit hashes, exact for them: the answer a ``BloomFilter`` in front of it only guesses. A filter's false
+/// positive is a fixed word anyone can find offline from the public word lists; a set of whole hashes has none that a
+/// prompt's word can hit short of a 64-bit collision.
+struct HashSet64: Sendable {
+    private var slots: [UInt64]
+    private let mask: Int
+
+    init(_ hashes: some Sequence<UInt64>, count: Int) {
+        var size = 16
+        while size < count * 10 / 7 + 1 { size <<= 1 }
+        var slots = [UInt64](repeating: 0, count: size)
+        let mask = size - 1
+        for hash in hashes {
+            let key = Self.key(hash)
+            var index = Int(truncatingIfNeeded: key >> 24) & mask
+            while slots[index] != 0 && slots[index] != key { index = (index + 1) & mask }
+            slots[index] = key
+        }
+        self.slots = slots
+        self.mask = mask
+    }
+
+    var memoryBytes: Int { slots.capacity * 8 }
+
+    /// Zero marks an empty slot: a hash of zero is kept as one.
+    @inline(__always)
+    private static func key(_ hash: UInt64) -> UInt64 { hash == 0 ? 1 : hash }
+
+    @inline(__always)
+    func contains(_ hash: UInt64) -> Bool {
+        let key = Self.key(hash)
+        var index = Int(truncatingIfNeeded: key >> 24) & mask
+        return slots.withUnsafeBufferPointer { slots in
+            while true {
+                let slot = slots[index]
+                if slot == key { return true }
+                if slot == 0 { return false }
+                index = (index + 1) & mask
+            }
+        }
+    }
+}
+
 /// The trie's edges below the first word: `(state, word) -> state`.
 struct TransitionTable: Sendable {
     private var keys: [UInt64]

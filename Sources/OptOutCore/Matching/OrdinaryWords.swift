@@ -7,6 +7,8 @@ public struct OrdinaryWords: Sendable {
     /// The words and the everyday words of other languages (``readLanguages``): the ones the matcher never reads as
     /// misspelt or run-together names. Only `filter`'s words decide whether a phrase reads as ordinary text.
     let matcherFilter: BloomFilter
+    /// The hashes of the words ``matcherFilter`` holds, exactly: the matcher asks it when the filter says yes.
+    let matcherHashes: HashSet64
     /// Word sequences ordinary prompts use, as folded keys (words joined by one space).
     let phrases: Set<String>
     /// Romaji readings of Japanese names in kanji.
@@ -69,6 +71,7 @@ public struct OrdinaryWords: Sendable {
                 count: folded.count + others.count,
                 bitsPerEntry: 16
             )
+        matcherHashes = HashSet64((folded + others).lazy.map { $0.withUnsafeBufferPointer { hashBytes($0) } }, count: folded.count + others.count)
         self.phrases = Set(phrases.lazy.map { Folding.words(of: $0).joined(separator: " ") }.filter { $0.contains(" ") })
         var kept = Set<[UInt8]>()
         for word in promptWords {
@@ -102,9 +105,10 @@ public struct OrdinaryWords: Sendable {
         "de", "la", "le", "les", "el", "der", "die", "das", "du", "des", "von", "van", "di", "da", "et", "und", "y", "e", "o",
     ])
 
-    /// Whether `word` (folded) is an ordinary word of English or an everyday word of ``readLanguages`` (by the filter).
+    /// Whether `word` (folded) is an ordinary word of English or an everyday word of ``readLanguages``.
     func isEveryday(_ word: String) -> Bool {
-        matcherFilter.mayContain(Array(word.utf8).withUnsafeBufferPointer { hashBytes($0) })
+        let hash = Array(word.utf8).withUnsafeBufferPointer { hashBytes($0) }
+        return matcherFilter.mayContain(hash) && matcherHashes.contains(hash)
     }
 
     /// Whether `word` (folded) is an ordinary word (by the filter: about 0.3 % of other words pass too).

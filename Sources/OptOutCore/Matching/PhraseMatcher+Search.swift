@@ -1,7 +1,8 @@
 extension PhraseMatcher {
     /// Bytes held by the matcher's tables, the ordinary words included.
     public var memoryBytes: Int {
-        words.memoryBytes + ordinaryFilter.memoryBytes + vocabularyFilter.memoryBytes + leetWords.memoryBytes + leetFirst.capacity * 4 + leetNext
+        words.memoryBytes + ordinaryFilter.memoryBytes + ordinaryHashes.memoryBytes + vocabularyFilter.memoryBytes + leetWords.memoryBytes + leetFirst
+            .capacity * 4 + leetNext
             .capacity * 4 + deletes.memoryBytes
             + transitions.memoryBytes + renderedForms.memoryBytes + renderedOwners.capacity * 4 + renderedEveryday.capacity * 8
             + renderedDeletes.memoryBytes

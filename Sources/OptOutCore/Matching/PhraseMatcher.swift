@@ -13,6 +13,8 @@ public final class PhraseMatcher: Sendable {
     /// Ordinary words, as a filter at sixteen bits a word: about 0.3 % of other words pass for ordinary, and lose
     /// only the fuzzy and run-together views.
     let ordinaryFilter: BloomFilter
+    /// Exact behind ``ordinaryFilter`` (``isOrdinary(hash:)``).
+    let ordinaryHashes: HashSet64
     /// The phrase words' hashes, so the run-together view rejects most candidate pieces without a probe.
     let vocabularyFilter: BloomFilter
     /// Leet skeletons (`l` read as `i`) of the words that hold an `l`; `leetFirst` gives the first word with each
@@ -316,6 +318,7 @@ public final class PhraseMatcher: Sendable {
         self.words = words
         self.vocabularyCount = wordCount
         self.ordinaryFilter = ordinaryWords.matcherFilter
+        self.ordinaryHashes = ordinaryWords.matcherHashes
         self.vocabularyFilter = BloomFilter(
             hashes: (0..<wordCount).lazy.map { id in words.word(Int32(id)).withUnsafeBufferPointer { hashBytes($0) } },
             count: wordCount

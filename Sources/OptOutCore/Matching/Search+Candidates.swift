@@ -179,7 +179,7 @@ extension Search {
                     budget = -1
                     return
                 }
-                if matcher.ordinaryFilter.mayContain(hashBytes(word)) { continue }
+                if matcher.isOrdinary(hash: hashBytes(word)) { continue }
                 // A slip in a word of four or five letters, beside a word found as written that is no ordinary word
                 // ("Grge Rutkowski"; not "marx, black" for Mary Black).
                 // (the walk keeps it only when another word of the phrase is no ordinary word).
