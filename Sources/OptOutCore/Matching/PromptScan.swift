@@ -428,20 +428,7 @@ struct PromptScan {
                         continue
                     }
                 }
-                // Swift strings hold valid UTF-8: decode one scalar.
-                var value: UInt32
-                if lead < 0xE0 {
-                    value = UInt32(lead & 0x1F) << 6 | UInt32(utf8[offset + 1] & 0x3F)
-                    offset += 2
-                } else if lead < 0xF0 {
-                    value = UInt32(lead & 0x0F) << 12 | UInt32(utf8[offset + 1] & 0x3F) << 6 | UInt32(utf8[offset + 2] & 0x3F)
-                    offset += 3
-                } else {
-                    value =
-                        UInt32(lead & 0x07) << 18 | UInt32(utf8[offset + 1] & 0x3F) << 12 | UInt32(utf8[offset + 2] & 0x3F) << 6
-                        | UInt32(utf8[offset + 3] & 0x3F)
-                    offset += 4
-                }
+                let value = decodeMultibyteScalar(utf8, lead: lead, at: &offset)
                 if Transliteration.isTableScript(value) { sawOtherScript = true }
                 if Folding.isApostrophe(value) {
                     apostrophe(possessive: Self.isPossessiveEnding(utf8, at: offset))

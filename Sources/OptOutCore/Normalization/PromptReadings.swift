@@ -14,21 +14,12 @@ extension Transliteration {
                 var offset = 0
                 while offset < utf8.count {
                     let lead = utf8[offset]
-                    var value: UInt32
+                    let value: UInt32
                     if lead < 0x80 {
                         value = UInt32(lead)
                         offset += 1
-                    } else if lead < 0xE0 {
-                        value = UInt32(lead & 0x1F) << 6 | UInt32(utf8[offset + 1] & 0x3F)
-                        offset += 2
-                    } else if lead < 0xF0 {
-                        value = UInt32(lead & 0x0F) << 12 | UInt32(utf8[offset + 1] & 0x3F) << 6 | UInt32(utf8[offset + 2] & 0x3F)
-                        offset += 3
                     } else {
-                        value =
-                            UInt32(lead & 0x07) << 18 | UInt32(utf8[offset + 1] & 0x3F) << 12 | UInt32(utf8[offset + 2] & 0x3F) << 6
-                            | UInt32(utf8[offset + 3] & 0x3F)
-                        offset += 4
+                        value = decodeMultibyteScalar(utf8, lead: lead, at: &offset)
                     }
                     if isTableScript(value) { hasTableScript = true }
                     values[count] = value
